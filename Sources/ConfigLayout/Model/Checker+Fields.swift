@@ -1,0 +1,164 @@
+/// Fields, their types and clauses, and the structs and unions that hold them.
+extension Checker {
+    mutating func resolveAggregate(_ syntax: AggregateSyntax, owner: String) -> Aggregate {
+        if syntax.fields.isEmpty, !syntax.hasErrors {
+            report(.emptyAggregate, "\(owner) has no fields", at: syntax.kind.span.merged(with: syntax.name?.span ?? syntax.kind.span))
+        }
+        var fields: [Field] = []
+        for fieldSyntax in syntax.fields {
+            guard let field = resolveField(fieldSyntax) else { continue }
+            if let clash = fields.first(where: { $0.name == field.name && Self.versionsOverlap($0, field) }) {
+                let qualifier = field.since != nil || field.until != nil || clash.since != nil || clash.until != nil
+                    ? " with overlapping spec versions" : ""
+                report(.duplicateField, "duplicate field '\(field.name)' in \(owner)\(qualifier)", at: fieldSyntax.name.span,
+                       notes: [.init("'\(field.name)' is first declared here", at: clash.span)])
+                continue
+            }
+            fields.append(field)
+        }
+        return Aggregate(kind: syntax.kind.value, name: syntax.name?.value, fields: fields, span: syntax.span)
+    }
+
+    /// Two declarations of a name may coexist when they belong to different spec versions.
+    private static func versionsOverlap(_ a: Field, _ b: Field) -> Bool {
+        let aStart = a.since ?? SpecVersion(major: 0, minor: 0)
+        let bStart = b.since ?? SpecVersion(major: 0, minor: 0)
+        let aEndsFirst = a.until.map { $0 <= bStart } ?? false
+        let bEndsFirst = b.until.map { $0 <= aStart } ?? false
+        return !aEndsFirst && !bEndsFirst
+    }
+
+    private mutating func resolveField(_ syntax: FieldSyntax) -> Field? {
+        let name = syntax.name.value
+        let type = resolveType(syntax.type, field: name)
+
+        var existence: FieldCondition?
+        var validity: FieldCondition?
+        var range: RangeSyntax?
+        var access = Field.Access.readOnly
+        var isReserved = false
+        var since: Located<SpecVersion>?
+        var until: Located<SpecVersion>?
+        var seen: [String: SourceSpan] = [:]
+        for clause in syntax.clauses {
+            if let first = seen[clause.name] {
+                report(.duplicateClause, "field '\(name)' has more than one '\(clause.name)' clause", at: clause.span,
+                       notes: [.init("the first is here", at: first)])
+                continue
+            }
+            seen[clause.name] = clause.span
+            switch clause {
+            case .existsIf(let condition): existence = resolveFieldCondition(condition)
+            case .validIf(let condition): validity = resolveFieldCondition(condition)
+            case .range(let rangeSyntax, _): range = rangeSyntax
+            case .writable: access = .driverWritable
+            case .reserved: isReserved = true
+            case .since(let version, _): since = version
+            case .until(let version, _): until = version
+            }
+        }
+        checkVersionOrder(since: since, until: until, what: "field '\(name)'")
+
+        guard let type else { return nil }
+        var checkedRange: ClosedRange<UInt64>?
+        if let range {
+            checkedRange = checkRange(range, of: type, field: name)
+        }
+        return Field(name: name, type: type, existence: existence, validity: validity, access: access,
+                     range: checkedRange, isReserved: isReserved, since: since?.value, until: until?.value,
+                     doc: syntax.doc?.value, span: syntax.name.span)
+    }
+
+    private mutating func resolveFieldCondition(_ syntax: ConditionClauseSyntax) -> FieldCondition {
+        FieldCondition(resolveCondition(syntax.expression), basis: syntax.negotiated == nil ? .offered : .negotiated,
+                       isImplied: syntax.implied != nil, span: syntax.span)
+    }
+
+    private mutating func checkRange(_ range: RangeSyntax, of type: FieldType, field: String) -> ClosedRange<UInt64>? {
+        guard case .scalar(let scalar) = type else {
+            report(.rangeOnNonInteger, "field '\(field)' is \(type.name); only integer fields take a range",
+                   at: range.span)
+            return nil
+        }
+        guard range.lower.value <= range.upper.value else {
+            report(.invalidRange, "range \(range.lower.value)...\(range.upper.value) is empty; write the lower "
+                   + "bound first", at: range.span)
+            return nil
+        }
+        guard range.upper.value <= scalar.maximumValue else {
+            report(.rangeDoesNotFit, "\(range.upper.value) does not fit in \(scalar.rawValue) "
+                   + "(0...\(scalar.maximumValue))", at: range.upper.span)
+            return nil
+        }
+        return range.lower.value...range.upper.value
+    }
+
+    // MARK: - Types
+
+    private mutating func resolveType(_ syntax: TypeSyntax, field: String) -> FieldType? {
+        switch syntax {
+        case .named(let name):
+            if let scalar = ScalarType(rawValue: name.value) { return .scalar(scalar) }
+            if name.value == "char" { return .chars(count: 1) }
+            if typeDeclarations[name.value] != nil {
+                return resolveNamedType(name.value, at: name.span).map { .aggregate($0) }
+            }
+            let candidates = ScalarType.allCases.map(\.rawValue) + ["char"] + typeDeclarations.keys.sorted()
+            report(.unknownType, "unknown type '\(name.value)'"
+                   + (Suggestion.closest(to: name.value, in: candidates).map { "; did you mean '\($0)'?" } ?? ""),
+                   at: name.span)
+            return nil
+
+        case .array(let elementSyntax, let count, let span):
+            guard let element = resolveType(elementSyntax, field: field) else { return nil }
+            guard count.value > 0 else {
+                report(.invalidArrayLength, "an array needs at least one element", at: count.span)
+                return nil
+            }
+            guard count.value <= UInt64(Self.maximumConfigSize) else {
+                report(.invalidArrayLength, "\(count.value) elements cannot fit in a configuration space "
+                       + "(at most \(Self.maximumConfigSize) bytes)", at: count.span)
+                return nil
+            }
+            switch element {
+            case .scalar(let scalar): return .array(scalar, count: Int(count.value))
+            case .chars(count: 1): return .chars(count: Int(count.value))
+            case .array, .chars, .aggregate:
+                report(.unsupportedArrayElement, "arrays of \(element.name) are not supported; "
+                       + "arrays hold integers or characters", at: span)
+                return nil
+            }
+
+        case .aggregate(let aggregateSyntax):
+            return resolveInlineAggregate(aggregateSyntax, field: field)
+        }
+    }
+
+    private mutating func resolveInlineAggregate(_ syntax: AggregateSyntax, field: String) -> FieldType {
+        if let name = syntax.name {
+            if let existing = typeDeclarations[name.value], existing.span != syntax.span {
+                report(.duplicateDeclaration, "duplicate type '\(name.value)'", at: name.span,
+                       notes: [.init("'\(name.value)' is first declared here", at: existing.name?.span)])
+            }
+        }
+        let owner = syntax.name.map { "'\($0.value)'" } ?? "the \(syntax.kind.value.rawValue) of '\(field)'"
+        return .aggregate(resolveAggregate(syntax, owner: owner))
+    }
+
+    /// Resolves a declared struct or union once, reporting a type that contains itself.
+    mutating func resolveNamedType(_ name: String, at use: SourceSpan) -> Aggregate? {
+        if let resolved = resolvedTypes[name] { return resolved }
+        guard let syntax = typeDeclarations[name] else { return nil }
+        if typesBeingResolved.contains(name) {
+            let path = (typesBeingResolved.drop { $0 != name } + [name]).joined(separator: " → ")
+            report(.recursiveType, "type '\(name)' contains itself: \(path)", at: use,
+                   notes: [.init("'\(name)' is declared here", at: syntax.name?.span)])
+            return nil
+        }
+        typesBeingResolved.append(name)
+        let aggregate = resolveAggregate(syntax, owner: "'\(name)'")
+        typesBeingResolved.removeLast()
+        resolvedTypes[name] = aggregate
+        return aggregate
+    }
+}

@@ -1,0 +1,84 @@
+/// A checked device layout: its identity, feature bits and configuration structure.
+public struct Device: Sendable {
+    public let name: String
+    public let id: Int
+    public let title: String?
+    public let doc: String?
+    /// Where the spec describes the device, such as "virtio 1.4, 5.1.4".
+    public let specReference: String?
+    /// The device's own feature bits, in declaration order.
+    public let features: [Feature]
+    /// The device-independent feature bits in scope, if a transport was imported.
+    public let transport: Transport?
+    /// The configuration structure; nil when the spec defines none (`config none`).
+    public let config: Aggregate?
+    /// QEMU's smallest config size for the device (`qemu min_size`).
+    public let qemuMinimumSize: SizeAnchor
+    public let span: SourceSpan
+
+    public init(name: String, id: Int, title: String? = nil, doc: String? = nil, specReference: String? = nil,
+                features: [Feature], transport: Transport? = nil, config: Aggregate?,
+                qemuMinimumSize: SizeAnchor = .wholeConfig, span: SourceSpan) {
+        self.name = name
+        self.id = id
+        self.title = title
+        self.doc = doc
+        self.specReference = specReference
+        self.features = features
+        self.transport = transport
+        self.config = config
+        self.qemuMinimumSize = qemuMinimumSize
+        self.span = span
+    }
+
+    /// Device features, then transport features.
+    public var allFeatures: [Feature] { features + (transport?.features ?? []) }
+
+    public func feature(named name: String) -> Feature? {
+        features.first { $0.name == name } ?? transport?.features.first { $0.name == name }
+    }
+
+    /// The features that use a bit: more than one only where a legacy bit is reused.
+    public func features(withBit bit: Int) -> [Feature] {
+        allFeatures.filter { $0.bit == bit }
+    }
+
+    /// The device as a spec version describes it; nil means the newest.
+    public func asOf(_ version: SpecVersion?) -> Device {
+        Device(name: name, id: id, title: title, doc: doc, specReference: specReference,
+               features: features.filter { feature in
+                   guard let version else { return feature.until == nil }
+                   return (feature.since.map { version >= $0 } ?? true) && (feature.until.map { version < $0 } ?? true)
+               },
+               transport: transport, config: config?.asOf(version), qemuMinimumSize: qemuMinimumSize, span: span)
+    }
+}
+
+/// Where a size is measured to: a byte count, the end or offset of a member, or the whole config.
+public enum SizeAnchor: Sendable, Equatable {
+    case bytes(Int)
+    case end(of: [String])
+    case offset(of: [String])
+    case wholeConfig
+}
+
+/// The device-independent feature bits (`transport { ... }`), declared once for every device.
+public struct Transport: Sendable {
+    public let title: String?
+    public let doc: String?
+    public let specReference: String?
+    public let features: [Feature]
+    /// The bit ranges that belong to device types; a device bit outside them is suspicious.
+    public let deviceBitRanges: [ClosedRange<Int>]
+    public let span: SourceSpan
+
+    public init(title: String?, doc: String?, specReference: String?, features: [Feature],
+                deviceBitRanges: [ClosedRange<Int>], span: SourceSpan) {
+        self.title = title
+        self.doc = doc
+        self.specReference = specReference
+        self.features = features
+        self.deviceBitRanges = deviceBitRanges
+        self.span = span
+    }
+}

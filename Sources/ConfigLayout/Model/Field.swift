@@ -1,0 +1,80 @@
+/// One field of a configuration layout, as declared.
+public struct Field: Sendable {
+    public enum Access: String, Sendable {
+        case readOnly = "read-only"
+        case driverWritable = "driver-writable"
+    }
+
+    public let name: String
+    public let type: FieldType
+    /// `if EXPR`: the field exists only when EXPR holds. Nil means it always exists.
+    public let existence: FieldCondition?
+    /// `valid if EXPR`: the field always exists but means something only when EXPR holds.
+    public let validity: FieldCondition?
+    public let access: Access
+    /// The values the device may put in the field.
+    public let range: ClosedRange<UInt64>?
+    /// Reserved or padding bytes.
+    public let isReserved: Bool
+    public let since: SpecVersion?
+    public let until: SpecVersion?
+    public let doc: String?
+    public let span: SourceSpan
+
+    public init(name: String, type: FieldType, existence: FieldCondition? = nil, validity: FieldCondition? = nil,
+                access: Access = .readOnly, range: ClosedRange<UInt64>? = nil, isReserved: Bool = false,
+                since: SpecVersion? = nil, until: SpecVersion? = nil, doc: String? = nil, span: SourceSpan) {
+        self.name = name
+        self.type = type
+        self.existence = existence
+        self.validity = validity
+        self.access = access
+        self.range = range
+        self.isReserved = isReserved
+        self.since = since
+        self.until = until
+        self.doc = doc
+        self.span = span
+    }
+
+    /// Whether the field is part of the layout in a spec version; nil means the newest.
+    public func isPresent(in version: SpecVersion?) -> Bool {
+        guard let version else { return until == nil }
+        if let since, version < since { return false }
+        if let until, version >= until { return false }
+        return true
+    }
+
+    /// The field as of a spec version, nested members filtered too; nil if the version lacks it.
+    public func asOf(_ version: SpecVersion?) -> Field? {
+        guard isPresent(in: version) else { return nil }
+        guard case .aggregate(let aggregate) = type else { return self }
+        return Field(name: name, type: .aggregate(aggregate.asOf(version)), existence: existence,
+                     validity: validity, access: access, range: range, isReserved: isReserved,
+                     since: since, until: until, doc: doc, span: span)
+    }
+}
+
+/// A field's condition with what the layout says about it.
+public struct FieldCondition: Sendable {
+    /// Which feature set the condition reads.
+    public enum Basis: String, Sendable {
+        /// The features the device offers: the spec's general rule for conditional fields.
+        case offered
+        /// The features negotiated with the driver (sound's `controls`, for instance).
+        case negotiated
+    }
+
+    public let condition: Condition
+    public let basis: Basis
+    /// The spec implies the condition without naming it (blk `write_zeroes_may_unmap`).
+    public let isImplied: Bool
+    public let span: SourceSpan
+
+    public init(_ condition: Condition, basis: Basis = .offered, isImplied: Bool = false, span: SourceSpan) {
+        self.condition = condition
+        self.basis = basis
+        self.isImplied = isImplied
+        self.span = span
+    }
+}
