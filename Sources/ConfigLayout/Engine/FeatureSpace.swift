@@ -1,0 +1,134 @@
+/// The feature sets a diff ranges over: every feature that occurs in a field's condition, and —
+/// when `requires` is honoured — only the sets a device may offer (a device "MUST NOT offer a
+/// feature which requires another feature which was not offered", virtio 1.4 §2.2).
+public struct FeatureSpace: Sendable {
+    /// The features that decide the layout, in order of first appearance.
+    public let features: [String]
+    /// Features that only `requires` brings in (net's CTRL_VQ): they complete example sets.
+    public let supporting: [String]
+    public let honorsRequires: Bool
+
+    public init(device: Device, conditions: [Condition], honorsRequires: Bool) {
+        var features: [String] = []
+        for condition in conditions {
+            for name in condition.featureNames where !features.contains(name) { features.append(name) }
+        }
+        var supporting: [String] = []
+        if honorsRequires {
+            var queue = features
+            while let name = queue.first {
+                queue.removeFirst()
+                for required in device.feature(named: name)?.requires?.featureNames ?? []
+                where !features.contains(required) && !supporting.contains(required) {
+                    supporting.append(required)
+                    queue.append(required)
+                }
+            }
+        }
+        self.features = features
+        self.supporting = supporting
+        self.honorsRequires = honorsRequires
+    }
+}
+
+/// The feature space as decision diagrams: conditions, symbolic values, the domain of valid
+/// sets, counts and example sets.
+struct FeatureSpaceEncoding {
+    typealias Node = DecisionDiagram.Node
+
+    let device: Device
+    let space: FeatureSpace
+    let diagram: DecisionDiagram
+    private let index: [String: Int]
+    /// The valid sets over every variable, supporting ones included.
+    private(set) var fullDomain: Node
+    /// The valid sets over the space's own features (supporting features quantified away).
+    private(set) var domain: Node
+    private var synthesizer: FormulaSynthesizer
+    private var conditionCache: [Condition: Node] = [:]
+
+    init(device: Device, space: FeatureSpace) {
+        let names = space.features + space.supporting
+        let diagram = DecisionDiagram(variableCount: names.count)
+        self.device = device
+        self.space = space
+        self.diagram = diagram
+        self.index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        self.synthesizer = FormulaSynthesizer(diagram: diagram, names: names)
+        self.fullDomain = diagram.one
+        self.domain = diagram.one
+
+        guard space.honorsRequires else { return }
+        var valid = diagram.one
+        for name in names {
+            guard let requires = device.feature(named: name)?.requires else { continue }
+            // feature → requires
+            valid = diagram.and(valid, diagram.or(diagram.not(node(for: .feature(name))), node(for: requires)))
+        }
+        var projected = valid
+        for variable in space.features.count..<names.count {
+            projected = diagram.exists(projected, variable: variable)
+        }
+        self.fullDomain = valid
+        self.domain = projected
+    }
+
+    mutating func node(for condition: Condition) -> Node {
+        if let cached = conditionCache[condition] { return cached }
+        let result: Node
+        switch condition {
+        case .constant(let value): result = value ? diagram.one : diagram.zero
+        case .feature(let name):
+            // A feature outside the space (possible only for supporting ones when requires are
+            // ignored) cannot be set.
+            result = index[name].map { diagram.variable($0) } ?? diagram.zero
+        case .not(let inner): result = diagram.not(node(for: inner))
+        case .all(let operands): result = operands.reduce(diagram.one) { diagram.and($0, node(for: $1)) }
+        case .any(let operands): result = operands.reduce(diagram.zero) { diagram.or($0, node(for: $1)) }
+        }
+        conditionCache[condition] = result
+        return result
+    }
+
+    mutating func node(for value: SymbolicValue) -> Node {
+        switch value {
+        case .constant(let count): return diagram.constant(count)
+        case .term(let count, let condition):
+            return diagram.apply(.multiply, node(for: condition), diagram.constant(count))
+        case .sum(let parts):
+            return parts.reduce(diagram.zero) { diagram.apply(.add, $0, node(for: $1)) }
+        case .maximum(let parts):
+            return parts.reduce(diagram.zero) { diagram.apply(.maximum, $0, node(for: $1)) }
+        }
+    }
+
+    /// A short condition equal to `node` on every valid set; nil if it has no short form.
+    mutating func condition(for node: Node) -> Condition? {
+        synthesizer.condition(for: node, care: domain)
+    }
+
+    /// How many valid sets of the space's features satisfy `node` (which mentions only those).
+    func count(_ node: Node) -> Double {
+        var total = diagram.satisfyingCount(diagram.and(node, domain))
+        for _ in space.supporting { total /= 2 }
+        return total
+    }
+
+    /// The valid set with the fewest features that satisfies `node`, supporting features included.
+    func example(_ node: Node) -> FeatureSet? {
+        guard let variables = diagram.sparsestSatisfying(diagram.and(node, fullDomain)) else { return nil }
+        let names = space.features + space.supporting
+        return FeatureSet(bits: variables.compactMap { device.feature(named: names[$0])?.bit })
+    }
+
+    /// The value a diagram takes under a feature set.
+    func evaluate(_ node: Node, under features: FeatureSet) -> Int {
+        let names = space.features + space.supporting
+        var current = node
+        while diagram.value(current) == nil {
+            let variable = Int(diagram.level(current))
+            current = diagram.restrict(current, variable: variable, to: device.isSet(names[variable], in: features))
+        }
+        return diagram.value(current) ?? 0
+    }
+}

@@ -1,0 +1,159 @@
+/// Writes a 0/1 decision diagram back as a short condition a person can read, such as
+/// `MTU && !(STATUS && (MQ || RSS))`.
+///
+/// It works on an interval [lower, upper]: any formula between the two will do, which lets feature
+/// sets outside the care set (those breaking a `requires`) take whichever value reads shorter.
+/// At each step it
+///   1. drops variables the interval does not need,
+///   2. pulls out literals every solution has (`a && ...`) or that alone suffice (`a || ...`),
+///   3. otherwise factors an irredundant sum of products,
+/// and it tries the complement too, keeping whichever of `f` and `!(¬f)` reads shorter.
+///
+/// Some functions have no short form: whether an offset is a multiple of 4 is a parity over the
+/// features before it, whose sum of products doubles with every feature. Past a budget of
+/// products the synthesizer gives up and returns nil rather than an unreadable formula.
+struct FormulaSynthesizer {
+    typealias Node = DecisionDiagram.Node
+
+    let diagram: DecisionDiagram
+    /// The feature name of each variable.
+    let names: [String]
+    private var memo: [Interval: Condition?] = [:]
+
+    /// The most products a sum may have before the synthesizer gives up.
+    static let productLimit = 48
+
+    private struct Interval: Hashable {
+        let lower: Node
+        let upper: Node
+    }
+
+    init(diagram: DecisionDiagram, names: [String]) {
+        self.diagram = diagram
+        self.names = names
+    }
+
+    /// A short condition equal to `function` wherever `care` holds; nil if it has no short form.
+    mutating func condition(for function: Node, care: Node) -> Condition? {
+        synthesize(lower: diagram.and(function, care), upper: diagram.or(function, diagram.not(care)))
+    }
+
+    /// How long a condition reads: names count most, each `!` a little.
+    static func cost(_ condition: Condition) -> Int {
+        condition.literalCount * 10 + condition.negationCount * 3
+    }
+
+    mutating func synthesize(lower: Node, upper: Node) -> Condition? {
+        var lower = lower
+        var upper = upper
+        if lower == diagram.zero { return .never }
+        if upper == diagram.one { return .always }
+        let key = Interval(lower: lower, upper: upper)
+        if let known = memo[key] { return known }
+
+        // 1. A variable is unneeded when some function without it fits the interval.
+        for variable in Set(diagram.support(lower) + diagram.support(upper)).sorted() {
+            let widerLower = diagram.exists(lower, variable: variable)
+            let narrowerUpper = diagram.forAll(upper, variable: variable)
+            if diagram.implies(widerLower, narrowerUpper) {
+                lower = widerLower
+                upper = narrowerUpper
+            }
+        }
+
+        let result: Condition?
+        if lower == diagram.zero {
+            result = .never
+        } else if upper == diagram.one {
+            result = .always
+        } else {
+            let direct = build(lower: lower, upper: upper)
+            let complement = build(lower: diagram.not(upper), upper: diagram.not(lower))?.negated
+            switch (direct, complement) {
+            case (let direct?, let complement?): result = Self.cost(complement) < Self.cost(direct) ? complement : direct
+            default: result = direct ?? complement
+            }
+        }
+        memo[key] = result
+        return result
+    }
+
+    private typealias Literal = (variable: Int, value: Bool, node: Node, condition: Condition)
+
+    /// Both literals of every variable the interval mentions, positive first.
+    private func literals(of lower: Node, _ upper: Node) -> [Literal] {
+        Set(diagram.support(lower) + diagram.support(upper)).sorted().flatMap { variable -> [Literal] in
+            let node = diagram.variable(variable)
+            let name = Condition.feature(names[variable])
+            return [(variable, true, node, name), (variable, false, diagram.not(node), name.negated)]
+        }
+    }
+
+    private mutating func build(lower: Node, upper: Node) -> Condition? {
+        let literals = literals(of: lower, upper)
+
+        // A single literal.
+        for literal in literals where diagram.implies(lower, literal.node) && diagram.implies(literal.node, upper) {
+            return literal.condition
+        }
+
+        // Literals every solution has: g = l1 && l2 && g'.
+        let implied = literals.filter { diagram.implies(lower, $0.node) }
+        if !implied.isEmpty {
+            var restLower = lower
+            var restUpper = upper
+            for literal in implied {
+                restLower = diagram.restrict(restLower, variable: literal.variable, to: literal.value)
+                restUpper = diagram.restrict(restUpper, variable: literal.variable, to: literal.value)
+            }
+            return synthesize(lower: restLower, upper: restUpper).map { .and(implied.map(\.condition) + [$0]) }
+        }
+
+        // Literals that alone suffice: g = l1 || l2 || g'.
+        let sufficient = literals.filter { diagram.implies($0.node, upper) }
+        if !sufficient.isEmpty {
+            var restLower = lower
+            var restUpper = upper
+            for literal in sufficient {
+                restLower = diagram.restrict(restLower, variable: literal.variable, to: !literal.value)
+                restUpper = diagram.restrict(restUpper, variable: literal.variable, to: !literal.value)
+            }
+            return synthesize(lower: restLower, upper: restUpper).map { .or(sufficient.map(\.condition) + [$0]) }
+        }
+
+        return diagram.irredundantCover(lower: lower, upper: upper, limit: Self.productLimit).map(factor)
+    }
+
+    /// Algebraic factoring of a sum of products: pull out what every product shares, then split on
+    /// the literal most products have.
+    private func factor(_ cubes: [DecisionDiagram.Cube]) -> Condition {
+        struct Literal: Hashable, Comparable {
+            let variable: Int
+            let value: Bool
+            static func < (a: Literal, b: Literal) -> Bool { (a.variable, a.value ? 0 : 1) < (b.variable, b.value ? 0 : 1) }
+        }
+        let products = cubes.map { Set($0.map { Literal(variable: $0.variable, value: $0.value) }) }
+        func condition(_ literal: Literal) -> Condition {
+            literal.value ? .feature(names[literal.variable]) : .not(.feature(names[literal.variable]))
+        }
+        func factor(_ products: [Set<Literal>]) -> Condition {
+            if products.isEmpty { return .never }
+            if products.contains(where: \.isEmpty) { return .always }
+            if products.count == 1 { return .and(products[0].sorted().map(condition)) }
+            let common = products.dropFirst().reduce(products[0]) { $0.intersection($1) }
+            if !common.isEmpty {
+                return .and(common.sorted().map(condition) + [factor(products.map { $0.subtracting(common) })])
+            }
+            var counts: [Literal: Int] = [:]
+            for product in products { for literal in product { counts[literal, default: 0] += 1 } }
+            guard let (best, count) = counts.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }).first,
+                  count > 1 else {
+                return .or(products.map { .and($0.sorted().map(condition)) })
+            }
+            let with = products.filter { $0.contains(best) }.map { $0.subtracting([best]) }
+            let without = products.filter { !$0.contains(best) }
+            return .or([.and([condition(best), factor(with)]), factor(without)])
+        }
+        return factor(products)
+    }
+}
