@@ -1,0 +1,237 @@
+import ConfigLayout
+
+/// `cfgspace diff` over the whole feature space: which fields move, when, by how much, with an
+/// example each; when the sizes differ; and which placements break natural alignment.
+public struct DiffReport: Sendable {
+    public let diff: InterpretationDiff
+
+    public init(diff: InterpretationDiff) {
+        self.diff = diff
+    }
+
+    public func render(_ format: ReportFormat, style: TextStyle = .plain) -> String {
+        switch format {
+        case .text: text(style: style)
+        case .json: json().rendered()
+        case .markdown: markdown()
+        }
+    }
+
+    private var device: Device { diff.device }
+
+    private func example(_ example: InterpretationDiff.Example?) -> String {
+        guard let example else { return "" }
+        return "\(Format.features(example.features, of: device)): \(example.from) → \(example.to)"
+    }
+
+    private var spaceDescription: String {
+        var text = "\(diff.space.features.count) feature\(diff.space.features.count == 1 ? "" : "s") in field conditions"
+        if !diff.space.features.isEmpty { text += " (" + diff.space.features.joined(separator: ", ") + ")" }
+        return text
+    }
+
+    private var validDescription: String {
+        let total = Format.count(diff.validSetCount)
+        guard diff.space.honorsRequires else { return "\(total) feature sets (requires ignored)" }
+        var text = "\(total) valid feature sets (every requires honoured"
+        if !diff.space.supporting.isEmpty {
+            text += "; \(diff.space.supporting.joined(separator: ", ")) completes the examples"
+        }
+        return text + ")"
+    }
+
+    private var moving: [InterpretationDiff.FieldChange] { diff.fields.filter(\.moves) }
+
+    // MARK: - Text
+
+    public func text(style: TextStyle) -> String {
+        let from = diff.from.rawValue
+        let to = diff.to.rawValue
+        var out = style.bold("\(Format.title(of: device)): \(from) vs \(to)") + "\n"
+        out += TextTable.keyValues([
+            ("over", spaceDescription),
+            ("counting", validDescription),
+            ("sizing", diff.sizing.rawValue),
+        ]) + "\n"
+
+        var table = TextTable([.init("FIELD"), .init(from.uppercased(), .right), .init(to.uppercased(), .right),
+                               .init("MOVES WHEN"), .init("SETS", .right), .init("BY", .right), .init("EXAMPLE")])
+        for change in diff.fields {
+            let row = [change.path, Self.offsets(change.fromOffsets, change.from.offset),
+                       Self.offsets(change.toOffsets, change.to.offset)]
+            if change.moves {
+                table.add(row.map(style.yellow) + [Self.written(change.movesWhen), Format.count(change.movedSetCount),
+                                                   Format.range(change.shift), example(change.example)])
+            } else {
+                table.add(row + [style.dim("never"), "", "", ""])
+            }
+        }
+        let size = diff.size
+        let sizeCells = ["(size)", Format.range(size.fromRange), Format.range(size.toRange)]
+        if size.differs {
+            table.add(sizeCells.map(style.yellow) + [Self.written(size.differsWhen), Format.count(size.differingSetCount),
+                                                     "", example(size.example)])
+        } else {
+            table.add(sizeCells + [style.dim("never"), "", "", ""])
+        }
+        out += table.rendered(style: style)
+
+        let symbolic = moving.filter { $0.from.offset != $0.to.offset }
+        if !symbolic.isEmpty || size.from != size.to {
+            out += "\n" + style.bold("Offsets as functions of the features") + "\n"
+            var offsets = TextTable([.init("FIELD"), .init(from.uppercased()), .init(to.uppercased())])
+            for change in symbolic {
+                offsets.add([change.path, change.from.offset.description, change.to.offset.description])
+            }
+            offsets.add(["(size)", size.from.description, size.to.description])
+            out += offsets.rendered(style: style)
+        }
+
+        out += "\n" + style.bold("Alignment hazards") + "\n"
+        if diff.hazards.isEmpty {
+            out += "  none: every placement keeps natural alignment.\n"
+        }
+        for hazard in diff.hazards {
+            out += "  " + style.red("\(hazard.path)") + " (\(hazard.field.type.name)) in \(hazard.interpretation.rawValue): "
+            out += "off its \(hazard.alignment)-byte alignment in \(Format.count(hazard.setCount)) of "
+            out += "\(Format.count(diff.validSetCount)) sets"
+            if let example = hazard.example {
+                out += ", e.g. \(Format.features(example.features, of: device)) puts it at \(example.from)"
+            }
+            out += "\n    when \(Self.describe(hazard))\n"
+        }
+        if !diff.hazards.isEmpty {
+            out += "  PCI and MMIO drivers must read 16-, 32- and 64-bit fields with aligned accesses.\n"
+        }
+        return out
+    }
+
+    /// The hazard's exact condition when it is short; otherwise what it means, since parity over
+    /// several features has no short boolean form.
+    static func describe(_ hazard: InterpretationDiff.AlignmentHazard) -> String {
+        if let when = hazard.when, when.literalCount <= 6 { return when.description }
+        return "it is present and its offset, \(hazard.offset), is not a multiple of \(hazard.alignment)"
+    }
+
+    /// A condition, or a note that it has no short form (the counts and example still hold).
+    static func written(_ condition: Condition?) -> String {
+        condition?.description ?? "(no short form; see the example)"
+    }
+
+    /// `10` when constant, `6..10` when it varies.
+    private static func offsets(_ range: ClosedRange<Int>?, _ symbolic: SymbolicValue) -> String {
+        range.map { Format.range($0) } ?? symbolic.description
+    }
+
+    // MARK: - JSON
+
+    public func json() -> JSON {
+        func example(_ example: InterpretationDiff.Example?) -> JSON {
+            guard let example else { return .null }
+            return .object([("features", .array(device.names(of: example.features).map { .string($0) })),
+                            ("from", .int(example.from)), ("to", .int(example.to))])
+        }
+        func range(_ range: ClosedRange<Int>?) -> JSON {
+            guard let range else { return .null }
+            return .object([("min", .int(range.lowerBound)), ("max", .int(range.upperBound))])
+        }
+        func placement(_ field: SymbolicField, _ offsets: ClosedRange<Int>?) -> JSON {
+            .object([("offset", .string(field.offset.description)), ("range", range(offsets)),
+                     ("placed_when", .string(field.placed.description))])
+        }
+        return .object([
+            ("device", .string(device.name)),
+            ("from", .string(diff.from.rawValue)),
+            ("to", .string(diff.to.rawValue)),
+            ("sizing", .string(diff.sizing.rawValue)),
+            ("feature_space", .array(diff.space.features.map { .string($0) })),
+            ("supporting_features", .array(diff.space.supporting.map { .string($0) })),
+            ("honours_requires", .bool(diff.space.honorsRequires)),
+            ("valid_sets", .count(diff.validSetCount)),
+            ("fields", .array(diff.fields.map { change in
+                .object([
+                    ("name", .string(change.path)),
+                    ("moves", .bool(change.moves)),
+                    ("moves_when", .string(change.movesWhen?.description)),
+                    ("moves_when_tree", change.movesWhen.map(Format.tree) ?? .null),
+                    ("moved_sets", .count(change.movedSetCount)),
+                    ("shift", range(change.shift)),
+                    ("from", placement(change.from, change.fromOffsets)),
+                    ("to", placement(change.to, change.toOffsets)),
+                    ("example", example(change.example)),
+                ])
+            })),
+            ("size", .object([
+                ("from", .string(diff.size.from.description)),
+                ("to", .string(diff.size.to.description)),
+                ("from_range", range(diff.size.fromRange)),
+                ("to_range", range(diff.size.toRange)),
+                ("differs", .bool(diff.size.differs)),
+                ("differs_when", .string(diff.size.differsWhen?.description)),
+                ("differing_sets", .count(diff.size.differingSetCount)),
+                ("example", example(diff.size.example)),
+            ])),
+            ("alignment_hazards", .array(diff.hazards.map { hazard in
+                .object([
+                    ("name", .string(hazard.path)),
+                    ("interpretation", .string(hazard.interpretation.rawValue)),
+                    ("type", .string(hazard.field.type.name)),
+                    ("alignment", .int(hazard.alignment)),
+                    ("offset", .string(hazard.offset.description)),
+                    ("when", .string(hazard.when?.description)),
+                    ("sets", .count(hazard.setCount)),
+                    ("example", example(hazard.example)),
+                ])
+            })),
+        ])
+    }
+
+    // MARK: - Markdown
+
+    public func markdown() -> String {
+        let from = diff.from.rawValue
+        let to = diff.to.rawValue
+        var out = "## \(Format.title(of: device)): \(from) vs \(to)\n\n"
+        out += "Over \(spaceDescription); \(validDescription). Sizing: \(diff.sizing.rawValue).\n\n"
+        var table = MarkdownTable([.init("Field"), .init(from.capitalized, .right), .init(to.capitalized, .right),
+                                   .init("Moves when"), .init("Sets", .right), .init("By", .right), .init("Example")])
+        for change in diff.fields {
+            table.add(["`\(change.path)`", Self.offsets(change.fromOffsets, change.from.offset),
+                       Self.offsets(change.toOffsets, change.to.offset),
+                       change.moves ? "`\(Self.written(change.movesWhen))`" : "never",
+                       change.moves ? Format.count(change.movedSetCount) : "", Format.range(change.shift),
+                       example(change.example)])
+        }
+        table.add(["(size)", Format.range(diff.size.fromRange), Format.range(diff.size.toRange),
+                   diff.size.differs ? "`\(Self.written(diff.size.differsWhen))`" : "never",
+                   diff.size.differs ? Format.count(diff.size.differingSetCount) : "", "",
+                   example(diff.size.example)])
+        out += table.rendered()
+
+        let symbolic = moving.filter { $0.from.offset != $0.to.offset }
+        if !symbolic.isEmpty {
+            out += "\nOffsets as functions of the features:\n\n"
+            var offsets = MarkdownTable([.init("Field"), .init(from.capitalized), .init(to.capitalized)])
+            for change in symbolic {
+                offsets.add(["`\(change.path)`", "`\(change.from.offset)`", "`\(change.to.offset)`"])
+            }
+            offsets.add(["(size)", "`\(diff.size.from)`", "`\(diff.size.to)`"])
+            out += offsets.rendered()
+        }
+
+        out += "\nAlignment hazards: "
+        if diff.hazards.isEmpty { return out + "none.\n" }
+        out += "PCI and MMIO drivers must read these with aligned accesses.\n\n"
+        for hazard in diff.hazards {
+            out += "- `\(hazard.path)` (`\(hazard.field.type.name)`, \(hazard.interpretation.rawValue)): off its "
+                + "\(hazard.alignment)-byte alignment in \(Format.count(hazard.setCount)) sets"
+                + (hazard.example.map { ", e.g. \(Format.features($0.features, of: device)) at \($0.from)" } ?? "")
+                + ", when \(Self.describe(hazard))\n"
+        }
+        return out
+    }
+}
+
+extension String {
+    var capitalized: String { prefix(1).uppercased() + dropFirst() }
+}
