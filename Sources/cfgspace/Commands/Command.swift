@@ -1,0 +1,85 @@
+import ConfigEmit
+import ConfigLayout
+
+/// A subcommand: its spec (from which parsing and help come) and what it does.
+protocol Command {
+    static var spec: CommandSpec { get }
+    static func run(_ arguments: ParsedArguments, console: Console) throws(CommandError)
+}
+
+/// Options several commands share.
+enum SharedOptions {
+    static func format(default value: ReportFormat = .text) -> CommandSpec.Option {
+        .init(name: "format", valueName: "format", help: "How to print the result.",
+              choices: ReportFormat.allCases.map(\.rawValue), defaultValue: value.rawValue)
+    }
+
+    static let device = CommandSpec.Option(
+        name: "device", valueName: "name", help: "The device to use when the file declares more than one.")
+
+    static func sizing(default value: Sizing = .full) -> CommandSpec.Option {
+        .init(name: "sizing", valueName: "sizing",
+              help: "How big the config space is: 'full' (the struct, or the sum of present fields when packed) "
+                  + "or 'qemu' (QEMU's feature-sized config).",
+              choices: Sizing.allCases.map(\.rawValue), defaultValue: value.rawValue)
+    }
+
+    static let file = CommandSpec.Argument(name: "file", help: "A layout file, such as Layouts/net.layout.")
+}
+
+/// Loading a layout for a command: diagnostics go to stderr, and any error stops the command.
+enum LayoutInput {
+    static func device(at path: String, named name: String?, console: Console) throws(CommandError) -> Device {
+        let loaded: LayoutLoader.Loaded
+        do {
+            loaded = try LayoutLoader().load(path: path)
+        } catch {
+            console.error(error.description)
+            throw .failed
+        }
+        report(loaded.diagnostics, console: console)
+        if loaded.hasErrors { throw .failed }
+
+        let devices = loaded.devices
+        if let name {
+            guard let device = devices.first(where: { $0.name == name }) else {
+                let known = devices.map { "'\($0.name)'" }.joined(separator: ", ")
+                throw .usage("'\(path)' declares no device '\(name)'" + (known.isEmpty ? "." : "; it declares \(known)."))
+            }
+            return device.asOf(nil)
+        }
+        guard let device = devices.first else {
+            console.error("'\(path)' declares no device" + (loaded.checked.transport != nil
+                ? "; it is the transport, which devices import" : ""))
+            throw .failed
+        }
+        guard devices.count == 1 else {
+            throw .usage("'\(path)' declares \(devices.count) devices; choose one with --device "
+                         + devices.map(\.name).joined(separator: ", --device ") + ".")
+        }
+        return device.asOf(nil)
+    }
+
+    static func report(_ diagnostics: [Diagnostic], console: Console) {
+        guard !diagnostics.isEmpty else { return }
+        let renderer = DiagnosticRenderer(colors: console.stderrColors)
+        console.err(renderer.render(diagnostics))
+        if let summary = DiagnosticRenderer.summary(of: diagnostics) { console.err(summary + "\n") }
+    }
+
+    /// Parses `--features`, warning about sets a device may not offer.
+    static func features(_ text: String, for device: Device, console: Console) throws(CommandError) -> FeatureSet {
+        switch device.parseFeatures(text) {
+        case .failure(let error):
+            throw .usage("The value '\(text)' is invalid for '--features <features>': \(error.message)."
+                         + (error.suggestion.map { " Did you mean '\($0)'?" } ?? "")
+                         + " Give feature names or bit numbers separated by commas, 'none' or 'all'.")
+        case .success(let set):
+            for (feature, requires) in device.unmetRequirements(in: set) {
+                console.warning("\(feature.name) requires \(requires), which the feature set does not satisfy; "
+                                + "a device must not offer such a set")
+            }
+            return set
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import ConfigEmit
+import ConfigLayout
+
+/// `cfgspace diff FILE [--from fixed] [--to packed] [--features ...]`
+enum DiffCommand: Command {
+    static let spec = CommandSpec(
+        name: "diff",
+        abstract: "Compare two interpretations of a layout over every feature set, or under one.",
+        discussion: "Without --features, reports for each field the exact condition under which the two "
+            + "interpretations place it differently, how far it moves and an example feature set; when the sizes "
+            + "differ; and which placements break the natural alignment PCI and MMIO accesses need. It works "
+            + "symbolically, so it covers every feature set without enumerating them.\n"
+            + "With --features, compares the two layouts field by field under that one set.",
+        arguments: [SharedOptions.file],
+        options: [
+            .init(name: "from", valueName: "interpretation", help: "The first interpretation.",
+                  choices: Interpretation.allCases.map(\.rawValue), defaultValue: Interpretation.fixed.rawValue),
+            .init(name: "to", valueName: "interpretation", help: "The second interpretation.",
+                  choices: Interpretation.allCases.map(\.rawValue), defaultValue: Interpretation.packed.rawValue),
+            .init(name: "features", valueName: "features",
+                  help: "Compare under this one feature set instead: names, bit numbers, 'none' or 'all', "
+                      + "separated by commas."),
+            SharedOptions.sizing(),
+            .init(name: "ignore-requires",
+                  help: "Count every combination of features, even those a device may not offer because a "
+                      + "feature's requires is not met."),
+            SharedOptions.format(),
+            SharedOptions.device,
+        ])
+
+    static func run(_ arguments: ParsedArguments, console: Console) throws(CommandError) {
+        guard let path = arguments.argument("file"),
+              let from = arguments.choice("from", as: Interpretation.self),
+              let to = arguments.choice("to", as: Interpretation.self),
+              let sizing = arguments.choice("sizing", as: Sizing.self),
+              let format = arguments.choice("format", as: ReportFormat.self) else { throw .failed }
+        let device = try LayoutInput.device(at: path, named: arguments.value("device"), console: console)
+        let style = TextStyle(colors: console.stdoutColors)
+        if let text = arguments.value("features") {
+            let features = try LayoutInput.features(text, for: device, console: console)
+            let comparison = FeatureSetComparison(device: device, features: features, from: from, to: to, sizing: sizing)
+            console.out(ComparisonReport(comparison: comparison).render(format, style: style))
+        } else {
+            let diff = InterpretationDiff(device: device, from: from, to: to, sizing: sizing,
+                                          honorsRequires: !arguments.flag("ignore-requires"))
+            console.out(DiffReport(diff: diff).render(format, style: style))
+        }
+    }
+}

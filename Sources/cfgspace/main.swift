@@ -1,0 +1,3 @@
+import Foundation
+
+exit(CFGSpace.main(Array(CommandLine.arguments.dropFirst()), console: .standard).rawValue)
