@@ -1,0 +1,68 @@
+@testable import ConfigLayout
+
+/// Random but valid layout files: features with acyclic `requires`, fields of every kind with
+/// random conditions, nested structs and unions. The symbolic engine is checked against brute
+/// force on thousands of them.
+struct RandomLayout {
+    var random: SeededGenerator
+    let featureCount: Int
+
+    init(seed: UInt64, featureCount: Int) {
+        random = SeededGenerator(seed: seed)
+        self.featureCount = featureCount
+    }
+
+    private mutating func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &random) < percent }
+
+    /// A condition over features `F0..<limit`, written with full parentheses.
+    mutating func expression(depth: Int = 0, limit: Int? = nil) -> String {
+        let limit = limit ?? featureCount
+        if depth >= 2 || chance(40) {
+            let name = "F\(Int.random(in: 0..<limit, using: &random))"
+            return chance(25) ? "!\(name)" : name
+        }
+        let op = chance(50) ? "&&" : "||"
+        let count = Int.random(in: 2...3, using: &random)
+        let parts = (0..<count).map { _ in expression(depth: depth + 1, limit: limit) }
+        let body = "(" + parts.joined(separator: " \(op) ") + ")"
+        return chance(20) ? "!" + body : body
+    }
+
+    private mutating func scalarType() -> String {
+        ["u8", "le16", "le32", "le64", "virtio16", "u8[3]", "char[5]", "le16[2]"].randomElement(using: &random) ?? "u8"
+    }
+
+    private mutating func clauses() -> String {
+        var text = ""
+        if chance(55) { text += " if \(expression())" }
+        if chance(20) { text += " valid if \(expression())" }
+        return text
+    }
+
+    private mutating func fields(count: Int, depth: Int, prefix: String) -> [String] {
+        (0..<count).map { index in
+            let name = "\(prefix)\(index)"
+            if depth < 2, chance(15) {
+                let inner = fields(count: Int.random(in: 1...3, using: &random), depth: depth + 1, prefix: name + "_")
+                let kind = chance(60) ? "struct" : "union"
+                return "\(name) \(kind) { \(inner.joined(separator: "; ")) }\(clauses())"
+            }
+            return "\(name) \(scalarType())\(clauses())"
+        }
+    }
+
+    /// A whole layout file.
+    mutating func text() -> String {
+        let minimum = ["0", "end(f0)", "offset(f0)"].randomElement(using: &random) ?? "0"
+        var lines = ["device r = 1 {", "  qemu min_size \(minimum)"]
+        for index in 0..<featureCount {
+            var line = "  feature F\(index) = \(index)"
+            if index > 0, chance(30) { line += " requires \(expression(limit: index))" }
+            lines.append(line)
+        }
+        lines.append("  config c {")
+        lines += fields(count: Int.random(in: 1...9, using: &random), depth: 0, prefix: "f").map { "    " + $0 }
+        lines += ["  }", "}"]
+        return lines.joined(separator: "\n")
+    }
+}
