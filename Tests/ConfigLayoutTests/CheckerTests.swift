@@ -61,3 +61,12 @@ import TestSupport
     }
 }
 
+
+@Suite struct SuggestionTests {
+    @Test func swapsOfNeighboursCountOnce() {
+        #expect(Suggestion.editDistance("tabel", "table", limit: 3) == 1)
+        #expect(Suggestion.editDistance("", "abc", limit: 3) == 3)
+        #expect(Suggestion.editDistance("kitten", "sitting", limit: 5) == 3)
+        #expect(Suggestion.closest(to: "tabel", in: ["check", "table", "diff"]) == "table")
+    }
+}

@@ -29,17 +29,22 @@ final class DecisionDiagram {
 
     private static let terminalLevel = Int32.max
 
-    // Node storage. For a terminal, `low` indexes `values`.
-    private var levels: [Int32] = []
-    private var lows: [Node] = []
-    private var highs: [Node] = []
-    private var values: [Int] = []
+    // Node storage and tables. A manager belongs to one computation on one thread, and no method
+    // holds an access to them across a call, so the runtime's exclusivity checks (a third of a
+    // diff's time) are switched off for them.
+    // For a terminal, `low` indexes `values`.
+    @exclusivity(unchecked) private var levels: [Int32] = []
+    @exclusivity(unchecked) private var lows: [Node] = []
+    @exclusivity(unchecked) private var highs: [Node] = []
+    @exclusivity(unchecked) private var values: [Int] = []
 
     private struct Triple: Hashable { let a: Int32, b: Int32, c: Int32 }
-    private var unique: [Triple: Node] = [:]
-    private var terminals: [Int: Node] = [:]
-    private var applyCache: [Triple: Node] = [:]
-    private var cofactorCache: [Triple: Node] = [:]
+    @exclusivity(unchecked) private var unique = TripleTable()
+    @exclusivity(unchecked) private var terminals: [Int: Node] = [:]
+    @exclusivity(unchecked) private var applyCache = TripleTable()
+    @exclusivity(unchecked) private var cofactorCache = TripleTable()
+    /// 1 for true, 0 for false.
+    @exclusivity(unchecked) private var impliesCache = TripleTable()
 
     let variableCount: Int
     private(set) var zero: Node = 0
@@ -70,13 +75,12 @@ final class DecisionDiagram {
 
     private func make(level: Int32, low: Node, high: Node) -> Node {
         if low == high { return low }
-        let key = Triple(a: level, b: low, c: high)
-        if let node = unique[key] { return node }
+        if let node = unique[level, low, high] { return node }
         let node = Node(levels.count)
         levels.append(level)
         lows.append(low)
         highs.append(high)
-        unique[key] = node
+        unique.set(level, low, high, to: node)
         return node
     }
 
@@ -96,13 +100,12 @@ final class DecisionDiagram {
         if isTerminal(a), isTerminal(b), let x = value(a), let y = value(b) {
             return constant(operation.evaluate(x, y))
         }
-        let key = Triple(a: a, b: b, c: Int32(operation.rawValue))
-        if let cached = applyCache[key] { return cached }
+        if let cached = applyCache[a, b, Int32(operation.rawValue)] { return cached }
         let top = min(level(a), level(b))
         let (a0, a1) = cofactors(a, at: top)
         let (b0, b1) = cofactors(b, at: top)
         let result = make(level: top, low: apply(operation, a0, b0), high: apply(operation, a1, b1))
-        applyCache[key] = result
+        applyCache.set(a, b, Int32(operation.rawValue), to: result)
         return result
     }
 
@@ -144,8 +147,20 @@ final class DecisionDiagram {
         apply(.add, apply(.multiply, condition, then), apply(.multiply, not(condition), otherwise))
     }
 
-    /// Whether every assignment that satisfies `a` satisfies `b`.
-    func implies(_ a: Node, _ b: Node) -> Bool { and(a, not(b)) == zero }
+    /// Whether every assignment that satisfies the 0/1 diagram `a` satisfies `b`. It walks both
+    /// diagrams without building any node and stops at the first counterexample.
+    func implies(_ a: Node, _ b: Node) -> Bool {
+        if a == zero || b == one || a == b { return true }
+        if a == one || b == zero { return false }
+        if isTerminal(a), isTerminal(b) { return value(a) == 0 || value(b) != 0 }
+        if let known = impliesCache[a, b, 0] { return known != 0 }
+        let top = min(level(a), level(b))
+        let (a0, a1) = cofactors(a, at: top)
+        let (b0, b1) = cofactors(b, at: top)
+        let result = implies(a0, b0) && implies(a1, b1)
+        impliesCache.set(a, b, 0, to: result ? 1 : 0)
+        return result
+    }
 
     private func cofactors(_ node: Node, at top: Int32) -> (Node, Node) {
         level(node) == top ? (lows[Int(node)], highs[Int(node)]) : (node, node)
@@ -156,12 +171,31 @@ final class DecisionDiagram {
         let target = Int32(index)
         if level(node) > target { return node }
         if level(node) == target { return value ? highs[Int(node)] : lows[Int(node)] }
-        let key = Triple(a: node, b: target, c: value ? 1 : 0)
-        if let cached = cofactorCache[key] { return cached }
+        if let cached = cofactorCache[node, target, value ? 1 : 0] { return cached }
         let result = make(level: level(node), low: restrict(lows[Int(node)], variable: index, to: value),
                           high: restrict(highs[Int(node)], variable: index, to: value))
-        cofactorCache[key] = result
+        cofactorCache.set(node, target, value ? 1 : 0, to: result)
         return result
+    }
+
+    /// Whether some function without `variable` lies between `lower` and `upper` (∃v.lower ≤
+    /// ∀v.upper): each cofactor of lower must lie under the other cofactor of upper. One walk over
+    /// both diagrams, crossing the branches at the variable, answers it without building a node.
+    func canDrop(variable index: Int, lower: Node, upper: Node) -> Bool {
+        let target = Int32(index)
+        var memo = TripleTable(capacity: 64)
+        func check(_ a: Node, _ b: Node) -> Bool {
+            if a == zero || b == one { return true }
+            let top = min(level(a), level(b))
+            if top > target { return implies(a, b) }  // neither tests the variable below here
+            if let known = memo[a, b, 0] { return known != 0 }
+            let (a0, a1) = cofactors(a, at: top)
+            let (b0, b1) = cofactors(b, at: top)
+            let result = top == target ? implies(a0, b1) && implies(a1, b0) : check(a0, b0) && check(a1, b1)
+            memo.set(a, b, 0, to: result ? 1 : 0)
+            return result
+        }
+        return check(lower, upper)
     }
 
     func exists(_ node: Node, variable index: Int) -> Node {
@@ -170,6 +204,33 @@ final class DecisionDiagram {
 
     func forAll(_ node: Node, variable index: Int) -> Node {
         and(restrict(node, variable: index, to: false), restrict(node, variable: index, to: true))
+    }
+
+    /// The literals every satisfying assignment of a 0/1 diagram has: variable → value. A variable a
+    /// path can skip is free on that path, so only variables tested on every path can be forced.
+    func forcedLiterals(_ node: Node) -> [Int: Bool] {
+        var memo: [Node: [Int: Bool]] = [:]
+        func forced(_ node: Node) -> [Int: Bool] {
+            if isTerminal(node) { return [:] }
+            if let known = memo[node] { return known }
+            let variable = Int(level(node))
+            let low = lows[Int(node)]
+            let high = highs[Int(node)]
+            var result: [Int: Bool]
+            if low == zero {
+                result = forced(high)
+                result[variable] = true
+            } else if high == zero {
+                result = forced(low)
+                result[variable] = false
+            } else {
+                let fromHigh = forced(high)
+                result = forced(low).filter { fromHigh[$0.key] == $0.value }
+            }
+            memo[node] = result
+            return result
+        }
+        return node == zero ? [:] : forced(node)
     }
 
     /// The variables the diagram tests, in level order.
@@ -203,10 +264,11 @@ final class DecisionDiagram {
 
     /// The leaf values `node` takes where the 0/1 diagram `condition` is 1.
     func values(of node: Node, where condition: Node) -> Set<Int> {
-        var seen = Set<Triple>()
+        var seen = TripleTable()
         var result = Set<Int>()
         func visit(_ f: Node, _ g: Node) {
-            if g == zero || !seen.insert(Triple(a: f, b: g, c: 0)).inserted { return }
+            if g == zero || seen[f, g, 0] != nil { return }
+            seen.set(f, g, 0, to: 1)
             // A reduced 0/1 diagram other than zero is satisfiable, so a leaf of f is reached.
             if let leaf = value(f) {
                 result.insert(leaf)

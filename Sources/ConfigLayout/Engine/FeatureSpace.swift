@@ -107,6 +107,11 @@ struct FeatureSpaceEncoding {
         synthesizer.condition(for: node, care: domain)
     }
 
+    /// A short condition equal to `node` wherever `care` holds (a subset of the valid sets).
+    mutating func condition(for node: Node, care: Node) -> Condition? {
+        synthesizer.condition(for: node, care: diagram.and(care, domain))
+    }
+
     /// How many valid sets of the space's features satisfy `node` (which mentions only those).
     func count(_ node: Node) -> Double {
         var total = diagram.satisfyingCount(diagram.and(node, domain))

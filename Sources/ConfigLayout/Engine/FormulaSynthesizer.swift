@@ -3,10 +3,9 @@
 ///
 /// It works on an interval [lower, upper]: any formula between the two will do, which lets feature
 /// sets outside the care set (those breaking a `requires`) take whichever value reads shorter.
-/// At each step it
-///   1. drops variables the interval does not need,
-///   2. pulls out literals every solution has (`a && ...`) or that alone suffice (`a || ...`),
-///   3. otherwise factors an irredundant sum of products,
+/// It first drops variables the interval does not need; then at each step it
+///   1. pulls out literals every solution has (`a && ...`) or that alone suffice (`a || ...`),
+///   2. otherwise factors an irredundant sum of products,
 /// and it tries the complement too, keeping whichever of `f` and `!(¬f)` reads shorter.
 ///
 /// Some functions have no short form: whether an offset is a multiple of 4 is a parity over the
@@ -35,7 +34,22 @@ struct FormulaSynthesizer {
 
     /// A short condition equal to `function` wherever `care` holds; nil if it has no short form.
     mutating func condition(for function: Node, care: Node) -> Condition? {
-        synthesize(lower: diagram.and(function, care), upper: diagram.or(function, diagram.not(care)))
+        var lower = diagram.and(function, care)
+        var upper = diagram.or(function, diagram.not(care))
+        dropUnneededVariables(&lower, &upper)
+        return synthesize(lower: lower, upper: upper)
+    }
+
+    /// A variable is unneeded when some function without it fits the interval, that is when
+    /// ∃v.lower ≤ ∀v.upper, which holds exactly when each cofactor of lower lies under the other
+    /// cofactor of upper. Quantifying it away widens the choice for what follows.
+    private func dropUnneededVariables(_ lower: inout Node, _ upper: inout Node) {
+        guard lower != upper else { return }  // With no don't-cares every variable is needed.
+        for variable in Set(diagram.support(lower) + diagram.support(upper)).sorted()
+        where diagram.canDrop(variable: variable, lower: lower, upper: upper) {
+            lower = diagram.exists(lower, variable: variable)
+            upper = diagram.forAll(upper, variable: variable)
+        }
     }
 
     /// How long a condition reads: names count most, each `!` a little.
@@ -44,22 +58,10 @@ struct FormulaSynthesizer {
     }
 
     mutating func synthesize(lower: Node, upper: Node) -> Condition? {
-        var lower = lower
-        var upper = upper
         if lower == diagram.zero { return .never }
         if upper == diagram.one { return .always }
         let key = Interval(lower: lower, upper: upper)
         if let known = memo[key] { return known }
-
-        // 1. A variable is unneeded when some function without it fits the interval.
-        for variable in Set(diagram.support(lower) + diagram.support(upper)).sorted() {
-            let widerLower = diagram.exists(lower, variable: variable)
-            let narrowerUpper = diagram.forAll(upper, variable: variable)
-            if diagram.implies(widerLower, narrowerUpper) {
-                lower = widerLower
-                upper = narrowerUpper
-            }
-        }
 
         let result: Condition?
         if lower == diagram.zero {
@@ -78,47 +80,40 @@ struct FormulaSynthesizer {
         return result
     }
 
-    private typealias Literal = (variable: Int, value: Bool, node: Node, condition: Condition)
-
-    /// Both literals of every variable the interval mentions, positive first.
-    private func literals(of lower: Node, _ upper: Node) -> [Literal] {
-        Set(diagram.support(lower) + diagram.support(upper)).sorted().flatMap { variable -> [Literal] in
-            let node = diagram.variable(variable)
-            let name = Condition.feature(names[variable])
-            return [(variable, true, node, name), (variable, false, diagram.not(node), name.negated)]
-        }
-    }
-
     private mutating func build(lower: Node, upper: Node) -> Condition? {
-        let literals = literals(of: lower, upper)
+        func condition(_ variable: Int, _ value: Bool) -> Condition {
+            value ? .feature(names[variable]) : .not(.feature(names[variable]))
+        }
+        // Literals every solution has (lower ≤ l), and literals that alone suffice (l ≤ upper,
+        // that is ¬l is forced in ¬upper).
+        let implied = diagram.forcedLiterals(lower).sorted { $0.key < $1.key }
+        let sufficient = diagram.forcedLiterals(diagram.not(upper)).map { ($0.key, !$0.value) }.sorted { $0.0 < $1.0 }
 
         // A single literal.
-        for literal in literals where diagram.implies(lower, literal.node) && diagram.implies(literal.node, upper) {
-            return literal.condition
+        for (variable, value) in implied where sufficient.contains(where: { $0 == variable && $1 == value }) {
+            return condition(variable, value)
         }
 
         // Literals every solution has: g = l1 && l2 && g'.
-        let implied = literals.filter { diagram.implies(lower, $0.node) }
         if !implied.isEmpty {
             var restLower = lower
             var restUpper = upper
-            for literal in implied {
-                restLower = diagram.restrict(restLower, variable: literal.variable, to: literal.value)
-                restUpper = diagram.restrict(restUpper, variable: literal.variable, to: literal.value)
+            for (variable, value) in implied {
+                restLower = diagram.restrict(restLower, variable: variable, to: value)
+                restUpper = diagram.restrict(restUpper, variable: variable, to: value)
             }
-            return synthesize(lower: restLower, upper: restUpper).map { .and(implied.map(\.condition) + [$0]) }
+            return synthesize(lower: restLower, upper: restUpper).map { .and(implied.map(condition) + [$0]) }
         }
 
         // Literals that alone suffice: g = l1 || l2 || g'.
-        let sufficient = literals.filter { diagram.implies($0.node, upper) }
         if !sufficient.isEmpty {
             var restLower = lower
             var restUpper = upper
-            for literal in sufficient {
-                restLower = diagram.restrict(restLower, variable: literal.variable, to: !literal.value)
-                restUpper = diagram.restrict(restUpper, variable: literal.variable, to: !literal.value)
+            for (variable, value) in sufficient {
+                restLower = diagram.restrict(restLower, variable: variable, to: !value)
+                restUpper = diagram.restrict(restUpper, variable: variable, to: !value)
             }
-            return synthesize(lower: restLower, upper: restUpper).map { .or(sufficient.map(\.condition) + [$0]) }
+            return synthesize(lower: restLower, upper: restUpper).map { .or(sufficient.map(condition) + [$0]) }
         }
 
         return diagram.irredundantCover(lower: lower, upper: upper, limit: Self.productLimit).map(factor)

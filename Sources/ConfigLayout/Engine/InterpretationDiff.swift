@@ -162,8 +162,7 @@ public struct InterpretationDiff: Sendable {
         let present = diagram.and(encoding.node(for: presence), encoding.domain)
         guard presence != .always, diagram.implies(node, present) else { return whole }
         // Inside the sets where the field exists, the rest only has to agree there.
-        var synthesizer = FormulaSynthesizer(diagram: diagram, names: encoding.space.features + encoding.space.supporting)
-        guard let rest = synthesizer.condition(for: node, care: present),
+        guard let rest = encoding.condition(for: node, care: present),
               let presentCondition = encoding.condition(for: present) else { return whole }
         let split = Condition.and([presentCondition, rest])
         guard let whole else { return split }
