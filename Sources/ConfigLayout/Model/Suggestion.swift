@@ -18,24 +18,29 @@ public enum Suggestion {
         return best?.name
     }
 
-    /// Levenshtein distance, giving up early (returning `limit + 1`) once it must exceed `limit`.
+    /// Edit distance counting insertions, deletions, substitutions and swaps of neighbours
+    /// (optimal string alignment), or `limit + 1` once it must exceed `limit`.
     static func editDistance(_ a: String, _ b: String, limit: Int) -> Int {
         let a = Array(a.unicodeScalars)
         let b = Array(b.unicodeScalars)
         if abs(a.count - b.count) > limit { return limit + 1 }
-        var previous = Array(0...b.count)
-        var row = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...max(1, a.count) where i <= a.count {
-            row[0] = i
-            var rowMinimum = row[0]
-            for j in 1...max(1, b.count) where j <= b.count {
-                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-                row[j] = min(substitution, previous[j] + 1, row[j - 1] + 1)
-                rowMinimum = min(rowMinimum, row[j])
+        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+        var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { table[i][0] = i }
+        for j in 0...b.count { table[0][j] = j }
+        for i in 1...a.count {
+            var rowMinimum = Int.max
+            for j in 1...b.count {
+                var best = min(table[i - 1][j] + 1, table[i][j - 1] + 1,
+                               table[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    best = min(best, table[i - 2][j - 2] + 1)
+                }
+                table[i][j] = best
+                rowMinimum = min(rowMinimum, best)
             }
             if rowMinimum > limit { return limit + 1 }
-            swap(&previous, &row)
         }
-        return previous[b.count]
+        return table[a.count][b.count]
     }
 }

@@ -1,0 +1,222 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import ConfigLayout
+
+/// The built executable, end to end: exit codes, streams, JSON.
+@Suite struct CLITests {
+    private let goldenDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+    private func json(_ result: ProcessResult) throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+        return try #require(object as? [String: Any], "not a JSON object: \(result.stdout)")
+    }
+
+    private func fields(_ document: [String: Any]) throws -> [String: [String: Any]] {
+        let list = try #require(document["fields"] as? [[String: Any]])
+        return Dictionary(uniqueKeysWithValues: list.compactMap { field in (field["name"] as? String).map { ($0, field) } })
+    }
+
+    // MARK: - table
+
+    @Test func packedPutsMTUAtEight() throws {
+        let result = try Subprocess.cfgspace("table", "Layouts/net.layout", "--features", "STATUS,MTU",
+                                             "--interpretation", "packed", "--format", "json")
+        #expect(result.status == 0, "\(result.stderr)")
+        let document = try json(result)
+        #expect(document["device"] as? String == "net")
+        #expect(document["interpretation"] as? String == "packed")
+        #expect(document["sizing"] as? String == "full")
+        #expect(document["features"] as? [String] == ["MTU", "STATUS"])
+        #expect(document["size"] as? Int == 10)
+        let byName = try fields(document)
+        #expect(byName["mtu"]?["offset"] as? Int == 8)
+        #expect(byName["status"]?["offset"] as? Int == 6)
+        #expect(byName["max_virtqueue_pairs"]?["offset"] is NSNull)
+        #expect(byName["mac"]?["present"] as? Bool == true)
+        #expect(byName["mac"]?["valid"] as? Bool == false)
+        // One entry per leaf field, in declaration order.
+        let names = try #require(document["fields"] as? [[String: Any]]).compactMap { $0["name"] as? String }
+        #expect(names.first == "mac" && names.last == "supported_tunnel_types" && names.count == 10)
+    }
+
+    @Test func fixedPutsMTUAtTen() throws {
+        let result = try Subprocess.cfgspace("table", "Layouts/net.layout", "--features", "STATUS,MTU",
+                                             "--interpretation", "fixed", "--format", "json")
+        #expect(result.status == 0)
+        #expect(try fields(json(result))["mtu"]?["offset"] as? Int == 10)
+    }
+
+    @Test func qemuSizingWithMTUIsTwelve() throws {
+        let result = try Subprocess.cfgspace("table", "Layouts/net.layout", "--sizing", "qemu", "--features", "MTU",
+                                             "--format", "json")
+        #expect(result.status == 0)
+        #expect(try json(result)["size"] as? Int == 12)
+    }
+
+    @Test func featuresByBitNumberNoneAndAll() throws {
+        let byBit = try json(Subprocess.cfgspace("table", "Layouts/net.layout", "--features", "3,16", "--format", "json"))
+        #expect(byBit["features"] as? [String] == ["MTU", "STATUS"])
+        let none = try json(Subprocess.cfgspace("table", "Layouts/net.layout", "--features", "none",
+                                                "--interpretation", "packed", "--format", "json"))
+        #expect(none["size"] as? Int == 6)
+        let all = try json(Subprocess.cfgspace("table", "Layouts/net.layout", "--features", "all",
+                                               "--interpretation", "packed", "--format", "json"))
+        #expect(all["size"] as? Int == 28)
+    }
+
+    @Test func textOutputHasNoEscapesWhenPiped() throws {
+        let result = try Subprocess.cfgspace("table", "Layouts/net.layout", "--features", "MTU")
+        #expect(result.status == 0)
+        #expect(!result.stdout.contains("\u{1B}["))
+        #expect(result.stdout.contains("10  0x0a"))
+    }
+
+    @Test func aSetThatBreaksRequiresIsWarnedAbout() throws {
+        let result = try Subprocess.cfgspace("table", "Layouts/net.layout", "--features", "MQ")
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("warning: MQ requires CTRL_VQ"))
+    }
+
+    // MARK: - diff
+
+    @Test func diffNamesMTUAndItsCondition() throws {
+        let result = try Subprocess.cfgspace("diff", "Layouts/net.layout")
+        #expect(result.status == 0, "\(result.stderr)")
+        let line = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("  mtu ") })
+        #expect(line.contains("MTU && !(STATUS && (MQ || RSS))"))
+        #expect(line.contains("{MTU}: 10 → 6"))
+    }
+
+    /// The condition the CLI prints for mtu, parsed back and checked on every valid feature set
+    /// against layouts computed directly.
+    @Test func diffConditionHoldsOnEveryFeatureSet() throws {
+        let document = try json(Subprocess.cfgspace("diff", "Layouts/net.layout", "--format", "json"))
+        let mtu = try #require(try fields(document)["mtu"])
+        let text = try #require(mtu["moves_when"] as? String)
+
+        let loaded = try LayoutLoader().load(path: PackagePaths.layout("net.layout").path)
+        let net = try #require(loaded.devices.first).asOf(nil)
+        // Parse the printed condition with the layout language itself.
+        let condition = try parseCondition(text, features: net.allFeatures.map(\.name))
+        let space = try #require(document["feature_space"] as? [String]) + (document["supporting_features"] as? [String] ?? [])
+        var checked = 0
+        for mask in 0..<(1 << space.count) {
+            let features = FeatureSet(bits: space.indices.filter { mask & (1 << $0) != 0 }
+                .compactMap { net.feature(named: space[$0])?.bit })
+            guard net.unmetRequirements(in: features).isEmpty else { continue }
+            let fixed = Layout(device: net, features: features, interpretation: .fixed).field("mtu")?.offset
+            let packed = Layout(device: net, features: features, interpretation: .packed).field("mtu")?.offset
+            let moved = packed != nil && packed != fixed
+            #expect(net.holds(condition, in: features) == moved, "\(net.names(of: features))")
+            checked += 1
+        }
+        // With CTRL_VQ, every set but HASH_TUNNEL without RSS or HASH_REPORT (224); without it,
+        // none of MQ, RSS or HASH_TUNNEL (32).
+        #expect(checked == 256)
+    }
+
+    private func parseCondition(_ text: String, features: [String]) throws -> Condition {
+        let declarations = features.enumerated().map { "  feature \($1) = \($0)" }.joined(separator: "\n")
+        let source = "device probe = 1 {\n\(declarations)\n  config c { x u8 if \(text) }\n}\n"
+        let loaded = LayoutLoader().load(SourceFile(path: "probe.layout", text: source))
+        let device = try #require(loaded.devices.first)
+        return try #require(device.config?.fields.first?.existence?.condition)
+    }
+
+    @Test func diffUnderOneFeatureSet() throws {
+        let result = try Subprocess.cfgspace("diff", "Layouts/net.layout", "--features", "STATUS,MTU", "--format", "json")
+        #expect(result.status == 0)
+        let mtu = try #require(try fields(json(result))["mtu"])
+        #expect(mtu["from"] as? Int == 10 && mtu["to"] as? Int == 8 && mtu["delta"] as? Int == -2)
+    }
+
+    // MARK: - check
+
+    @Test func checkIsCleanOnTheShippedLayouts() throws {
+        let result = try Subprocess.run(Subprocess.cfgspace, ["check", "Layouts/net.layout", "Layouts/transport.layout"],
+                                        in: PackagePaths.root)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.isEmpty)
+        #expect(result.stdout.contains("Layouts/net.layout: net (ID 1):"))
+    }
+
+    @Test func checkReportsEveryErrorAndFails() throws {
+        let path = "Tests/ConfigLayoutTests/Fixtures/multipleErrors.layout"
+        let result = try Subprocess.cfgspace("check", path)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(path):4:11: error: duplicate feature name 'MTU'"))
+        #expect(result.stderr.contains("    |           ^^^"))
+        #expect(result.stderr.contains("6 errors generated."))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func warningsAloneDoNotFail() throws {
+        let result = try Subprocess.cfgspace("check", "Tests/ConfigLayoutTests/Fixtures/diagnostics/misalignedField.layout")
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("2 warnings generated."))
+    }
+
+    @Test func aMissingFileFails() throws {
+        let result = try Subprocess.cfgspace("check", "Layouts/nope.layout")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot read 'Layouts/nope.layout': no such file"))
+        let table = try Subprocess.cfgspace("table", "Layouts")
+        #expect(table.status == 1)
+        #expect(table.stderr.contains("it is a directory"))
+    }
+
+    @Test func theTransportHasNoDeviceToShow() throws {
+        let result = try Subprocess.cfgspace("table", "Layouts/transport.layout")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("declares no device"))
+    }
+
+    // MARK: - usage errors
+
+    @Test(arguments: [
+        (["table", "Layouts/net.layout", "--featurs", "MTU"], "Unknown option '--featurs'. Did you mean '--features'?"),
+        (["table", "Layouts/net.layout", "--interpretation", "loose"],
+         "The value 'loose' is invalid for '--interpretation <interpretation>'. Please provide one of 'fixed', 'packed'."),
+        (["table", "Layouts/net.layout", "--features", "MTUU"], "Did you mean 'MTU'?"),
+        (["table", "Layouts/net.layout", "--features", "99"], "bit 99 is not a feature of net or the transport"),
+        (["table"], "Missing expected argument '<file>'."),
+        (["table", "Layouts/net.layout", "--features"], "Missing value for '--features <features>'."),
+        (["table", "a", "b"], "Unexpected argument 'b'."),
+        (["tabel"], "Unknown subcommand 'tabel'. Did you mean 'table'?"),
+        (["diff", "Layouts/net.layout", "--to", "packed", "--to", "fixed"], "'--to' is given more than once"),
+        (["diff", "Layouts/net.layout", "--ignore-requires=yes"], "The flag '--ignore-requires' does not take a value."),
+        (["help", "nope"], "Unknown subcommand 'nope'."),
+        ([], "USAGE: cfgspace <subcommand>"),
+    ])
+    func usageErrors(arguments: [String], message: String) throws {
+        let result = try Subprocess.run(Subprocess.cfgspace, arguments, in: PackagePaths.root)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func usageErrorsSayWhatToTypeInstead() throws {
+        let result = try Subprocess.cfgspace("table", "Layouts/net.layout", "--featurs", "MTU")
+        #expect(result.stderr.contains("Usage: cfgspace table <file>"))
+        #expect(result.stderr.contains("See 'cfgspace table --help' for more information."))
+    }
+
+    // MARK: - help
+
+    @Test(arguments: [
+        ("root", ["--help"]), ("check", ["help", "check"]), ("table", ["table", "--help"]), ("diff", ["diff", "-h"]),
+    ])
+    func help(name: String, arguments: [String]) throws {
+        let result = try Subprocess.run(Subprocess.cfgspace, arguments, in: PackagePaths.root)
+        #expect(result.status == 0)
+        let mismatch = Golden.mismatch(result.stdout, goldenAt: goldenDirectory.appendingPathComponent("help-\(name).txt"))
+        #expect(mismatch == nil, "\(mismatch ?? "")")
+    }
+
+    @Test func version() throws {
+        let result = try Subprocess.cfgspace("--version")
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("cfgspace "))
+    }
+}
