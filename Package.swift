@@ -22,6 +22,6 @@ let package = Package(
                     exclude: ["Golden", "Fixtures"]),
         .testTarget(name: "ConfigEmitTests", dependencies: ["ConfigEmit", "ConfigLayout", "TestSupport"],
                     exclude: ["Golden"]),
-        .testTarget(name: "CLITests", dependencies: ["cfgspace", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "CLITests", dependencies: ["cfgspace", "ConfigLayout", "TestSupport"], exclude: ["Golden"]),
     ]
 )

@@ -64,7 +64,8 @@ enum HelpFormatter {
     private static func entry(_ label: String, _ help: String) -> String {
         let lead = "  " + label
         let helpText = wrap(help, indent: labelWidth + 2)
-        if lead.count < labelWidth + 2 {
+        // Two spaces at least between a label and its help, or the help goes on the next line.
+        if lead.count <= labelWidth {
             return lead + String(repeating: " ", count: labelWidth + 2 - lead.count)
                 + helpText.dropFirst(labelWidth + 2) + "\n"
         }
