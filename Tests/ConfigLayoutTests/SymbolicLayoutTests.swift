@@ -48,3 +48,24 @@ import Testing
         #expect(SymbolicLayout(device: net, interpretation: .fixed).field("mtu")?.offset == .constant(10))
     }
 }
+
+@Suite struct SymbolicValueTests {
+    /// Under fixed offsets, QEMU's sizing rule reads back as QEMU's own feature_sizes table.
+    @Test func qemuSizeOfNetReadsLikeQEMUsTable() throws {
+        let net = try netDevice()
+        let size = SymbolicLayout(device: net, interpretation: .fixed).size(.qemu)
+        #expect(size.description == "max(6, 8·[STATUS], 10·[MQ || RSS], 12·[MTU], 17·[SPEED_DUPLEX], "
+            + "24·[RSS || HASH_REPORT], 20·[RSS], 28·[HASH_TUNNEL])")
+    }
+
+    @Test func productsKeepTheirConditionOutside() {
+        let sum = SymbolicValue.sum([.constant(6), .term(2, .feature("A"))])
+        #expect(sum.scaled(by: .feature("B")).description == "[B]·(6 + 2·[A])")
+        #expect(SymbolicValue.constant(4).scaled(by: .feature("B")) == .term(4, .feature("B")))
+        #expect(sum.scaled(by: .always) == sum)
+        #expect(sum.scaled(by: .never) == .zero)
+        let value = SymbolicValue.maximum([.constant(6), .term(5, .feature("A")), .term(9, .feature("A")), sum])
+        #expect(value.normalized().description == "max(6, 9·[A], 6 + 2·[A])")
+        #expect(value.evaluate { $0 == "A" } == 9)
+    }
+}

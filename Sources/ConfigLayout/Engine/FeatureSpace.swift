@@ -46,6 +46,8 @@ struct FeatureSpaceEncoding {
     private(set) var domain: Node
     private var synthesizer: FormulaSynthesizer
     private var conditionCache: [Condition: Node] = [:]
+    /// Sums by their leading parts: consecutive fields' offsets share all but their last terms.
+    private var sumCache: [[SymbolicValue]: Node] = [:]
 
     init(device: Device, space: FeatureSpace) {
         let names = space.features + space.supporting
@@ -96,10 +98,22 @@ struct FeatureSpaceEncoding {
         case .term(let count, let condition):
             return diagram.apply(.multiply, node(for: condition), diagram.constant(count))
         case .sum(let parts):
-            return parts.reduce(diagram.zero) { diagram.apply(.add, $0, node(for: $1)) }
+            return sum(parts[...])
         case .maximum(let parts):
             return parts.reduce(diagram.zero) { diagram.apply(.maximum, $0, node(for: $1)) }
+        case .product(let condition, let value):
+            return diagram.apply(.multiply, node(for: condition), node(for: value))
         }
+    }
+
+    /// The sum of `parts`, reusing the sum of every leading run already built.
+    private mutating func sum(_ parts: ArraySlice<SymbolicValue>) -> Node {
+        guard let last = parts.last else { return diagram.zero }
+        let key = Array(parts)
+        if let cached = sumCache[key] { return cached }
+        let result = diagram.apply(.add, sum(parts.dropLast()), node(for: last))
+        sumCache[key] = result
+        return result
     }
 
     /// A short condition equal to `node` on every valid set; nil if it has no short form.

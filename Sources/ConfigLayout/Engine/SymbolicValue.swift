@@ -8,6 +8,8 @@ public indirect enum SymbolicValue: Hashable, Sendable {
     case term(Int, Condition)
     case sum([SymbolicValue])
     case maximum([SymbolicValue])
+    /// `[condition]·(value)`: the value when the condition holds, else 0.
+    case product(Condition, SymbolicValue)
 
     public static let zero = SymbolicValue.constant(0)
 
@@ -15,16 +17,10 @@ public indirect enum SymbolicValue: Hashable, Sendable {
         SymbolicValue.sum([lhs, rhs]).normalized()
     }
 
-    /// The value where `condition` holds, 0 elsewhere.
+    /// The value where `condition` holds, 0 elsewhere. A constant or a single term absorbs the
+    /// condition; anything larger keeps it outside, as `[condition]·(value)`.
     public func scaled(by condition: Condition) -> SymbolicValue {
-        if condition == .always { return self }
-        switch self {
-        case .constant(let value): return value == 0 ? .zero : .term(value, condition)
-        case .term(let value, let inner): return .term(value, .and([condition, inner]))
-        case .sum(let parts): return SymbolicValue.sum(parts.map { $0.scaled(by: condition) }).normalized()
-        // max(a, b)·[c] = max(a·[c], b·[c]) because every part is at least 0.
-        case .maximum(let parts): return SymbolicValue.maximum(parts.map { $0.scaled(by: condition) }).normalized()
-        }
+        SymbolicValue.product(condition, self).normalized()
     }
 
     public func evaluate(_ isSet: (String) -> Bool) -> Int {
@@ -33,6 +29,7 @@ public indirect enum SymbolicValue: Hashable, Sendable {
         case .term(let value, let condition): condition.evaluate(isSet) ? value : 0
         case .sum(let parts): parts.reduce(0) { $0 + $1.evaluate(isSet) }
         case .maximum(let parts): parts.map { $0.evaluate(isSet) }.max() ?? 0
+        case .product(let condition, let value): condition.evaluate(isSet) ? value.evaluate(isSet) : 0
         }
     }
 
@@ -51,10 +48,21 @@ public indirect enum SymbolicValue: Hashable, Sendable {
         case .term(let value, let condition):
             if value == 0 || condition == .never { return .zero }
             return condition == .always ? .constant(value) : self
+        case .product(let condition, let value):
+            let inner = value.normalized()
+            switch (condition, inner) {
+            case (.constant(true), _): return inner
+            case (.constant(false), _), (_, .constant(0)): return .zero
+            case (_, .constant(let count)): return .term(count, condition)
+            case (_, .term(let count, let innerCondition)): return .term(count, .and([condition, innerCondition]))
+            case (_, .product(let innerCondition, let innerValue)): return .product(.and([condition, innerCondition]), innerValue)
+            default: return .product(condition, inner)
+            }
         case .sum(let parts):
             var constant = 0
             var coefficients: [Condition: Int] = [:]
             var order: [Condition] = []
+            // Maxima and products are kept as they are, after the terms.
             var maxima: [SymbolicValue] = []
             func add(_ part: SymbolicValue) {
                 switch part {
@@ -63,7 +71,7 @@ public indirect enum SymbolicValue: Hashable, Sendable {
                     if coefficients[condition] == nil { order.append(condition) }
                     coefficients[condition, default: 0] += value
                 case .sum(let inner): inner.forEach { add($0.normalized()) }
-                case .maximum: maxima.append(part)
+                case .maximum, .product: maxima.append(part)
                 }
             }
             parts.forEach { add($0.normalized()) }
@@ -74,18 +82,38 @@ public indirect enum SymbolicValue: Hashable, Sendable {
             result += maxima
             return result.isEmpty ? .zero : result.count == 1 ? result[0] : .sum(result)
         case .maximum(let parts):
-            var constant: Int?
-            var rest: [SymbolicValue] = []
-            for part in parts.map({ $0.normalized() }) {
+            var constant = 0
+            var coefficients: [Condition: Int] = [:]
+            var order: [Condition] = []
+            var others: [SymbolicValue] = []
+            func add(_ part: SymbolicValue) {
                 switch part {
-                case .constant(let value): constant = max(constant ?? value, value)
-                case .maximum(let inner): rest.append(contentsOf: inner)
-                default: if !rest.contains(part) { rest.append(part) }
+                case .constant(let value): constant = max(constant, value)
+                case .term(let value, let condition):
+                    // max(a·[c], b·[c]) = max(a, b)·[c]
+                    if coefficients[condition] == nil { order.append(condition) }
+                    coefficients[condition] = max(coefficients[condition] ?? 0, value)
+                case .maximum(let inner): inner.forEach { add($0.normalized()) }
+                default: if !others.contains(part) { others.append(part) }
                 }
             }
-            // Terms are never negative, so a zero constant adds nothing to a maximum.
-            if let value = constant, value != 0 || rest.isEmpty { rest.insert(.constant(value), at: 0) }
-            return rest.count == 1 ? rest[0] : .maximum(rest)
+            parts.forEach { add($0.normalized()) }
+            // Terms are never negative, and a term no larger than the constant never wins.
+            var result: [SymbolicValue] = constant != 0 || (order.isEmpty && others.isEmpty) ? [.constant(constant)] : []
+            for condition in order where (coefficients[condition] ?? 0) > constant {
+                result.append(.term(coefficients[condition] ?? 0, condition))
+            }
+            result += others
+            return result.count == 1 ? result[0] : .maximum(result)
+        }
+    }
+
+    /// How many terms the value has: a measure of how long it reads.
+    public var termCount: Int {
+        switch self {
+        case .constant, .term: 1
+        case .sum(let parts), .maximum(let parts): parts.reduce(0) { $0 + $1.termCount }
+        case .product(_, let value): 1 + value.termCount
         }
     }
 }
@@ -98,6 +126,7 @@ extension SymbolicValue: CustomStringConvertible {
         case .term(let value, let condition): return "\(value)·[\(condition)]"
         case .sum(let parts): return parts.map(\.description).joined(separator: " + ")
         case .maximum(let parts): return "max(" + parts.map(\.description).joined(separator: ", ") + ")"
+        case .product(let condition, let value): return "[\(condition)]·(\(value))"
         }
     }
 }
