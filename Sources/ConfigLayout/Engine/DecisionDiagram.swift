@@ -41,10 +41,11 @@ final class DecisionDiagram {
     private struct Triple: Hashable { let a: Int32, b: Int32, c: Int32 }
     @exclusivity(unchecked) private var unique = TripleTable()
     @exclusivity(unchecked) private var terminals: [Int: Node] = [:]
-    @exclusivity(unchecked) private var applyCache = TripleTable()
-    @exclusivity(unchecked) private var cofactorCache = TripleTable()
+    // Operation results: remembered while they fit, recomputed when evicted.
+    @exclusivity(unchecked) private var applyCache = LossyCache()
+    @exclusivity(unchecked) private var cofactorCache = LossyCache()
     /// 1 for true, 0 for false.
-    @exclusivity(unchecked) private var impliesCache = TripleTable()
+    @exclusivity(unchecked) private var impliesCache = LossyCache()
 
     let variableCount: Int
     private(set) var zero: Node = 0
@@ -81,6 +82,12 @@ final class DecisionDiagram {
         lows.append(low)
         highs.append(high)
         unique.set(level, low, high, to: node)
+        // Keep the caches about as large as the diagram, up to 4M slots each.
+        if levels.count > applyCache.size, applyCache.size < 1 << 22 {
+            applyCache.resize(to: applyCache.size * 4)
+            cofactorCache.resize(to: cofactorCache.size * 4)
+            impliesCache.resize(to: impliesCache.size * 4)
+        }
         return node
     }
 
@@ -202,6 +209,22 @@ final class DecisionDiagram {
         or(restrict(node, variable: index, to: false), restrict(node, variable: index, to: true))
     }
 
+    /// ∃ of several variables in one pass.
+    func exists(_ node: Node, variables: Set<Int>) -> Node {
+        guard !variables.isEmpty else { return node }
+        var memo: [Node: Node] = [:]
+        func quantify(_ node: Node) -> Node {
+            if isTerminal(node) { return node }
+            if let known = memo[node] { return known }
+            let low = quantify(lows[Int(node)])
+            let high = quantify(highs[Int(node)])
+            let result = variables.contains(Int(level(node))) ? or(low, high) : make(level: level(node), low: low, high: high)
+            memo[node] = result
+            return result
+        }
+        return quantify(node)
+    }
+
     func forAll(_ node: Node, variable index: Int) -> Node {
         and(restrict(node, variable: index, to: false), restrict(node, variable: index, to: true))
     }
@@ -233,17 +256,35 @@ final class DecisionDiagram {
         return node == zero ? [:] : forced(node)
     }
 
+    /// Marks for one traversal at a time: a node is visited when its mark equals the current stamp,
+    /// so starting a traversal costs nothing.
+    @exclusivity(unchecked) private var marks: [UInt32] = []
+    @exclusivity(unchecked) private var stamp: UInt32 = 0
+
+    /// Calls `visit` once for every node reachable from `root`, terminals included.
+    private func forEachReachable(from root: Node, _ visit: (Node) -> Void) {
+        if marks.count < levels.count { marks += [UInt32](repeating: 0, count: levels.count - marks.count) }
+        stamp &+= 1
+        if stamp == 0 {
+            marks = [UInt32](repeating: 0, count: levels.count)
+            stamp = 1
+        }
+        var stack = [root]
+        while let node = stack.popLast() {
+            guard marks[Int(node)] != stamp else { continue }
+            marks[Int(node)] = stamp
+            visit(node)
+            if !isTerminal(node) {
+                stack.append(lows[Int(node)])
+                stack.append(highs[Int(node)])
+            }
+        }
+    }
+
     /// The variables the diagram tests, in level order.
     func support(_ node: Node) -> [Int] {
-        var seen = Set<Node>()
         var found = Set<Int>()
-        var stack = [node]
-        while let current = stack.popLast() {
-            guard !isTerminal(current), seen.insert(current).inserted else { continue }
-            found.insert(Int(level(current)))
-            stack.append(lows[Int(current)])
-            stack.append(highs[Int(current)])
-        }
+        forEachReachable(from: node) { if !isTerminal($0) { found.insert(Int(level($0))) } }
         return found.sorted()
     }
 
@@ -264,7 +305,7 @@ final class DecisionDiagram {
 
     /// The leaf values `node` takes where the 0/1 diagram `condition` is 1.
     func values(of node: Node, where condition: Node) -> Set<Int> {
-        var seen = TripleTable()
+        var seen = TripleTable(capacity: 256)
         var result = Set<Int>()
         func visit(_ f: Node, _ g: Node) {
             if g == zero || seen[f, g, 0] != nil { return }

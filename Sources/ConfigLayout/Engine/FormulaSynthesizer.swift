@@ -34,8 +34,11 @@ struct FormulaSynthesizer {
 
     /// A short condition equal to `function` wherever `care` holds; nil if it has no short form.
     mutating func condition(for function: Node, care: Node) -> Condition? {
-        var lower = diagram.and(function, care)
-        var upper = diagram.or(function, diagram.not(care))
+        // Variables only the care set mentions are never needed: project them out of it at once.
+        let own = Set(diagram.support(function))
+        let projected = diagram.exists(care, variables: Set(diagram.support(care)).subtracting(own))
+        var lower = diagram.and(function, projected)
+        var upper = diagram.or(function, diagram.not(projected))
         dropUnneededVariables(&lower, &upper)
         return synthesize(lower: lower, upper: upper)
     }

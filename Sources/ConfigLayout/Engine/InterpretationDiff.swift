@@ -153,19 +153,25 @@ public struct InterpretationDiff: Sendable {
         self.hazards = hazards
     }
 
-    /// The shorter of two exact readings of `node`: synthesized as a whole, or as the field's own
-    /// presence "and" the rest (`MTU && !(STATUS && (MQ || RSS))` reads as "mtu exists and …").
+    /// A short exact reading of `node`: the field's own presence "and" the rest (`MTU && !(STATUS &&
+    /// (MQ || RSS))` reads as "mtu exists and …"), or the whole synthesized at once when that reads
+    /// shorter. The whole is tried only when the split form is missing or long, since it rarely wins.
     private static func readable(_ node: DecisionDiagram.Node, presence: Condition,
                                  encoding: inout FeatureSpaceEncoding) -> Condition? {
-        let whole = encoding.condition(for: node)
         let diagram = encoding.diagram
         let present = diagram.and(encoding.node(for: presence), encoding.domain)
-        guard presence != .always, diagram.implies(node, present) else { return whole }
-        // Inside the sets where the field exists, the rest only has to agree there.
-        guard let rest = encoding.condition(for: node, care: present),
-              let presentCondition = encoding.condition(for: present) else { return whole }
-        let split = Condition.and([presentCondition, rest])
-        guard let whole else { return split }
+        var split: Condition?
+        if presence != .always, diagram.implies(node, present),
+           let rest = encoding.condition(for: node, care: present),
+           let presentCondition = encoding.condition(for: present) {
+            split = Condition.and([presentCondition, rest])
+        }
+        if let split, FormulaSynthesizer.cost(split) <= shortEnough { return split }
+        guard let whole = encoding.condition(for: node) else { return split }
+        guard let split else { return whole }
         return FormulaSynthesizer.cost(split) <= FormulaSynthesizer.cost(whole) ? split : whole
     }
+
+    /// About six feature names: a condition this short is not worth trying to shorten.
+    private static let shortEnough = 66
 }

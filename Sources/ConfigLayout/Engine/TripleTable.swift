@@ -8,7 +8,7 @@ struct TripleTable {
         let c: Int32
     }
 
-    private static let vacant = Key(a: .min, b: .min, c: .min)
+    static let vacant = Key(a: .min, b: .min, c: .min)
 
     private var keys: [Key]
     private var values: [Int32]
@@ -24,7 +24,7 @@ struct TripleTable {
     }
 
     /// Every input bit reaches the low bits the table indexes with.
-    private static func hash(_ key: Key) -> Int {
+    static func hash(_ key: Key) -> Int {
         var h = UInt64(UInt32(bitPattern: key.a)) &* 0x9E37_79B9_7F4A_7C15
         h ^= UInt64(UInt32(bitPattern: key.b)) &* 0xC2B2_AE3D_27D4_EB4F
         h ^= UInt64(UInt32(bitPattern: key.c)) &* 0x1656_67B1_9E37_79F9
@@ -73,5 +73,41 @@ struct TripleTable {
         for (key, value) in zip(oldKeys, oldValues) where key != Self.vacant {
             set(key.a, key.b, key.c, to: value)
         }
+    }
+}
+
+/// A direct-mapped cache from three 32-bit integers to a 32-bit integer: each key has one slot and
+/// a newer entry evicts an older one. Operation results need only be remembered, not kept, so a
+/// lost entry costs a recomputation while the cache stays small enough to stay in CPU caches (the
+/// design of CUDD's computed table). It grows with the diagram it serves.
+struct LossyCache {
+    private var keys: [TripleTable.Key]
+    private var values: [Int32]
+    private var mask: Int
+
+    init(size: Int = 1 << 12) {
+        keys = [TripleTable.Key](repeating: TripleTable.vacant, count: size)
+        values = [Int32](repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    var size: Int { keys.count }
+
+    subscript(a: Int32, b: Int32, c: Int32) -> Int32? {
+        let key = TripleTable.Key(a: a, b: b, c: c)
+        let index = TripleTable.hash(key) & mask
+        return keys[index] == key ? values[index] : nil
+    }
+
+    mutating func set(_ a: Int32, _ b: Int32, _ c: Int32, to value: Int32) {
+        let key = TripleTable.Key(a: a, b: b, c: c)
+        let index = TripleTable.hash(key) & mask
+        keys[index] = key
+        values[index] = value
+    }
+
+    /// Starts over at `size` slots (a power of two).
+    mutating func resize(to size: Int) {
+        self = LossyCache(size: size)
     }
 }
