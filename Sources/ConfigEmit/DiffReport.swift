@@ -78,13 +78,14 @@ public struct DiffReport: Sendable {
 
         let symbolic = moving.filter { $0.from.offset != $0.to.offset }
         if !symbolic.isEmpty || size.from != size.to {
-            out += "\n" + style.bold("Offsets as functions of the features") + "\n"
+            out += "\n" + style.bold("Offsets and sizes as functions of the features") + "\n"
             var offsets = TextTable([.init("FIELD"), .init(from.uppercased()), .init(to.uppercased())])
             for change in symbolic {
-                offsets.add([change.path, change.from.offset.description, change.to.offset.description])
+                offsets.add([change.path, Self.abridged(change.from.offset), Self.abridged(change.to.offset)])
             }
-            offsets.add(["(size)", size.from.description, size.to.description])
             out += offsets.rendered(style: style)
+            out += TextTable.keyValues([("(size, \(from))", Self.abridged(size.from)),
+                                        ("(size, \(to))", Self.abridged(size.to))])
         }
 
         out += "\n" + style.bold("Alignment hazards") + "\n"
@@ -110,7 +111,15 @@ public struct DiffReport: Sendable {
     /// several features has no short boolean form.
     static func describe(_ hazard: InterpretationDiff.AlignmentHazard) -> String {
         if let when = hazard.when, when.literalCount <= 6 { return when.description }
-        return "it is present and its offset, \(hazard.offset), is not a multiple of \(hazard.alignment)"
+        return "it is present and its offset, \(abridged(hazard.offset)), is not a multiple of \(hazard.alignment)"
+    }
+
+    /// A symbolic value for a terminal: whole if it fits a few lines, else its start and its size.
+    /// JSON always has it whole.
+    static func abridged(_ value: SymbolicValue) -> String {
+        let text = value.description
+        guard text.count > 400 else { return text }
+        return String(text.prefix(200)) + "… (\(value.termCount) terms; --format json has it whole)"
     }
 
     /// A condition, or a note that it has no short form (the counts and example still hold).

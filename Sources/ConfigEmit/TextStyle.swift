@@ -57,15 +57,22 @@ public struct TextTable: Sendable {
         }
         var out = ""
         for (rowIndex, row) in all.enumerated() {
+            // No padding after the last cell with text, so no line ends in spaces.
+            guard let last = row.indices.last(where: { $0 < columns.count && !row[$0].isEmpty }) else {
+                out += "\n"
+                continue
+            }
             var line = indent
-            for (index, column) in columns.enumerated() {
-                let cell = index < row.count ? row[index] : ""
+            for (index, column) in columns.enumerated() where index <= last {
+                let cell = row[index]
                 let text = rowIndex == 0 ? style.bold(cell) : cell
                 let padding = String(repeating: " ", count: widths[index] - Self.visibleWidth(cell))
-                line += column.alignment == .right ? padding + text : text + padding
-                if index + 1 < columns.count { line += "  " }
+                switch column.alignment {
+                case .right: line += padding + text
+                case .left: line += index == last ? text : text + padding
+                }
+                if index < last { line += "  " }
             }
-            while line.hasSuffix(" ") { line.removeLast() }
             out += line + "\n"
         }
         return out
