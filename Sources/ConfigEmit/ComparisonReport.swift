@@ -1,19 +1,11 @@
 import ConfigLayout
 
 /// `cfgspace diff --features ...`: two interpretations under one feature set, field by field.
-public struct ComparisonReport: Sendable {
+public struct ComparisonReport: Report {
     public let comparison: FeatureSetComparison
 
     public init(comparison: FeatureSetComparison) {
         self.comparison = comparison
-    }
-
-    public func render(_ format: ReportFormat, style: TextStyle = .plain) -> String {
-        switch format {
-        case .text: text(style: style)
-        case .json: json().rendered()
-        case .markdown: markdown()
-        }
     }
 
     private var from: Layout { comparison.from }

@@ -2,19 +2,11 @@ import ConfigLayout
 
 /// `cfgspace diff` over the whole feature space: which fields move, when, by how much, with an
 /// example each; when the sizes differ; and which placements break natural alignment.
-public struct DiffReport: Sendable {
+public struct DiffReport: Report {
     public let diff: InterpretationDiff
 
     public init(diff: InterpretationDiff) {
         self.diff = diff
-    }
-
-    public func render(_ format: ReportFormat, style: TextStyle = .plain) -> String {
-        switch format {
-        case .text: text(style: style)
-        case .json: json().rendered()
-        case .markdown: markdown()
-        }
     }
 
     private var device: Device { diff.device }

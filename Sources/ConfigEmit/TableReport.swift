@@ -1,19 +1,11 @@
 import ConfigLayout
 
 /// `cfgspace table`: a layout under one feature set, for people (text, Markdown) and programs (JSON).
-public struct TableReport: Sendable {
+public struct TableReport: Report {
     public let layout: Layout
 
     public init(layout: Layout) {
         self.layout = layout
-    }
-
-    public func render(_ format: ReportFormat, style: TextStyle = .plain) -> String {
-        switch format {
-        case .text: text(style: style)
-        case .json: json().rendered()
-        case .markdown: markdown()
-        }
     }
 
     // MARK: - JSON

@@ -146,22 +146,17 @@ public struct Checker {
                 checkSingle(&spec, text, keyword: keyword, what: "'spec'")
             case .feature(let feature):
                 featureSyntax.append(feature)
-            case .config(let aggregate):
-                if let first = configSpan {
-                    report(.duplicateDeclaration, "device '\(name)' declares its config twice", at: aggregate.kind.span,
-                           notes: [.init("first declared here", at: first)])
-                    continue
-                }
-                configSpan = aggregate.kind.span
-                configSyntax = aggregate
-            case .noConfig(let span):
+            case .config, .noConfig:
+                // `config NAME { }` and `config none` are two answers to one question.
+                var span = item.span
+                if case .config(let aggregate) = item { span = aggregate.kind.span }
                 if let first = configSpan {
                     report(.duplicateDeclaration, "device '\(name)' declares its config twice", at: span,
                            notes: [.init("first declared here", at: first)])
                     continue
                 }
                 configSpan = span
-                hasNoConfig = true
+                if case .config(let aggregate) = item { configSyntax = aggregate } else { hasNoConfig = true }
             case .typeDeclaration(let aggregate):
                 guard let typeName = aggregate.name else { continue }
                 if let first = typeDeclarations[typeName.value] {
