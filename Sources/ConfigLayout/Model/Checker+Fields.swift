@@ -115,9 +115,9 @@ extension Checker {
                 report(.invalidArrayLength, "an array needs at least one element", at: count.span)
                 return nil
             }
-            guard count.value <= UInt64(Self.maximumConfigSize) else {
+            guard count.value <= UInt64(Self.maximumArrayBytes) else {
                 report(.invalidArrayLength, "\(count.value) elements cannot fit in a configuration space "
-                       + "(at most \(Self.maximumConfigSize) bytes)", at: count.span)
+                       + "(at most \(Self.maximumArrayBytes) bytes)", at: count.span)
                 return nil
             }
             switch element {

@@ -6,12 +6,11 @@ public struct CheckedFile: Sendable {
 }
 
 /// Turns a parse tree into the checked model, reporting every semantic problem it finds: unknown or
-/// duplicate names, clashing bits, `requires` cycles, types and ranges that do not fit, and
-/// misaligned fields. It never stops at the first problem.
+/// duplicate names, clashing bits, `requires` cycles, and types and ranges that do not fit. It never
+/// stops at the first problem. Checks that need field offsets (`PlacementCheck`) run in the engine.
 public struct Checker {
-    /// Configuration spaces larger than this are rejected: virtio-pci's device-configuration
-    /// window in QEMU is 0x1000 bytes (`hw/virtio/virtio-pci.c`).
-    public static let maximumConfigSize = 4096
+    /// No array may be longer than a configuration space can be (`PlacementCheck.maximumConfigSize`).
+    static let maximumArrayBytes = 4096
 
     var diagnostics: [Diagnostic] = []
     /// Feature names in scope while checking a device: the device's and the transport's.
@@ -192,11 +191,8 @@ public struct Checker {
         }
 
         var qemuMinimum = SizeAnchor.wholeConfig
-        if let config {
-            checkPlacement(config, configSpan: configSyntax?.kind.span ?? syntax.headSpan)
-            if let qemuAnchor {
-                qemuMinimum = resolveAnchor(qemuAnchor.value, in: config)
-            }
+        if let config, let qemuAnchor {
+            qemuMinimum = resolveAnchor(qemuAnchor.value, in: config)
         }
 
         return Device(name: name, id: id, title: syntax.title?.value, doc: syntax.doc?.value,
@@ -234,57 +230,6 @@ public struct Checker {
             }
             if case .end = anchor { return .end(of: names) }
             return .offset(of: names)
-        }
-    }
-
-    // MARK: - Placement checks
-
-    /// Checks the fixed layout as of every spec version the config mentions: fields should sit at
-    /// their natural alignment, and the whole must fit the configuration window.
-    private mutating func checkPlacement(_ config: Aggregate, configSpan: SourceSpan) {
-        var versions: Set<SpecVersion> = []
-        func collect(_ aggregate: Aggregate) {
-            for field in aggregate.fields {
-                if let since = field.since { versions.insert(since) }
-                if let until = field.until { versions.insert(until) }
-                if case .aggregate(let inner) = field.type { collect(inner) }
-            }
-        }
-        collect(config)
-        let snapshots: [SpecVersion?] = versions.sorted().map { $0 } + [nil]
-
-        var warned = Set<SourceSpan>()
-        var sizeReported = false
-        for version in snapshots {
-            let snapshot = config.asOf(version)
-            if snapshot.size > Self.maximumConfigSize, !sizeReported {
-                sizeReported = true
-                report(.configTooLarge, "the config is \(snapshot.size) bytes"
-                       + (version.map { " in spec \($0)" } ?? "")
-                       + "; configuration spaces are limited to \(Self.maximumConfigSize) bytes", at: configSpan)
-            }
-            checkAlignment(snapshot, base: 0, prefix: "", warned: &warned)
-        }
-    }
-
-    private mutating func checkAlignment(_ aggregate: Aggregate, base: Int, prefix: String, warned: inout Set<SourceSpan>) {
-        var offset = base
-        for field in aggregate.fields {
-            let position = aggregate.kind == .union ? base : offset
-            switch field.type {
-            case .aggregate(let inner):
-                checkAlignment(inner, base: position, prefix: prefix + field.name + ".", warned: &warned)
-            case .scalar, .array, .chars:
-                let alignment = field.type.naturalAlignment
-                if position % alignment != 0, warned.insert(field.span).inserted {
-                    report(.misalignedField, "field '\(prefix + field.name)' (\(field.type.name)) is at offset "
-                           + "\(position), which is not a multiple of its \(alignment)-byte alignment",
-                           at: field.span,
-                           notes: [.init("PCI and MMIO drivers read it with aligned \(min(alignment, 4) * 8)-bit "
-                                         + "accesses; add padding before it")])
-                }
-            }
-            offset = position + field.type.size
         }
     }
 }

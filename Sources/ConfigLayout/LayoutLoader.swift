@@ -1,7 +1,8 @@
 import Foundation
 
-/// Reads layout files, follows their imports (`import transport` reads `transport.layout` from the
-/// same folder), and checks them. Each file is loaded once, however many files import it.
+/// The front door of the library: reads layout files, follows their imports (`import transport`
+/// reads `transport.layout` from the same folder), parses and checks them, and runs the engine's
+/// placement checks on every device. Each file is loaded once, however many files import it.
 public final class LayoutLoader {
     /// A loaded file: what it declares and every diagnostic that bears on it, its imports' included.
     public struct Loaded: Sendable {
@@ -75,7 +76,8 @@ public final class LayoutLoader {
         // problems worth reporting in the same run.
         let (checked, checkDiagnostics) = Checker.check(syntax, imports: transports)
         diagnostics.append(contentsOf: checkDiagnostics)
-        let loaded = Loaded(file: file, checked: checked, diagnostics: Self.unique(diagnostics))
+        diagnostics.append(contentsOf: checked.devices.flatMap(PlacementCheck.diagnostics))
+        let loaded = Loaded(file: file, checked: checked, diagnostics: Self.unique(diagnostics).sortedBySource())
         cache[key] = loaded
         return loaded
     }
