@@ -60,6 +60,7 @@ public struct Diagnostic: Sendable, Equatable {
         case rangeDoesNotFit
         case rangeOnNonInteger
         case unknownFieldPath
+        case unknownStatusBit
         case missingConfig
 
         /// Warnings do not fail `check`; everything else is an error.

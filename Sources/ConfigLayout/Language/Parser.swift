@@ -84,9 +84,14 @@ public struct Parser {
         let idToken = current
         let id = try expectInteger("the device ID after '='")
         let title = parseOptionalString()
+        var since: Located<SpecVersion>?
+        if isKeyword("since") {
+            advance()
+            since = try expectVersion(after: "since")
+        }
         let head = keyword.span.merged(with: idToken.span)
         let (body, bodySpan) = try parseBody(allowed: .device, owner: "device '\(name.value)'")
-        return DeviceSyntax(doc: doc, name: name, id: id, title: title, body: body,
+        return DeviceSyntax(doc: doc, name: name, id: id, title: title, since: since, body: body,
                             headSpan: head, span: keyword.span.merged(with: bodySpan))
     }
 
@@ -160,11 +165,17 @@ public struct Parser {
             item = .typeDeclaration(try parseAggregate(doc: doc, kind: Located(aggregateKind, keyword.span),
                                                        requireName: true))
         case "qemu":
-            guard isKeyword("min_size") else {
-                throw error(at: current, "expected 'min_size' after 'qemu', such as qemu min_size end(mac)")
+            if isKeyword("min_size") {
+                advance()
+                item = .qemuMinimumSize(try parseSizeAnchor(), keyword: keyword.span)
+            } else if isKeyword("feature_size") {
+                advance()
+                let condition = try parseExpression()
+                item = .qemuFeatureSize(condition, try parseSizeAnchor(), keyword: keyword.span)
+            } else {
+                throw error(at: current, "expected 'min_size' or 'feature_size' after 'qemu', such as "
+                            + "qemu min_size end(mac) or qemu feature_size MTU end(mtu)")
             }
-            advance()
-            item = .qemuMinimumSize(try parseSizeAnchor(), keyword: keyword.span)
         default: // "device_bits"
             var ranges = [try parseRange(after: "'device_bits'")]
             while consume(.comma) != nil {
@@ -287,7 +298,16 @@ public struct Parser {
         case "range":
             return .range(try parseRange(after: "'range'"), keyword: word.span)
         case "writable":
-            return .writable(word.span)
+            guard isKeyword("before") else { return .writable(word.span, before: nil) }
+            advance()
+            return .writable(word.span, before: try expectIdentifier("a status bit after 'writable before', such as DRIVER_OK"))
+        case "readable":
+            guard isKeyword("after") else {
+                throw error(at: current, "expected 'after' and a status bit, such as readable after FEATURES_OK")
+            }
+            advance()
+            return .readableAfter(try expectIdentifier("a status bit after 'readable after', such as FEATURES_OK"),
+                                  keyword: word.span)
         case "reserved", "padding":
             return .reserved(word.span)
         case "since":
@@ -296,7 +316,7 @@ public struct Parser {
             return .until(try expectVersion(after: "until"), keyword: word.span)
         default:
             throw error(at: word, "unexpected \(word.quoted) after the type of field '\(field)'; expected "
-                        + "'if', 'valid if', 'range', 'writable', 'reserved', 'since' or 'until'")
+                        + "'if', 'valid if', 'range', 'writable', 'readable after', 'reserved', 'since' or 'until'")
         }
     }
 

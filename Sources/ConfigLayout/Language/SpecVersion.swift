@@ -19,6 +19,13 @@ public struct SpecVersion: Hashable, Comparable, Sendable, CustomStringConvertib
 
     public var description: String { "\(major).\(minor)" }
 
+    /// The published virtio versions, oldest first: 1.0 (cs04, 2016), 1.1 (cs01, 2019),
+    /// 1.2 (cs01, 2022), 1.3 (wd02, 2024) and 1.4 (cs01, 2026).
+    public static let known: [SpecVersion] = (0...4).map { SpecVersion(major: 1, minor: $0) }
+
+    /// The version a layout describes when none is asked for.
+    public static let newest = SpecVersion(major: 1, minor: 4)
+
     public static func < (lhs: SpecVersion, rhs: SpecVersion) -> Bool {
         (lhs.major, lhs.minor) < (rhs.major, rhs.minor)
     }

@@ -40,6 +40,8 @@ public struct DeviceSyntax: Sendable {
     public let name: Identifier
     public let id: Located<UInt64>?
     public let title: Located<String>?
+    /// `since 1.4`: the spec version that introduced the device.
+    public let since: Located<SpecVersion>?
     public let body: [BodyItemSyntax]
     /// The `device` keyword through the device ID: where "this device" diagnostics point.
     public let headSpan: SourceSpan
@@ -67,6 +69,9 @@ public enum BodyItemSyntax: Sendable {
     case typeDeclaration(AggregateSyntax)
     /// `qemu min_size end(mac)`: QEMU's smallest config size for the device.
     case qemuMinimumSize(SizeAnchorSyntax, keyword: SourceSpan)
+    /// `qemu feature_size RSS || HASH_REPORT end(supported_hash_types)`: one entry of QEMU's
+    /// feature_sizes table; the config reaches the anchor when any of the features is offered.
+    case qemuFeatureSize(ExpressionSyntax, SizeAnchorSyntax, keyword: SourceSpan)
     /// `device_bits 0...23, 41...42, 50...127`: the bit ranges that belong to device types.
     case deviceBits([RangeSyntax], keyword: SourceSpan)
 
@@ -76,7 +81,8 @@ public enum BodyItemSyntax: Sendable {
         case .feature(let feature): feature.span
         case .config(let aggregate), .typeDeclaration(let aggregate): aggregate.span
         case .noConfig(let span): span
-        case .qemuMinimumSize(let anchor, let keyword): keyword.merged(with: anchor.span)
+        case .qemuMinimumSize(let anchor, let keyword), .qemuFeatureSize(_, let anchor, let keyword):
+            keyword.merged(with: anchor.span)
         case .deviceBits(let ranges, let keyword): ranges.reduce(keyword) { $0.merged(with: $1.span) }
         }
     }
@@ -161,8 +167,10 @@ public enum FieldClauseSyntax: Sendable {
     case existsIf(ConditionClauseSyntax)
     case validIf(ConditionClauseSyntax)
     case range(RangeSyntax, keyword: SourceSpan)
-    /// The driver may write the field.
-    case writable(SourceSpan)
+    /// The driver may write the field; `writable before DRIVER_OK` only until that status bit.
+    case writable(SourceSpan, before: Located<String>?)
+    /// `readable after FEATURES_OK`: the driver must not read the field before that status bit.
+    case readableAfter(Located<String>, keyword: SourceSpan)
     /// Reserved or padding bytes: the device fills them with zeros and no one reads them.
     case reserved(SourceSpan)
     case since(Located<SpecVersion>, keyword: SourceSpan)
@@ -172,7 +180,9 @@ public enum FieldClauseSyntax: Sendable {
         switch self {
         case .existsIf(let condition), .validIf(let condition): condition.span
         case .range(let range, let keyword): keyword.merged(with: range.span)
-        case .writable(let span), .reserved(let span): span
+        case .writable(let span, let before): before.map { span.merged(with: $0.span) } ?? span
+        case .readableAfter(let bit, let keyword): keyword.merged(with: bit.span)
+        case .reserved(let span): span
         case .since(let version, let keyword), .until(let version, let keyword): keyword.merged(with: version.span)
         }
     }
@@ -184,6 +194,7 @@ public enum FieldClauseSyntax: Sendable {
         case .validIf: "valid if"
         case .range: "range"
         case .writable: "writable"
+        case .readableAfter: "readable after"
         case .reserved: "reserved"
         case .since: "since"
         case .until: "until"

@@ -57,7 +57,8 @@ public enum SyntaxPrinter {
             case .device(let syntax):
                 let id = syntax.id.map { " = \($0.value)" } ?? ""
                 let title = syntax.title.map { " \(SyntaxPrinter.quoted($0.value))" } ?? ""
-                line("device \(syntax.name.value)\(id)\(title) \(Self.at(syntax.span))")
+                let since = syntax.since.map { " since \($0.value)" } ?? ""
+                line("device \(syntax.name.value)\(id)\(title)\(since) \(Self.at(syntax.span))")
                 nested { printer in
                     printer.doc(syntax.doc)
                     for item in syntax.body { printer.bodyItem(item) }
@@ -104,6 +105,9 @@ public enum SyntaxPrinter {
                 aggregateNode(aggregate.kind.value.rawValue, aggregate)
             case .qemuMinimumSize(let anchor, _):
                 line("qemu min_size \(Self.anchor(anchor)) \(Self.at(item.span))")
+            case .qemuFeatureSize(let condition, let anchor, _):
+                line("qemu feature_size \(Self.anchor(anchor)) \(Self.at(item.span))")
+                nested { $0.expression(condition) }
             case .deviceBits(let ranges, _):
                 line("device_bits " + ranges.map { "\($0.lower.value)...\($0.upper.value)" }.joined(separator: ", ")
                      + " \(Self.at(item.span))")
@@ -159,7 +163,11 @@ public enum SyntaxPrinter {
                 line("range \(range.lower.value)...\(range.upper.value)")
             case .since(let version, _), .until(let version, _):
                 line("\(clause.name) \(version.value)")
-            case .writable, .reserved:
+            case .writable(_, let before):
+                line(clause.name + (before.map { " before \($0.value)" } ?? ""))
+            case .readableAfter(let bit, _):
+                line("readable after \(bit.value)")
+            case .reserved:
                 line(clause.name)
             }
         }

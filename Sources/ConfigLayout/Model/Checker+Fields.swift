@@ -36,6 +36,8 @@ extension Checker {
         var validity: FieldCondition?
         var range: RangeSyntax?
         var access = Field.Access.readOnly
+        var writableBefore: DeviceStatus?
+        var readableAfter: DeviceStatus?
         var isReserved = false
         var since: Located<SpecVersion>?
         var until: Located<SpecVersion>?
@@ -51,7 +53,11 @@ extension Checker {
             case .existsIf(let condition): existence = resolveFieldCondition(condition)
             case .validIf(let condition): validity = resolveFieldCondition(condition)
             case .range(let rangeSyntax, _): range = rangeSyntax
-            case .writable: access = .driverWritable
+            case .writable(_, let before):
+                access = .driverWritable
+                writableBefore = before.flatMap { statusBit($0) }
+            case .readableAfter(let bit, _):
+                readableAfter = statusBit(bit)
             case .reserved: isReserved = true
             case .since(let version, _): since = version
             case .until(let version, _): until = version
@@ -65,8 +71,19 @@ extension Checker {
             checkedRange = checkRange(range, of: type, field: name)
         }
         return Field(name: name, type: type, existence: existence, validity: validity, access: access,
-                     range: checkedRange, isReserved: isReserved, since: since?.value, until: until?.value,
+                     writableBefore: writableBefore, readableAfter: readableAfter, range: checkedRange,
+                     isReserved: isReserved, since: since?.value, until: until?.value,
                      doc: syntax.doc?.value, span: syntax.name.span)
+    }
+
+    /// A device status bit by its spec name, such as FEATURES_OK.
+    private mutating func statusBit(_ name: Identifier) -> DeviceStatus? {
+        if let bit = DeviceStatus(name: name.value) { return bit }
+        let names = DeviceStatus.named.map(\.name)
+        report(.unknownStatusBit, "unknown status bit '\(name.value)'"
+               + (Suggestion.closest(to: name.value, in: names).map { "; did you mean '\($0)'?" } ?? ""),
+               at: name.span, notes: [.init("the status bits are " + names.joined(separator: ", "))])
+        return nil
     }
 
     private mutating func resolveFieldCondition(_ syntax: ConditionClauseSyntax) -> FieldCondition {

@@ -101,7 +101,7 @@ public struct Checker {
                         ranges.append(Int(range.lower.value)...Int(range.upper.value))
                     }
                 }
-            case .config, .noConfig, .typeDeclaration, .qemuMinimumSize:
+            case .config, .noConfig, .typeDeclaration, .qemuMinimumSize, .qemuFeatureSize:
                 break  // The parser accepts none of these in a transport.
             }
         }
@@ -135,6 +135,7 @@ public struct Checker {
         var configSpan: SourceSpan?
         var hasNoConfig = false
         var qemuAnchor: Located<SizeAnchorSyntax>?
+        var qemuTable: [(condition: ExpressionSyntax, anchor: SizeAnchorSyntax)] = []
         typeDeclarations = [:]
         resolvedTypes = [:]
         typesBeingResolved = []
@@ -169,6 +170,8 @@ public struct Checker {
             case .qemuMinimumSize(let anchor, let keyword):
                 let located = Located(anchor, keyword.merged(with: anchor.span))
                 checkSingle(&qemuAnchor, located, keyword: keyword, what: "'qemu min_size'")
+            case .qemuFeatureSize(let condition, let anchor, _):
+                qemuTable.append((condition, anchor))
             case .deviceBits(_, let keyword):
                 report(.syntax, "'device_bits' belongs in the transport", at: keyword)
             }
@@ -191,13 +194,17 @@ public struct Checker {
         }
 
         var qemuMinimum = SizeAnchor.wholeConfig
-        if let config, let qemuAnchor {
-            qemuMinimum = resolveAnchor(qemuAnchor.value, in: config)
+        var qemuSizes: [QemuFeatureSize] = []
+        if let config {
+            if let qemuAnchor { qemuMinimum = resolveAnchor(qemuAnchor.value, in: config) }
+            qemuSizes = qemuTable.map { QemuFeatureSize(condition: resolveCondition($0.condition),
+                                                        anchor: resolveAnchor($0.anchor, in: config)) }
         }
 
         return Device(name: name, id: id, title: syntax.title?.value, doc: syntax.doc?.value,
-                      specReference: spec?.value, features: features, transport: transport, config: config,
-                      qemuMinimumSize: qemuMinimum, span: syntax.headSpan)
+                      since: syntax.since?.value, specReference: spec?.value, features: features,
+                      transport: transport, config: config, qemuMinimumSize: qemuMinimum,
+                      qemuFeatureSizes: qemuSizes, span: syntax.headSpan)
     }
 
     /// Records a declaration that may appear once, reporting any repeat.

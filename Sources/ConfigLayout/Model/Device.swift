@@ -4,6 +4,8 @@ public struct Device: Sendable {
     public let id: Int
     public let title: String?
     public let doc: String?
+    /// The spec version that introduced the device, if the layout says.
+    public let since: SpecVersion?
     /// Where the spec describes the device, such as "virtio 1.4, 5.1.4".
     public let specReference: String?
     /// The device's own feature bits, in declaration order.
@@ -14,21 +16,32 @@ public struct Device: Sendable {
     public let config: Aggregate?
     /// QEMU's smallest config size for the device (`qemu min_size`).
     public let qemuMinimumSize: SizeAnchor
+    /// QEMU's feature_sizes table (`qemu feature_size`), if the layout transcribes it. Without one,
+    /// QEMU's sizing follows the layout's own conditions.
+    public let qemuFeatureSizes: [QemuFeatureSize]
     public let span: SourceSpan
 
-    public init(name: String, id: Int, title: String? = nil, doc: String? = nil, specReference: String? = nil,
-                features: [Feature], transport: Transport? = nil, config: Aggregate?,
-                qemuMinimumSize: SizeAnchor = .wholeConfig, span: SourceSpan) {
+    public init(name: String, id: Int, title: String? = nil, doc: String? = nil, since: SpecVersion? = nil,
+                specReference: String? = nil, features: [Feature], transport: Transport? = nil, config: Aggregate?,
+                qemuMinimumSize: SizeAnchor = .wholeConfig, qemuFeatureSizes: [QemuFeatureSize] = [], span: SourceSpan) {
         self.name = name
         self.id = id
         self.title = title
         self.doc = doc
+        self.since = since
         self.specReference = specReference
         self.features = features
         self.transport = transport
         self.config = config
         self.qemuMinimumSize = qemuMinimumSize
+        self.qemuFeatureSizes = qemuFeatureSizes
         self.span = span
+    }
+
+    /// Whether the device exists in a spec version; nil means the newest, where every device does.
+    public func exists(in version: SpecVersion?) -> Bool {
+        guard let version, let since else { return true }
+        return version >= since
     }
 
     /// Device features, then transport features.
@@ -45,12 +58,25 @@ public struct Device: Sendable {
 
     /// The device as a spec version describes it; nil means the newest.
     public func asOf(_ version: SpecVersion?) -> Device {
-        Device(name: name, id: id, title: title, doc: doc, specReference: specReference,
+        Device(name: name, id: id, title: title, doc: doc, since: since, specReference: specReference,
                features: features.filter { feature in
                    guard let version else { return feature.until == nil }
                    return (feature.since.map { version >= $0 } ?? true) && (feature.until.map { version < $0 } ?? true)
                },
-               transport: transport, config: config?.asOf(version), qemuMinimumSize: qemuMinimumSize, span: span)
+               transport: transport, config: config?.asOf(version), qemuMinimumSize: qemuMinimumSize,
+               qemuFeatureSizes: qemuFeatureSizes, span: span)
+    }
+}
+
+/// One entry of QEMU's feature_sizes table: when any feature of `condition` is offered, the config
+/// reaches at least `anchor`.
+public struct QemuFeatureSize: Sendable {
+    public let condition: Condition
+    public let anchor: SizeAnchor
+
+    public init(condition: Condition, anchor: SizeAnchor) {
+        self.condition = condition
+        self.anchor = anchor
     }
 }
 

@@ -12,6 +12,10 @@ public struct Field: Sendable {
     /// `valid if EXPR`: the field always exists but means something only when EXPR holds.
     public let validity: FieldCondition?
     public let access: Access
+    /// A driver-writable field the driver may write only until this status bit is set.
+    public let writableBefore: DeviceStatus?
+    /// The driver must not read the field before this status bit is set (blk `writeback`).
+    public let readableAfter: DeviceStatus?
     /// The values the device may put in the field.
     public let range: ClosedRange<UInt64>?
     /// Reserved or padding bytes.
@@ -22,13 +26,16 @@ public struct Field: Sendable {
     public let span: SourceSpan
 
     public init(name: String, type: FieldType, existence: FieldCondition? = nil, validity: FieldCondition? = nil,
-                access: Access = .readOnly, range: ClosedRange<UInt64>? = nil, isReserved: Bool = false,
+                access: Access = .readOnly, writableBefore: DeviceStatus? = nil, readableAfter: DeviceStatus? = nil,
+                range: ClosedRange<UInt64>? = nil, isReserved: Bool = false,
                 since: SpecVersion? = nil, until: SpecVersion? = nil, doc: String? = nil, span: SourceSpan) {
         self.name = name
         self.type = type
         self.existence = existence
         self.validity = validity
         self.access = access
+        self.writableBefore = writableBefore
+        self.readableAfter = readableAfter
         self.range = range
         self.isReserved = isReserved
         self.since = since
@@ -50,8 +57,8 @@ public struct Field: Sendable {
         guard isPresent(in: version) else { return nil }
         guard case .aggregate(let aggregate) = type else { return self }
         return Field(name: name, type: .aggregate(aggregate.asOf(version)), existence: existence,
-                     validity: validity, access: access, range: range, isReserved: isReserved,
-                     since: since, until: until, doc: doc, span: span)
+                     validity: validity, access: access, writableBefore: writableBefore, readableAfter: readableAfter,
+                     range: range, isReserved: isReserved, since: since, until: until, doc: doc, span: span)
     }
 }
 
@@ -76,5 +83,18 @@ public struct FieldCondition: Sendable {
         self.basis = basis
         self.isImplied = isImplied
         self.span = span
+    }
+}
+
+extension Field {
+    /// The field's conditions as a layout writes them: `if MQ || RSS`, `valid if MAC`, both
+    /// (comma-separated), with their `negotiated` and `implied` qualifiers; empty when it has none.
+    public var conditionText: String {
+        func text(_ keyword: String, _ condition: FieldCondition?) -> String? {
+            condition.map {
+                "\(keyword) \($0.condition)" + ($0.basis == .negotiated ? " negotiated" : "") + ($0.isImplied ? " implied" : "")
+            }
+        }
+        return [text("if", existence), text("valid if", validity)].compactMap { $0 }.joined(separator: ", ")
     }
 }
