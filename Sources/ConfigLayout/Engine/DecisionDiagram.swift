@@ -8,7 +8,7 @@ final class DecisionDiagram {
     typealias Node = Int32
 
     enum Operation: UInt8 {
-        case and, or, add, subtract, multiply, maximum, equal, notEqual
+        case and, or, add, subtract, multiply, maximum, equal, notEqual, greater
         /// 1 where the left value is not a multiple of the right: misalignment.
         case notMultipleOf
 
@@ -22,6 +22,7 @@ final class DecisionDiagram {
             case .maximum: Swift.max(a, b)
             case .equal: a == b ? 1 : 0
             case .notEqual: a != b ? 1 : 0
+            case .greater: a > b ? 1 : 0
             case .notMultipleOf: b == 0 || a % b == 0 ? 0 : 1
             }
         }

@@ -126,6 +126,27 @@ struct FeatureSpaceEncoding {
         synthesizer.condition(for: node, care: diagram.and(care, domain))
     }
 
+    /// A short exact reading of `node`, a condition that implies the field's `presence`: the
+    /// presence "and" the rest (`MTU && !(STATUS && (MQ || RSS))` reads as "mtu exists and …"), or
+    /// the whole synthesized at once when that reads shorter. The whole is tried only when the
+    /// split form is missing or long, since it rarely wins.
+    mutating func readable(_ node: Node, presence: Condition) -> Condition? {
+        let present = diagram.and(self.node(for: presence), domain)
+        var split: Condition?
+        if presence != .always, diagram.implies(node, present),
+           let rest = condition(for: node, care: present),
+           let presentCondition = condition(for: present) {
+            split = Condition.and([presentCondition, rest])
+        }
+        if let split, FormulaSynthesizer.cost(split) <= Self.shortEnough { return split }
+        guard let whole = condition(for: node) else { return split }
+        guard let split else { return whole }
+        return FormulaSynthesizer.cost(split) <= FormulaSynthesizer.cost(whole) ? split : whole
+    }
+
+    /// About six feature names: a condition this short is not worth trying to shorten.
+    private static let shortEnough = 66
+
     /// How many valid sets of the space's features satisfy `node` (which mentions only those).
     func count(_ node: Node) -> Double {
         var total = diagram.satisfyingCount(diagram.and(node, domain))
@@ -138,6 +159,13 @@ struct FeatureSpaceEncoding {
         guard let variables = diagram.sparsestSatisfying(diagram.and(node, fullDomain)) else { return nil }
         let names = space.features + space.supporting
         return FeatureSet(bits: variables.compactMap { device.feature(named: names[$0])?.bit })
+    }
+
+    /// The sparsest valid set satisfying `condition`, with what `from` and `to` are there.
+    func example(_ condition: Node, from: Node, to: Node) -> InterpretationDiff.Example? {
+        example(condition).map {
+            InterpretationDiff.Example(features: $0, from: evaluate(from, under: $0), to: evaluate(to, under: $0))
+        }
     }
 
     /// The value a diagram takes under a feature set.

@@ -76,16 +76,10 @@ public struct InterpretationDiff: Sendable {
         let fromLayout = SymbolicLayout(device: device, interpretation: from)
         let toLayout = SymbolicLayout(device: device, interpretation: to)
         let conditions = fromLayout.fields.flatMap { [$0.exists, $0.valid] }
+            + (sizing == .qemu ? device.qemuFeatureSizes.map(\.condition) : [])
         let space = FeatureSpace(device: device, conditions: conditions, honorsRequires: honorsRequires)
         var encoding = FeatureSpaceEncoding(device: device, space: space)
         let diagram = encoding.diagram
-
-        func example(_ condition: DecisionDiagram.Node, _ a: DecisionDiagram.Node,
-                     _ b: DecisionDiagram.Node) -> Example? {
-            encoding.example(condition).map {
-                Example(features: $0, from: encoding.evaluate(a, under: $0), to: encoding.evaluate(b, under: $0))
-            }
-        }
 
         /// The smallest and largest value of `value` where `condition` holds.
         func span(_ value: DecisionDiagram.Node, where condition: DecisionDiagram.Node) -> ClosedRange<Int>? {
@@ -104,12 +98,12 @@ public struct InterpretationDiff: Sendable {
                                                 diagram.apply(.notEqual, fromOffset, toOffset)), encoding.domain)
             changes.append(FieldChange(
                 path: a.path, field: a.field, from: a, to: b, moves: moved != diagram.zero,
-                movesWhen: Self.readable(moved, presence: a.exists, encoding: &encoding),
+                movesWhen: encoding.readable(moved, presence: a.exists),
                 movedSetCount: encoding.count(moved),
                 shift: span(diagram.apply(.subtract, fromOffset, toOffset), where: moved),
                 fromOffsets: span(fromOffset, where: fromPlaced),
                 toOffsets: span(toOffset, where: toPlaced),
-                example: example(moved, fromOffset, toOffset)))
+                example: encoding.example(moved, from: fromOffset, to: toOffset)))
         }
 
         let fromSize = fromLayout.size(sizing)
@@ -120,7 +114,7 @@ public struct InterpretationDiff: Sendable {
         let sizeChange = SizeChange(from: fromSize, to: toSize, differs: sizeDiffers != diagram.zero,
                                     differsWhen: encoding.condition(for: sizeDiffers),
                                     differingSetCount: encoding.count(sizeDiffers),
-                                    example: example(sizeDiffers, fromSizeNode, toSizeNode),
+                                    example: encoding.example(sizeDiffers, from: fromSizeNode, to: toSizeNode),
                                     fromRange: span(fromSizeNode, where: diagram.one),
                                     toRange: span(toSizeNode, where: diagram.one))
 
@@ -137,8 +131,8 @@ public struct InterpretationDiff: Sendable {
                 guard misaligned != diagram.zero else { continue }
                 hazards.append(AlignmentHazard(
                     interpretation: layout.interpretation, path: field.path, field: field.field, alignment: alignment,
-                    offset: field.offset, when: Self.readable(misaligned, presence: field.exists, encoding: &encoding),
-                    setCount: encoding.count(misaligned), example: example(misaligned, offset, offset)))
+                    offset: field.offset, when: encoding.readable(misaligned, presence: field.exists),
+                    setCount: encoding.count(misaligned), example: encoding.example(misaligned, from: offset, to: offset)))
             }
         }
 
@@ -153,25 +147,4 @@ public struct InterpretationDiff: Sendable {
         self.hazards = hazards
     }
 
-    /// A short exact reading of `node`: the field's own presence "and" the rest (`MTU && !(STATUS &&
-    /// (MQ || RSS))` reads as "mtu exists and …"), or the whole synthesized at once when that reads
-    /// shorter. The whole is tried only when the split form is missing or long, since it rarely wins.
-    private static func readable(_ node: DecisionDiagram.Node, presence: Condition,
-                                 encoding: inout FeatureSpaceEncoding) -> Condition? {
-        let diagram = encoding.diagram
-        let present = diagram.and(encoding.node(for: presence), encoding.domain)
-        var split: Condition?
-        if presence != .always, diagram.implies(node, present),
-           let rest = encoding.condition(for: node, care: present),
-           let presentCondition = encoding.condition(for: present) {
-            split = Condition.and([presentCondition, rest])
-        }
-        if let split, FormulaSynthesizer.cost(split) <= shortEnough { return split }
-        guard let whole = encoding.condition(for: node) else { return split }
-        guard let split else { return whole }
-        return FormulaSynthesizer.cost(split) <= FormulaSynthesizer.cost(whole) ? split : whole
-    }
-
-    /// About six feature names: a condition this short is not worth trying to shorten.
-    private static let shortEnough = 66
 }

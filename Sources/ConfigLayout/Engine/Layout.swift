@@ -1,5 +1,9 @@
 /// A device's configuration space under one feature set, interpretation and sizing: where every
 /// leaf field sits and how big the space is.
+///
+/// `Layout` is the direct evaluation, one feature set at a time. `SymbolicLayout` gives the same
+/// answers for every feature set at once; the two are written separately so tests can hold each
+/// against the other.
 public struct Layout: Sendable {
     public let device: Device
     public let interpretation: Interpretation
@@ -27,8 +31,17 @@ public struct Layout: Sendable {
         case .full:
             self.size = fullSize
         case .qemu:
+            // virtio_get_config_size (hw/virtio/virtio.c): the minimum, raised to the end of every
+            // feature_sizes entry whose features are offered. Without a transcribed table, every
+            // conditional field whose condition holds is an entry.
             let minimum = walker.measure(device.qemuMinimumSize, fullSize: fullSize)
-            let ends = walker.fields.filter(\.isConditional).filter(\.isValid).compactMap(\.end)
+            let ends: [Int]
+            if device.qemuFeatureSizes.isEmpty {
+                ends = walker.fields.filter(\.isConditional).filter(\.isValid).compactMap(\.end)
+            } else {
+                ends = device.qemuFeatureSizes.filter { device.holds($0.condition, in: features) }
+                    .map { walker.measure($0.anchor, fullSize: fullSize) }
+            }
             self.size = max(minimum, ends.max() ?? 0)
         }
         let size = self.size

@@ -33,8 +33,11 @@ public struct SymbolicLayout: Sendable {
             return fullSize
         case .qemu:
             // virtio_get_config_size: max(min_size, end of each entry whose features are offered).
-            let ends = fields.filter(\.isConditional).map {
-                ($0.offset + .constant($0.size)).scaled(by: $0.valid)
+            let ends: [SymbolicValue]
+            if device.qemuFeatureSizes.isEmpty {
+                ends = fields.filter(\.isConditional).map { ($0.offset + .constant($0.size)).scaled(by: $0.valid) }
+            } else {
+                ends = device.qemuFeatureSizes.map { minimum($0.anchor).scaled(by: $0.condition) }
             }
             return SymbolicValue.maximum([minimum(device.qemuMinimumSize)] + ends).normalized()
         }

@@ -1,0 +1,147 @@
+/// What changed in a device's layout from one spec version to another, sorted the way a review
+/// needs it: changes that move or reinterpret bytes an existing driver reads (breaking), fields
+/// added past the old end (compatible), and conditions or access that changed without moving bytes.
+public struct VersionDiff: Sendable {
+    public enum Kind: String, Sendable {
+        /// A new field past the old end of the config: old drivers never read it.
+        case addedAtTail = "added at the tail"
+        /// A new field inside the old layout, over bytes that meant something else.
+        case addedInside = "added inside"
+        case removed
+        case moved
+        case retyped
+        case renamed
+        case conditionChanged = "condition changed"
+        case accessChanged = "access changed"
+
+        public var isBreaking: Bool {
+            switch self {
+            case .addedInside, .removed, .moved, .retyped, .renamed: true
+            case .addedAtTail, .conditionChanged, .accessChanged: false
+            }
+        }
+    }
+
+    public struct Change: Sendable {
+        public let kind: Kind
+        public let path: String
+        /// Why, in words a review can quote: "retyped from u8[3] to u8; it shrinks from 3 bytes to 1".
+        public let reason: String
+        /// The field in each version (offsets are the fixed C offsets).
+        public let old: PlacedField?
+        public let new: PlacedField?
+    }
+
+    public let device: Device
+    public let from: SpecVersion
+    public let to: SpecVersion
+    public let oldSize: Int
+    public let newSize: Int
+    public let changes: [Change]
+    public let featuresAdded: [Feature]
+    public let featuresRemoved: [Feature]
+
+    public var breaking: [Change] { changes.filter(\.kind.isBreaking) }
+    public var addedAtTail: [Change] { changes.filter { $0.kind == .addedAtTail } }
+    public var meaningChanges: [Change] { changes.filter { $0.kind == .conditionChanged || $0.kind == .accessChanged } }
+
+    public init(device: Device, from: SpecVersion, to: SpecVersion) {
+        let old = Layout(device: device.asOf(from), features: FeatureSet(), interpretation: .fixed)
+        let new = Layout(device: device.asOf(to), features: FeatureSet(), interpretation: .fixed)
+        let oldByPath = Dictionary(old.fields.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        let newPaths = Set(new.fields.map(\.path))
+        let removed = old.fields.filter { !newPaths.contains($0.path) }
+        var accountedFor = Set<String>()
+        var changes: [Change] = []
+
+        func overlapping(_ field: PlacedField, in candidates: [PlacedField]) -> [PlacedField] {
+            guard let start = field.offset, let end = field.end else { return [] }
+            return candidates.filter { other in
+                guard let otherStart = other.offset, let otherEnd = other.end else { return false }
+                return otherStart < end && start < otherEnd
+            }
+        }
+
+        for field in new.fields {
+            guard let offset = field.offset, let end = field.end else { continue }
+            if let before = oldByPath[field.path] {
+                changes += Self.compare(before, field, from: from, to: to)
+                continue
+            }
+            let covered = overlapping(field, in: removed)
+            if let previous = covered.first, covered.count == 1, previous.offset == offset, previous.size == field.size {
+                accountedFor.insert(previous.path)
+                var reason = "renamed from \(previous.path)"
+                if previous.field.type.name != field.field.type.name {
+                    reason += " and retyped from \(previous.field.type.name) to \(field.field.type.name)"
+                }
+                changes.append(Change(kind: .renamed, path: field.path, reason: reason, old: previous, new: field))
+            } else if offset >= old.size {
+                changes.append(Change(kind: .addedAtTail, path: field.path,
+                                      reason: "new at \(offset)..\(end - 1), past the \(from) end (\(old.size))",
+                                      old: nil, new: field))
+            } else {
+                let over = overlapping(field, in: old.fields)
+                let bytes = "\(offset)..\(end - 1)"
+                let what = over.isEmpty ? "bytes past every \(from) field"
+                    : over.map { "\($0.path) (\($0.field.type.name) at \($0.offset ?? 0) in \(from))" }.joined(separator: ", ")
+                changes.append(Change(kind: .addedInside, path: field.path,
+                                      reason: "new at \(bytes), inside the \(from) layout, over \(what)", old: nil, new: field))
+            }
+        }
+        for field in removed where !accountedFor.contains(field.path) {
+            let start = field.offset ?? 0
+            let takenBy = overlapping(field, in: new.fields).map(\.path)
+            changes.append(Change(kind: .removed, path: field.path,
+                                  reason: "gone in \(to); its bytes \(start)..\(start + field.size - 1) "
+                                    + (takenBy.isEmpty ? "are past the \(to) end" : "now belong to " + takenBy.joined(separator: ", ")),
+                                  old: field, new: nil))
+        }
+
+        let oldFeatures = Set(device.asOf(from).features.map(\.name))
+        let newFeatures = device.asOf(to).features
+        self.device = device
+        self.from = from
+        self.to = to
+        self.oldSize = old.size
+        self.newSize = new.size
+        self.changes = changes
+        self.featuresAdded = newFeatures.filter { !oldFeatures.contains($0.name) }
+        self.featuresRemoved = device.asOf(from).features.filter { feature in !newFeatures.contains { $0.name == feature.name } }
+    }
+
+    /// The changes to one field present in both versions.
+    private static func compare(_ old: PlacedField, _ new: PlacedField, from: SpecVersion, to: SpecVersion) -> [Change] {
+        var changes: [Change] = []
+        if old.offset != new.offset {
+            changes.append(Change(kind: .moved, path: new.path,
+                                  reason: "moved from \(old.offset ?? 0) to \(new.offset ?? 0)", old: old, new: new))
+        }
+        let oldType = old.field.type
+        let newType = new.field.type
+        if oldType.name != newType.name {
+            var reason = "retyped from \(oldType.name) to \(newType.name)"
+            if oldType.size != newType.size {
+                reason += "; it \(newType.size < oldType.size ? "shrinks" : "grows") from \(bytes(oldType.size)) to \(newType.size)"
+            } else if oldType.scalar?.byteOrder != newType.scalar?.byteOrder {
+                reason += "; same size, byte order \(oldType.scalar?.byteOrder.rawValue ?? "-") → \(newType.scalar?.byteOrder.rawValue ?? "-")"
+            }
+            changes.append(Change(kind: .retyped, path: new.path, reason: reason, old: old, new: new))
+        }
+        let oldCondition = old.field.conditionText
+        let newCondition = new.field.conditionText
+        if oldCondition != newCondition {
+            changes.append(Change(kind: .conditionChanged, path: new.path,
+                                  reason: "\(oldCondition.isEmpty ? "always" : oldCondition) → "
+                                    + "\(newCondition.isEmpty ? "always" : newCondition)", old: old, new: new))
+        }
+        if old.field.access != new.field.access || old.field.readableAfter != new.field.readableAfter
+            || old.field.writableBefore != new.field.writableBefore {
+            changes.append(Change(kind: .accessChanged, path: new.path,
+                                  reason: "\(old.field.access.rawValue) → \(new.field.access.rawValue)", old: old, new: new))
+        }
+        return changes
+    }
+
+    private static func bytes(_ count: Int) -> String { count == 1 ? "1 byte" : "\(count) bytes" }
+}
