@@ -53,22 +53,6 @@ enum Format {
         value < 9.0e15 ? String(Int(value)) : "\(value)"
     }
 
-    /// `if MQ || RSS`, `valid if MAC`, both, or nothing.
-    static func condition(of field: Field) -> String {
-        var parts: [String] = []
-        if let existence = field.existence {
-            parts.append("if \(existence.condition)" + qualifiers(existence))
-        }
-        if let validity = field.validity {
-            parts.append("valid if \(validity.condition)" + qualifiers(validity))
-        }
-        return parts.joined(separator: ", ")
-    }
-
-    private static func qualifiers(_ condition: FieldCondition) -> String {
-        (condition.basis == .negotiated ? " negotiated" : "") + (condition.isImplied ? " implied" : "")
-    }
-
     /// `net (ID 1): Network device`.
     static func title(of device: Device) -> String {
         "\(device.name) (ID \(device.id))" + (device.title.map { ": " + $0 } ?? "")

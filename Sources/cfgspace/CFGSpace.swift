@@ -5,7 +5,9 @@ import ConfigLayout
 enum CFGSpace {
     static let version = "0.1.0"
 
-    static var commands: [any Command.Type] { [CheckCommand.self, TableCommand.self, DiffCommand.self] }
+    static var commands: [any Command.Type] {
+        [CheckCommand.self, TableCommand.self, DiffCommand.self, CoverageCommand.self, SummaryCommand.self]
+    }
 
     static let overview = "Lay out virtio device configuration spaces and find where readings of them disagree."
 

@@ -25,10 +25,58 @@ enum SharedOptions {
     }
 
     static let file = CommandSpec.Argument(name: "file", help: "A layout file, such as Layouts/net.layout.")
+
+    static let files = CommandSpec.Argument(name: "files", help: "Layout files, such as Layouts/*.layout.",
+                                            isVariadic: true)
+
+    static let spec = CommandSpec.Option(
+        name: "spec", valueName: "version",
+        help: "The spec version whose layout to use: "
+            + SpecVersion.known.map(\.description).joined(separator: ", ") + ".",
+        defaultValue: SpecVersion.newest.description)
 }
 
 /// Loading a layout for a command: diagnostics go to stderr, and any error stops the command.
 enum LayoutInput {
+    /// The spec version an option names, which must be one cfgspace knows.
+    static func version(_ text: String?, option: String) throws(CommandError) -> SpecVersion {
+        let known = SpecVersion.known.map(\.description).joined(separator: ", ")
+        guard let text else { return SpecVersion.newest }
+        guard let version = SpecVersion(text), SpecVersion.known.contains(version) else {
+            throw .usage("The value '\(text)' is invalid for '--\(option) <version>'. Please provide one of \(known).")
+        }
+        return version
+    }
+
+    /// Every device in the files, as loaded (all spec versions); any error stops the command.
+    static func devices(in paths: [String], console: Console) throws(CommandError) -> [Device] {
+        let loader = LayoutLoader()
+        var devices: [Device] = []
+        var failed = false
+        for path in paths {
+            do {
+                let loaded = try loader.load(path: path)
+                report(loaded.diagnostics, console: console)
+                failed = failed || loaded.hasErrors
+                devices += loaded.devices
+            } catch {
+                console.error(error.description)
+                failed = true
+            }
+        }
+        if failed { throw .failed }
+        return devices
+    }
+
+    /// The device as a spec version describes it, or a usage error if it did not exist then.
+    static func device(_ device: Device, asOf version: SpecVersion) throws(CommandError) -> Device {
+        guard device.exists(in: version) else {
+            throw .usage("\(device.name) does not exist in virtio \(version); it appeared in \(device.since.map { "\($0)" } ?? "?"). "
+                         + "Give --spec \(device.since.map { "\($0)" } ?? SpecVersion.newest.description) or later.")
+        }
+        return device.asOf(version == SpecVersion.newest ? nil : version)
+    }
+
     static func device(at path: String, named name: String?, console: Console) throws(CommandError) -> Device {
         let loaded: LayoutLoader.Loaded
         do {
@@ -46,7 +94,7 @@ enum LayoutInput {
                 let known = devices.map { "'\($0.name)'" }.joined(separator: ", ")
                 throw .usage("'\(path)' declares no device '\(name)'" + (known.isEmpty ? "." : "; it declares \(known)."))
             }
-            return device.asOf(nil)
+            return device
         }
         guard let device = devices.first else {
             console.error("'\(path)' declares no device" + (loaded.checked.transport != nil
@@ -57,7 +105,7 @@ enum LayoutInput {
             throw .usage("'\(path)' declares \(devices.count) devices; choose one with --device "
                          + devices.map(\.name).joined(separator: ", --device ") + ".")
         }
-        return device.asOf(nil)
+        return device
     }
 
     static func report(_ diagnostics: [Diagnostic], console: Console) {

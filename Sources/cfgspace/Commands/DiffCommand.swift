@@ -10,7 +10,9 @@ enum DiffCommand: Command {
             + "interpretations place it differently, how far it moves and an example feature set; when the sizes "
             + "differ; and which placements break the natural alignment PCI and MMIO accesses need. It works "
             + "symbolically, so it covers every feature set without enumerating them.\n"
-            + "With --features, compares the two layouts field by field under that one set.",
+            + "With --features, compares the two layouts field by field under that one set.\n"
+            + "With --to-spec, compares the layout of two spec versions instead: fields added at the tail "
+            + "(compatible), and offsets moved or types and names changed (breaking), each with its reason.",
         arguments: [SharedOptions.file],
         options: [
             .init(name: "from", valueName: "interpretation", help: "The first interpretation.",
@@ -24,6 +26,9 @@ enum DiffCommand: Command {
             .init(name: "ignore-requires",
                   help: "Count every combination of features, even those a device may not offer because a "
                       + "feature's requires is not met."),
+            SharedOptions.spec,
+            .init(name: "to-spec", valueName: "version",
+                  help: "Compare the layout of --spec with this spec version instead of two interpretations."),
             SharedOptions.format(),
             SharedOptions.device,
         ])
@@ -34,8 +39,24 @@ enum DiffCommand: Command {
               let to = arguments.choice("to", as: Interpretation.self),
               let sizing = arguments.choice("sizing", as: Sizing.self),
               let format = arguments.choice("format", as: ReportFormat.self) else { throw .failed }
-        let device = try LayoutInput.device(at: path, named: arguments.value("device"), console: console)
+        let loaded = try LayoutInput.device(at: path, named: arguments.value("device"), console: console)
         let style = TextStyle(colors: console.stdoutColors)
+        let version = try LayoutInput.version(arguments.value("spec"), option: "spec")
+        if let target = arguments.value("to-spec") {
+            let to = try LayoutInput.version(target, option: "to-spec")
+            guard arguments.options["spec"] != nil else {
+                throw .usage("--to-spec \(to) compares two spec versions; give the first with --spec, such as "
+                             + "--spec 1.1 --to-spec \(to).")
+            }
+            guard arguments.options["features"] == nil else {
+                throw .usage("--to-spec compares whole layouts; it takes no --features.")
+            }
+            _ = try LayoutInput.device(loaded, asOf: version)
+            _ = try LayoutInput.device(loaded, asOf: to)
+            console.out(VersionDiffReport(diff: VersionDiff(device: loaded, from: version, to: to)).render(format, style: style))
+            return
+        }
+        let device = try LayoutInput.device(loaded, asOf: version)
         if let text = arguments.value("features") {
             let features = try LayoutInput.features(text, for: device, console: console)
             let comparison = FeatureSetComparison(device: device, features: features, from: from, to: to, sizing: sizing)

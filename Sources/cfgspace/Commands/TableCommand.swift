@@ -18,6 +18,7 @@ enum TableCommand: Command {
                   help: "Where fields that do not exist go.",
                   choices: Interpretation.allCases.map(\.rawValue), defaultValue: Interpretation.fixed.rawValue),
             SharedOptions.sizing(),
+            SharedOptions.spec,
             SharedOptions.format(),
             SharedOptions.device,
         ])
@@ -27,7 +28,9 @@ enum TableCommand: Command {
               let interpretation = arguments.choice("interpretation", as: Interpretation.self),
               let sizing = arguments.choice("sizing", as: Sizing.self),
               let format = arguments.choice("format", as: ReportFormat.self) else { throw .failed }
-        let device = try LayoutInput.device(at: path, named: arguments.value("device"), console: console)
+        let version = try LayoutInput.version(arguments.value("spec"), option: "spec")
+        let loaded = try LayoutInput.device(at: path, named: arguments.value("device"), console: console)
+        let device = try LayoutInput.device(loaded, asOf: version)
         let features = try LayoutInput.features(arguments.value("features") ?? "all", for: device, console: console)
         let layout = Layout(device: device, features: features, interpretation: interpretation, sizing: sizing)
         console.out(TableReport(layout: layout).render(format, style: TextStyle(colors: console.stdoutColors)))

@@ -1,0 +1,111 @@
+import ConfigLayout
+
+/// `cfgspace diff FILE --spec A --to-spec B`: what changed between spec versions, sorted for a
+/// review: breaking changes first, then fields added at the tail, then conditions and access.
+public struct VersionDiffReport: Report {
+    public let diff: VersionDiff
+
+    public init(diff: VersionDiff) {
+        self.diff = diff
+    }
+
+    private var heading: String {
+        "\(Format.title(of: diff.device)): virtio \(diff.from) → \(diff.to)"
+    }
+
+    private func place(_ field: PlacedField?) -> String {
+        guard let field, let offset = field.offset else { return "-" }
+        return field.size == 1 ? "\(offset)" : "\(offset)..\(offset + field.size - 1)"
+    }
+
+    private func type(_ change: VersionDiff.Change) -> String {
+        switch (change.old?.field.type.name, change.new?.field.type.name) {
+        case (let old?, let new?) where old != new: "\(old) → \(new)"
+        case (_, let new?): new
+        case (let old?, nil): old
+        default: ""
+        }
+    }
+
+    private var sections: [(title: String, changes: [VersionDiff.Change])] {
+        [("Breaking: bytes an existing driver reads moved or changed meaning", diff.breaking),
+         ("Compatible: added at the tail (\(diff.from) ended at \(diff.oldSize))", diff.addedAtTail),
+         ("Conditions and access changed, bytes unmoved", diff.meaningChanges)]
+    }
+
+    public func text(style: TextStyle) -> String {
+        var out = style.bold(heading) + "\n"
+        out += TextTable.keyValues([
+            ("size", "\(diff.oldSize) → \(diff.newSize) bytes"),
+            ("verdict", diff.breaking.isEmpty ? style.green("compatible") : style.red("\(diff.breaking.count) breaking "
+                + (diff.breaking.count == 1 ? "change" : "changes"))),
+        ])
+        for (title, changes) in sections where !changes.isEmpty {
+            out += "\n" + style.bold(title) + "\n"
+            var table = TextTable([.init("FIELD"), .init("BYTES"), .init("TYPE"), .init("CHANGE")])
+            for change in changes {
+                let cells = [change.path, place(change.new ?? change.old), type(change), change.reason]
+                table.add(change.kind.isBreaking ? [style.red(cells[0])] + cells.dropFirst() : cells)
+            }
+            out += table.rendered(style: style)
+        }
+        if diff.changes.isEmpty { out += "\n  No field changed.\n" }
+        out += features(style: style)
+        return out
+    }
+
+    private func features(style: TextStyle) -> String {
+        var out = ""
+        if !diff.featuresAdded.isEmpty {
+            out += "\nFeatures added: " + diff.featuresAdded.map { "\($0.name) (\($0.bit))" }.joined(separator: ", ") + "\n"
+        }
+        if !diff.featuresRemoved.isEmpty {
+            out += "\nFeatures removed: " + diff.featuresRemoved.map { "\($0.name) (\($0.bit))" }.joined(separator: ", ") + "\n"
+        }
+        return out
+    }
+
+    public func json() -> JSON {
+        func field(_ field: PlacedField?) -> JSON {
+            guard let field else { return .null }
+            return .object([("offset", .int(field.offset)), ("size", .int(field.size)),
+                             ("type", .string(field.field.type.name))])
+        }
+        return .object([
+            ("device", .string(diff.device.name)),
+            ("from", .string(diff.from.description)),
+            ("to", .string(diff.to.description)),
+            ("from_size", .int(diff.oldSize)),
+            ("to_size", .int(diff.newSize)),
+            ("breaking", .bool(!diff.breaking.isEmpty)),
+            ("changes", .array(diff.changes.map { change in
+                .object([("name", .string(change.path)), ("kind", .string(change.kind.rawValue)),
+                         ("breaking", .bool(change.kind.isBreaking)), ("reason", .string(change.reason)),
+                         ("from", field(change.old)), ("to", field(change.new))])
+            })),
+            ("features_added", .array(diff.featuresAdded.map { .string($0.name) })),
+            ("features_removed", .array(diff.featuresRemoved.map { .string($0.name) })),
+        ])
+    }
+
+    public func markdown() -> String {
+        var out = "## \(heading)\n\n"
+        out += "Size \(diff.oldSize) → \(diff.newSize) bytes. "
+        out += diff.breaking.isEmpty ? "Compatible.\n" : "**\(diff.breaking.count) breaking.**\n"
+        for (title, changes) in sections where !changes.isEmpty {
+            out += "\n### \(title)\n\n"
+            var table = MarkdownTable([.init("Field"), .init("Bytes"), .init("Type"), .init("Change")])
+            for change in changes {
+                table.add(["`\(change.path)`", place(change.new ?? change.old), "`\(type(change))`", change.reason])
+            }
+            out += table.rendered()
+        }
+        if !diff.featuresAdded.isEmpty {
+            out += "\nFeatures added: " + diff.featuresAdded.map { "`\($0.name)` (\($0.bit))" }.joined(separator: ", ") + ".\n"
+        }
+        if !diff.featuresRemoved.isEmpty {
+            out += "\nFeatures removed: " + diff.featuresRemoved.map { "`\($0.name)` (\($0.bit))" }.joined(separator: ", ") + ".\n"
+        }
+        return out
+    }
+}
