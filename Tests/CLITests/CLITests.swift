@@ -131,6 +131,74 @@ import TestSupport
         #expect(mtu["from"] as? Int == 10 && mtu["to"] as? Int == 8 && mtu["delta"] as? Int == -2)
     }
 
+    // MARK: - spec versions
+
+    @Test func versionDiffReportsTheBreakingBlkChange() throws {
+        let result = try Subprocess.cfgspace("diff", "Layouts/blk.layout", "--spec", "1.1", "--to-spec", "1.2")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("2 breaking changes"))
+        let breaking = result.stdout.components(separatedBy: "Compatible:").first ?? ""
+        #expect(breaking.contains("unused0") && breaking.contains("num_queues"))
+        let document = try json(Subprocess.cfgspace("diff", "Layouts/blk.layout", "--spec", "1.1", "--to-spec", "1.2",
+                                                    "--format", "json"))
+        #expect(document["breaking"] as? Bool == true)
+        let changes = try #require(document["changes"] as? [[String: Any]])
+        #expect(changes.first { $0["name"] as? String == "unused0" }?["kind"] as? String == "retyped")
+        #expect(changes.first { $0["name"] as? String == "num_queues" }?["kind"] as? String == "added inside")
+    }
+
+    @Test func tableAsOfASpecVersion() throws {
+        let document = try json(Subprocess.cfgspace("table", "Layouts/net.layout", "--spec", "1.1", "--format", "json"))
+        #expect(try fields(document).keys.sorted() == ["mac", "max_virtqueue_pairs", "mtu", "status"])
+        #expect(document["size"] as? Int == 12)
+    }
+
+    @Test(arguments: [
+        (["table", "Layouts/can.layout", "--spec", "1.2"], "can does not exist in virtio 1.2; it appeared in 1.4."),
+        (["table", "Layouts/net.layout", "--spec", "2.0"], "The value '2.0' is invalid for '--spec <version>'."),
+        (["diff", "Layouts/net.layout", "--to-spec", "1.2"], "give the first with --spec"),
+        (["diff", "Layouts/net.layout", "--spec", "1.1", "--to-spec", "1.2", "--features", "MTU"], "it takes no --features"),
+    ])
+    func versionMistakes(arguments: [String], message: String) throws {
+        let result = try Subprocess.run(Subprocess.cfgspace, arguments, in: PackagePaths.root)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
+    // MARK: - coverage and summary
+
+    private var allLayouts: [String] {
+        get throws {
+            try FileManager.default.contentsOfDirectory(atPath: PackagePaths.root.appendingPathComponent("Layouts").path)
+                .filter { $0.hasSuffix(".layout") }.sorted().map { "Layouts/" + $0 }
+        }
+    }
+
+    @Test func coverageFindsQEMUsGaps() throws {
+        let result = try Subprocess.run(Subprocess.cfgspace, ["coverage", "--format", "json"] + allLayouts,
+                                        in: PackagePaths.root)
+        #expect(result.status == 0, "\(result.stderr)")
+        let reports = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        let gaps = Dictionary(uniqueKeysWithValues: reports.compactMap { report -> (String, [String])? in
+            guard let device = report["device"] as? String, let list = report["gaps"] as? [[String: Any]] else { return nil }
+            return (device, list.compactMap { $0["name"] as? String })
+        })
+        #expect(gaps["blk"] == ["max_secure_erase_sectors", "max_secure_erase_seg", "secure_erase_sector_alignment"])
+        #expect(gaps["net"] == ["supported_tunnel_types"])
+        #expect(gaps["console"] == [])
+    }
+
+    @Test func everyLayoutChecksCleanAndSummarizes() throws {
+        let check = try Subprocess.run(Subprocess.cfgspace, ["check"] + allLayouts, in: PackagePaths.root)
+        #expect(check.status == 0)
+        #expect(check.stderr.isEmpty, "\(check.stderr)")
+        let summary = try Subprocess.run(Subprocess.cfgspace, ["summary", "--format", "json"] + allLayouts,
+                                         in: PackagePaths.root)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(summary.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 23)
+        #expect(rows.first { $0["device"] as? String == "net" }?["fields_moving_when_packed"] as? Int == 8)
+    }
+
     // MARK: - check
 
     @Test func checkIsCleanOnTheShippedLayouts() throws {

@@ -54,11 +54,14 @@ import Testing
         let sizes: [(FeatureSet, Int)] = [(set(), 6), (set("MAC"), 6), (set("STATUS"), 8), (set("MQ"), 10),
                                           (set("MTU"), 12), (set("MQ", "MTU"), 12), (set("STATUS", "MTU"), 12),
                                           (set("SPEED_DUPLEX"), 17), (set("RSS"), 24), (set("HASH_REPORT"), 24),
-                                          (set("HASH_TUNNEL"), 28)]
+                                          (set("HASH_TUNNEL"), 6), (set("HASH_TUNNEL", "RSS"), 24)]
         for (features, size) in sizes {
             #expect(Layout(device: net, features: features, interpretation: .fixed, sizing: .qemu).size == size,
                     "\(net.names(of: features))")
         }
+        // QEMU's table has no HASH_TUNNEL entry; the layout's own conditions would reach 28.
+        #expect(Layout(device: withoutQemuTable(net), features: set("HASH_TUNNEL"), interpretation: .fixed,
+                       sizing: .qemu).size == 28)
         // Under packed, QEMU's rule measures the packed ends: status 6..8, mtu 8..10.
         #expect(Layout(device: net, features: set("STATUS", "MTU"), interpretation: .packed, sizing: .qemu).size == 10)
     }
