@@ -23,29 +23,45 @@ public struct Layout: Sendable {
         var walker = Walker(device: device, features: features, interpretation: interpretation)
         let fullSize = device.config.map { walker.walk($0, base: 0, prefix: "", exists: true, valid: true,
                                                        placed: true, conditional: false) } ?? 0
+        let members = walker.members
+        let measure = { (anchor: SizeAnchor) in Self.measure(anchor, members: members, fullSize: fullSize) }
+        let size: Int
+        switch sizing {
+        case .full:
+            size = fullSize
+        case .qemu:
+            // virtio_get_config_size (hw/virtio/virtio.c): the minimum, raised to the anchor of
+            // every entry whose condition holds.
+            let table = QemuSizeTable(device: device)
+            let ends = table.entries.filter { device.holds($0.condition, in: features) }.map { measure($0.anchor) }
+            size = max(measure(table.minimum), ends.max() ?? 0)
+        }
         self.device = device
         self.interpretation = interpretation
         self.sizing = sizing
         self.features = features
-        switch sizing {
-        case .full:
-            self.size = fullSize
-        case .qemu:
-            // virtio_get_config_size (hw/virtio/virtio.c): the minimum, raised to the end of every
-            // feature_sizes entry whose features are offered. Without a transcribed table, every
-            // conditional field whose condition holds is an entry.
-            let minimum = walker.measure(device.qemuMinimumSize, fullSize: fullSize)
-            let ends: [Int]
-            if device.qemuFeatureSizes.isEmpty {
-                ends = walker.fields.filter(\.isConditional).filter(\.isValid).compactMap(\.end)
-            } else {
-                ends = device.qemuFeatureSizes.filter { device.holds($0.condition, in: features) }
-                    .map { walker.measure($0.anchor, fullSize: fullSize) }
-            }
-            self.size = max(minimum, ends.max() ?? 0)
-        }
-        let size = self.size
+        self.size = size
         self.fields = walker.fields.map { $0.within(size) }
+        self.members = members
+        self.fullSize = fullSize
+    }
+
+    /// Every member, leaf or not, by dotted path: where it starts (or would start) and its size here.
+    private let members: [String: (offset: Int, size: Int)]
+    private let fullSize: Int
+
+    /// Where an anchor falls in this layout: a byte count, or the end or offset of a member.
+    public func measure(_ anchor: SizeAnchor) -> Int {
+        Self.measure(anchor, members: members, fullSize: fullSize)
+    }
+
+    private static func measure(_ anchor: SizeAnchor, members: [String: (offset: Int, size: Int)], fullSize: Int) -> Int {
+        switch anchor {
+        case .bytes(let count): count
+        case .wholeConfig: fullSize
+        case .end(let path): members[path.joined(separator: ".")].map { $0.offset + $0.size } ?? fullSize
+        case .offset(let path): members[path.joined(separator: ".")]?.offset ?? fullSize
+        }
     }
 
     /// The concrete placement: a straight walk over the fields with the features known.
@@ -92,15 +108,6 @@ public struct Layout: Sendable {
                 if aggregate.kind == .struct { cursor += occupied } else { unionSize = max(unionSize, occupied) }
             }
             return aggregate.kind == .struct ? cursor - base : unionSize
-        }
-
-        func measure(_ anchor: SizeAnchor, fullSize: Int) -> Int {
-            switch anchor {
-            case .bytes(let count): count
-            case .wholeConfig: fullSize
-            case .end(let path): members[path.joined(separator: ".")].map { $0.offset + $0.size } ?? fullSize
-            case .offset(let path): members[path.joined(separator: ".")]?.offset ?? fullSize
-            }
         }
     }
 }

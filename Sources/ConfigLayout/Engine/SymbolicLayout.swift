@@ -32,18 +32,15 @@ public struct SymbolicLayout: Sendable {
         case .full:
             return fullSize
         case .qemu:
-            // virtio_get_config_size: max(min_size, end of each entry whose features are offered).
-            let ends: [SymbolicValue]
-            if device.qemuFeatureSizes.isEmpty {
-                ends = fields.filter(\.isConditional).map { ($0.offset + .constant($0.size)).scaled(by: $0.valid) }
-            } else {
-                ends = device.qemuFeatureSizes.map { minimum($0.anchor).scaled(by: $0.condition) }
-            }
-            return SymbolicValue.maximum([minimum(device.qemuMinimumSize)] + ends).normalized()
+            // virtio_get_config_size: max(min_size, anchor of each entry whose features are offered).
+            let table = QemuSizeTable(device: device)
+            let ends = table.entries.map { measure($0.anchor).scaled(by: $0.condition) }
+            return SymbolicValue.maximum([measure(table.minimum)] + ends).normalized()
         }
     }
 
-    private func minimum(_ anchor: SizeAnchor) -> SymbolicValue {
+    /// Where an anchor falls, as a function of the features.
+    private func measure(_ anchor: SizeAnchor) -> SymbolicValue {
         switch anchor {
         case .bytes(let count): .constant(count)
         case .wholeConfig: fullSize

@@ -1,0 +1,38 @@
+/// QEMU's config sizing for a device (virtio_get_config_size, hw/virtio/virtio.c): a minimum
+/// size and entries that each raise the size to an anchor when their condition holds. A layout
+/// that transcribes QEMU's feature_sizes table (`qemu feature_size`) gives the entries; otherwise
+/// every conditional field is an entry reaching its own end, which is what QEMU's tables do for
+/// the features they know.
+///
+/// This is the one definition of the rule: `Layout`, `SymbolicLayout` and the emitters all use it.
+public struct QemuSizeTable: Sendable {
+    public struct Entry: Sendable {
+        public let condition: Condition
+        public let anchor: SizeAnchor
+    }
+
+    public let minimum: SizeAnchor
+    public let entries: [Entry]
+    /// Whether the entries are QEMU's own table rather than derived from the layout.
+    public let isTranscribed: Bool
+
+    public init(device: Device) {
+        minimum = device.qemuMinimumSize
+        if device.qemuFeatureSizes.isEmpty {
+            isTranscribed = false
+            entries = SymbolicLayout(device: device, interpretation: .fixed).fields.filter(\.isConditional).map {
+                Entry(condition: $0.valid, anchor: .end(of: $0.path.split(separator: ".").map(String.init)))
+            }
+        } else {
+            isTranscribed = true
+            entries = device.qemuFeatureSizes.map { Entry(condition: $0.condition, anchor: $0.anchor) }
+        }
+    }
+
+    /// The table with each anchor measured in the fixed layout: QEMU's `{flags, end}` pairs, as
+    /// code generators write them.
+    public func fixedEnds(of device: Device) -> (minimum: Int, entries: [(condition: Condition, end: Int)]) {
+        let layout = Layout(device: device, features: FeatureSet(), interpretation: .fixed)
+        return (layout.measure(minimum), entries.map { ($0.condition, layout.measure($0.anchor)) })
+    }
+}
