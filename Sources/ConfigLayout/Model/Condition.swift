@@ -95,25 +95,35 @@ public indirect enum Condition: Hashable, Sendable {
 extension Condition: CustomStringConvertible {
     /// The condition in layout syntax, with the parentheses precedence needs and, for the reader,
     /// parentheses around `&&` inside `||`: `MTU && !(STATUS && (MQ || RSS))`.
-    public var description: String {
+    public var description: String { rendered { $0 } }
+
+    /// The condition with each feature name written by `literal`, in the `!`, `&&`, `||` syntax that
+    /// layouts, C, Rust and Swift share, with the same parentheses as `description`.
+    public func rendered(_ literal: (String) -> String) -> String {
         switch self {
         case .constant(let value): return value ? "true" : "false"
-        case .feature(let name): return name
+        case .feature(let name): return literal(name)
         case .not(let inner):
             switch inner {
-            case .constant, .feature, .not: return "!" + inner.description
-            default: return "!(" + inner.description + ")"
+            case .constant, .feature, .not: return "!" + inner.rendered(literal)
+            default: return "!(" + inner.rendered(literal) + ")"
             }
         case .all(let operands):
             return operands.map { operand in
-                if case .any = operand { return "(" + operand.description + ")" }
-                return operand.description
+                if case .any = operand { return "(" + operand.rendered(literal) + ")" }
+                return operand.rendered(literal)
             }.joined(separator: " && ")
         case .any(let operands):
             return operands.map { operand in
-                if case .all = operand { return "(" + operand.description + ")" }
-                return operand.description
+                if case .all = operand { return "(" + operand.rendered(literal) + ")" }
+                return operand.rendered(literal)
             }.joined(separator: " || ")
         }
+    }
+
+    /// Written so that it can stand as the left operand of `&&`.
+    public func renderedAsOperand(_ literal: (String) -> String) -> String {
+        if case .any = self { return "(" + rendered(literal) + ")" }
+        return rendered(literal)
     }
 }
