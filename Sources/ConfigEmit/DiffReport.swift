@@ -190,10 +190,14 @@ public struct DiffReport: Report {
     // MARK: - Markdown
 
     public func markdown() -> String {
+        "## \(Format.title(of: device)): \(diff.from.rawValue) vs \(diff.to.rawValue)\n\n" + markdownBody()
+    }
+
+    /// The report without its heading, for pages that give their own.
+    public func markdownBody() -> String {
         let from = diff.from.rawValue
         let to = diff.to.rawValue
-        var out = "## \(Format.title(of: device)): \(from) vs \(to)\n\n"
-        out += "Over \(spaceDescription); \(validDescription). Sizing: \(diff.sizing.rawValue).\n\n"
+        var out = "Over \(spaceDescription); \(validDescription). Sizing: \(diff.sizing.rawValue).\n\n"
         var table = MarkdownTable([.init("Field"), .init(from.capitalized, .right), .init(to.capitalized, .right),
                                    .init("Moves when"), .init("Sets", .right), .init("By", .right), .init("Example")])
         for change in diff.fields {

@@ -89,11 +89,15 @@ public struct VersionDiffReport: Report {
     }
 
     public func markdown() -> String {
-        var out = "## \(heading)\n\n"
-        out += "Size \(diff.oldSize) → \(diff.newSize) bytes. "
+        "## \(heading)\n\n" + markdownBody(sectionLevel: "###")
+    }
+
+    /// The report without its heading; `sectionLevel` is the Markdown prefix of its sections.
+    public func markdownBody(sectionLevel: String) -> String {
+        var out = "Size \(diff.oldSize) → \(diff.newSize) bytes. "
         out += diff.breaking.isEmpty ? "Compatible.\n" : "**\(diff.breaking.count) breaking.**\n"
         for (title, changes) in sections where !changes.isEmpty {
-            out += "\n### \(title)\n\n"
+            out += "\n\(sectionLevel) \(title)\n\n"
             var table = MarkdownTable([.init("Field"), .init("Bytes"), .init("Type"), .init("Change")])
             for change in changes {
                 table.add(["`\(change.path)`", place(change.new ?? change.old), "`\(type(change))`", change.reason])

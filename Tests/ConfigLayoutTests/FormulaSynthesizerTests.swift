@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import ConfigLayout
 
 /// Synthesized conditions equal the function they describe wherever it matters.

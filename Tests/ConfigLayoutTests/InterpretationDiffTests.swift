@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import ConfigLayout
 
 /// The symbolic diff against brute force: every valid feature set, concrete layouts on both sides.

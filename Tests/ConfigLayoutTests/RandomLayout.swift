@@ -1,3 +1,4 @@
+import TestSupport
 @testable import ConfigLayout
 
 /// Random but valid layout files: features with acyclic `requires`, fields of every kind with

@@ -1,8 +1,8 @@
 /// Just enough of C to read the struct definitions and feature #defines of Linux's virtio UAPI
 /// headers: structs and unions (named, anonymous, nested, referenced by name), scalar members and
 /// fixed or flexible arrays. It does not compute offsets; gcc does that.
-struct CHeader {
-    indirect enum MemberType: Equatable {
+public struct CHeader {
+    public indirect enum MemberType: Equatable {
         /// `__le16`, `char`, `struct virtio_input_absinfo` (a reference by name).
         case named(String)
         /// `__u8 mac[6]`; the count is nil when it is a macro (`mac[ETH_ALEN]`), and the array is
@@ -12,32 +12,32 @@ struct CHeader {
         case aggregate(CStruct)
     }
 
-    struct Member: Equatable {
+    public struct Member: Equatable {
         /// Nil for an anonymous struct or union, whose members belong to the parent.
-        let name: String?
-        let type: MemberType
+        public let name: String?
+        public let type: MemberType
     }
 
-    struct CStruct: Equatable {
-        let isUnion: Bool
-        let name: String?
-        let members: [Member]
+    public struct CStruct: Equatable {
+        public let isUnion: Bool
+        public let name: String?
+        public let members: [Member]
     }
 
     /// Every named struct or union, nested ones included.
-    private(set) var structs: [String: CStruct] = [:]
+    public private(set) var structs: [String: CStruct] = [:]
     /// `#define NAME NUMBER` lines.
-    private(set) var defines: [String: Int] = [:]
+    public private(set) var defines: [String: Int] = [:]
 
     /// A leaf member of a struct, with the C designator `offsetof` takes (`u.abs.min`).
-    struct Leaf: Equatable {
-        let path: String
-        let typeName: String
-        let count: Int?
-        let isFlexible: Bool
+    public struct Leaf: Equatable {
+        public let path: String
+        public let typeName: String
+        public let count: Int?
+        public let isFlexible: Bool
     }
 
-    init(text: String) {
+    public init(text: String) {
         for line in text.split(separator: "\n") {
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             if words.count >= 3, words[0] == "#define", let value = Int(words[2]) {
@@ -55,7 +55,7 @@ struct CHeader {
     }
 
     /// The leaves of a struct, expanding nested and referenced aggregates.
-    func leaves(of name: String) -> [Leaf] {
+    public func leaves(of name: String) -> [Leaf] {
         guard let root = structs[name] else { return [] }
         return leaves(of: root, prefix: "")
     }

@@ -11,13 +11,9 @@ import TestSupport
 @Suite struct LinuxHeaderOracleTests {
     static let headers = URL(fileURLWithPath: "/usr/include/linux")
 
-    /// CI sets this so that a missing compiler or header package fails instead of skipping.
-    static var isRequired: Bool { ProcessInfo.processInfo.environment["CFGSPACE_REQUIRE_ORACLES"] == "1" }
+    static var isRequired: Bool { Tools.areRequired }
 
-    static var gcc: URL? {
-        ["/usr/bin/gcc", "/usr/local/bin/gcc"].map(URL.init(fileURLWithPath:))
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
+    static var gcc: URL? { Tools.find("gcc") }
 
     static var isAvailable: Bool {
         gcc != nil && FileManager.default.fileExists(atPath: headers.appendingPathComponent("virtio_net.h").path)
@@ -241,8 +237,7 @@ struct LinuxHeaders {
         }
         program += "  return 0;\n}\n"
 
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cfgspace-linux-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Tools.temporaryFolder("linux")
         defer { try? FileManager.default.removeItem(at: folder) }
         let source = folder.appendingPathComponent("offsets.c")
         let binary = folder.appendingPathComponent("offsets")
