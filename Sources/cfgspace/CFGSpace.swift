@@ -6,7 +6,8 @@ enum CFGSpace {
     static let version = "0.1.0"
 
     static var commands: [any Command.Type] {
-        [CheckCommand.self, TableCommand.self, DiffCommand.self, CoverageCommand.self, SummaryCommand.self]
+        [CheckCommand.self, TableCommand.self, DiffCommand.self, CoverageCommand.self, SummaryCommand.self,
+         GenerateCommand.self]
     }
 
     static let overview = "Lay out virtio device configuration spaces and find where readings of them disagree."

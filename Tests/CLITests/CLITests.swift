@@ -199,6 +199,52 @@ import TestSupport
         #expect(rows.first { $0["device"] as? String == "net" }?["fields_moving_when_packed"] as? Int == 8)
     }
 
+    // MARK: - generate
+
+    /// Generated/ is what the tool writes now; a stale file fails by name.
+    @Test func generatedFolderIsFresh() throws {
+        let output = try Tools.temporaryFolder("fresh")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let result = try Subprocess.cfgspace("generate", "--target", "all", "--output", output.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        let committed = PackagePaths.root.appendingPathComponent("Generated")
+        let fresh = try Self.files(under: output)
+        let existing = try Self.files(under: committed)
+        let missing = fresh.keys.filter { existing[$0] == nil }.sorted()
+        let extra = existing.keys.filter { fresh[$0] == nil }.sorted()
+        let stale = fresh.keys.filter { existing[$0] != nil && existing[$0] != fresh[$0] }.sorted()
+        #expect(missing.isEmpty && extra.isEmpty && stale.isEmpty, """
+            Generated/ is stale; run `swift run cfgspace generate --target all --output Generated`.
+            missing: \(missing.joined(separator: ", "))
+            not generated any more: \(extra.joined(separator: ", "))
+            different: \(stale.joined(separator: ", "))
+            """)
+    }
+
+    @Test func generateRejectsBadInput() throws {
+        let noOutput = try Subprocess.cfgspace("generate", "--target", "c")
+        #expect(noOutput.status == 64)
+        #expect(noOutput.stderr.contains("Missing expected argument '--output <directory>'."))
+        let badTarget = try Subprocess.cfgspace("generate", "--target", "cobol", "--output", "/tmp/x")
+        #expect(badTarget.status == 64)
+        let missingFile = try Subprocess.cfgspace("generate", "Layouts/nope.layout", "--output", "/tmp/cfgspace-never")
+        #expect(missingFile.status == 1)
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/cfgspace-never"))
+    }
+
+    /// Every file under a folder, by relative path, with its bytes.
+    static func files(under root: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
+            return files
+        }
+        for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
+            let relative = String(url.standardizedFileURL.path.dropFirst(root.standardizedFileURL.path.count + 1))
+            files[relative] = try Data(contentsOf: url)
+        }
+        return files
+    }
+
     // MARK: - check
 
     @Test func checkIsCleanOnTheShippedLayouts() throws {

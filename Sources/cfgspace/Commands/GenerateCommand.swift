@@ -1,0 +1,71 @@
+import ConfigEmit
+import ConfigLayout
+import Foundation
+
+/// `cfgspace generate [FILE...] --target ... --output DIR`
+enum GenerateCommand: Command {
+    static let spec = CommandSpec(
+        name: "generate",
+        abstract: "Write C, Rust, Swift, JSON, Markdown and SVG from layouts.",
+        discussion: "With no files it takes every layout in Layouts/. Output is the same, byte for byte, from run "
+            + "to run; every file says it is generated and from which layout. --target all also writes an index, "
+            + "README.md.",
+        arguments: [.init(name: "files", help: "Layout files; every Layouts/*.layout if none.", isVariadic: true,
+                          isOptional: true)],
+        options: [
+            .init(name: "target", valueName: "target", help: "What to write.",
+                  choices: GenerationTarget.allCases.map(\.rawValue) + ["all"], defaultValue: "all"),
+            .init(name: "output", valueName: "directory", help: "The folder to write into; it is created if missing.",
+                  isRequired: true),
+            SharedOptions.spec,
+        ])
+
+    static func run(_ arguments: ParsedArguments, console: Console) throws(CommandError) {
+        guard let target = arguments.value("target"), let output = arguments.value("output") else { throw .failed }
+        let version = try LayoutInput.version(arguments.value("spec"), option: "spec")
+        var paths = arguments.arguments("files")
+        if paths.isEmpty {
+            let folder = "Layouts"
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+                throw .usage("No files given and no Layouts/ folder here; name the layout files to generate from.")
+            }
+            paths = names.filter { $0.hasSuffix(".layout") }.sorted().map { "\(folder)/\($0)" }
+        }
+
+        let loader = LayoutLoader()
+        var inputs: [GenerationInput] = []
+        var transport: Transport?
+        var failed = false
+        for path in paths {
+            do {
+                let loaded = try loader.load(path: path)
+                LayoutInput.report(loaded.diagnostics, console: console)
+                failed = failed || loaded.hasErrors
+                transport = transport ?? loaded.checked.transport ?? loaded.devices.first?.transport
+                let name = URL(fileURLWithPath: path).lastPathComponent
+                inputs += loaded.devices.filter { $0.exists(in: version) }.map {
+                    GenerationInput(device: $0.asOf(version == SpecVersion.newest ? nil : version), layoutName: name)
+                }
+            } catch {
+                console.error(error.description)
+                failed = true
+            }
+        }
+        if failed { throw .failed }
+
+        let targets = target == "all" ? GenerationTarget.allCases : GenerationTarget(rawValue: target).map { [$0] } ?? []
+        let files = Generator(inputs: inputs, transport: transport, version: version).files(for: targets)
+        let root = URL(fileURLWithPath: output)
+        for file in files {
+            let url = root.appendingPathComponent(file.path)
+            do {
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(file.contents.utf8).write(to: url)
+            } catch {
+                console.error("cannot write '\(url.path)': \(error.localizedDescription)")
+                throw .failed
+            }
+        }
+        console.out("wrote \(files.count) files for \(inputs.count) devices to \(output)\n")
+    }
+}
