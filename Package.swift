@@ -7,14 +7,17 @@ let package = Package(
         .executable(name: "cfgspace", targets: ["cfgspace"]),
         .library(name: "ConfigLayout", targets: ["ConfigLayout"]),
         .library(name: "ConfigEmit", targets: ["ConfigEmit"]),
+        .library(name: "VirtioModel", targets: ["VirtioModel"]),
     ],
     targets: [
         // Layouts/*.layout → checked model → layouts, symbolic offsets, diffs.
         .target(name: "ConfigLayout"),
         // Checked model and engine results → text for people and programs.
         .target(name: "ConfigEmit", dependencies: ["ConfigLayout"]),
-        // Argument parsing and printing only.
-        .executableTarget(name: "cfgspace", dependencies: ["ConfigLayout", "ConfigEmit"]),
+        // Devices serving config to negotiating drivers: images, status machines, buses, models.
+        .target(name: "VirtioModel", dependencies: ["ConfigLayout", "ConfigEmit"]),
+        // Argument parsing, printing and writing files only.
+        .executableTarget(name: "cfgspace", dependencies: ["ConfigLayout", "ConfigEmit", "VirtioModel"]),
 
         // Golden files and helpers the test targets share.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -22,6 +25,7 @@ let package = Package(
                     exclude: ["Golden", "Fixtures"]),
         .testTarget(name: "ConfigEmitTests", dependencies: ["ConfigEmit", "ConfigLayout", "TestSupport"],
                     exclude: ["Golden"]),
+        .testTarget(name: "VirtioModelTests", dependencies: ["VirtioModel", "ConfigLayout", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["cfgspace", "ConfigLayout", "TestSupport"], exclude: ["Golden"]),
     ]
 )

@@ -1,0 +1,311 @@
+import ConfigLayout
+
+/// A virtio device as a driver meets it: a status register, feature windows, and a configuration
+/// space served from a `ConfigImage`. The rules of the spec's "Basic Facilities" and "Device
+/// Initialization" (virtio-spec-config.md §3) live here, so every device model obeys or breaks them
+/// the same way; subclasses say only where a real implementation departs.
+///
+/// Nothing a driver does can crash a model: every access, however odd, gets an answer, and every
+/// broken rule becomes a `Violation` in the trace.
+public class DeviceModel {
+    /// The model's name, such as `qemu`.
+    public let name: String
+    public let device: Device
+    /// The features the device offers.
+    public let offered: FeatureSet
+    /// The guest's byte order, which legacy config accesses use.
+    public let guestIsLittleEndian: Bool
+    public let pastEnd: PastEndPolicy
+    /// How many bytes of configuration space the device has.
+    public let configSize: Int
+    public internal(set) var image: ConfigImage
+    public private(set) var status: DeviceStatus = []
+    /// The driver's features as the device holds them.
+    public internal(set) var driverFeatures = FeatureSet()
+    let trace: Trace
+
+    /// Feature windows the device implements: 4 × 32 = 128 feature bits.
+    public static let featureWindows = 4
+    /// The driver feature windows as last written, before the device masks anything.
+    private var windows = [UInt32](repeating: 0, count: DeviceModel.featureWindows)
+    /// The values and generation at the driver's last config read, for the generation rule.
+    private var lastRead: (values: [String: FieldValue], generation: UInt32)?
+
+    init(name: String, device: Device, offered: FeatureSet, image: ConfigImage, configSize: Int,
+         pastEnd: PastEndPolicy, guestIsLittleEndian: Bool, trace: Trace) {
+        self.name = name
+        self.device = device
+        self.offered = offered
+        self.image = image
+        self.configSize = configSize
+        self.pastEnd = pastEnd
+        self.guestIsLittleEndian = guestIsLittleEndian
+        self.trace = trace
+        for (feature, requires) in device.unmetRequirements(in: offered) {
+            trace.violation(.offersFeatureWithoutRequirement, "\(name) offers \(feature.name) without \(requires)")
+        }
+    }
+
+    // MARK: - Where models differ
+
+    /// The features the device offers right now (a vDPA parent's get_device_features).
+    func deviceFeatures() -> FeatureSet { offered }
+
+    /// Takes the driver's features. The default follows QEMU's `virtio_set_features_nocheck`: bits the
+    /// device did not offer are dropped ("val &= vdev->host_features"). Returns 0 or a negative errno.
+    func setDriverFeatures(_ features: FeatureSet) -> Int32 {
+        driverFeatures = features.intersection(offered)
+        return 0
+    }
+
+    /// Why the device refuses FEATURES_OK for these features, and whether the spec lets it; nil
+    /// when it accepts them.
+    func featuresOKRefusal(_ features: FeatureSet) -> (reason: String, permitted: Bool)? { nil }
+
+    /// The byte order config fields are served in right now. The default is QEMU's: modern
+    /// (little-endian) once the driver has written VERSION_1, the guest's order before
+    /// (`virtio_access_is_big_endian`).
+    func encoding() -> ConfigImage.Encoding {
+        ConfigImage.Encoding(isModern: device.has("VERSION_1", in: driverFeatures),
+                             guestIsLittleEndian: guestIsLittleEndian)
+    }
+
+    /// The configuration generation the device reports. The default moves with every change of value.
+    func configGeneration() -> UInt32 { image.generation }
+
+    /// Called after a reset has cleared the status and features.
+    func didReset() {}
+
+    /// Called after the status register changed.
+    func statusDidChange(from old: DeviceStatus, to new: DeviceStatus) {}
+
+    // MARK: - Status
+
+    public func readStatus(by party: Party = .driver) -> DeviceStatus {
+        trace.record(party, .statusRead(status))
+        return status
+    }
+
+    /// Writes the status register: 0 resets; otherwise bits are checked against the
+    /// initialization sequence, and FEATURES_OK is kept only if the device accepts the features.
+    public func writeStatus(_ value: DeviceStatus, by party: Party = .driver) {
+        trace.record(party, .statusWrite(value))
+        guard !value.isEmpty else {
+            reset()
+            return
+        }
+        let old = status
+        var new = value
+        let cleared = old.subtracting(new)
+        if !cleared.isEmpty {
+            trace.violation(.clearsStatusBit, "wrote \(new) over \(old), clearing \(cleared)")
+        }
+        let added = new.subtracting(old)
+        let modern = device.has("VERSION_1", in: driverFeatures)
+        let prerequisites: [(bit: DeviceStatus, needs: DeviceStatus)] = [
+            (.driver, .acknowledge),
+            (.featuresOK, [.acknowledge, .driver]),
+            // A legacy driver has no FEATURES_OK: steps 4, 7 and 8 are conflated (virtio-spec-config.md §2.3).
+            (.driverOK, modern ? [.acknowledge, .driver, .featuresOK] : [.acknowledge, .driver]),
+        ]
+        for (bit, needs) in prerequisites where added.contains(bit) {
+            let missing = needs.subtracting(new)
+            if !missing.isEmpty {
+                trace.violation(.statusOutOfOrder, "set \(bit) without \(missing)")
+            }
+        }
+        if added.contains(.featuresOK) {
+            checkDriverFeatures()
+            if let refusal = featuresOKRefusal(driverFeatures) {
+                new.remove(.featuresOK)
+                trace.note(.device, "refuses FEATURES_OK: \(refusal.reason)")
+                if !refusal.permitted && isValidSubset(driverFeatures) {
+                    trace.violation(.refusesValidFeatureSubset,
+                                    "\(name) refused {\(device.list(driverFeatures))}: \(refusal.reason)")
+                }
+            }
+        }
+        status = new
+        statusDidChange(from: old, to: new)
+    }
+
+    /// Resets the device: status and driver features go back to 0.
+    public func reset() {
+        status = []
+        driverFeatures = FeatureSet()
+        windows = [UInt32](repeating: 0, count: Self.featureWindows)
+        lastRead = nil
+        didReset()
+    }
+
+    // MARK: - Features
+
+    /// One 32-bit window of the device features; windows past the device's read as 0.
+    public func readDeviceFeatureWindow(_ select: Int, by party: Party = .driver) -> UInt32 {
+        let value = select >= 0 && select < Self.featureWindows ? deviceFeatures().window(select) : 0
+        trace.record(party, .deviceFeaturesRead(select: select, value: value))
+        return value
+    }
+
+    /// Writes one 32-bit window of the driver features; the device takes the whole set at once,
+    /// as QEMU's virtio-pci does on every `driver_feature` write.
+    public func writeDriverFeatureWindow(_ select: Int, _ value: UInt32, by party: Party = .driver) {
+        trace.record(party, .driverFeaturesWrite(select: select, value: value))
+        guard select >= 0 && select < Self.featureWindows else {
+            trace.note(.device, "ignores driver_feature_select \(select): it has \(Self.featureWindows) windows")
+            return
+        }
+        windows[select] = value
+        var words = [UInt64](repeating: 0, count: (Self.featureWindows + 1) / 2)
+        for (index, window) in windows.enumerated() {
+            words[index / 2] |= UInt64(window) << (32 * UInt64(index % 2))
+        }
+        _ = acceptDriverFeatures(FeatureSet(words: words), by: party, recorded: false)
+    }
+
+    /// Takes a whole driver feature set (the vDPA set_driver_features op); returns 0 or a negative errno.
+    @discardableResult
+    public func acceptDriverFeatures(_ features: FeatureSet, by party: Party = .driver, recorded: Bool = true) -> Int32 {
+        if status.contains(.featuresOK) {
+            trace.violation(.featuresAfterFeaturesOK, "wrote features {\(device.list(features))} after FEATURES_OK")
+            // QEMU's virtio_set_features: "if (vdev->status & VIRTIO_CONFIG_S_FEATURES_OK) return -EINVAL".
+            if recorded { trace.record(party, .setFeatures(features, result: Errno.einval)) }
+            return Errno.einval
+        }
+        written = features
+        let mark = trace.entries.count
+        let result = setDriverFeatures(features)
+        if recorded { trace.record(party, .setFeatures(features, result: result), at: mark) }
+        return result
+    }
+
+    /// The driver features as last written, unmasked: what the driver accepted.
+    private var written = FeatureSet()
+
+    private func isValidSubset(_ features: FeatureSet) -> Bool {
+        features.subtracting(offered).isEmpty && device.unmetRequirements(in: features).isEmpty
+    }
+
+    /// The driver's side of FEATURES_OK: it must accept only offered features, and each with what
+    /// it requires.
+    private func checkDriverFeatures() {
+        let unoffered = written.subtracting(offered)
+        if !unoffered.isEmpty {
+            trace.violation(.acceptsUnofferedFeature, "accepted {\(device.list(unoffered))}, which \(name) does not offer")
+        }
+        for (feature, requires) in device.unmetRequirements(in: written) {
+            trace.violation(.acceptsFeatureWithoutRequirement, "accepted \(feature.name) without \(requires)")
+        }
+    }
+
+    // MARK: - Configuration space
+
+    /// The config generation as the driver reads it.
+    public func readGeneration(by party: Party = .driver) -> UInt32 {
+        let value = configGeneration()
+        trace.record(party, .generationRead(value))
+        return value
+    }
+
+    /// Serves a config read of `buffer.count` bytes at `offset` into `buffer`, records it (with the
+    /// field the reader meant) and checks it against the rules.
+    @discardableResult
+    public func readConfig(offset: Int, into buffer: inout [UInt8], field: String?, by party: Party = .driver) -> ReadOutcome {
+        let count = buffer.count
+        let outcome = serve(offset: offset, into: &buffer)
+        trace.record(party, .configRead(offset: offset, width: count, bytes: buffer, field: field, outcome: outcome))
+        audit(offset: offset, count: count, outcome: outcome, field: field)
+        return outcome
+    }
+
+    private func serve(offset: Int, into buffer: inout [UInt8]) -> ReadOutcome {
+        let count = buffer.count
+        guard offset >= 0, count > 0 else { return .failed }
+        let bytes = image.bytes(encoding())
+        let (end, overflow) = offset.addingReportingOverflow(count)
+        if !overflow, end <= configSize {
+            for index in 0..<count { buffer[index] = offset + index < bytes.count ? bytes[offset + index] : 0 }
+            return .served
+        }
+        switch pastEnd {
+        case .allOnes:
+            for index in 0..<count { buffer[index] = 0xff }
+            return .allOnes
+        case .zeros:
+            for index in 0..<count {
+                let (position, overflow) = offset.addingReportingOverflow(index)
+                buffer[index] = !overflow && position < configSize && position < bytes.count ? bytes[position] : 0
+            }
+            return .zeros
+        case .untouched:
+            return .untouched
+        case .error:
+            return .failed
+        }
+    }
+
+    /// The rules a config read can break, judged on the device's own layout.
+    private func audit(offset: Int, count: Int, outcome: ReadOutcome, field: String?) {
+        if outcome != .served && offset >= 0 {
+            let what = field.map { "read of \($0)" } ?? "\(count)-byte read at offset \(offset)"
+            trace.violation(.readsPastTheEnd, "a \(what) reaches past the end of \(name)'s \(configSize)-byte "
+                            + "configuration space")
+        }
+        let touched = image.fields(overlapping: offset, count: count).filter { !$0.field.isReserved }
+        for placed in touched {
+            let path = placed.path
+            if let existence = placed.field.existence, existence.basis == .negotiated {
+                if !status.contains(.featuresOK) || !device.holds(existence.condition, in: driverFeatures) {
+                    trace.violation(.readsUnnegotiatedField, "read \(path), which exists once \(existence.condition) is negotiated")
+                }
+            } else if !placed.exists {
+                trace.violation(.readsUnofferedField, "read \(path) (offset \(placed.offset ?? 0)), but \(name) does not "
+                                + "offer \(placed.field.existence.map { "\($0.condition)" } ?? "its feature")")
+            }
+            if let after = placed.field.readableAfter, !status.contains(after) {
+                trace.violation(.readsBeforeFeaturesOK, "read \(path) before \(after)")
+            }
+            if outcome == .served, placed.exists, placed.isValid, let problem = image.rangeProblem(path) {
+                trace.violation(.valueOutOfRange, "while offering " + (placed.field.existence.map { "\($0.condition)" } ?? path)
+                                + ", \(name) served a value out of range: \(problem)")
+            }
+        }
+        guard outcome == .served else { return }
+        let generation = configGeneration()
+        if let last = lastRead, last.generation == generation {
+            let paths = Set(touched.map(\.path))
+            for change in image.changes(since: last.values) where paths.contains(change.path) {
+                trace.violation(.configChangedWithoutGeneration,
+                                "\(change.path) changed from \(change.from?.description ?? "0") to "
+                                + "\(change.to?.description ?? "0") since the driver last read the config, "
+                                + "but config_generation stayed \(generation)")
+            }
+        }
+        lastRead = (image.values, generation)
+    }
+
+    /// A config write: checked, recorded, and applied to a driver-writable field it covers exactly.
+    public func writeConfig(offset: Int, bytes: [UInt8], field: String?, by party: Party = .driver) {
+        trace.record(party, .configWrite(offset: offset, bytes: bytes, field: field))
+        // "The transitional device MUST support the driver writing device configuration fields
+        // before the step" (legacy), so only a modern device holds the driver to step 4's rule.
+        if device.has("VERSION_1", in: offered), status.contains(.driver), !status.contains(.featuresOK) {
+            trace.violation(.writesConfigDuringNegotiation, "wrote \(bytes.count) bytes at offset \(offset) before FEATURES_OK")
+        }
+        for placed in image.fields(overlapping: offset, count: bytes.count) {
+            if placed.field.access == .readOnly {
+                trace.violation(.writesReadOnlyField, "wrote \(placed.path), which is read-only")
+                continue
+            }
+            if let before = placed.field.writableBefore, status.contains(before) {
+                trace.violation(.writesReadOnlyField, "wrote \(placed.path) after \(before), when it is no longer writable")
+                continue
+            }
+            guard placed.offset == offset, placed.size == bytes.count, case .scalar(let scalar) = placed.field.type else { continue }
+            let little = scalar.byteOrder == .little || scalar.byteOrder == .none || encoding().virtioIsLittleEndian
+            let ordered = little ? bytes : bytes.reversed()
+            let value = ordered.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+            try? image.set(placed.path, .integer(value))
+        }
+    }
+}

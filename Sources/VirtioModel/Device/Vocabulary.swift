@@ -1,0 +1,57 @@
+import ConfigLayout
+
+extension Device {
+    /// The bit of a named feature; nil if the layout declares no such feature.
+    func bit(_ name: String) -> Int? { feature(named: name)?.bit }
+
+    /// The named features that exist in this layout, as a set; unknown names are skipped.
+    func features(named names: [String]) -> FeatureSet {
+        FeatureSet(bits: names.compactMap { bit($0) })
+    }
+
+    /// Whether a feature set holds the named feature.
+    func has(_ name: String, in features: FeatureSet) -> Bool { isSet(name, in: features) }
+
+    /// `MTU, STATUS` in bit order, or `none`.
+    func list(_ features: FeatureSet) -> String {
+        features.isEmpty ? "none" : names(of: features).joined(separator: ", ")
+    }
+}
+
+extension FeatureSet {
+    /// The features in this set and not in `other`.
+    func subtracting(_ other: FeatureSet) -> FeatureSet {
+        var result = self
+        for bit in other.bits { result.remove(bit) }
+        return result
+    }
+}
+
+/// Hex bytes as a trace shows them: `28 23`.
+func hexBytes(_ bytes: [UInt8]) -> String {
+    bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined(separator: " ")
+}
+
+/// `0x2328`.
+func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
+
+/// Linux errno values the models return, with their names for traces.
+enum Errno {
+    static let einval: Int32 = -22
+    static let e2big: Int32 = -7
+    static let ebusy: Int32 = -16
+    static let enodev: Int32 = -19
+    static let eopnotsupp: Int32 = -95
+
+    static func name(_ value: Int32) -> String {
+        switch value {
+        case 0: "0"
+        case einval: "-EINVAL"
+        case e2big: "-E2BIG"
+        case ebusy: "-EBUSY"
+        case enodev: "-ENODEV"
+        case eopnotsupp: "-EOPNOTSUPP"
+        default: String(value)
+        }
+    }
+}

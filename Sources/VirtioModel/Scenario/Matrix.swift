@@ -1,0 +1,75 @@
+import ConfigLayout
+
+/// Every driver against every device, each on its usual bus, under a list of feature selections;
+/// each outcome is set beside the reference pair, linux-current on QEMU over virtio-pci with the
+/// same offered features and values, which follows the spec and the fixed layout.
+public struct Matrix: Sendable {
+    /// What the matrix compares.
+    public enum Aspect: String, CaseIterable, Sendable {
+        case probe, mtu, pairs, mac, link, speed
+    }
+
+    public struct Row: Sendable {
+        public let selection: String
+        public let outcome: Outcome
+        public let reference: Outcome
+        /// Where the outcome differs from the reference.
+        public let differences: [Aspect]
+    }
+
+    public let selections: [String]
+    public let rows: [Row]
+    public let hostIsLittleEndian: Bool
+
+    /// The selections a matrix uses when none are given: each device's defaults, and MTU without MQ,
+    /// the case from the 2021 thread.
+    public static func defaultSelections(for device: Device) -> [FeatureSelection] {
+        [.defaults, .edited(adding: device.features(named: ["MTU"]), removing: device.features(named: ["MQ"]))]
+    }
+
+    public init(simulator: Simulator, selections: [FeatureSelection], drivers: [DriverKind] = DriverKind.allCases,
+                devices: [DeviceKind] = DeviceKind.allCases, hostIsLittleEndian: Bool = true) {
+        var rows: [Row] = []
+        for selection in selections {
+            let label = selection.label(for: simulator.device)
+            for deviceKind in devices {
+                for driver in drivers {
+                    let scenario = Scenario(driver: driver, device: deviceKind, features: selection,
+                                            hostIsLittleEndian: hostIsLittleEndian)
+                    // Defaults are well-formed and selections are parsed, so a scenario fails only when a
+                    // device refuses to be created; the matrix shows that as a failed probe.
+                    let outcome: Outcome
+                    let reference: Outcome
+                    do {
+                        outcome = try simulator.run(scenario)
+                        var conforming = scenario
+                        conforming.driver = .linuxCurrent
+                        conforming.device = .qemu
+                        conforming.bus = .direct
+                        reference = try simulator.run(conforming, offered: outcome.offered, values: outcome.configured)
+                    } catch {
+                        continue
+                    }
+                    rows.append(Row(selection: label, outcome: outcome, reference: reference,
+                                    differences: Self.differences(outcome, reference)))
+                }
+            }
+        }
+        self.selections = selections.map { $0.label(for: simulator.device) }
+        self.rows = rows
+        self.hostIsLittleEndian = hostIsLittleEndian
+    }
+
+    static func differences(_ outcome: Outcome, _ reference: Outcome) -> [Aspect] {
+        Aspect.allCases.filter { aspect in
+            switch aspect {
+            case .probe: (outcome.probeFailure == nil) != (reference.probeFailure == nil)
+            case .mtu: outcome.values?.mtu != reference.values?.mtu
+            case .pairs: outcome.values?.maxQueuePairs != reference.values?.maxQueuePairs
+            case .mac: outcome.values?.mac != reference.values?.mac
+            case .link: outcome.values?.linkUp != reference.values?.linkUp
+            case .speed: outcome.values?.speed != reference.values?.speed || outcome.values?.duplex != reference.values?.duplex
+            }
+        }
+    }
+}

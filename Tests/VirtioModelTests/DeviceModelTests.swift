@@ -1,0 +1,184 @@
+import Testing
+import TestSupport
+@testable import ConfigLayout
+@testable import VirtioModel
+
+/// The status register, feature windows and config accesses every device model shares.
+@Suite struct DeviceModelTests {
+    let device: Device
+    init() throws { device = try netDevice() }
+
+    @Test func writingZeroResets() throws {
+        let (qemu, trace) = try model(.qemu, of: device)
+        qemu.writeStatus([.acknowledge])
+        qemu.writeStatus([.acknowledge, .driver])
+        qemu.writeDriverFeatureWindow(1, 1)
+        qemu.writeStatus([])
+        #expect(qemu.readStatus() == [])
+        #expect(qemu.driverFeatures.isEmpty)
+        #expect(trace.violations.isEmpty)
+    }
+
+    @Test func clearingABitAndSkippingAStepAreViolations() throws {
+        let (qemu, trace) = try model(.qemu, of: device)
+        qemu.writeStatus([.acknowledge, .featuresOK])
+        #expect(trace.violations.map(\.detail) == ["set FEATURES_OK without DRIVER"])
+        qemu.writeStatus([.acknowledge])
+        #expect(trace.rules().contains(.clearsStatusBit))
+        // A modern driver must set FEATURES_OK before DRIVER_OK.
+        let (other, otherTrace) = try model(.qemu, of: device)
+        other.writeStatus([.acknowledge])
+        other.writeStatus([.acknowledge, .driver])
+        other.writeDriverFeatureWindow(1, 1)
+        other.writeStatus([.acknowledge, .driver, .driverOK])
+        #expect(otherTrace.violations.map(\.detail) == ["set DRIVER_OK without FEATURES_OK"])
+    }
+
+    @Test func featuresOKChecksWhatTheDriverAccepted() throws {
+        let (qemu, trace) = try model(.qemu, of: device, offering: "MAC,MTU,VERSION_1")
+        qemu.writeStatus([.acknowledge])
+        qemu.writeStatus([.acknowledge, .driver])
+        // MQ (bit 22) was not offered; the device drops it, but the driver still accepted it.
+        qemu.writeDriverFeatureWindow(0, 1 << 22 | 1 << 3)
+        qemu.writeDriverFeatureWindow(1, 1)
+        qemu.writeStatus([.acknowledge, .driver, .featuresOK])
+        #expect(trace.rules().contains(.acceptsUnofferedFeature))
+        #expect(trace.rules().contains(.acceptsFeatureWithoutRequirement))
+        #expect(!device.has("MQ", in: qemu.driverFeatures))
+        // Writing features after FEATURES_OK is refused and recorded.
+        qemu.writeDriverFeatureWindow(0, 0)
+        #expect(trace.rules().contains(.featuresAfterFeaturesOK))
+        #expect(device.has("MTU", in: qemu.driverFeatures))
+    }
+
+    @Test func qemuRefusesFeaturesOKWithoutAccessPlatform() throws {
+        let (qemu, trace) = try model(.qemu, of: device, offering: "MAC,VERSION_1,ACCESS_PLATFORM")
+        qemu.writeStatus([.acknowledge])
+        qemu.writeStatus([.acknowledge, .driver])
+        qemu.writeDriverFeatureWindow(1, 1)
+        qemu.writeStatus([.acknowledge, .driver, .featuresOK])
+        #expect(!qemu.readStatus().contains(.featuresOK))
+        // The spec lets a device refuse when ACCESS_PLATFORM is not accepted: no violation.
+        #expect(trace.violations.isEmpty)
+    }
+
+    @Test func featureWindowsReach128Bits() throws {
+        let offered = try features("MAC,VERSION_1,RSS_CONTEXT,IPSEC,CTRL_VQ,RSS", of: device)
+        let (qemu, _) = try model(.qemu, of: device, offering: device.names(of: offered).joined(separator: ","))
+        let ipsec = try #require(device.bit("IPSEC"))
+        #expect(ipsec >= 64)
+        #expect(qemu.readDeviceFeatureWindow(ipsec / 32) & (1 << UInt32(ipsec % 32)) != 0)
+        // Windows past the device's read as 0, and writes to them are ignored.
+        #expect(qemu.readDeviceFeatureWindow(DeviceModel.featureWindows) == 0)
+        #expect(qemu.readDeviceFeatureWindow(-1) == 0)
+        qemu.writeDriverFeatureWindow(ipsec / 32, 1 << UInt32(ipsec % 32))
+        qemu.writeDriverFeatureWindow(9, 0xffff_ffff)
+        #expect(qemu.driverFeatures == device.features(named: ["IPSEC"]))
+    }
+
+    @Test(arguments: PastEndPolicy.allCases)
+    func readsPastTheEndFollowThePolicy(policy: PastEndPolicy) throws {
+        // QEMU sizing with MTU: 12 bytes. A 4-byte read at 10 covers mtu and two bytes past the end.
+        let (qemu, trace) = try model(.qemu, of: device, offering: "MAC,MTU,VERSION_1", pastEnd: policy)
+        #expect(qemu.configSize == 12)
+        var buffer: [UInt8] = [0xaa, 0xaa, 0xaa, 0xaa]
+        let outcome = qemu.readConfig(offset: 10, into: &buffer, field: nil)
+        switch policy {
+        case .allOnes:
+            #expect(outcome == .allOnes && buffer == [0xff, 0xff, 0xff, 0xff])
+        case .zeros:
+            // The bytes that exist are copied (mtu 9000, legacy little-endian), the rest zeroed.
+            #expect(outcome == .zeros && buffer == [0x28, 0x23, 0, 0])
+        case .untouched:
+            #expect(outcome == .untouched && buffer == [0xaa, 0xaa, 0xaa, 0xaa])
+        case .error:
+            #expect(outcome == .failed && buffer == [0xaa, 0xaa, 0xaa, 0xaa])
+        }
+        #expect(trace.rules().contains(.readsPastTheEnd))
+    }
+
+    @Test func qemuServesLegacyOrderUntilVersion1IsWritten() throws {
+        let (qemu, _) = try model(.qemu, of: device, offering: "MAC,MTU,VERSION_1", littleEndian: false)
+        var buffer: [UInt8] = [0, 0]
+        qemu.readConfig(offset: 10, into: &buffer, field: "mtu")
+        #expect(buffer == [0x23, 0x28])
+        qemu.writeDriverFeatureWindow(1, 1)
+        qemu.readConfig(offset: 10, into: &buffer, field: "mtu")
+        #expect(buffer == [0x28, 0x23])
+    }
+
+    @Test func unofferedFieldsAndUnchangedGenerationsAreCaught() throws {
+        // max_virtqueue_pairs without MQ: QEMU serves it, but the driver must not read it.
+        let (qemu, trace) = try model(.qemu, of: device, offering: "MAC,MTU,VERSION_1")
+        var buffer: [UInt8] = [0, 0]
+        qemu.readConfig(offset: 8, into: &buffer, field: "max_virtqueue_pairs")
+        #expect(trace.rules() == [.readsUnofferedField])
+
+        // A value that changes while config_generation stays put (mlx5 bumps it only on reset).
+        let (mlx5, mlx5Trace) = try model(.mlx5_5_12, of: device)
+        mlx5.readConfig(offset: 10, into: &buffer, field: "mtu")
+        _ = mlx5.acceptDriverFeatures(try features("VERSION_1,ACCESS_PLATFORM,MTU", of: device))
+        mlx5.readConfig(offset: 10, into: &buffer, field: "mtu")
+        #expect(mlx5Trace.rules().contains(.configChangedWithoutGeneration))
+        // QEMU's generation moves with the value: the same change is not a violation there.
+        let (other, otherTrace) = try model(.qemu, of: device, offering: "MAC,MTU,VERSION_1")
+        other.readConfig(offset: 10, into: &buffer, field: "mtu")
+        try other.image.set("mtu", .integer(1500))
+        other.readConfig(offset: 10, into: &buffer, field: "mtu")
+        #expect(!otherTrace.rules().contains(.configChangedWithoutGeneration))
+    }
+
+    @Test func mlx5ResetBehaviourFollowsItsVersion() throws {
+        // v5.12 zeroes mlx_features on reset: set_features without get_features then yields nothing.
+        let (old, _) = try model(.mlx5_5_12, of: device)
+        let wanted = try features("VERSION_1,ACCESS_PLATFORM,MTU", of: device)
+        _ = old.deviceFeatures()
+        old.writeStatus([])
+        #expect(old.acceptDriverFeatures(wanted) == 0)
+        #expect(old.driverFeatures.isEmpty)
+        let (current, _) = try model(.mlx5Current, of: device)
+        current.writeStatus([])
+        #expect(current.acceptDriverFeatures(wanted) == 0)
+        #expect(current.driverFeatures == wanted)
+        #expect(current.configGeneration() == 1)
+    }
+
+    @Test func configWritesAreChecked() throws {
+        let (qemu, trace) = try model(.qemu, of: device)
+        qemu.writeStatus([.acknowledge])
+        qemu.writeStatus([.acknowledge, .driver])
+        qemu.writeConfig(offset: 10, bytes: [0, 0], field: "mtu")
+        #expect(trace.rules().contains(.writesConfigDuringNegotiation))
+        #expect(trace.rules().contains(.writesReadOnlyField))
+        #expect(qemu.image.value("mtu") == .integer(9000))
+    }
+
+    /// Any sequence of driver operations, however wrong, gets answers and never traps.
+    @Test func randomOperationsNeverTrap() throws {
+        var random = SeededGenerator(seed: 0x5eed)
+        for kind in DeviceKind.allCases {
+            for _ in 0..<40 {
+                let (subject, trace) = try model(kind, of: device, pastEnd: PastEndPolicy.allCases.randomElement(using: &random))
+                for _ in 0..<60 {
+                    switch Int.random(in: 0..<7, using: &random) {
+                    case 0: subject.writeStatus(DeviceStatus(rawValue: UInt8.random(in: 0...255, using: &random)))
+                    case 1: _ = subject.readDeviceFeatureWindow(Int.random(in: -2...8, using: &random))
+                    case 2: subject.writeDriverFeatureWindow(Int.random(in: -2...8, using: &random), UInt32.random(in: 0...UInt32.max, using: &random))
+                    case 3:
+                        var buffer = [UInt8](repeating: 0x5a, count: Int.random(in: 0...40, using: &random))
+                        let offset = [Int.min, -1, 0, Int.random(in: 0...64, using: &random), Int.max - 1].randomElement(using: &random) ?? 0
+                        subject.readConfig(offset: offset, into: &buffer, field: nil)
+                    case 4:
+                        let bytes = (0..<Int.random(in: 0...8, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                        subject.writeConfig(offset: Int.random(in: -4...64, using: &random), bytes: bytes, field: nil)
+                    case 5: _ = subject.acceptDriverFeatures(FeatureSet(words: [UInt64.random(in: 0...UInt64.max, using: &random)]))
+                    default: _ = subject.readGeneration()
+                    }
+                }
+                subject.writeStatus([])
+                #expect(subject.readStatus() == [], "\(kind): status after reset")
+                #expect(trace.entries.count >= 60)
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import TestSupport
+@testable import ConfigLayout
+@testable import VirtioModel
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// The newest net layout from Layouts/.
+func netDevice() throws -> Device {
+    let loaded = try LayoutLoader().load(path: PackagePaths.layout("net.layout").path)
+    guard !loaded.hasErrors, let device = loaded.devices.first else {
+        throw TestFailure(description: DiagnosticRenderer().render(loaded.diagnostics))
+    }
+    return device.asOf(nil)
+}
+
+func simulator() throws -> Simulator {
+    try Simulator(device: netDevice())
+}
+
+/// A feature set by names, which must all exist.
+func features(_ names: String, of device: Device) throws -> FeatureSet {
+    try device.parseFeatures(names).get()
+}
+
+/// A device model built directly, with its own trace, for tests below the scenario level.
+func model(_ kind: DeviceKind, of device: Device, offering names: String? = nil, values: [(String, FieldValue)]? = nil,
+           pastEnd: PastEndPolicy? = nil, littleEndian: Bool = true) throws -> (DeviceModel, Trace) {
+    let trace = Trace()
+    let offered = try names.map { try features($0, of: device) } ?? device.features(named: kind.defaultFeatureNames)
+    let layout = Layout(device: device, features: FeatureSet(), interpretation: .fixed)
+    var defaults: [(String, FieldValue)] = []
+    for (field, text) in kind.defaultValues {
+        guard let placed = layout.field(field) else { throw TestFailure(description: "no field \(field)") }
+        defaults.append((field, try FieldValue.parse(text, for: placed.field).get()))
+    }
+    let parameters = DeviceParameters(offered: offered, values: (values ?? defaults).map { ($0.0, $0.1) },
+                                      pastEnd: pastEnd, guestIsLittleEndian: littleEndian)
+    return (try kind.make(device: device, parameters: parameters, trace: trace), trace)
+}
+
+extension Trace {
+    func rules() -> [Rule] { violations.map(\.rule) }
+
+    func setFeatureCalls() -> [(party: Party, features: FeatureSet, result: Int32)] { VirtioModelTests.setFeatureCalls(in: entries) }
+}
+
+extension Outcome {
+    func rules() -> [Rule] { violations.map(\.rule) }
+
+    /// The config reads in the trace, in order.
+    var configReads: [(offset: Int, width: Int, bytes: [UInt8], field: String?, outcome: ReadOutcome)] {
+        trace.compactMap { entry in
+            if case .configRead(let offset, let width, let bytes, let field, let outcome) = entry.event {
+                return (offset, width, bytes, field, outcome)
+            }
+            return nil
+        }
+    }
+
+    func setFeatureCalls() -> [(party: Party, features: FeatureSet, result: Int32)] { VirtioModelTests.setFeatureCalls(in: trace) }
+}
+
+/// The set_driver_features calls in a trace, with who made them.
+func setFeatureCalls(in entries: [TraceEntry]) -> [(party: Party, features: FeatureSet, result: Int32)] {
+    entries.compactMap { entry in
+        if case .setFeatures(let features, let result) = entry.event { return (entry.party, features, result) }
+        return nil
+    }
+}
