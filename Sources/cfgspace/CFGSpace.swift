@@ -7,7 +7,7 @@ enum CFGSpace {
 
     static var commands: [any Command.Type] {
         [CheckCommand.self, TableCommand.self, DiffCommand.self, CoverageCommand.self, SummaryCommand.self,
-         GenerateCommand.self]
+         GenerateCommand.self, SimulateCommand.self]
     }
 
     static let overview = "Lay out virtio device configuration spaces and find where readings of them disagree."
@@ -15,7 +15,8 @@ enum CFGSpace {
     static let discussion = "cfgspace reads layout files (Layouts/*.layout) that describe each virtio device's "
         + "configuration fields and the feature bits they depend on. It lays the fields out under the fixed "
         + "(C offsets) and packed (the spec's literal \"only exists if\") interpretations and reports, over every "
-        + "feature set at once, where those readings disagree."
+        + "feature set at once, where those readings disagree. It also runs models of real devices and drivers "
+        + "against each other (QEMU, mlx5 vDPA, Linux, DPDK, ...) and shows where they part ways at run time."
 
     static func main(_ arguments: [String], console: Console) -> ExitCode {
         let specs = commands.map { $0.spec }

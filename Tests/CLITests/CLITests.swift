@@ -320,6 +320,7 @@ import TestSupport
 
     @Test(arguments: [
         ("root", ["--help"]), ("check", ["help", "check"]), ("table", ["table", "--help"]), ("diff", ["diff", "-h"]),
+        ("simulate", ["simulate", "--help"]),
     ])
     func help(name: String, arguments: [String]) throws {
         let result = try Subprocess.run(Subprocess.cfgspace, arguments, in: PackagePaths.root)

@@ -1,0 +1,54 @@
+import ConfigLayout
+
+/// Words the scenario and matrix reports share.
+enum OutcomeText {
+    static func mac(_ bytes: [UInt8]?) -> String {
+        guard let bytes else { return "random" }
+        return bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined(separator: ":")
+    }
+
+    static func link(_ up: Bool?) -> String {
+        up.map { $0 ? "up" : "down" } ?? "—"
+    }
+
+    static func speed(_ values: NetValues?) -> String {
+        guard let values, values.speed != nil || values.duplex != nil else { return "—" }
+        let duplex = values.duplex.map { $0 == 1 ? "full" : "half" } ?? "unknown"
+        return (values.speed.map { "\($0)" } ?? "unknown") + "/" + duplex
+    }
+
+    static func host(_ littleEndian: Bool) -> String {
+        littleEndian ? "little-endian host" : "big-endian host"
+    }
+
+    static func features(_ set: FeatureSet, of device: Device) -> String { device.list(set) }
+
+    /// One trace event in words.
+    static func event(_ event: TraceEvent, of device: Device) -> String {
+        switch event {
+        case .reset: return "reset"
+        case .statusWrite(let status): return status.isEmpty ? "status ← 0 (reset)" : "status ← \(status)"
+        case .statusRead(let status): return "status → \(status)"
+        case .deviceFeaturesRead(let select, let value): return "device_features[\(select)] → \(word(value))"
+        case .driverFeaturesWrite(let select, let value): return "driver_features[\(select)] ← \(word(value))"
+        case .deviceFeatures(let set): return "get_device_features → {\(device.list(set))}"
+        case .setFeatures(let set, let result):
+            return "set_driver_features({\(set.isEmpty ? "" : device.list(set))}) → \(Errno.name(result))"
+        case .configRead(let offset, let width, let bytes, let field, let outcome):
+            let what = field.map { "read \($0) @\(offset)" } ?? "read @\(offset)"
+            return "\(what) ×\(width) → \(bytes.isEmpty ? "nothing" : hexBytes(bytes))"
+                + (outcome == .served ? "" : " (\(outcome.rawValue))")
+        case .configWrite(let offset, let bytes, let field):
+            return (field.map { "write \($0) @\(offset)" } ?? "write @\(offset)") + " ← \(hexBytes(bytes))"
+        case .generationRead(let value): return "config_generation → \(value)"
+        case .note(let text): return text
+        case .violation(let violation): return "VIOLATION \(violation.rule.rawValue): \(violation.detail)"
+        }
+    }
+
+    /// `0x00000028`.
+    static func word(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16)
+        return "0x" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
+    }
+}

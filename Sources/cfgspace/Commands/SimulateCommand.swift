@@ -1,0 +1,107 @@
+import ConfigEmit
+import ConfigLayout
+import VirtioModel
+
+/// `cfgspace simulate --driver D --device M [...]` and `cfgspace simulate --matrix [...]`
+enum SimulateCommand: Command {
+    static let spec = CommandSpec(
+        name: "simulate",
+        abstract: "Run a driver model against a device model and show what each saw.",
+        discussion: "A scenario is a driver (" + DriverKind.allCases.map(\.rawValue).joined(separator: ", ")
+            + ") probing a device (" + DeviceKind.allCases.map(\.rawValue).joined(separator: ", ")
+            + ") over a bus, with the device's offered features and field values and the host's byte order. "
+            + "It prints the features negotiated and dropped, the values the driver ended with, its config reads, "
+            + "the spec rules broken by either side and, with --trace, every status write, feature access and "
+            + "config access with its bytes.\n"
+            + "--features takes a whole set (MAC,MTU,VERSION_1) or edits of the device's defaults (+MTU,-MQ).\n"
+            + "With --matrix, runs every driver against every device on its usual bus, under each --features "
+            + "given (by default the devices' defaults and +MTU,-MQ), and marks where an outcome differs from "
+            + "linux-current on qemu with the same features and values.",
+        options: [
+            .init(name: "driver", valueName: "driver", help: "The driver model; with --matrix, repeat to choose rows.",
+                  choices: DriverKind.allCases.map(\.rawValue), isRepeatable: true),
+            .init(name: "device", valueName: "device", help: "The device model; with --matrix, repeat to choose rows.",
+                  choices: DeviceKind.allCases.map(\.rawValue), isRepeatable: true),
+            .init(name: "bus", valueName: "bus", help: "What sits between them; by default vdpa for mlx5 and direct "
+                      + "for the others.", choices: BusKind.allCases.map(\.rawValue)),
+            .init(name: "features", valueName: "features",
+                  help: "The offered features: 'defaults', names or bit numbers, or edits such as +MTU,-MQ. "
+                      + "With --matrix, repeat for more feature sets.", isRepeatable: true),
+            .init(name: "set", valueName: "field=value",
+                  help: "A device field value, such as mtu=9000 or mac=52:54:00:12:34:56.", isRepeatable: true),
+            .init(name: "host-endian", valueName: "order", help: "The host's (and legacy guest's) byte order.",
+                  choices: ["little", "big"], defaultValue: "little"),
+            .init(name: "past-end", valueName: "policy",
+                  help: "What the device does with a read past its config; by default the model's own.",
+                  choices: PastEndPolicy.allCases.map(\.rawValue)),
+            .init(name: "trace", help: "Show every access, with offsets, widths and bytes."),
+            .init(name: "matrix", help: "Run every driver against every device instead of one scenario."),
+            .init(name: "layout", valueName: "file", help: "The virtio-net layout the models read.",
+                  defaultValue: "Layouts/net.layout"),
+            SharedOptions.format(),
+        ])
+
+    static func run(_ arguments: ParsedArguments, console: Console) throws(CommandError) {
+        guard let format = arguments.choice("format", as: ReportFormat.self),
+              let layoutPath = arguments.value("layout") else { throw .failed }
+        // In the catalogue's order, however they were typed.
+        let drivers = DriverKind.allCases.filter { arguments.values("driver").contains($0.rawValue) }
+        let devices = DeviceKind.allCases.filter { arguments.values("device").contains($0.rawValue) }
+        let hostIsLittleEndian = arguments.value("host-endian") != "big"
+        let style = TextStyle(colors: console.stdoutColors)
+
+        let loaded = try LayoutInput.device(at: layoutPath, named: nil, console: console)
+        let device = try LayoutInput.device(loaded, asOf: SpecVersion.newest)
+        let simulator: Simulator
+        do {
+            simulator = try Simulator(device: device)
+        } catch {
+            console.error("'\(layoutPath)': \(error.description)")
+            throw .failed
+        }
+        let selections = try arguments.values("features").map { text throws(CommandError) in
+            switch FeatureSelection.parse(text, for: device) {
+            case .success(let selection): return selection
+            case .failure(let error): throw .usage("The value '\(text)' is invalid for '--features <features>': \(error.description)")
+            }
+        }
+
+        if arguments.flag("matrix") {
+            for option in ["set", "bus", "past-end", "trace"] where arguments.options[option] != nil || arguments.flag(option) {
+                throw .usage("--\(option) applies to one scenario; --matrix runs each device on its usual bus with its own values.")
+            }
+            let matrix = Matrix(simulator: simulator,
+                                selections: selections.isEmpty ? Matrix.defaultSelections(for: device) : selections,
+                                drivers: drivers.isEmpty ? DriverKind.allCases : drivers,
+                                devices: devices.isEmpty ? DeviceKind.allCases : devices,
+                                hostIsLittleEndian: hostIsLittleEndian)
+            console.out(MatrixReport(matrix: matrix).render(format, style: style))
+            return
+        }
+
+        guard arguments.values("driver").count == 1, arguments.values("device").count == 1, let driver = drivers.first, let deviceKind = devices.first else {
+            throw .usage("simulate runs one scenario: give one --driver and one --device, such as "
+                         + "--driver linux-5.12 --device mlx5-5.12, or --matrix for every pair.")
+        }
+        guard selections.count <= 1 else {
+            throw .usage("one scenario takes one --features; repeat --features only with --matrix.")
+        }
+        var values: [(field: String, text: String)] = []
+        for item in arguments.values("set") {
+            guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
+                throw .usage("The value '\(item)' is invalid for '--set <field=value>': give a field and a value, such as mtu=9000.")
+            }
+            values.append((String(item[..<equals]), String(item[item.index(after: equals)...])))
+        }
+        let scenario = Scenario(driver: driver, device: deviceKind, bus: arguments.choice("bus", as: BusKind.self),
+                                features: selections.first ?? .defaults, values: values,
+                                hostIsLittleEndian: hostIsLittleEndian, pastEnd: arguments.choice("past-end", as: PastEndPolicy.self))
+        do {
+            let outcome = try simulator.run(scenario)
+            console.out(ScenarioReport(outcome: outcome, showsTrace: arguments.flag("trace")).render(format, style: style))
+        } catch {
+            console.error(error.description)
+            throw .failed
+        }
+    }
+}

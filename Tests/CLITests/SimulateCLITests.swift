@@ -1,0 +1,149 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `cfgspace simulate`, end to end: the replayed outcomes as a user sees them, and bad input.
+@Suite struct SimulateCLITests {
+    private let goldenDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+    private func run(_ arguments: String...) throws -> [String: Any] {
+        let result = try Subprocess.run(Subprocess.cfgspace, ["simulate"] + arguments + ["--format", "json"],
+                                        in: PackagePaths.root)
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+        return try #require(object as? [String: Any], "not a JSON object: \(result.stdout)")
+    }
+
+    private func values(_ document: [String: Any]) throws -> [String: Any] {
+        try #require(document["values"] as? [String: Any])
+    }
+
+    private func reads(_ document: [String: Any], stage: String, field: String) throws -> [[String: Any]] {
+        try #require(document["reads"] as? [[String: Any]]).filter {
+            $0["stage"] as? String == stage && $0["field"] as? String == field
+        }
+    }
+
+    private func trace(_ document: [String: Any]) throws -> [[String: Any]] {
+        try #require(document["trace"] as? [[String: Any]])
+    }
+
+    // 1
+    @Test func linux512OnMlx5() throws {
+        let document = try run("--driver", "linux-5.12", "--device", "mlx5-5.12", "--bus", "vdpa", "--set", "mtu=9000",
+                               "--trace")
+        #expect(try reads(document, stage: "validate", field: "mtu").first?["value"] as? Int == 0)
+        #expect((document["dropped"] as? [[String: Any]])?.first?["feature"] as? String == "MTU")
+        #expect(try values(document)["mtu"] as? Int == 1500)
+        let setFeatures = try trace(document).filter { $0["event"] as? String == "set_driver_features" }
+        #expect(setFeatures.first?["party"] as? String == "bus")
+        #expect(setFeatures.first?["features"] as? [String] == [])
+        #expect(setFeatures.first?["result"] as? Int == -95)
+    }
+
+    // 2 and 3
+    @Test(arguments: [("linux-5.12", "mlx5-5.12-patched"), ("linux-current", "mlx5-5.12")])
+    func theMTUArrives(driver: String, device: String) throws {
+        let document = try run("--driver", driver, "--device", device, "--set", "mtu=9000")
+        #expect(try values(document)["mtu"] as? Int == 9000)
+        #expect((document["negotiated"] as? [String])?.contains("MTU") == true)
+        #expect((document["violations"] as? [Any])?.isEmpty == true)
+    }
+
+    // 4: the text report shows the bytes Linux read at offset 10.
+    @Test func packedDeviceTrace() throws {
+        let result = try Subprocess.cfgspace("simulate", "--driver", "linux-current", "--device", "packed",
+                                             "--features", "MAC,STATUS,MTU,VERSION_1", "--set", "mtu=9000", "--trace")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("read mtu @10 ×2 → ff ff (past the end: all ones)"))
+        #expect(result.stdout.contains("validate     mtu         10  ff ff              65535 (0xffff)"))
+        let document = try run("--driver", "linux-current", "--device", "packed", "--features", "MAC,STATUS,MTU,VERSION_1")
+        #expect(try values(document)["mtu"] as? Int == 65535)
+        let mtuReads = try trace(run("--driver", "linux-current", "--device", "packed", "--trace"))
+            .filter { $0["event"] as? String == "config_read" && $0["field"] as? String == "mtu" }
+        #expect(!mtuReads.isEmpty && mtuReads.allSatisfy { $0["offset"] as? Int == 10 && $0["bytes"] as? String == "ff ff" })
+    }
+
+    // 5
+    @Test func dpdkOnMlx5() throws {
+        let document = try run("--driver", "dpdk", "--device", "mlx5-5.12", "--bus", "vdpa")
+        #expect((document["dropped"] as? [[String: Any]])?.map { $0["feature"] as? String } == ["MTU"])
+        #expect((document["negotiated"] as? [String])?.contains("MTU") == false)
+    }
+
+    // 6
+    @Test func bigEndianHost() throws {
+        let old = try run("--driver", "linux-5.12", "--device", "qemu", "--host-endian", "big", "--set", "mtu=9000")
+        let swapped = try reads(old, stage: "validate", field: "mtu").first
+        #expect(swapped?["bytes"] as? String == "23 28" && swapped?["value"] as? Int == 0x2823)
+        let fixed = try run("--driver", "linux-5.16-be", "--device", "qemu", "--host-endian", "big", "--set", "mtu=9000")
+        #expect(try reads(fixed, stage: "validate", field: "mtu").first?["value"] as? Int == 9000)
+    }
+
+    // 7
+    @Test func mlx5CurrentRefusesMQWithoutCtrlVQ() throws {
+        let document = try run("--driver", "linux-current", "--device", "mlx5-current",
+                               "--features", "-CTRL_VQ,-CTRL_VLAN,-CTRL_MAC_ADDR", "--trace")
+        #expect(document["probe_failed"] as? Bool == true)
+        let call = try #require(trace(document).first { $0["event"] as? String == "set_driver_features" })
+        #expect(call["result"] as? Int == -22)
+        #expect((call["features"] as? [String])?.contains("MQ") == true)
+        #expect(document["values"] is NSNull)
+    }
+
+    // 8, a sample through the CLI (the API test covers every feature set).
+    @Test(arguments: ["defaults", "+MTU,-MQ", "MAC,VERSION_1", "MAC,STATUS,SPEED_DUPLEX,VERSION_1"])
+    func qemuAndCurrentLinux(features: String) throws {
+        let document = try run("--driver", "linux-current", "--device", "qemu", "--features", features,
+                               "--set", "mtu=4000", "--set", "status=1")
+        #expect((document["violations"] as? [Any])?.isEmpty == true)
+        let offered = try #require(document["offered"] as? [String])
+        #expect(try values(document)["mtu"] as? Int == (offered.contains("MTU") ? 4000 : 1500))
+    }
+
+    @Test(arguments: ["text", "json", "markdown"])
+    func matrixInEveryFormat(format: String) throws {
+        let result = try Subprocess.cfgspace("simulate", "--matrix", "--format", format)
+        #expect(result.status == 0, "\(result.stderr)")
+        switch format {
+        case "json":
+            let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            let rows = try #require(object?["rows"] as? [[String: Any]])
+            #expect(rows.count == 60)
+            let thread = rows.first { $0["driver"] as? String == "linux-5.12" && $0["device"] as? String == "mlx5-5.12" }
+            #expect(thread?["differs"] as? [String] == ["mtu"])
+        case "markdown":
+            #expect(result.stdout.contains("| linux-5.12 | mlx5-5.12 | vdpa | ok | **1500** |"))
+        default:
+            #expect(result.stdout.contains("1500*"))
+            #expect(result.stdout.contains("60 scenarios;"))
+        }
+    }
+
+    @Test func matrixIsDeterministic() throws {
+        let first = try Subprocess.cfgspace("simulate", "--matrix", "--format", "json")
+        let second = try Subprocess.cfgspace("simulate", "--matrix", "--format", "json")
+        #expect(first.stdout == second.stdout)
+    }
+
+    @Test(arguments: [
+        (["simulate"], 64, "give one --driver and one --device"),
+        (["simulate", "--driver", "linux", "--device", "qemu"], 64, "Please provide one of 'linux-5.12'"),
+        (["simulate", "--driver", "dpdk", "--device", "qemu", "--set", "mtu"], 64, "give a field and a value"),
+        (["simulate", "--driver", "dpdk", "--device", "qemu", "--features", "MTU,MTX"], 64, "did you mean 'MTU'?"),
+        (["simulate", "--driver", "dpdk", "--device", "qemu", "--features", "+MTU,MQ"], 64, "mixes edits"),
+        (["simulate", "--driver", "dpdk", "--device", "qemu", "--features", "MTU", "--features", "MQ"], 64, "one --features"),
+        (["simulate", "--matrix", "--bus", "vdpa"], 64, "--bus applies to one scenario"),
+        (["simulate", "--driver", "dpdk", "--device", "qemu", "--set", "mtux=1"], 1, "did you mean 'mtu'?"),
+        (["simulate", "--driver", "dpdk", "--device", "qemu", "--set", "mtu=70000"], 1, "does not fit in virtio16"),
+        (["simulate", "--driver", "dpdk", "--device", "mlx5-current", "--features", "MTU"], 1, "needs VERSION_1 and ACCESS_PLATFORM"),
+        (["simulate", "--driver", "dpdk", "--device", "qemu", "--layout", "Layouts/blk.layout"], 1, "virtio-net models"),
+        (["simulate", "--driver", "dpdk", "--device", "qemu", "--layout", "nope.layout"], 1, "cannot read 'nope.layout'"),
+    ] as [([String], Int32, String)])
+    func badInput(arguments: [String], status: Int32, message: String) throws {
+        let result = try Subprocess.run(Subprocess.cfgspace, arguments, in: PackagePaths.root)
+        #expect(result.status == status, "\(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+}
