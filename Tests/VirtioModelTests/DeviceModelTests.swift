@@ -34,6 +34,30 @@ import TestSupport
         #expect(otherTrace.violations.map(\.detail) == ["set DRIVER_OK without FEATURES_OK"])
     }
 
+    @Test func afterFailedOnlyAResetHelps() throws {
+        let (qemu, trace) = try model(.qemu, of: device)
+        qemu.writeStatus([.acknowledge])
+        qemu.writeStatus([.acknowledge, .failed])
+        qemu.writeStatus([.acknowledge, .failed, .driver])
+        #expect(trace.violations.map(\.detail) == ["set DRIVER after FAILED without a reset"])
+        qemu.writeStatus([])
+        qemu.writeStatus([.acknowledge])
+        #expect(trace.violations.count == 1)
+    }
+
+    @Test func deviceNeedsResetIsTheDevicesBit() throws {
+        let (qemu, trace) = try model(.qemu, of: device)
+        qemu.writeStatus([.acknowledge])
+        qemu.needReset(because: "backend gone")
+        #expect(qemu.readStatus() == [.acknowledge, .deviceNeedsReset])
+        // A driver that keeps the bit (virtio_add_status reads, then ORs) breaks nothing;
+        // one that writes over it clears a status bit.
+        qemu.writeStatus([.acknowledge, .deviceNeedsReset, .driver])
+        #expect(trace.violations.isEmpty)
+        qemu.writeStatus([.acknowledge, .driver])
+        #expect(trace.rules() == [.clearsStatusBit])
+    }
+
     @Test func featuresOKChecksWhatTheDriverAccepted() throws {
         let (qemu, trace) = try model(.qemu, of: device, offering: "MAC,MTU,VERSION_1")
         qemu.writeStatus([.acknowledge])

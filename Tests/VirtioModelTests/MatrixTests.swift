@@ -30,6 +30,17 @@ import TestSupport
         #expect(fixed.differences.isEmpty)
     }
 
+    @Test func devicesThatRefuseToBeCreatedAreListedNotLost() throws {
+        let simulator = try VirtioModelTests.simulator()
+        let legacy = try FeatureSelection.parse("-VERSION_1", for: simulator.device).get()
+        let matrix = Matrix(simulator: simulator, selections: [legacy])
+        #expect(matrix.skipped.count == DriverKind.allCases.count)
+        #expect(matrix.skipped.allSatisfy { $0.device == .mlx5Current && $0.reason.contains("VERSION_1") })
+        #expect(matrix.rows.count + matrix.skipped.count == DriverKind.allCases.count * DeviceKind.allCases.count)
+        let text = MatrixReport(matrix: matrix).text(style: .plain)
+        #expect(text.components(separatedBy: "mlx5-current not created").count == 2)
+    }
+
     @Test func differencesNameWhatDiffers() throws {
         let simulator = try VirtioModelTests.simulator()
         let matrix = Matrix(simulator: simulator, selections: [.defaults], drivers: [.linuxCurrent], devices: [.packed])

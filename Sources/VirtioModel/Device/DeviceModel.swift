@@ -108,6 +108,12 @@ public class DeviceModel {
             // A legacy driver has no FEATURES_OK: steps 4, 7 and 8 are conflated (virtio-spec-config.md §2.3).
             (.driverOK, modern ? [.acknowledge, .driver, .featuresOK] : [.acknowledge, .driver]),
         ]
+        // "If the driver sets the FAILED bit, the driver MUST later reset the device before attempting
+        // to re-initialize."
+        let resumed = added.subtracting([.failed, .deviceNeedsReset])
+        if old.contains(.failed) && !resumed.isEmpty {
+            trace.violation(.statusOutOfOrder, "set \(resumed) after FAILED without a reset")
+        }
         for (bit, needs) in prerequisites where added.contains(bit) {
             let missing = needs.subtracting(new)
             if !missing.isEmpty {
@@ -127,6 +133,13 @@ public class DeviceModel {
         }
         status = new
         statusDidChange(from: old, to: new)
+    }
+
+    /// The device enters an error state that needs a reset: it sets DEVICE_NEEDS_RESET ("The device
+    /// SHOULD set DEVICE_NEEDS_RESET when it enters an error state that a reset is needed").
+    public func needReset(because reason: String) {
+        status.insert(.deviceNeedsReset)
+        trace.note(.device, "\(name) needs a reset: \(reason)")
     }
 
     /// Resets the device: status and driver features go back to 0.

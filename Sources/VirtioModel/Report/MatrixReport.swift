@@ -58,11 +58,20 @@ public struct MatrixReport: Report {
                 })
             }
             out += table.rendered(style: style)
+            for line in notCreated(in: selection) { out += "  " + style.yellow(line) + "\n" }
         }
         let differing = matrix.rows.filter { !$0.differences.isEmpty }.count
         out += "\n\(matrix.rows.count) scenarios; \(differing) differ from the reference.\n"
         out += "\n" + style.bold("Models") + "\n" + TextTable.keyValues(legend)
         return out
+    }
+
+    /// One line per device that refused to be created under a selection, however many drivers it spared.
+    private func notCreated(in selection: String) -> [String] {
+        var seen: Set<DeviceKind> = []
+        return matrix.skipped.filter { $0.selection == selection && seen.insert($0.device).inserted }.map {
+            "\($0.device.rawValue) not created: \($0.reason)"
+        }
     }
 
     /// What each driver and device in the matrix is.
@@ -85,6 +94,8 @@ public struct MatrixReport: Report {
                 table.add(cells(row).map { $0.differs ? "**\($0.text)**" : $0.text })
             }
             out += table.rendered()
+            let lines = notCreated(in: selection)
+            if !lines.isEmpty { out += "\n" + lines.map { "- \($0)\n" }.joined() }
         }
         out += "\n## Models\n\n" + legend.map { "- `\($0.0)`: \($0.1)\n" }.joined()
         return out
@@ -97,6 +108,10 @@ public struct MatrixReport: Report {
             ("host_endian", .string(matrix.hostIsLittleEndian ? "little" : "big")),
             ("reference", .string(Self.reference)),
             ("selections", .array(matrix.selections.map { .string($0) })),
+            ("not_created", .array(matrix.skipped.map { skipped in
+                .object([("selection", .string(skipped.selection)), ("driver", .string(skipped.driver.rawValue)),
+                         ("device", .string(skipped.device.rawValue)), ("reason", .string(skipped.reason))])
+            })),
             ("rows", .array(matrix.rows.map { row in
                 let outcome = row.outcome
                 return .object([

@@ -12,7 +12,7 @@ public struct ScenarioReport: Report {
         self.showsTrace = showsTrace
     }
 
-    private var device: Device { outcome.layout }
+    private var device: Device { outcome.netDevice }
 
     var title: String {
         "\(outcome.driver.rawValue) probing \(outcome.device.rawValue) over \(outcome.bus.rawValue), "

@@ -17,8 +17,17 @@ public struct Matrix: Sendable {
         public let differences: [Aspect]
     }
 
+    /// A pair that could not run because the device refused to be created, and why.
+    public struct Skipped: Sendable {
+        public let selection: String
+        public let driver: DriverKind
+        public let device: DeviceKind
+        public let reason: String
+    }
+
     public let selections: [String]
     public let rows: [Row]
+    public let skipped: [Skipped]
     public let hostIsLittleEndian: Bool
 
     /// The selections a matrix uses when none are given: each device's defaults, and MTU without MQ,
@@ -30,6 +39,7 @@ public struct Matrix: Sendable {
     public init(simulator: Simulator, selections: [FeatureSelection], drivers: [DriverKind] = DriverKind.allCases,
                 devices: [DeviceKind] = DeviceKind.allCases, hostIsLittleEndian: Bool = true) {
         var rows: [Row] = []
+        var skipped: [Skipped] = []
         for selection in selections {
             let label = selection.label(for: simulator.device)
             for deviceKind in devices {
@@ -37,7 +47,7 @@ public struct Matrix: Sendable {
                     let scenario = Scenario(driver: driver, device: deviceKind, features: selection,
                                             hostIsLittleEndian: hostIsLittleEndian)
                     // Defaults are well-formed and selections are parsed, so a scenario fails only when a
-                    // device refuses to be created; the matrix shows that as a failed probe.
+                    // device refuses to be created (mlx5-current without its minimum features).
                     let outcome: Outcome
                     let reference: Outcome
                     do {
@@ -48,6 +58,7 @@ public struct Matrix: Sendable {
                         conforming.bus = .direct
                         reference = try simulator.run(conforming, offered: outcome.offered, values: outcome.configured)
                     } catch {
+                        skipped.append(Skipped(selection: label, driver: driver, device: deviceKind, reason: error.description))
                         continue
                     }
                     rows.append(Row(selection: label, outcome: outcome, reference: reference,
@@ -57,6 +68,7 @@ public struct Matrix: Sendable {
         }
         self.selections = selections.map { $0.label(for: simulator.device) }
         self.rows = rows
+        self.skipped = skipped
         self.hostIsLittleEndian = hostIsLittleEndian
     }
 

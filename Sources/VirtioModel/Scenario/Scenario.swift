@@ -33,7 +33,7 @@ public struct Outcome: Sendable {
     public let bus: BusKind
     public let hostIsLittleEndian: Bool
     /// The net device the layout describes, for naming features.
-    public let layout: Device
+    public let netDevice: Device
     public let offered: FeatureSet
     /// The values the device model was given.
     public let configured: [(field: String, value: FieldValue)]
@@ -136,7 +136,7 @@ public struct Simulator: Sendable {
                                     guestIsLittleEndian: scenario.hostIsLittleEndian)
         let result = driver.probe(session)
         return Outcome(driver: scenario.driver, device: scenario.device, bus: bus, hostIsLittleEndian: scenario.hostIsLittleEndian,
-                       layout: device, offered: offered, configured: values, configSize: model.configSize,
+                       netDevice: device, offered: offered, configured: values, configSize: model.configSize,
                        pastEnd: model.pastEnd, negotiated: session.features, deviceHolds: model.driverFeatures,
                        unsupported: result.unsupported, dropped: session.dropped, values: result.values,
                        probeFailure: result.failure, finalStatus: model.status, reads: session.reads,
