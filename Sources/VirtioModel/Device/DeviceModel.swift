@@ -46,6 +46,19 @@ public class DeviceModel {
         }
     }
 
+    /// A device for any layout, without a particular implementation's quirks: it serves `values` at
+    /// the offsets `interpretation` gives for the offered features, with the size `sizing` gives,
+    /// and follows the spec's rules and QEMU's byte-order switch.
+    public convenience init(serving device: Device, offered: FeatureSet, values: [(path: String, value: FieldValue)] = [],
+                            interpretation: Interpretation = .fixed, sizing: Sizing = .full,
+                            pastEnd: PastEndPolicy = .allOnes, guestIsLittleEndian: Bool = true,
+                            trace: Trace) throws(FieldValueError) {
+        let image = try ConfigImage(device: device, interpretation: interpretation, features: offered, values: values)
+        let size = Layout(device: device, features: offered, interpretation: interpretation, sizing: sizing).size
+        self.init(name: device.name, device: device, offered: offered, image: image, configSize: size,
+                  pastEnd: pastEnd, guestIsLittleEndian: guestIsLittleEndian, trace: trace)
+    }
+
     // MARK: - Where models differ
 
     /// The features the device offers right now (a vDPA parent's get_device_features).
