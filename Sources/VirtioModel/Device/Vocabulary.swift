@@ -40,7 +40,6 @@ enum Errno {
     static let einval: Int32 = -22
     static let e2big: Int32 = -7
     static let ebusy: Int32 = -16
-    static let enodev: Int32 = -19
     static let eopnotsupp: Int32 = -95
 
     static func name(_ value: Int32) -> String {
@@ -49,7 +48,6 @@ enum Errno {
         case einval: "-EINVAL"
         case e2big: "-E2BIG"
         case ebusy: "-EBUSY"
-        case enodev: "-ENODEV"
         case eopnotsupp: "-EOPNOTSUPP"
         default: String(value)
         }

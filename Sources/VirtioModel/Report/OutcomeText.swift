@@ -21,8 +21,6 @@ enum OutcomeText {
         littleEndian ? "little-endian host" : "big-endian host"
     }
 
-    static func features(_ set: FeatureSet, of device: Device) -> String { device.list(set) }
-
     /// One trace event in words.
     static func event(_ event: TraceEvent, of device: Device) -> String {
         switch event {
