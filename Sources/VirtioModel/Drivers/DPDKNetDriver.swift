@@ -15,9 +15,15 @@ struct DPDKNetDriver: NetDriver {
                                     "ACCESS_PLATFORM", "RING_PACKED", "IN_ORDER", "INDIRECT_DESC", "ORDER_PLATFORM",
                                     "NOTIFICATION_DATA"]
 
-    /// One config field as the PMD reads it, decoded in the host's order as its struct copy is.
+    /// A field's bytes as the PMD reads them: byte by byte in a generation loop on virtio-pci, one
+    /// ioctl on vhost-vdpa.
+    private func bytes(_ session: DriverSession, _ field: String) -> [UInt8] {
+        session.transport is PCITransport ? session.readConsistently(field) : session.readBytes(field)
+    }
+
+    /// One config number, decoded in the host's order as the PMD's struct copy is.
     private func read(_ session: DriverSession, _ field: String) -> UInt64 {
-        let bytes = session.transport is PCITransport ? session.readConsistently(field) : session.readBytes(field)
+        let bytes = bytes(session, field)
         return session.remember(field, bytes, DriverSession.number(bytes, littleEndian: session.guestIsLittleEndian))
     }
 
@@ -47,9 +53,9 @@ struct DPDKNetDriver: NetDriver {
         }
 
         session.stage = "init"
-        var values = NetValues(mtu: NetValues.defaultMTU, maxQueuePairs: 1, mac: nil, linkUp: true, speed: nil, duplex: nil)
+        var values = NetValues.assumed
         if session.has("MAC") {
-            let mac = session.transport is PCITransport ? session.readConsistently("mac") : session.readBytes("mac")
+            let mac = bytes(session, "mac")
             session.remember("mac", bytes: mac)
             values.mac = mac
         } else {
@@ -62,10 +68,7 @@ struct DPDKNetDriver: NetDriver {
         }
         if session.has("MTU") { values.mtu = Int(read(session, "mtu")) }
         if session.has("SPEED_DUPLEX") {
-            let speed = read(session, "speed")
-            values.speed = speed <= UInt64(Int32.max) ? UInt32(speed) : nil
-            let duplex = read(session, "duplex")
-            values.duplex = duplex <= 1 ? UInt8(duplex) : nil
+            values.settings(speed: read(session, "speed"), duplex: read(session, "duplex"))
         }
         transport.addStatus(.driverOK)
         return DriverResult(values: values, failure: nil, unsupported: unsupported)

@@ -108,7 +108,7 @@ struct LinuxNetDriver: NetDriver {
 
     /// virtnet_probe's config reads, DRIVER_OK, then the config work's status and settings reads.
     private func virtnetProbe(_ session: DriverSession, unsupported: FeatureSet) -> DriverResult {
-        var values = NetValues(mtu: NetValues.defaultMTU, maxQueuePairs: 1, mac: nil, linkUp: true, speed: nil, duplex: nil)
+        var values = NetValues.assumed
         let readsPairs = version == .current ? session.has("MQ") || session.has("RSS") : session.has("MQ")
         if readsPairs {
             let pairs = session.readVirtio("max_virtqueue_pairs")
@@ -149,10 +149,7 @@ struct LinuxNetDriver: NetDriver {
         }
         if values.linkUp && session.has("SPEED_DUPLEX") {
             // virtnet_update_settings: virtio_cread_le(speed), virtio_cread8(duplex).
-            let speed = session.readLittleEndian("speed")
-            values.speed = speed <= UInt64(Int32.max) ? UInt32(speed) : nil
-            let duplex = session.readVirtio("duplex")
-            values.duplex = duplex <= 1 ? UInt8(duplex) : nil
+            values.settings(speed: session.readLittleEndian("speed"), duplex: session.readVirtio("duplex"))
         }
         return DriverResult(values: values, failure: nil, unsupported: unsupported)
     }

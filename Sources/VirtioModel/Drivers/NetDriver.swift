@@ -17,6 +17,16 @@ public struct NetValues: Sendable, Equatable {
     public static let defaultMTU = 1500
     /// ETH_MIN_MTU, RTE_ETHER_MIN_MTU, and the spec's lower bound.
     public static let minimumMTU: UInt64 = 68
+
+    /// What a driver assumes before it reads anything: 1500, one queue pair, a random MAC, link up.
+    static let assumed = NetValues(mtu: defaultMTU, maxQueuePairs: 1, mac: nil, linkUp: true, speed: nil, duplex: nil)
+
+    /// Takes speed and duplex as read, keeping only what `ethtool_validate_speed` and
+    /// `ethtool_validate_duplex` accept (0xffffffff and 0xff mean unknown).
+    mutating func settings(speed: UInt64, duplex: UInt64) {
+        self.speed = speed <= UInt64(Int32.max) ? UInt32(speed) : nil
+        self.duplex = duplex <= 1 ? UInt8(duplex) : nil
+    }
 }
 
 /// What a driver model's probe came to.

@@ -34,7 +34,7 @@ struct SpecLiteralNetDriver: NetDriver {
 
         session.stage = "config"
         session.layout = Layout(device: device, features: offered, interpretation: .packed)
-        var values = NetValues(mtu: NetValues.defaultMTU, maxQueuePairs: 1, mac: nil, linkUp: true, speed: nil, duplex: nil)
+        var values = NetValues.assumed
         session.consistently {
             if session.has("MAC") {
                 let mac = session.readConsistently("mac")
@@ -59,10 +59,7 @@ struct SpecLiteralNetDriver: NetDriver {
                 }
             }
             if session.has("SPEED_DUPLEX") {
-                let speed = session.readDeclared("speed")
-                values.speed = speed <= UInt64(Int32.max) ? UInt32(speed) : nil
-                let duplex = session.readDeclared("duplex")
-                values.duplex = duplex <= 1 ? UInt8(duplex) : nil
+                values.settings(speed: session.readDeclared("speed"), duplex: session.readDeclared("duplex"))
             }
         }
         transport.addStatus(.driverOK)

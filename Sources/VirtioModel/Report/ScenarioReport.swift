@@ -43,18 +43,19 @@ public struct ScenarioReport: Report {
     private var valueRows: [[String]] {
         let values = outcome.values
         let configured = { (field: String) in outcome.configuredValue(field)?.description ?? "—" }
-        let link = outcome.configuredValue("status").map { value -> String in
-            if case .integer(let bits) = value { return bits & 1 != 0 ? "up" : "down" }
-            return "—"
-        } ?? "—"
-        let configuredSpeed = [configured("speed"), configured("duplex")] == ["—", "—"] ? "—"
-            : "\(configured("speed"))/\(configured("duplex") == "1" ? "full" : configured("duplex") == "0" ? "half" : configured("duplex"))"
+        let number = { (field: String) -> UInt64? in
+            if case .integer(let value)? = outcome.configuredValue(field) { return value }
+            return nil
+        }
+        let link = number("status").map { OutcomeText.link($0 & 1 != 0) } ?? "—"
+        var settings = NetValues.assumed
+        settings.settings(speed: number("speed") ?? UInt64.max, duplex: number("duplex") ?? UInt64.max)
         return [
             ["mtu", values.map { "\($0.mtu)" } ?? "—", configured("mtu")],
             ["max queue pairs", values.map { "\($0.maxQueuePairs)" } ?? "—", configured("max_virtqueue_pairs")],
             ["mac", values.map { OutcomeText.mac($0.mac) } ?? "—", configured("mac")],
             ["link", OutcomeText.link(values?.linkUp), link],
-            ["speed/duplex", OutcomeText.speed(values), configuredSpeed],
+            ["speed/duplex", OutcomeText.speed(values), OutcomeText.speed(settings)],
         ]
     }
 

@@ -42,27 +42,35 @@ public struct Matrix: Sendable {
         var skipped: [Skipped] = []
         for selection in selections {
             let label = selection.label(for: simulator.device)
+            var references: [DeviceKind: Outcome] = [:]
             for deviceKind in devices {
+                let base = Scenario(driver: .linuxCurrent, device: deviceKind, features: selection,
+                                    hostIsLittleEndian: hostIsLittleEndian)
+                let offered = selection.resolve(defaults: simulator.defaultFeatures(deviceKind))
+                // One reference per device: it does not depend on the driver.
+                var conforming = base
+                conforming.device = .qemu
+                conforming.bus = .direct
                 for driver in drivers {
-                    let scenario = Scenario(driver: driver, device: deviceKind, features: selection,
-                                            hostIsLittleEndian: hostIsLittleEndian)
+                    var scenario = base
+                    scenario.driver = driver
                     // Defaults are well-formed and selections are parsed, so a scenario fails only when a
                     // device refuses to be created (mlx5-current without its minimum features).
-                    let outcome: Outcome
-                    let reference: Outcome
-                    do {
-                        outcome = try simulator.run(scenario)
-                        var conforming = scenario
-                        conforming.driver = .linuxCurrent
-                        conforming.device = .qemu
-                        conforming.bus = .direct
-                        reference = try simulator.run(conforming, offered: outcome.offered, values: outcome.configured)
+                    do throws(ScenarioError) {
+                        let values = try simulator.values(for: base)
+                        let outcome = try simulator.run(scenario, offered: offered, values: values)
+                        let reference: Outcome
+                        if let known = references[deviceKind] {
+                            reference = known
+                        } else {
+                            reference = try simulator.run(conforming, offered: offered, values: values)
+                            references[deviceKind] = reference
+                        }
+                        rows.append(Row(selection: label, outcome: outcome, reference: reference,
+                                        differences: Self.differences(outcome, reference)))
                     } catch {
                         skipped.append(Skipped(selection: label, driver: driver, device: deviceKind, reason: error.description))
-                        continue
                     }
-                    rows.append(Row(selection: label, outcome: outcome, reference: reference,
-                                    differences: Self.differences(outcome, reference)))
                 }
             }
         }
