@@ -11,7 +11,8 @@ let package = Package(
     ],
     targets: [
         // Layouts/*.layout → checked model → layouts, symbolic offsets, diffs.
-        .target(name: "ConfigLayout"),
+        // Library/Layouts links to the repository's Layouts folder: the standard layouts, built in.
+        .target(name: "ConfigLayout", resources: [.embedInCode("Library/Layouts")]),
         // Checked model and engine results → text for people and programs.
         .target(name: "ConfigEmit", dependencies: ["ConfigLayout"]),
         // Devices serving config to negotiating drivers: images, status machines, buses, models.

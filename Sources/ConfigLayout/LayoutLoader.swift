@@ -1,8 +1,11 @@
 import Foundation
 
-/// The front door of the library: reads layout files, follows their imports (`import transport`
-/// reads `transport.layout` from the same folder), parses and checks them, and runs the engine's
-/// placement checks on every device. Each file is loaded once, however many files import it.
+/// The front door of the library: reads layout files, follows their imports, parses and checks them,
+/// and runs the engine's placement checks on every device. Each file is loaded once, however many
+/// files import it.
+///
+/// `import NAME` finds `NAME.layout` beside the importing file first, then in each include folder
+/// (`--include`, then `CFGSPACE_PATH`), then among the built-in layouts.
 public final class LayoutLoader {
     /// A loaded file: what it declares and every diagnostic that bears on it, its imports' included.
     public struct Loaded: Sendable {
@@ -25,18 +28,47 @@ public final class LayoutLoader {
     public typealias Reader = (String) -> Result<[UInt8], LoadError>
 
     private let read: Reader
+    /// Folders searched for imports after the importing file's own.
+    public let includeFolders: [String]
     private var cache: [String: Loaded] = [:]
     private var loading: [String] = []
 
-    public init(reader: @escaping Reader = LayoutLoader.readFromDisk) {
+    public init(includeFolders: [String] = [], reader: @escaping Reader = LayoutLoader.readFromDisk) {
         self.read = reader
+        self.includeFolders = includeFolders
     }
 
+    /// The include folders a command line and the environment give: `--include` folders in order,
+    /// then `CFGSPACE_PATH`'s colon-separated entries.
+    public static func includeFolders(_ includes: [String], environment: [String: String]) -> [String] {
+        includes + (environment["CFGSPACE_PATH"] ?? "").split(separator: ":").map(String.init)
+    }
+
+    /// Loads a file by path; a built-in pseudo-path (`(built-in)/net.layout`) loads the built-in.
     public func load(path: String) throws(LoadError) -> Loaded {
         let key = Self.canonical(path)
         if let cached = cache[key] { return cached }
+        if BuiltinLayouts.isBuiltin(path) {
+            guard let builtin = BuiltinLayouts.file(path) else { throw LoadError(path: path, reason: "no such built-in layout") }
+            return load(SourceFile(path: builtin.path, bytes: builtin.bytes))
+        }
         let bytes = try read(path).get()
         return load(SourceFile(path: path, bytes: bytes))
+    }
+
+    /// Loads what a command-line argument names: a file when one exists at that path (a path wins),
+    /// else the built-in layout of that name (`blk`, `net.layout`).
+    public func load(argument: String) throws(LoadError) -> Loaded {
+        if case .success = read(argument) { return try load(path: argument) }
+        if let builtin = BuiltinLayouts.file(argument) { return try load(path: builtin.path) }
+        let reason: String
+        if case .failure(let error) = read(argument), error.reason != "no such file" {
+            reason = error.reason
+        } else {
+            reason = "no such file, and no built-in layout of that name (built in: "
+                + BuiltinLayouts.names.joined(separator: ", ") + ")"
+        }
+        throw LoadError(path: argument, reason: reason)
     }
 
     /// Parses and checks a file already in memory, resolving its imports beside `file.path`.
@@ -49,9 +81,15 @@ public final class LayoutLoader {
         var diagnostics = parseDiagnostics
         var transports: [Transport] = []
         for case .importDecl(let importSyntax) in syntax.declarations {
-            let path = Self.sibling(of: file.path, named: importSyntax.name.value + ".layout")
+            let name = importSyntax.name.value
+            let candidates = importCandidates(for: name, from: file.path)
+            guard let path = candidates.first(where: { loading.contains(Self.canonical($0)) || exists($0) }) else {
+                diagnostics.append(Diagnostic(.importNotFound, "cannot import '\(name)': no \(name).layout in "
+                                              + candidates.map { "'\($0)'" }.joined(separator: ", "), at: importSyntax.name.span))
+                continue
+            }
             if loading.contains(Self.canonical(path)) {
-                diagnostics.append(Diagnostic(.importCycle, "'\(importSyntax.name.value)' imports itself, "
+                diagnostics.append(Diagnostic(.importCycle, "'\(name)' imports itself, "
                                               + "directly or through other files", at: importSyntax.name.span))
                 continue
             }
@@ -59,7 +97,7 @@ public final class LayoutLoader {
             do {
                 imported = try load(path: path)
             } catch {
-                diagnostics.append(Diagnostic(.importNotFound, "cannot import '\(importSyntax.name.value)': "
+                diagnostics.append(Diagnostic(.importNotFound, "cannot import '\(name)': "
                                               + "\(error.reason) ('\(path)')", at: importSyntax.name.span))
                 continue
             }
@@ -96,6 +134,23 @@ public final class LayoutLoader {
         return .success(Array(data))
     }
 
+    /// Where `import NAME` may be found, in order: beside the importing file, in each include
+    /// folder, then built in.
+    func importCandidates(for name: String, from importer: String) -> [String] {
+        let file = name + ".layout"
+        var candidates = [Self.sibling(of: importer, named: file)]
+        candidates += includeFolders.map { $0.hasSuffix("/") ? $0 + file : $0 + "/" + file }
+        if BuiltinLayouts.file(name) != nil { candidates.append(BuiltinLayouts.path(of: name)) }
+        var seen = Set<String>()
+        return candidates.filter { seen.insert($0).inserted }
+    }
+
+    private func exists(_ path: String) -> Bool {
+        if BuiltinLayouts.isBuiltin(path) { return BuiltinLayouts.file(path) != nil }
+        if case .success = read(path) { return true }
+        return false
+    }
+
     /// `Layouts/net.layout` + `transport.layout` → `Layouts/transport.layout`.
     static func sibling(of path: String, named name: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return name }
@@ -103,7 +158,7 @@ public final class LayoutLoader {
     }
 
     private static func canonical(_ path: String) -> String {
-        URL(fileURLWithPath: path).standardizedFileURL.path
+        BuiltinLayouts.isBuiltin(path) ? path : URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
     /// The same import reached twice reports its problems once.
