@@ -56,7 +56,7 @@
 
 /* The configuration space, every field at its fixed (C) offset. */
 struct cfgspace_net_config {
-	uint8_t mac[6];                                 /* u8[6], valid if MAC */
+	uint8_t mac[6];                                 /* u8[6], valid if MAC, driver-writable on the legacy interface */
 	cfgspace_virtio16 status;                       /* virtio16, if STATUS */
 	cfgspace_virtio16 max_virtqueue_pairs;          /* virtio16, if MQ || RSS */
 	cfgspace_virtio16 mtu;                          /* virtio16, if MTU */

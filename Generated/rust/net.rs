@@ -105,7 +105,7 @@ pub fn feature(features: &[u64], bit: u32) -> bool {
 #[repr(C, packed)]
 #[derive(Clone, Copy)]
 pub struct VirtioNetConfig {
-    /// `u8[6], valid if MAC`
+    /// `u8[6], valid if MAC, driver-writable on the legacy interface`
     pub mac: [u8; 6],
     /// `virtio16, if STATUS`
     pub status: u16,

@@ -81,7 +81,11 @@ public struct TableReport: Report {
             notes.append("not valid")
         }
         if field.offset != nil, !field.isInside { notes.append("beyond the config size") }
-        if field.field.access == .driverWritable { notes.append("driver-writable") }
+        switch field.field.access {
+        case .readOnly: break
+        case .driverWritable: notes.append("driver-writable")
+        case .legacyWritable: notes.append("writable on legacy")
+        }
         if field.field.isReserved { notes.append("reserved") }
         return notes.joined(separator: "; ")
     }

@@ -109,7 +109,7 @@ struct CEmitter {
             var comment = field.type.name
             let conditions = field.conditionText
             if !conditions.isEmpty { comment += ", " + conditions }
-            if field.access == .driverWritable { comment += ", driver-writable" }
+            if field.access != .readOnly { comment += ", \(field.access.rawValue)" }
             if field.isReserved { comment += ", reserved" }
             let declaration: String
             switch field.type {

@@ -161,7 +161,7 @@ enum JSONDocumentSchema {
         ("element", enumeration(ScalarType.allCases.map(\.rawValue) + ["char", "struct"])),
         ("count", nullableInteger),
         ("byte_order", enumeration(["u8", "le", "virtio", "unspecified"])),
-        ("access", enumeration(["read-only", "driver-writable"])),
+        ("access", enumeration(Field.Access.allCases.map(\.rawValue))),
         ("writable_before", nullableString), ("readable_after", nullableString),
         ("kind", enumeration(["always", "exists-if", "valid-if", "exists-if-and-valid-if"])),
         ("condition", nullableString), ("condition_tree", nullableCondition),

@@ -71,7 +71,7 @@ struct RustEmitter {
         for field in aggregate.fields {
             var doc = field.type.name
             if !field.conditionText.isEmpty { doc += ", " + field.conditionText }
-            if field.access == .driverWritable { doc += ", driver-writable" }
+            if field.access != .readOnly { doc += ", \(field.access.rawValue)" }
             if field.isReserved { doc += ", reserved" }
             let type: String
             switch field.type {

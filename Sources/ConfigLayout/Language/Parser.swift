@@ -298,6 +298,7 @@ public struct Parser {
         case "range":
             return .range(try parseRange(after: "'range'"), keyword: word.span)
         case "writable":
+            if isKeyword("legacy") { return .writableLegacy(word.span.merged(with: advance().span)) }
             guard isKeyword("before") else { return .writable(word.span, before: nil) }
             advance()
             return .writable(word.span, before: try expectIdentifier("a status bit after 'writable before', such as DRIVER_OK"))

@@ -169,6 +169,8 @@ public enum FieldClauseSyntax: Sendable {
     case range(RangeSyntax, keyword: SourceSpan)
     /// The driver may write the field; `writable before DRIVER_OK` only until that status bit.
     case writable(SourceSpan, before: Located<String>?)
+    /// `writable legacy`: the driver may write the field on the legacy interface only (net's mac).
+    case writableLegacy(SourceSpan)
     /// `readable after FEATURES_OK`: the driver must not read the field before that status bit.
     case readableAfter(Located<String>, keyword: SourceSpan)
     /// Reserved or padding bytes: the device fills them with zeros and no one reads them.
@@ -181,6 +183,7 @@ public enum FieldClauseSyntax: Sendable {
         case .existsIf(let condition), .validIf(let condition): condition.span
         case .range(let range, let keyword): keyword.merged(with: range.span)
         case .writable(let span, let before): before.map { span.merged(with: $0.span) } ?? span
+        case .writableLegacy(let span): span
         case .readableAfter(let bit, let keyword): keyword.merged(with: bit.span)
         case .reserved(let span): span
         case .since(let version, let keyword), .until(let version, let keyword): keyword.merged(with: version.span)
@@ -193,7 +196,7 @@ public enum FieldClauseSyntax: Sendable {
         case .existsIf: "if"
         case .validIf: "valid if"
         case .range: "range"
-        case .writable: "writable"
+        case .writable, .writableLegacy: "writable"
         case .readableAfter: "readable after"
         case .reserved: "reserved"
         case .since: "since"

@@ -165,6 +165,8 @@ public enum SyntaxPrinter {
                 line("\(clause.name) \(version.value)")
             case .writable(_, let before):
                 line(clause.name + (before.map { " before \($0.value)" } ?? ""))
+            case .writableLegacy:
+                line("writable legacy")
             case .readableAfter(let bit, _):
                 line("readable after \(bit.value)")
             case .reserved:

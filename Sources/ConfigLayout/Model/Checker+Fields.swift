@@ -56,6 +56,8 @@ extension Checker {
             case .writable(_, let before):
                 access = .driverWritable
                 writableBefore = before.flatMap { statusBit($0) }
+            case .writableLegacy:
+                access = .legacyWritable
             case .readableAfter(let bit, _):
                 readableAfter = statusBit(bit)
             case .reserved: isReserved = true

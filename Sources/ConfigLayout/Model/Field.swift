@@ -1,8 +1,11 @@
 /// One field of a configuration layout, as declared.
 public struct Field: Sendable {
-    public enum Access: String, Sendable {
+    public enum Access: String, CaseIterable, Sendable {
         case readOnly = "read-only"
         case driverWritable = "driver-writable"
+        /// Driver-writable on the legacy interface only, that is while VERSION_1 is not negotiated
+        /// (net's mac: "When using the legacy interface, mac is driver-writable").
+        case legacyWritable = "driver-writable on the legacy interface"
     }
 
     public let name: String
