@@ -89,12 +89,48 @@ public class DeviceModel {
     /// Called after a reset has cleared the status and features.
     func didReset() {}
 
+    /// How many 32-bit feature windows the device implements, each way.
+    var featureWindowCount: Int { Self.featureWindows }
+
+    /// Whether the driver feature windows keep their last values across a reset (QEMU's virtio-pci
+    /// proxy does): a later write of one window then takes the other's old value with it.
+    var keepsDriverFeatureWindowsOnReset: Bool { false }
+
     /// Called after the status register changed.
     func statusDidChange(from old: DeviceStatus, to new: DeviceStatus) {}
+
+    // MARK: - Where a real device takes over
+
+    /// The status register as the device holds it. A model holds it itself; a real device is asked.
+    func loadStatus() -> DeviceStatus { status }
+
+    /// Stores a status write the rules have seen (not a reset, which `didReset` gets).
+    func storeStatus(_ value: DeviceStatus) {}
+
+    /// One device feature window as the device shows it; windows past the device's read as 0.
+    func deviceFeatureWindow(_ select: Int) -> UInt32 {
+        select >= 0 && select < featureWindowCount ? deviceFeatures().window(select) : 0
+    }
+
+    /// Stores a driver feature window write, before the model takes the whole set.
+    func storeDriverFeatureWindow(_ select: Int, _ value: UInt32) {}
+
+    /// Stores a config write, before the model applies it to its image.
+    func storeConfig(offset: Int, bytes: [UInt8]) {}
+
+    /// Whether the driver may write a field now; the layout's access by default.
+    func isDriverWritable(_ placed: PlacedField) -> Bool {
+        switch placed.field.access {
+        case .readOnly: false
+        case .driverWritable: true
+        case .legacyWritable: !device.has("VERSION_1", in: driverFeatures)
+        }
+    }
 
     // MARK: - Status
 
     public func readStatus(by party: Party = .driver) -> DeviceStatus {
+        status = loadStatus()
         trace.record(party, .statusRead(status))
         return status
     }
@@ -145,6 +181,7 @@ public class DeviceModel {
             }
         }
         status = new
+        storeStatus(new)
         statusDidChange(from: old, to: new)
     }
 
@@ -159,7 +196,7 @@ public class DeviceModel {
     public func reset() {
         status = []
         driverFeatures = FeatureSet()
-        windows = [UInt32](repeating: 0, count: Self.featureWindows)
+        if !keepsDriverFeatureWindowsOnReset { windows = [UInt32](repeating: 0, count: Self.featureWindows) }
         lastRead = nil
         didReset()
     }
@@ -168,7 +205,7 @@ public class DeviceModel {
 
     /// One 32-bit window of the device features; windows past the device's read as 0.
     public func readDeviceFeatureWindow(_ select: Int, by party: Party = .driver) -> UInt32 {
-        let value = select >= 0 && select < Self.featureWindows ? deviceFeatures().window(select) : 0
+        let value = deviceFeatureWindow(select)
         trace.record(party, .deviceFeaturesRead(select: select, value: value))
         return value
     }
@@ -177,8 +214,9 @@ public class DeviceModel {
     /// as QEMU's virtio-pci does on every `driver_feature` write.
     public func writeDriverFeatureWindow(_ select: Int, _ value: UInt32, by party: Party = .driver) {
         trace.record(party, .driverFeaturesWrite(select: select, value: value))
-        guard select >= 0 && select < Self.featureWindows else {
-            trace.note(.device, "ignores driver_feature_select \(select): it has \(Self.featureWindows) windows")
+        storeDriverFeatureWindow(select, value)
+        guard select >= 0 && select < featureWindowCount else {
+            trace.note(.device, "ignores driver_feature_select \(select): it has \(featureWindowCount) windows")
             return
         }
         windows[select] = value
@@ -238,13 +276,14 @@ public class DeviceModel {
     @discardableResult
     public func readConfig(offset: Int, into buffer: inout [UInt8], field: String?, by party: Party = .driver) -> ReadOutcome {
         let count = buffer.count
-        let outcome = serve(offset: offset, into: &buffer)
+        let outcome = serveConfig(offset: offset, into: &buffer)
         trace.record(party, .configRead(offset: offset, width: count, bytes: buffer, field: field, outcome: outcome))
         audit(offset: offset, count: count, outcome: outcome, field: field)
         return outcome
     }
 
-    private func serve(offset: Int, into buffer: inout [UInt8]) -> ReadOutcome {
+    /// Serves a config read into `buffer`: the image's bytes inside the space, the past-end policy outside.
+    func serveConfig(offset: Int, into buffer: inout [UInt8]) -> ReadOutcome {
         let count = buffer.count
         guard offset >= 0, count > 0 else { return .failed }
         let bytes = image.bytes(encoding())
@@ -313,13 +352,18 @@ public class DeviceModel {
     /// A config write: checked, recorded, and applied to a driver-writable field it covers exactly.
     public func writeConfig(offset: Int, bytes: [UInt8], field: String?, by party: Party = .driver) {
         trace.record(party, .configWrite(offset: offset, bytes: bytes, field: field))
+        storeConfig(offset: offset, bytes: bytes)
         // "The transitional device MUST support the driver writing device configuration fields
         // before the step" (legacy), so only a modern device holds the driver to step 4's rule.
         if device.has("VERSION_1", in: offered), status.contains(.driver), !status.contains(.featuresOK) {
             trace.violation(.writesConfigDuringNegotiation, "wrote \(bytes.count) bytes at offset \(offset) before FEATURES_OK")
         }
+        defer {
+            // A change the driver made itself is no change the generation must announce.
+            if let last = lastRead { lastRead = (image.values, last.generation) }
+        }
         for placed in image.fields(overlapping: offset, count: bytes.count) {
-            if placed.field.access == .readOnly {
+            if !isDriverWritable(placed) {
                 trace.violation(.writesReadOnlyField, "wrote \(placed.path), which is read-only")
                 continue
             }

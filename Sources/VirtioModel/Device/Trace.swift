@@ -36,6 +36,9 @@ public enum ReadOutcome: String, Sendable {
     case served
     /// Past the end: the device answered with all ones (QEMU).
     case allOnes = "past the end: all ones"
+    /// Split into pieces (QEMU's memory core), some inside the space and some past its end, which
+    /// read all ones.
+    case straddles = "straddles the end: all ones past it"
     /// Past the end: the device answered with zeros (firecracker).
     case zeros = "past the end: zeros"
     /// Past the end: the device left the reader's buffer as it was (cloud-hypervisor, crosvm, mlx5).

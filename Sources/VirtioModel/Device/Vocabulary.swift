@@ -13,14 +13,14 @@ extension Device {
     func has(_ name: String, in features: FeatureSet) -> Bool { isSet(name, in: features) }
 
     /// `MTU, STATUS` in bit order, or `none`.
-    func list(_ features: FeatureSet) -> String {
+    public func list(_ features: FeatureSet) -> String {
         features.isEmpty ? "none" : names(of: features).joined(separator: ", ")
     }
 }
 
 extension FeatureSet {
     /// The features in this set and not in `other`.
-    func subtracting(_ other: FeatureSet) -> FeatureSet {
+    public func subtracting(_ other: FeatureSet) -> FeatureSet {
         var result = self
         for bit in other.bits { result.remove(bit) }
         return result

@@ -40,6 +40,16 @@ public struct ConfigImage: Sendable {
 
     public func field(_ path: String) -> PlacedField? { layout.field(path) }
 
+    mutating func resetGeneration() { generation = 0 }
+
+    /// Sets a field the way a device whose generation counts only its own notices does: the value
+    /// changes, the generation does not.
+    mutating func setKeepingGeneration(_ path: String, _ value: FieldValue) {
+        let kept = generation
+        try? set(path, value)
+        generation = kept
+    }
+
     /// Sets a field by name, checked against its type; the generation moves when the value changes.
     public mutating func set(_ path: String, _ value: FieldValue) throws(FieldValueError) {
         guard let field = layout.field(path) else {

@@ -53,6 +53,10 @@ public struct Outcome: Sendable {
     public let reads: [DriverRead]
     public let violations: [Violation]
     public let trace: [TraceEntry]
+    /// The real device the driver ran against, when it was not a model: `QEMU virtio-net-pci at 00:02.0`.
+    public var realDevice: String? = nil
+    /// Why the real device stopped answering mid-run, if it did.
+    public var realDeviceFailure: String? = nil
 
     /// The driver's reads of a field, in order, optionally in one stage.
     public func reads(of field: String, in stage: String? = nil) -> [DriverRead] {
@@ -124,6 +128,52 @@ public struct Simulator: Sendable {
         let parameters = DeviceParameters(offered: offered, values: values.map { ($0.field, $0.value) },
                                           pastEnd: scenario.pastEnd, guestIsLittleEndian: scenario.hostIsLittleEndian)
         let model = try scenario.device.make(device: device, parameters: parameters, trace: trace)
+        return run(scenario, model: model, values: values, trace: trace)
+    }
+
+    /// Runs a driver model against a real device over virtio-pci, the way it runs against the `qemu`
+    /// model: same transport, same rules, same trace. `configBytes` and `configSize` are what a probe
+    /// of the device found.
+    public func run(driver: DriverKind, on port: any RegisterPort, offered: FeatureSet, configSize: Int,
+                    configBytes: [UInt8]) -> Outcome {
+        let trace = Trace()
+        let remote = RemoteDevice(port: port, name: DeviceKind.qemu.rawValue, device: device, offered: offered,
+                                  configSize: configSize, configBytes: configBytes, trace: trace)
+        let values = device.config == nil ? [] : remote.image.layout.fields.compactMap { placed in
+            remote.image.value(placed.path).map { (field: placed.path, value: $0) }
+        }
+        var outcome = run(Scenario(driver: driver, device: .qemu, bus: .direct), model: remote, values: values, trace: trace)
+        outcome.realDevice = port.label
+        outcome.realDeviceFailure = port.failure
+        return outcome
+    }
+
+    /// The `qemu` model set up as a probe found a real device: its offered features and the values it
+    /// served. A run on it is the reference a run on the real device is held against.
+    public func scenarioMatching(driver: DriverKind, configBytes: [UInt8], configSize: Int,
+                                 offered: FeatureSet) -> (scenario: Scenario, values: [(field: String, value: FieldValue)]) {
+        let layout = Layout(device: device, features: offered, interpretation: .fixed)
+        let encoding = ConfigImage.Encoding(isModern: device.has("VERSION_1", in: offered), guestIsLittleEndian: true)
+        let values = ConfigDecoder.decode(Array(configBytes.prefix(configSize)), layout: layout, encoding: encoding)
+            .compactMap { decoded in decoded.value.map { (field: decoded.field.path, value: $0) } }
+        return (Scenario(driver: driver, device: .qemu, bus: .direct, features: .exactly(offered)), values)
+    }
+
+    /// A device model of `kind` offering `offered` and holding `values`, for driving by hand (a
+    /// differential run beside a real device).
+    public func model(_ kind: DeviceKind, offered: FeatureSet, values: [(field: String, value: FieldValue)],
+                      trace: Trace) throws(ScenarioError) -> DeviceModel {
+        try kind.make(device: device, parameters: DeviceParameters(offered: offered, values: values.map { ($0.field, $0.value) },
+                                                                    pastEnd: nil, guestIsLittleEndian: true), trace: trace)
+    }
+
+    /// Runs a scenario with values already parsed (the reference run for a real device).
+    public func run(_ scenario: Scenario, offered: FeatureSet, parsed values: [(field: String, value: FieldValue)]) throws(ScenarioError) -> Outcome {
+        try run(scenario, offered: offered, values: values)
+    }
+
+    private func run(_ scenario: Scenario, model: DeviceModel, values: [(field: String, value: FieldValue)], trace: Trace) -> Outcome {
+        let offered = model.offered
         let bus = scenario.bus ?? scenario.device.defaultBus
         let driver = scenario.driver.model
         let transport: any Transport = switch bus {
