@@ -46,9 +46,9 @@ static inline bool cfgspace_balloon_poison_val_present(const uint64_t *features,
 	return cfgspace_feature(features, words, CFGSPACE_BALLOON_F_PAGE_POISON);
 }
 
-/* QEMU's config size (virtio_get_config_size, hw/virtio/virtio.c): the larger of 16 and
-   the end of every entry whose features are offered. Entries: each conditional field reaching its own end (no QEMU table is transcribed). */
-#define CFGSPACE_BALLOON_QEMU_MIN_SIZE 16
+/* QEMU's config size (virtio_get_config_size, hw/virtio/virtio.c): the larger of 8 and
+   the end of every entry whose features are offered. Entries: QEMU's feature_sizes table for this device. */
+#define CFGSPACE_BALLOON_QEMU_MIN_SIZE 8
 static const struct cfgspace_feature_size cfgspace_balloon_qemu_feature_sizes[] = {
 	{ (1ULL << CFGSPACE_BALLOON_F_FREE_PAGE_HINT), 12 }, /* FREE_PAGE_HINT */
 	{ (1ULL << CFGSPACE_BALLOON_F_PAGE_POISON), 16 }, /* PAGE_POISON */
@@ -57,7 +57,7 @@ static const struct cfgspace_feature_size cfgspace_balloon_qemu_feature_sizes[] 
 
 static inline size_t cfgspace_balloon_qemu_config_size(const uint64_t *features, size_t words)
 {
-	size_t size = 16;
+	size_t size = 8;
 	for (size_t i = 0; cfgspace_balloon_qemu_feature_sizes[i].flags != 0; i++) {
 		if (words > 0 && (features[0] & cfgspace_balloon_qemu_feature_sizes[i].flags) != 0 && cfgspace_balloon_qemu_feature_sizes[i].end > size)
 			size = cfgspace_balloon_qemu_feature_sizes[i].end;

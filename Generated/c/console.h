@@ -51,20 +51,17 @@ static inline bool cfgspace_console_emerg_wr_valid(const uint64_t *features, siz
 	return cfgspace_feature(features, words, CFGSPACE_CONSOLE_F_EMERG_WRITE);
 }
 
-/* QEMU's config size (virtio_get_config_size, hw/virtio/virtio.c): the larger of 12 and
-   the end of every entry whose features are offered. Entries: each conditional field reaching its own end (no QEMU table is transcribed). */
-#define CFGSPACE_CONSOLE_QEMU_MIN_SIZE 12
+/* QEMU's config size (virtio_get_config_size, hw/virtio/virtio.c): the larger of 8 and
+   the end of every entry whose features are offered. Entries: QEMU's feature_sizes table for this device. */
+#define CFGSPACE_CONSOLE_QEMU_MIN_SIZE 8
 static const struct cfgspace_feature_size cfgspace_console_qemu_feature_sizes[] = {
-	{ (1ULL << CFGSPACE_CONSOLE_F_SIZE), 2 }, /* SIZE */
-	{ (1ULL << CFGSPACE_CONSOLE_F_SIZE), 4 }, /* SIZE */
-	{ (1ULL << CFGSPACE_CONSOLE_F_MULTIPORT), 8 }, /* MULTIPORT */
 	{ (1ULL << CFGSPACE_CONSOLE_F_EMERG_WRITE), 12 }, /* EMERG_WRITE */
 	{ 0, 0 },
 };
 
 static inline size_t cfgspace_console_qemu_config_size(const uint64_t *features, size_t words)
 {
-	size_t size = 12;
+	size_t size = 8;
 	for (size_t i = 0; cfgspace_console_qemu_feature_sizes[i].flags != 0; i++) {
 		if (words > 0 && (features[0] & cfgspace_console_qemu_feature_sizes[i].flags) != 0 && cfgspace_console_qemu_feature_sizes[i].end > size)
 			size = cfgspace_console_qemu_feature_sizes[i].end;

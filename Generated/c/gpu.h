@@ -45,9 +45,9 @@ static inline bool cfgspace_gpu_blob_alignment_valid(const uint64_t *features, s
 	return cfgspace_feature(features, words, CFGSPACE_GPU_F_BLOB_ALIGNMENT);
 }
 
-/* QEMU's config size (virtio_get_config_size, hw/virtio/virtio.c): the larger of 20 and
-   the end of every entry whose features are offered. Entries: each conditional field reaching its own end (no QEMU table is transcribed). */
-#define CFGSPACE_GPU_QEMU_MIN_SIZE 20
+/* QEMU's config size (virtio_get_config_size, hw/virtio/virtio.c): the larger of 16 and
+   the end of every entry whose features are offered. Entries: QEMU's feature_sizes table for this device. */
+#define CFGSPACE_GPU_QEMU_MIN_SIZE 16
 static const struct cfgspace_feature_size cfgspace_gpu_qemu_feature_sizes[] = {
 	{ (1ULL << CFGSPACE_GPU_F_BLOB_ALIGNMENT), 20 }, /* BLOB_ALIGNMENT */
 	{ 0, 0 },
@@ -55,7 +55,7 @@ static const struct cfgspace_feature_size cfgspace_gpu_qemu_feature_sizes[] = {
 
 static inline size_t cfgspace_gpu_qemu_config_size(const uint64_t *features, size_t words)
 {
-	size_t size = 20;
+	size_t size = 16;
 	for (size_t i = 0; cfgspace_gpu_qemu_feature_sizes[i].flags != 0; i++) {
 		if (words > 0 && (features[0] & cfgspace_gpu_qemu_feature_sizes[i].flags) != 0 && cfgspace_gpu_qemu_feature_sizes[i].end > size)
 			size = cfgspace_gpu_qemu_feature_sizes[i].end;

@@ -71,7 +71,8 @@ _Static_assert(offsetof(struct cfgspace_input_config, u.ids.product) == 12, "inp
 _Static_assert(offsetof(struct cfgspace_input_config, u.ids.version) == 14, "input u.ids.version is at 14");
 
 /* QEMU's config size (virtio_get_config_size, hw/virtio/virtio.c): the larger of 136 and
-   the end of every entry whose features are offered. Entries: each conditional field reaching its own end (no QEMU table is transcribed). */
+   the end of every entry whose features are offered. Entries: each conditional field reaching its own end (no QEMU table is transcribed).
+   QEMU sizes the config by the values it serves: the offset of u plus the largest size of any selection; the figures here are the most it can be. */
 #define CFGSPACE_INPUT_QEMU_MIN_SIZE 136
 static inline size_t cfgspace_input_qemu_config_size(const uint64_t *features, size_t words)
 {

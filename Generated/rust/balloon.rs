@@ -64,10 +64,10 @@ pub fn poison_val_present(features: &[u64]) -> bool {
     feature(features, F_PAGE_POISON)
 }
 
-/// QEMU's config size for the offered features: the larger of 16 and the end of every
+/// QEMU's config size for the offered features: the larger of 8 and the end of every
 /// entry whose condition holds (`virtio_get_config_size`, hw/virtio/virtio.c).
 pub fn qemu_config_size(features: &[u64]) -> usize {
-    let mut size = 16;
+    let mut size = 8;
     if feature(features, F_FREE_PAGE_HINT) && size < 12 {
         size = 12;
     }

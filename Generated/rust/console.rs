@@ -68,19 +68,10 @@ pub fn emerg_wr_valid(features: &[u64]) -> bool {
     feature(features, F_EMERG_WRITE)
 }
 
-/// QEMU's config size for the offered features: the larger of 12 and the end of every
+/// QEMU's config size for the offered features: the larger of 8 and the end of every
 /// entry whose condition holds (`virtio_get_config_size`, hw/virtio/virtio.c).
 pub fn qemu_config_size(features: &[u64]) -> usize {
-    let mut size = 12;
-    if feature(features, F_SIZE) && size < 2 {
-        size = 2;
-    }
-    if feature(features, F_SIZE) && size < 4 {
-        size = 4;
-    }
-    if feature(features, F_MULTIPORT) && size < 8 {
-        size = 8;
-    }
+    let mut size = 8;
     if feature(features, F_EMERG_WRITE) && size < 12 {
         size = 12;
     }

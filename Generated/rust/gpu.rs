@@ -64,10 +64,10 @@ pub fn blob_alignment_valid(features: &[u64]) -> bool {
     feature(features, F_BLOB_ALIGNMENT)
 }
 
-/// QEMU's config size for the offered features: the larger of 20 and the end of every
+/// QEMU's config size for the offered features: the larger of 16 and the end of every
 /// entry whose condition holds (`virtio_get_config_size`, hw/virtio/virtio.c).
 pub fn qemu_config_size(features: &[u64]) -> usize {
-    let mut size = 20;
+    let mut size = 16;
     if feature(features, F_BLOB_ALIGNMENT) && size < 20 {
         size = 20;
     }

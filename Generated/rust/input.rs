@@ -118,6 +118,7 @@ const _: () = assert!(core::mem::offset_of!(VirtioInputConfig, u.ids.version) ==
 
 /// QEMU's config size for the offered features: the larger of 136 and the end of every
 /// entry whose condition holds (`virtio_get_config_size`, hw/virtio/virtio.c).
+/// QEMU sizes the config by the values it serves: the offset of u plus the largest size of any selection; the figures here are the most it can be.
 pub fn qemu_config_size(_features: &[u64]) -> usize {
     136
 }

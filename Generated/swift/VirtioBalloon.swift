@@ -42,10 +42,10 @@ public enum VirtioBalloon {
         VirtioTransport.feature(features, Feature.pagePoison)
     }
 
-    /// QEMU's config size for the offered features: the larger of 16 and the end of every
+    /// QEMU's config size for the offered features: the larger of 8 and the end of every
     /// entry whose condition holds (`virtio_get_config_size`, hw/virtio/virtio.c).
     public static func qemuConfigSize(_ features: [UInt64]) -> Int {
-        var size = 16
+        var size = 8
         if VirtioTransport.feature(features, Feature.freePageHint) && size < 12 { size = 12 }
         if VirtioTransport.feature(features, Feature.pagePoison) && size < 16 { size = 16 }
         return size

@@ -46,13 +46,10 @@ public enum VirtioConsole {
         VirtioTransport.feature(features, Feature.emergWrite)
     }
 
-    /// QEMU's config size for the offered features: the larger of 12 and the end of every
+    /// QEMU's config size for the offered features: the larger of 8 and the end of every
     /// entry whose condition holds (`virtio_get_config_size`, hw/virtio/virtio.c).
     public static func qemuConfigSize(_ features: [UInt64]) -> Int {
-        var size = 12
-        if VirtioTransport.feature(features, Feature.size) && size < 2 { size = 2 }
-        if VirtioTransport.feature(features, Feature.size) && size < 4 { size = 4 }
-        if VirtioTransport.feature(features, Feature.multiport) && size < 8 { size = 8 }
+        var size = 8
         if VirtioTransport.feature(features, Feature.emergWrite) && size < 12 { size = 12 }
         return size
     }

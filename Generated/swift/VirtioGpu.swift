@@ -38,10 +38,10 @@ public enum VirtioGpu {
         VirtioTransport.feature(features, Feature.blobAlignment)
     }
 
-    /// QEMU's config size for the offered features: the larger of 20 and the end of every
+    /// QEMU's config size for the offered features: the larger of 16 and the end of every
     /// entry whose condition holds (`virtio_get_config_size`, hw/virtio/virtio.c).
     public static func qemuConfigSize(_ features: [UInt64]) -> Int {
-        var size = 20
+        var size = 16
         if VirtioTransport.feature(features, Feature.blobAlignment) && size < 20 { size = 20 }
         return size
     }

@@ -29,6 +29,7 @@ public enum VirtioInput {
 
     /// QEMU's config size for the offered features: the larger of 136 and the end of every
     /// entry whose condition holds (`virtio_get_config_size`, hw/virtio/virtio.c).
+    /// QEMU sizes the config by the values it serves: the offset of u plus the largest size of any selection; the figures here are the most it can be.
     public static func qemuConfigSize(_ features: [UInt64]) -> Int {
         136
     }

@@ -49,11 +49,15 @@ public struct TableReport: Report {
             : device.names(of: layout.features).enumerated().map { index, name in
                 "\(name) (\(layout.features.bits[index]))"
             }.joined(separator: ", ")
-        out += TextTable.keyValues([
+        var facts = [
             ("features", features),
             ("interpretation", layout.interpretation.rawValue + " — " + Self.explain(layout.interpretation)),
             ("size", "\(layout.size) bytes (\(Format.hex(layout.size))), \(layout.sizing.rawValue) sizing"),
-        ]) + "\n"
+        ]
+        if layout.sizing == .qemu, let dependence = QemuSizeTable(device: device).valueDependence(of: device) {
+            facts.append(("", dependence))
+        }
+        out += TextTable.keyValues(facts) + "\n"
 
         var table = TextTable([.init("OFFSET", .right), .init("HEX"), .init("SIZE", .right), .init("FIELD"),
                                .init("TYPE"), .init("CONDITION"), .init("NOTE")])

@@ -110,7 +110,7 @@ import ConfigLayout
         let folder = try Self.write([.c])
         defer { try? FileManager.default.removeItem(at: folder) }
         let headers = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("c").path).sorted()
-        #expect(headers.count == 24)
+        #expect(headers.count == PackagePaths.deviceLayouts.count + 1)  // and transport.h
         let flags = ["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-I", folder.appendingPathComponent("c").path]
         // Each header on its own, so each is self-contained.
         for header in headers {
@@ -188,7 +188,7 @@ import ConfigLayout
         let folder = try Self.write([.rust])
         defer { try? FileManager.default.removeItem(at: folder) }
         let modules = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("rust").path).sorted()
-        #expect(modules.count == 24)
+        #expect(modules.count == PackagePaths.deviceLayouts.count + 1)  // and transport.rs
         for module in modules {
             let path = folder.appendingPathComponent("rust").appendingPathComponent(module)
             let result = try Subprocess.run(rustc, ["--edition", "2021", "--crate-type", "lib", "-D", "warnings",
@@ -233,7 +233,7 @@ import ConfigLayout
         let swiftFolder = folder.appendingPathComponent("swift")
         let files = try FileManager.default.contentsOfDirectory(atPath: swiftFolder.path).sorted()
             .map { swiftFolder.appendingPathComponent($0).path }
-        #expect(files.count == 24)
+        #expect(files.count == PackagePaths.deviceLayouts.count + 1)  // and VirtioTransport.swift
         let library = try Subprocess.run(swiftc, ["-parse-as-library", "-warnings-as-errors", "-typecheck"] + files)
         #expect(library.status == 0, "the Swift files do not compile cleanly:\n\(library.stderr)")
 
@@ -287,7 +287,7 @@ import ConfigLayout
         let json = folder.appendingPathComponent("json")
         let documents = try FileManager.default.contentsOfDirectory(atPath: json.path).filter { $0 != "schema.json" }.sorted()
             .map { json.appendingPathComponent($0).path }
-        #expect(documents.count == 23)
+        #expect(documents.count == PackagePaths.deviceLayouts.count)
         let script = """
             import json, sys
             import jsonschema
@@ -346,7 +346,7 @@ import ConfigLayout
         defer { try? FileManager.default.removeItem(at: folder) }
         let svg = folder.appendingPathComponent("svg")
         let pictures = try FileManager.default.contentsOfDirectory(atPath: svg.path).sorted()
-        #expect(pictures.count == 23)
+        #expect(pictures.count == PackagePaths.deviceLayouts.count)
         for picture in pictures {
             let png = folder.appendingPathComponent(picture + ".png")
             let result = try Subprocess.run(rsvg, ["-o", png.path, svg.appendingPathComponent(picture).path])
@@ -376,7 +376,9 @@ import ConfigLayout
         let first = try Self.generator().files(for: GenerationTarget.allCases)
         let second = try Self.generator().files(for: GenerationTarget.allCases)
         #expect(first == second)
-        #expect(first.count == 143)
+        // Six files per device, and the shared C, Rust and Swift transport files, the JSON schema
+        // and the Markdown index.
+        #expect(first.count == 6 * PackagePaths.deviceLayouts.count + 5)
         for file in first {
             let head = file.contents.split(separator: "\n").first.map(String.init) ?? ""
             let jsonHead = file.contents.split(separator: "\n").dropFirst().first.map(String.init) ?? ""

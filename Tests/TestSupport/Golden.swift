@@ -34,6 +34,12 @@ public enum PackagePaths {
     public static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// The device layouts in Layouts/ (every file but the transport), by name.
+    public static var deviceLayouts: [String] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Layouts").path)) ?? []
+        return files.filter { $0.hasSuffix(".layout") && $0 != "transport.layout" }.sorted()
+    }
+
     public static func layout(_ name: String) -> URL {
         root.appendingPathComponent("Layouts").appendingPathComponent(name)
     }

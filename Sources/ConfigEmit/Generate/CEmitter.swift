@@ -119,6 +119,9 @@ struct CEmitter {
                 declaration = "\(indent)\(cType(scalar)) \(field.name)[\(count)];"
             case .chars(let count):
                 declaration = "\(indent)char \(field.name)[\(count)];"
+            case .flexible(let element, _):
+                // A C flexible array member: no bytes in sizeof, as many as the count field says.
+                declaration = "\(indent)\(element.map(cType) ?? "char") \(field.name)[];"
             case .aggregate(let inner):
                 if let name = inner.name {
                     declaration = "\(indent)\(inner.kind.rawValue) \(Naming.cStruct(name, device: device)) \(field.name);"
@@ -200,7 +203,9 @@ struct CEmitter {
         let source = table.isTranscribed ? "QEMU's feature_sizes table for this device"
             : "each conditional field reaching its own end (no QEMU table is transcribed)"
         var out = "/* QEMU's config size (virtio_get_config_size, hw/virtio/virtio.c): the larger of \(minimum) and\n"
-        out += "   the end of every entry whose features are offered. Entries: \(source). */\n"
+        out += "   the end of every entry whose features are offered. Entries: \(source)."
+        if let dependence = table.valueDependence(of: device) { out += "\n   \(dependence)." }
+        out += " */\n"
         out += "#define \(Naming.cMacroPrefix(device))QEMU_MIN_SIZE \(minimum)\n"
         let flags = entries.map { flagsMask($0.condition, device: device) }
         if !entries.isEmpty, flags.allSatisfy({ $0 != nil }) {

@@ -65,6 +65,7 @@ struct JSONEmitter {
         }
         let element: String = switch field.type {
         case .scalar(let scalar), .array(let scalar, _): scalar.rawValue
+        case .flexible(let scalar, _): scalar?.rawValue ?? "char"
         case .chars: "char"
         case .aggregate: "struct"
         }

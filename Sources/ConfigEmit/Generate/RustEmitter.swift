@@ -78,6 +78,8 @@ struct RustEmitter {
             case .scalar(let scalar): type = rustType(scalar)
             case .array(let scalar, let count): type = "[\(rustType(scalar)); \(count)]"
             case .chars(let count): type = "[u8; \(count)]"
+            // Rust has no flexible array member in a sized struct; the bytes follow the struct.
+            case .flexible: type = "[u8; 0]"
             case .aggregate(let inner):
                 if let innerName = inner.name {
                     type = Naming.upperCamel(innerName)
@@ -133,9 +135,11 @@ struct RustEmitter {
     }
 
     private func qemuSize(device: Device) -> String {
-        let (minimum, entries) = QemuSizeTable(device: device).fixedEnds(of: device)
+        let table = QemuSizeTable(device: device)
+        let (minimum, entries) = table.fixedEnds(of: device)
         var out = "/// QEMU's config size for the offered features: the larger of \(minimum) and the end of every\n"
         out += "/// entry whose condition holds (`virtio_get_config_size`, hw/virtio/virtio.c).\n"
+        if let dependence = table.valueDependence(of: device) { out += "/// \(dependence).\n" }
         guard !entries.isEmpty else {
             return out + "pub fn qemu_config_size(_features: &[u64]) -> usize {\n    \(minimum)\n}\n"
         }

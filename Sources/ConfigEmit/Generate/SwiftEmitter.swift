@@ -140,9 +140,11 @@ struct SwiftEmitter {
     }
 
     private func qemuSize(_ device: Device) -> String {
-        let (minimum, entries) = QemuSizeTable(device: device).fixedEnds(of: device)
+        let table = QemuSizeTable(device: device)
+        let (minimum, entries) = table.fixedEnds(of: device)
         var out = "    /// QEMU's config size for the offered features: the larger of \(minimum) and the end of every\n"
         out += "    /// entry whose condition holds (`virtio_get_config_size`, hw/virtio/virtio.c).\n"
+        if let dependence = table.valueDependence(of: device) { out += "    /// \(dependence).\n" }
         guard !entries.isEmpty else {
             return out + "    public static func qemuConfigSize(_ features: [UInt64]) -> Int {\n        \(minimum)\n    }\n\n"
         }

@@ -29,6 +29,24 @@ public struct QemuSizeTable: Sendable {
         }
     }
 
+    /// How QEMU's size also depends on the values the device serves, in words, when it does: then
+    /// the figures here are the most it can be (a selection) or the least (a field-sized array).
+    public func valueDependence(of device: Device) -> String? {
+        let anchors = [minimum] + entries.map(\.anchor)
+        for anchor in anchors {
+            if case .selected(let union) = anchor {
+                let sizeField = device.selectors.first { $0.union == union }?.size ?? "size"
+                return "QEMU sizes the config by the values it serves: the offset of \(union.joined(separator: ".")) plus "
+                    + "the largest \(sizeField) of any selection; the figures here are the most it can be"
+            }
+            if case .end(let path) = anchor, case .flexible(_, let count)? = device.config?.member(at: path)?.type {
+                return "QEMU sizes the config by the values it serves: \(path.joined(separator: ".")) takes \(count) "
+                    + "more bytes; the figures here are the least it can be"
+            }
+        }
+        return nil
+    }
+
     /// The table with each anchor measured in the fixed layout: QEMU's `{flags, end}` pairs, as
     /// code generators write them.
     public func fixedEnds(of device: Device) -> (minimum: Int, entries: [(condition: Condition, end: Int)]) {

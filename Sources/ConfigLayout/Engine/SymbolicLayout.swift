@@ -46,6 +46,7 @@ public struct SymbolicLayout: Sendable {
         case .wholeConfig: fullSize
         case .end(let path): members[path.joined(separator: ".")].map { $0.offset + $0.size } ?? fullSize
         case .offset(let path): members[path.joined(separator: ".")]?.offset ?? fullSize
+        case .selected(let path): members[path.joined(separator: ".")].map { $0.offset + $0.size } ?? fullSize
         }
     }
 

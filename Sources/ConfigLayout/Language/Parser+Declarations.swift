@@ -73,7 +73,7 @@ extension Parser {
 
         var keywords: [String] {
             switch self {
-            case .device: ["spec", "feature", "config", "struct", "union", "qemu"]
+            case .device: ["spec", "feature", "config", "struct", "union", "qemu", "selector"]
             case .transport: ["spec", "feature", "device_bits"]
             }
         }
@@ -130,6 +130,8 @@ extension Parser {
             let aggregateKind: AggregateKind = keyword.text == "struct" ? .struct : .union
             item = .typeDeclaration(try parseAggregate(doc: doc, kind: Located(aggregateKind, keyword.span),
                                                        requireName: true))
+        case "selector":
+            item = .selector(try parseSelector(doc: doc, keyword: keyword))
         case "qemu":
             if isKeyword("min_size") {
                 advance()
@@ -149,7 +151,7 @@ extension Parser {
             }
             item = .deviceBits(ranges, keyword: keyword.span)
         }
-        try expectEndOfLine(after: keyword.text == "config" || keyword.text == "struct" || keyword.text == "union"
+        try expectEndOfLine(after: ["config", "struct", "union", "selector"].contains(keyword.text)
                                 ? "'}'" : "the \(keyword.text) declaration")
         return item
     }

@@ -67,7 +67,13 @@ extension Parser {
         }
         while current.kind == .leftBracket {
             advance()
-            let count = try expectInteger("the array length")
+            if current.kind == .identifier {
+                let count = try expectIdentifier("the field that holds the array length")
+                let close = try expect(.rightBracket, "']' after the length field")
+                type = .flexibleArray(element: type, count: count, span: type.span.merged(with: close.span))
+                continue
+            }
+            let count = try expectInteger("the array length, or the field that holds it")
             let close = try expect(.rightBracket, "']' after the array length")
             type = .array(element: type, count: count, span: type.span.merged(with: close.span))
         }
@@ -134,8 +140,9 @@ extension Parser {
         if case .integer(let value) = current.kind {
             return .bytes(Located(value, advance().span))
         }
-        guard isKeyword("end") || isKeyword("offset") else {
-            throw error(at: current, "expected end(FIELD), offset(FIELD) or a byte count, found \(current.quoted)")
+        guard isKeyword("end") || isKeyword("offset") || isKeyword("selected") else {
+            throw error(at: current, "expected end(FIELD), offset(FIELD), selected(UNION) or a byte count, "
+                        + "found \(current.quoted)")
         }
         let word = advance()
         try expect(.leftParen, "'(' after '\(word.text)'")
@@ -145,6 +152,10 @@ extension Parser {
         }
         let close = try expect(.rightParen, "')' after the field name")
         let span = word.span.merged(with: close.span)
-        return word.text == "end" ? .end(path: path, span: span) : .offset(path: path, span: span)
+        switch word.text {
+        case "end": return .end(path: path, span: span)
+        case "offset": return .offset(path: path, span: span)
+        default: return .selected(path: path, span: span)
+        }
     }
 }

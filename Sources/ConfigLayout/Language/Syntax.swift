@@ -74,6 +74,8 @@ public enum BodyItemSyntax: Sendable {
     case qemuFeatureSize(ExpressionSyntax, SizeAnchorSyntax, keyword: SourceSpan)
     /// `device_bits 0...23, 41...42, 50...127`: the bit ranges that belong to device types.
     case deviceBits([RangeSyntax], keyword: SourceSpan)
+    /// `selector u by select, subsel sized by size { ... }`: what driver writes put in a union.
+    case selector(SelectorSyntax)
 
     public var span: SourceSpan {
         switch self {
@@ -84,6 +86,7 @@ public enum BodyItemSyntax: Sendable {
         case .qemuMinimumSize(let anchor, let keyword), .qemuFeatureSize(_, let anchor, let keyword):
             keyword.merged(with: anchor.span)
         case .deviceBits(let ranges, let keyword): ranges.reduce(keyword) { $0.merged(with: $1.span) }
+        case .selector(let selector): selector.span
         }
     }
 }
@@ -142,13 +145,15 @@ public indirect enum TypeSyntax: Sendable {
     case named(Identifier)
     /// `u8[6]`, `char[36]`
     case array(element: TypeSyntax, count: Located<UInt64>, span: SourceSpan)
+    /// `char[tag_len]`: as many elements as an earlier field's value says.
+    case flexibleArray(element: TypeSyntax, count: Identifier, span: SourceSpan)
     /// `struct virtio_blk_geometry { ... }` written in place.
     case aggregate(AggregateSyntax)
 
     public var span: SourceSpan {
         switch self {
         case .named(let name): name.span
-        case .array(_, _, let span): span
+        case .array(_, _, let span), .flexibleArray(_, _, let span): span
         case .aggregate(let aggregate): aggregate.span
         }
     }
@@ -216,11 +221,13 @@ public struct RangeSyntax: Sendable {
 public enum SizeAnchorSyntax: Sendable, Equatable {
     case end(path: [Identifier], span: SourceSpan)
     case offset(path: [Identifier], span: SourceSpan)
+    /// `selected(u)`: the union's offset plus the largest size any selection of it serves.
+    case selected(path: [Identifier], span: SourceSpan)
     case bytes(Located<UInt64>)
 
     public var span: SourceSpan {
         switch self {
-        case .end(_, let span), .offset(_, let span): span
+        case .end(_, let span), .offset(_, let span), .selected(_, let span): span
         case .bytes(let count): count.span
         }
     }
@@ -241,4 +248,28 @@ public indirect enum ExpressionSyntax: Sendable {
         case .not(_, let span), .and(_, let span), .or(_, let span), .group(_, let span): span
         }
     }
+}
+
+/// `selector u by select, subsel sized by size { ID_NAME = 0x01 string ... }`: which member of a
+/// union the driver's writes to a selector field make the device fill (input's select and subsel),
+/// and which field says how many of its bytes are meaningful.
+public struct SelectorSyntax: Sendable {
+    public let doc: DocSyntax?
+    /// The union, by dotted path.
+    public let union: [Identifier]
+    public let select: Identifier
+    public let subselect: Identifier?
+    public let size: Identifier?
+    public let cases: [SelectorCaseSyntax]
+    public let span: SourceSpan
+}
+
+/// `EV_BITS = 0x11 bitmap per subsel`: a selector value, its name, the member it fills, and whether
+/// the subselector picks among several such contents.
+public struct SelectorCaseSyntax: Sendable {
+    public let name: Identifier
+    public let value: Located<UInt64>
+    public let member: Identifier
+    public let perSubselect: Bool
+    public let span: SourceSpan
 }

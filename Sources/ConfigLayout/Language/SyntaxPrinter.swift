@@ -111,6 +111,17 @@ public enum SyntaxPrinter {
             case .deviceBits(let ranges, _):
                 line("device_bits " + ranges.map { "\($0.lower.value)...\($0.upper.value)" }.joined(separator: ", ")
                      + " \(Self.at(item.span))")
+            case .selector(let selector):
+                line("selector \(selector.union.map(\.value).joined(separator: ".")) by \(selector.select.value)"
+                     + (selector.subselect.map { ", \($0.value)" } ?? "") + (selector.size.map { " sized by \($0.value)" } ?? "")
+                     + " \(Self.at(selector.span))")
+                nested { printer in
+                    printer.doc(selector.doc)
+                    for entry in selector.cases {
+                        printer.line("\(entry.name.value) = \(entry.value.value) \(entry.member.value)"
+                                     + (entry.perSubselect ? " per subsel" : "") + " \(Self.at(entry.span))")
+                    }
+                }
             }
         }
 
@@ -118,6 +129,7 @@ public enum SyntaxPrinter {
             switch anchor {
             case .end(let path, _): "end(\(path.map(\.value).joined(separator: ".")))"
             case .offset(let path, _): "offset(\(path.map(\.value).joined(separator: ".")))"
+            case .selected(let path, _): "selected(\(path.map(\.value).joined(separator: ".")))"
             case .bytes(let count): "\(count.value)"
             }
         }
@@ -144,6 +156,9 @@ public enum SyntaxPrinter {
             case .named(let name):
                 line("type \(name.value)")
             case .array(let element, let count, _):
+                line("array [\(count.value)]")
+                nested { $0.type(element) }
+            case .flexibleArray(let element, let count, _):
                 line("array [\(count.value)]")
                 nested { $0.type(element) }
             case .aggregate(let aggregate):

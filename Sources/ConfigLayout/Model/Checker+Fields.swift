@@ -16,6 +16,7 @@ extension Checker {
             }
             fields.append(field)
         }
+        checkFlexibleArrays(fields, in: syntax, kind: syntax.kind.value)
         return Aggregate(kind: syntax.kind.value, name: syntax.name?.value, fields: fields, span: syntax.span)
     }
 
@@ -142,14 +143,43 @@ extension Checker {
             switch element {
             case .scalar(let scalar): return .array(scalar, count: Int(count.value))
             case .chars(count: 1): return .chars(count: Int(count.value))
-            case .array, .chars, .aggregate:
+            case .array, .chars, .flexible, .aggregate:
                 report(.unsupportedArrayElement, "arrays of \(element.name) are not supported; "
                        + "arrays hold integers or characters", at: span)
                 return nil
             }
 
+        case .flexibleArray(let elementSyntax, let count, let span):
+            guard let element = resolveType(elementSyntax, field: field) else { return nil }
+            switch element {
+            case .scalar(.u8): return .flexible(.u8, count: count.value)
+            case .chars(count: 1): return .flexible(nil, count: count.value)
+            default:
+                report(.unsupportedArrayElement, "an array sized by a field holds u8 or char, not \(element.name)", at: span)
+                return nil
+            }
+
         case .aggregate(let aggregateSyntax):
             return resolveInlineAggregate(aggregateSyntax, field: field)
+        }
+    }
+
+    /// A field-sized array must end its struct and name an earlier integer field of the same struct.
+    mutating func checkFlexibleArrays(_ fields: [Field], in syntax: AggregateSyntax, kind: AggregateKind) {
+        for (index, field) in fields.enumerated() {
+            guard case .flexible(_, let count) = field.type else { continue }
+            if kind == .union || index != fields.count - 1 {
+                report(.syntax, "'\(field.name)' is sized by a field, so it must be the last member of a struct",
+                       at: field.span)
+            }
+            let earlier = fields[..<index]
+            guard let counter = earlier.last(where: { $0.name == count }), counter.type.scalar != nil,
+                  case .scalar = counter.type else {
+                report(.unknownFieldPath, "no integer field '\(count)' before '\(field.name)' to hold its length"
+                       + (Suggestion.closest(to: count, in: earlier.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""),
+                       at: field.span)
+                continue
+            }
         }
     }
 

@@ -83,6 +83,8 @@ public struct Checker {
                 checkSingle(&spec, text, keyword: keyword, what: "'spec'")
             case .feature(let feature):
                 featureSyntax.append(feature)
+            case .selector(let selector):
+                report(.syntax, "'selector' belongs in a device", at: selector.span)
             case .deviceBits(let rangeSyntax, let keyword):
                 if let first = rangesSpan {
                     report(.duplicateDeclaration, "'device_bits' is declared twice", at: keyword,
@@ -136,6 +138,7 @@ public struct Checker {
         var hasNoConfig = false
         var qemuAnchor: Located<SizeAnchorSyntax>?
         var qemuTable: [(condition: ExpressionSyntax, anchor: SizeAnchorSyntax)] = []
+        var selectorSyntax: [SelectorSyntax] = []
         typeDeclarations = [:]
         resolvedTypes = [:]
         typesBeingResolved = []
@@ -172,6 +175,8 @@ public struct Checker {
                 checkSingle(&qemuAnchor, located, keyword: keyword, what: "'qemu min_size'")
             case .qemuFeatureSize(let condition, let anchor, _):
                 qemuTable.append((condition, anchor))
+            case .selector(let selector):
+                selectorSyntax.append(selector)
             case .deviceBits(_, let keyword):
                 report(.syntax, "'device_bits' belongs in the transport", at: keyword)
             }
@@ -195,16 +200,18 @@ public struct Checker {
 
         var qemuMinimum = SizeAnchor.wholeConfig
         var qemuSizes: [QemuFeatureSize] = []
+        var selectors: [Selector] = []
         if let config {
-            if let qemuAnchor { qemuMinimum = resolveAnchor(qemuAnchor.value, in: config) }
+            selectors = selectorSyntax.compactMap { resolveSelector($0, in: config) }
+            if let qemuAnchor { qemuMinimum = resolveAnchor(qemuAnchor.value, in: config, selectors: selectors) }
             qemuSizes = qemuTable.map { QemuFeatureSize(condition: resolveCondition($0.condition),
-                                                        anchor: resolveAnchor($0.anchor, in: config)) }
+                                                        anchor: resolveAnchor($0.anchor, in: config, selectors: selectors)) }
         }
 
         return Device(name: name, id: id, title: syntax.title?.value, doc: syntax.doc?.value,
                       since: syntax.since?.value, specReference: spec?.value, features: features,
                       transport: transport, config: config, qemuMinimumSize: qemuMinimum,
-                      qemuFeatureSizes: qemuSizes, span: syntax.headSpan)
+                      qemuFeatureSizes: qemuSizes, selectors: selectors, span: syntax.headSpan)
     }
 
     /// Records a declaration that may appear once, reporting any repeat.
@@ -217,7 +224,7 @@ public struct Checker {
         }
     }
 
-    private mutating func resolveAnchor(_ anchor: SizeAnchorSyntax, in config: Aggregate) -> SizeAnchor {
+    private mutating func resolveAnchor(_ anchor: SizeAnchorSyntax, in config: Aggregate, selectors: [Selector]) -> SizeAnchor {
         switch anchor {
         case .bytes(let count):
             guard count.value <= UInt64(config.size) else {
@@ -226,7 +233,7 @@ public struct Checker {
                 return .wholeConfig
             }
             return .bytes(Int(count.value))
-        case .end(let path, let span), .offset(let path, let span):
+        case .end(let path, let span), .offset(let path, let span), .selected(let path, let span):
             let names = path.map(\.value)
             guard config.member(at: names) != nil else {
                 let known = config.fields.map(\.name)
@@ -235,8 +242,17 @@ public struct Checker {
                        + (suggestion.map { "; did you mean '\($0)'?" } ?? ""), at: span)
                 return .wholeConfig
             }
-            if case .end = anchor { return .end(of: names) }
-            return .offset(of: names)
+            switch anchor {
+            case .end: return .end(of: names)
+            case .selected:
+                guard selectors.contains(where: { $0.union == names }) else {
+                    report(.unknownFieldPath, "no selector chooses what '\(names.joined(separator: "."))' holds; "
+                           + "declare one with 'selector \(names.joined(separator: ".")) by FIELD { ... }'", at: span)
+                    return .wholeConfig
+                }
+                return .selected(of: names)
+            default: return .offset(of: names)
+            }
         }
     }
 }

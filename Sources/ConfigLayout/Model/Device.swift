@@ -19,11 +19,14 @@ public struct Device: Sendable {
     /// QEMU's feature_sizes table (`qemu feature_size`), if the layout transcribes it. Without one,
     /// QEMU's sizing follows the layout's own conditions.
     public let qemuFeatureSizes: [QemuFeatureSize]
+    /// What driver writes to selector fields put in unions (`selector`).
+    public let selectors: [Selector]
     public let span: SourceSpan
 
     public init(name: String, id: Int, title: String? = nil, doc: String? = nil, since: SpecVersion? = nil,
                 specReference: String? = nil, features: [Feature], transport: Transport? = nil, config: Aggregate?,
-                qemuMinimumSize: SizeAnchor = .wholeConfig, qemuFeatureSizes: [QemuFeatureSize] = [], span: SourceSpan) {
+                qemuMinimumSize: SizeAnchor = .wholeConfig, qemuFeatureSizes: [QemuFeatureSize] = [],
+                selectors: [Selector] = [], span: SourceSpan) {
         self.name = name
         self.id = id
         self.title = title
@@ -35,6 +38,7 @@ public struct Device: Sendable {
         self.config = config
         self.qemuMinimumSize = qemuMinimumSize
         self.qemuFeatureSizes = qemuFeatureSizes
+        self.selectors = selectors
         self.span = span
     }
 
@@ -64,7 +68,7 @@ public struct Device: Sendable {
                    return (feature.since.map { version >= $0 } ?? true) && (feature.until.map { version < $0 } ?? true)
                },
                transport: transport, config: config?.asOf(version), qemuMinimumSize: qemuMinimumSize,
-               qemuFeatureSizes: qemuFeatureSizes, span: span)
+               qemuFeatureSizes: qemuFeatureSizes, selectors: selectors, span: span)
     }
 }
 
@@ -85,6 +89,9 @@ public enum SizeAnchor: Sendable, Equatable {
     case bytes(Int)
     case end(of: [String])
     case offset(of: [String])
+    /// A union's offset plus the largest size any of its selections serves: a size that depends on
+    /// the values a device serves (QEMU's virtio-input). Measured without values, it is the union's end.
+    case selected(of: [String])
     case wholeConfig
 }
 

@@ -46,6 +46,9 @@ public indirect enum FieldType: Sendable {
     case scalar(ScalarType)
     case array(ScalarType, count: Int)
     case chars(count: Int)
+    /// `char[tag_len]` or `u8[len]`: as many bytes as an earlier field's value says. It ends its
+    /// struct and takes no bytes of the fixed size, as a C flexible array member.
+    case flexible(ScalarType?, count: String)
     case aggregate(Aggregate)
 
     /// Bytes the field takes in the fixed (C struct) layout.
@@ -54,6 +57,7 @@ public indirect enum FieldType: Sendable {
         case .scalar(let scalar): scalar.size
         case .array(let element, let count): element.size * count
         case .chars(let count): count
+        case .flexible: 0
         case .aggregate(let aggregate): aggregate.size
         }
     }
@@ -62,7 +66,7 @@ public indirect enum FieldType: Sendable {
     public var naturalAlignment: Int {
         switch self {
         case .scalar(let scalar), .array(let scalar, _): scalar.size
-        case .chars: 1
+        case .chars, .flexible: 1
         case .aggregate(let aggregate): aggregate.fields.map(\.type.naturalAlignment).max() ?? 1
         }
     }
@@ -71,6 +75,7 @@ public indirect enum FieldType: Sendable {
     public var scalar: ScalarType? {
         switch self {
         case .scalar(let scalar), .array(let scalar, _): scalar
+        case .flexible(let element, _): element
         case .chars, .aggregate: nil
         }
     }
@@ -81,6 +86,7 @@ public indirect enum FieldType: Sendable {
         case .scalar(let scalar): scalar.rawValue
         case .array(let element, let count): "\(element.rawValue)[\(count)]"
         case .chars(let count): "char[\(count)]"
+        case .flexible(let element, let count): "\(element?.rawValue ?? "char")[\(count)]"
         case .aggregate(let aggregate): aggregate.kind.rawValue + (aggregate.name.map { " " + $0 } ?? "")
         }
     }

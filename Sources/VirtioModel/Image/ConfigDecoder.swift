@@ -29,7 +29,7 @@ public enum ConfigDecoder {
         case .scalar(let scalar):
             guard bytes.count == scalar.size else { return nil }
             return .integer(integer(bytes, scalar, encoding))
-        case .array(.u8, _), .chars:
+        case .array(.u8, _), .chars, .flexible:
             return .bytes(bytes)
         case .array(let scalar, let count):
             guard bytes.count == scalar.size * count else { return nil }

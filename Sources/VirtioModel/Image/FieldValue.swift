@@ -56,6 +56,8 @@ public enum FieldValue: Sendable, Equatable {
                 return .failure(FieldValueError("\"\(string)\" is \(bytes.count) bytes; \(field.name) holds \(count)"))
             }
             return .success(.bytes(bytes + [UInt8](repeating: 0, count: count - bytes.count)))
+        case .flexible(_, let count):
+            return .failure(FieldValueError("\(field.name) is sized by \(count); the runtime does not serve field-sized arrays"))
         case .aggregate:
             return .failure(FieldValueError("\(field.name) is a struct; set its members, such as \(field.name).<member>"))
         }

@@ -20,7 +20,7 @@ import TestSupport
     }
 
     /// Header stems whose device has another name in Layouts/.
-    static let deviceNames = ["snd": "sound"]
+    static let deviceNames = ["snd": "sound", "9p": "p9"]
 
     @Test(.enabled(if: isAvailable || isRequired, "needs gcc and Debian's linux-libc-dev (.ci/run installs them)"))
     func headersAgreeWithTheLayoutsOrTheDifferenceIsExplained() throws {
@@ -119,7 +119,7 @@ import TestSupport
     static func kind(of type: FieldType) -> String {
         switch type {
         case .scalar(let scalar), .array(let scalar, _): scalar.rawValue
-        case .chars: "u8"
+        case .chars, .flexible: "u8"
         case .aggregate: "struct"
         }
     }
