@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "ConfigLayout", targets: ["ConfigLayout"]),
         .library(name: "ConfigEmit", targets: ["ConfigEmit"]),
         .library(name: "VirtioModel", targets: ["VirtioModel"]),
+        .library(name: "VirtioHost", targets: ["VirtioHost"]),
     ],
     targets: [
         // Layouts/*.layout → checked model → layouts, symbolic offsets, diffs.
@@ -17,8 +18,14 @@ let package = Package(
         .target(name: "ConfigEmit", dependencies: ["ConfigLayout"]),
         // Devices serving config to negotiating drivers: images, status machines, buses, models.
         .target(name: "VirtioModel", dependencies: ["ConfigLayout", "ConfigEmit"]),
+        // cmsg (SCM_RIGHTS), posix_spawn into a process group, and the signal handlers that kill
+        // every child group: what Glibc's Swift import does not reach.
+        .target(name: "CVirtioHost"),
+        // The real world: supervised processes, QEMU over qtest, vhost-user, a Linux guest, compilers.
+        // The only target that spawns processes or opens sockets.
+        .target(name: "VirtioHost", dependencies: ["ConfigLayout", "ConfigEmit", "VirtioModel", "CVirtioHost"]),
         // Argument parsing, printing and writing files only.
-        .executableTarget(name: "cfgspace", dependencies: ["ConfigLayout", "ConfigEmit", "VirtioModel"]),
+        .executableTarget(name: "cfgspace", dependencies: ["ConfigLayout", "ConfigEmit", "VirtioModel", "VirtioHost"]),
 
         // Golden files and helpers the test targets share.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -27,6 +34,7 @@ let package = Package(
         .testTarget(name: "ConfigEmitTests", dependencies: ["ConfigEmit", "ConfigLayout", "TestSupport"],
                     exclude: ["Golden"]),
         .testTarget(name: "VirtioModelTests", dependencies: ["VirtioModel", "ConfigLayout", "TestSupport"]),
+        .testTarget(name: "VirtioHostTests", dependencies: ["VirtioHost", "VirtioModel", "ConfigLayout", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["cfgspace", "ConfigLayout", "TestSupport"], exclude: ["Golden"]),
     ]
 )

@@ -28,7 +28,7 @@ extension FeatureSet {
 }
 
 /// Hex bytes as a trace shows them: `28 23`.
-func hexBytes(_ bytes: [UInt8]) -> String {
+public func hexBytes(_ bytes: [UInt8]) -> String {
     bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined(separator: " ")
 }
 

@@ -80,7 +80,7 @@ enum LayoutInput {
     static func device(at path: String, named name: String?, console: Console) throws(CommandError) -> Device {
         let loaded: LayoutLoader.Loaded
         do {
-            loaded = try LayoutLoader().load(path: path)
+            loaded = try LayoutLoader().load(argument: path)
         } catch {
             console.error(error.description)
             throw .failed

@@ -1,0 +1,184 @@
+#define _GNU_SOURCE
+#include "CVirtioHost.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+// posix_spawn (glibc uses clone(CLONE_VM | CLONE_VFORK)) is safe in a multithreaded process, unlike a
+// fork whose child runs arbitrary code.
+int cvh_spawn(const char *path, char *const argv[], char *const envp[], int stdin_fd, int stdout_fd,
+              int stderr_fd, const int *pass_fds, int pass_count, pid_t *pid_out) {
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attributes;
+    int error = posix_spawn_file_actions_init(&actions);
+    if (error) return error;
+    error = posix_spawnattr_init(&attributes);
+    if (error) {
+        posix_spawn_file_actions_destroy(&actions);
+        return error;
+    }
+
+    // Passed descriptors first go above every descriptor involved, so a later dup2 cannot clobber
+    // a source still to be read.
+    int high = 3 + pass_count;
+    for (int i = 0; i < pass_count; i++) if (pass_fds[i] >= high) high = pass_fds[i] + 1;
+    if (stdin_fd >= high) high = stdin_fd + 1;
+    if (stdout_fd >= high) high = stdout_fd + 1;
+    if (stderr_fd >= high) high = stderr_fd + 1;
+    for (int i = 0; i < pass_count && !error; i++) {
+        error = posix_spawn_file_actions_adddup2(&actions, pass_fds[i], high + i);
+    }
+    int streams[3] = {stdin_fd, stdout_fd, stderr_fd};
+    for (int target = 0; target < 3 && !error; target++) {
+        if (streams[target] >= 0) {
+            error = posix_spawn_file_actions_adddup2(&actions, streams[target], target);
+        } else {
+            error = posix_spawn_file_actions_addopen(&actions, target, "/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0);
+        }
+    }
+    for (int i = 0; i < pass_count && !error; i++) {
+        error = posix_spawn_file_actions_adddup2(&actions, high + i, 3 + i);
+    }
+    if (!error) error = posix_spawn_file_actions_addclosefrom_np(&actions, 3 + pass_count);
+
+    sigset_t empty, all;
+    sigemptyset(&empty);
+    sigfillset(&all);
+    if (!error) error = posix_spawnattr_setsigmask(&attributes, &empty);
+    if (!error) error = posix_spawnattr_setsigdefault(&attributes, &all);
+    if (!error) error = posix_spawnattr_setpgroup(&attributes, 0);
+    if (!error) {
+        error = posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK
+                                                      | POSIX_SPAWN_SETSIGDEF);
+    }
+    if (!error) error = posix_spawn(pid_out, path, &actions, &attributes, argv, envp);
+
+    posix_spawnattr_destroy(&attributes);
+    posix_spawn_file_actions_destroy(&actions);
+    return error;
+}
+
+enum { tracked_capacity = 256 };
+static _Atomic pid_t tracked[tracked_capacity];
+
+int cvh_track_group(pid_t group) {
+    for (int i = 0; i < tracked_capacity; i++) {
+        pid_t expected = 0;
+        if (atomic_compare_exchange_strong(&tracked[i], &expected, group)) return 0;
+    }
+    return -1;
+}
+
+void cvh_untrack_group(pid_t group) {
+    for (int i = 0; i < tracked_capacity; i++) {
+        pid_t expected = group;
+        if (atomic_compare_exchange_strong(&tracked[i], &expected, 0)) return;
+    }
+}
+
+// Async-signal-safe: atomic loads and kill(2) only.
+void cvh_kill_tracked_groups(void) {
+    for (int i = 0; i < tracked_capacity; i++) {
+        pid_t group = atomic_load(&tracked[i]);
+        if (group > 0) kill(-group, SIGKILL);
+    }
+}
+
+static void on_fatal_signal(int signal_number) {
+    cvh_kill_tracked_groups();
+    struct sigaction fallback;
+    memset(&fallback, 0, sizeof fallback);
+    fallback.sa_handler = SIG_DFL;
+    sigaction(signal_number, &fallback, NULL);
+    raise(signal_number);
+}
+
+static atomic_flag installed = ATOMIC_FLAG_INIT;
+
+void cvh_install_cleanup_handlers(void) {
+    if (atomic_flag_test_and_set(&installed)) return;
+    int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        struct sigaction action;
+        memset(&action, 0, sizeof action);
+        action.sa_handler = on_fatal_signal;
+        sigemptyset(&action.sa_mask);
+        sigaction(signals[i], &action, NULL);
+    }
+    // A peer that closes its end must give an error on write, not kill the process.
+    signal(SIGPIPE, SIG_IGN);
+    atexit(cvh_kill_tracked_groups);
+}
+
+ssize_t cvh_send_with_fds(int socket, const void *buf, size_t len, const int *fds, int fd_count) {
+    struct iovec vector = {.iov_base = (void *)buf, .iov_len = len};
+    struct msghdr message;
+    memset(&message, 0, sizeof message);
+    message.msg_iov = &vector;
+    message.msg_iovlen = 1;
+    char control[CMSG_SPACE(sizeof(int) * 253)];
+    if (fd_count > 0) {
+        if (fd_count > 253) {
+            errno = EINVAL;
+            return -1;
+        }
+        memset(control, 0, sizeof control);
+        message.msg_control = control;
+        message.msg_controllen = CMSG_SPACE(sizeof(int) * fd_count);
+        struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+        header->cmsg_level = SOL_SOCKET;
+        header->cmsg_type = SCM_RIGHTS;
+        header->cmsg_len = CMSG_LEN(sizeof(int) * fd_count);
+        memcpy(CMSG_DATA(header), fds, sizeof(int) * fd_count);
+    }
+    ssize_t sent;
+    do {
+        sent = sendmsg(socket, &message, MSG_NOSIGNAL);
+    } while (sent < 0 && errno == EINTR);
+    return sent;
+}
+
+ssize_t cvh_receive_with_fds(int socket, void *buf, size_t len, int *fds, int max_fds, int *fd_count_out,
+                             int *flags_out) {
+    struct iovec vector = {.iov_base = buf, .iov_len = len};
+    struct msghdr message;
+    memset(&message, 0, sizeof message);
+    message.msg_iov = &vector;
+    message.msg_iovlen = 1;
+    char control[CMSG_SPACE(sizeof(int) * 253)];
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    *fd_count_out = 0;
+    *flags_out = 0;
+    ssize_t received;
+    do {
+        received = recvmsg(socket, &message, MSG_CMSG_CLOEXEC);
+    } while (received < 0 && errno == EINTR);
+    if (received < 0) return received;
+    *flags_out = message.msg_flags;
+    for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header; header = CMSG_NXTHDR(&message, header)) {
+        if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) continue;
+        int count = (int)((header->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+        int *incoming = (int *)CMSG_DATA(header);
+        for (int i = 0; i < count; i++) {
+            // Descriptors beyond what the caller can hold are closed, never leaked.
+            if (*fd_count_out < max_fds) fds[(*fd_count_out)++] = incoming[i];
+            else {
+                close(incoming[i]);
+                *flags_out |= MSG_CTRUNC;
+            }
+        }
+    }
+    return received;
+}
+
+int cvh_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+int cvh_socketpair_cloexec(int fds[2]) { return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds); }

@@ -1,0 +1,65 @@
+import ConfigLayout
+
+/// The device a probe found on the machine: where it sits, what it calls itself, the layout that
+/// describes it and the interfaces that reach it.
+struct ProbeTarget {
+    let location: String
+    let virtioID: Int
+    let isTransitional: Bool
+    /// The interface reads go through: modern PCI when the function has it, else legacy, or mmio.
+    let primary: any VirtioRegisters
+    /// The function, for the legacy views and MSI-X; nil on virtio-mmio.
+    let function: PCIFunction?
+    /// The start of the device's section idstr in the migration stream.
+    let migrationID: String?
+
+    /// Finds the device QEMU created for `id` (a qdev id the probe gave it).
+    static func locate(on machine: QEMUMachine, id: String) throws(HostError) -> ProbeTarget {
+        if machine.options.machine == "microvm" {
+            let transports = try VirtioDiscovery.mmioDevices(machine.qtest)
+            guard let transport = transports.first else {
+                throw HostError(.refused, "no virtio-mmio transport on the microvm machine holds a device")
+            }
+            return ProbeTarget(location: "virtio-mmio v\(transport.version) at 0x\(String(transport.base, radix: 16))",
+                               virtioID: transport.deviceID, isTransitional: transport.version == 1, primary: transport,
+                               function: nil, migrationID: nil)
+        }
+        let address = try machine.pciAddress(ofDevice: id)
+        let devices = try VirtioDiscovery.pciDevices(machine.qtest)
+        guard let found = devices.first(where: { address == nil || $0.function.address == address }) else {
+            throw HostError(.refused, "QEMU created the device, but no virtio function answers on PCI bus 0"
+                            + (address.map { " at \($0)" } ?? ""))
+        }
+        let function = found.function
+        let subsystem = try function.subsystemID
+        let location = "\(function.address) (1af4:\(hex4(found.pciDeviceID)), subsystem \(hex4(subsystem)))"
+        let registers: any VirtioRegisters
+        if let modern = try VirtioPCIModern(function: function, deviceID: found.virtioID) {
+            registers = modern
+        } else if let legacy = VirtioPCILegacy(function: function, deviceID: found.virtioID, msixEnabled: false) {
+            registers = legacy
+        } else {
+            throw HostError(.protocolViolation, "\(function.address) has neither the modern nor the legacy virtio interface")
+        }
+        return ProbeTarget(location: location, virtioID: found.virtioID, isTransitional: found.isTransitional,
+                           primary: registers, function: function,
+                           migrationID: String(format: "0000:%02x:%02x.%x/", function.address.bus, function.address.slot,
+                                               function.address.function))
+    }
+
+    /// The built-in layout of the device with virtio ID `id`.
+    static func builtinLayout(forID id: Int) throws(HostError) -> (path: String, device: Device) {
+        let loader = LayoutLoader()
+        for name in BuiltinLayouts.names {
+            guard let loaded = try? loader.load(path: BuiltinLayouts.path(of: name)), !loaded.hasErrors else { continue }
+            if let device = loaded.devices.first(where: { $0.id == id }) { return (loaded.file.path, device) }
+        }
+        throw HostError(.refused, "no built-in layout describes virtio device ID \(id); give one with --layout")
+    }
+}
+
+/// `1af4`.
+func hex4(_ value: UInt16) -> String {
+    let digits = String(value, radix: 16)
+    return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+}

@@ -1,0 +1,143 @@
+import ConfigLayout
+import VirtioModel
+
+/// Everything a probe of one QEMU device found, and how it measures against cfgspace's layout.
+public struct QEMUProbeResult: Sendable {
+    /// How long the configuration is, and how that is known.
+    public enum ConfigLength: Sendable, Equatable {
+        /// Read from QEMU's migration stream (`virtio_save` writes `config_len`).
+        case exact(Int)
+        /// Only a lower bound: the end of the last byte that is not 0xff, with why nothing better.
+        case atLeast(Int, reason: String)
+
+        public var value: Int {
+            switch self {
+            case .exact(let length), .atLeast(let length, _): length
+            }
+        }
+    }
+
+    /// One leaf field: what the fixed reading finds, and what a packed reading would.
+    public struct Field: Sendable {
+        public let path: String
+        public let type: String
+        public let condition: String
+        /// Exists under the offered features (its `if` holds).
+        public let exists: Bool
+        /// Exists, and its `valid if` holds.
+        public let isValid: Bool
+        public let offset: Int
+        public let size: Int
+        /// Its bytes lie inside the configuration's length.
+        public let isInside: Bool
+        public let bytes: [UInt8]?
+        public let value: FieldValue?
+        /// Where a packed reading keyed by the offered features puts it; nil when absent there.
+        public let packedOffset: Int?
+        public let packedBytes: [UInt8]?
+        public let packedValue: FieldValue?
+        /// The fixed fields whose bytes a packed reading would take instead (empty when it reads the
+        /// field's own bytes).
+        public let packedReadsFrom: [String]
+
+        /// A packed-reading driver would get something other than the field's own value.
+        public var isMisreadWhenPacked: Bool {
+            exists && packedOffset != nil && packedOffset != offset && packedValue != value
+        }
+    }
+
+    /// A check of the device against cfgspace, the spec or its own offered features.
+    public struct Check: Sendable {
+        public enum Verdict: String, Sendable {
+            case agrees
+            /// The device departs from cfgspace's prediction.
+            case departs
+            /// Could not be decided from what the device shows.
+            case undecided
+        }
+
+        public let name: String
+        public let verdict: Verdict
+        public let summary: String
+        public let details: [String]
+        /// A departure already known and explained: QEMU's source file and function, and why.
+        public let knownFinding: String?
+    }
+
+    /// The configuration through the legacy interface of a transitional device.
+    public struct LegacyView: Sendable {
+        public let configOffset: Int
+        public let bytes: [UInt8]
+        public let offered: FeatureSet
+    }
+
+    /// A read past the end of the configuration.
+    public struct PastEndRead: Sendable {
+        public let offset: Int
+        public let width: Int
+        public let bytes: [UInt8]
+    }
+
+    /// What one selector value (and subselector) made the device serve.
+    public struct Selection: Sendable {
+        public let name: String
+        public let select: UInt64
+        /// Nil for a case that takes no subselector.
+        public let subselect: UInt64?
+        public let member: String
+        public let size: Int
+        public let bytes: [UInt8]
+    }
+
+    /// A driver model run against the device, beside the same run against the `qemu` model.
+    public struct DriverRun: Sendable {
+        public let driver: DriverKind
+        public let real: Outcome
+        public let model: Outcome
+        /// The two traces, line against line; empty when they are equal.
+        public let differences: [TraceDifference]
+    }
+
+    public let qemuVersion: String
+    /// The device as asked for, and as started (with a harmless backend added).
+    public let requested: QEMUDeviceSpec
+    public let started: QEMUDeviceSpec
+    public let machine: String
+    public let qemuArguments: [String]
+    /// `00:02.0 (1af4:1000, subsystem 0001)` or `virtio-mmio at 0xfeb00000`.
+    public let location: String
+    public let isTransitional: Bool
+    /// The interface the probe read through: `virtio-pci modern`.
+    public let transport: String
+    public let layoutPath: String
+    public let device: Device
+    public let offered: FeatureSet
+    /// Offered bits that neither the device's layout nor the transport declares.
+    public let unknownBits: [Int]
+    /// FEATURES_OK accepted for the whole offered set; nil on a legacy-only interface.
+    public let featuresAccepted: Bool?
+    public let generation: UInt32?
+    /// The bytes read from offset 0, past the end of the configuration.
+    public let bytes: [UInt8]
+    public let length: ConfigLength
+    /// cfgspace's QEMU sizing over the offered features.
+    public let predictedLength: Int
+    public let pastEnd: [PastEndRead]
+    public let legacyViews: [LegacyView]
+    /// Every selection that served something, for a device with a selector.
+    public let selections: [Selection]
+    public let fields: [Field]
+    public let checks: [Check]
+    public let warnings: [String]
+    public let driverRuns: [DriverRun]
+    /// qtest commands the probe sent.
+    public let qtestCommands: Int
+    /// The QEMU process the probe ran, ended and reaped by the time the result exists.
+    public let qemuProcess: Int32
+
+    /// Whether no check found a departure and every driver run matched the model's. A check the
+    /// device gives too little to decide is reported, not counted against it.
+    public var agrees: Bool {
+        !checks.contains { $0.verdict == .departs } && driverRuns.allSatisfy(\.differences.isEmpty)
+    }
+}

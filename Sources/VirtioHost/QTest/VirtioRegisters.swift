@@ -1,0 +1,60 @@
+/// A virtio device's registers as a driver reaches them through one transport: status, the 32-bit
+/// feature windows, the configuration generation and device configuration accesses. The virtio-pci
+/// modern and legacy interfaces and virtio-mmio each implement it; everything above (the probe, the
+/// runtime's driver models) is written once against it.
+public protocol VirtioRegisters: AnyObject {
+    /// `virtio-pci modern`, `virtio-pci legacy (config at 20)`, `virtio-mmio v2`.
+    var transportName: String { get }
+    /// The virtio device ID the transport reports.
+    var deviceID: Int { get }
+    /// Whether this is a modern interface (feature windows beyond 0, FEATURES_OK, a generation).
+    var isModern: Bool { get }
+    /// How many bytes the transport's device-configuration window spans: an upper bound on the
+    /// configuration, not its length.
+    var configWindow: Int { get }
+
+    func readStatus() throws(HostError) -> UInt8
+    func writeStatus(_ value: UInt8) throws(HostError)
+    func readDeviceFeatures(window: Int) throws(HostError) -> UInt32
+    func writeDriverFeatures(window: Int, _ value: UInt32) throws(HostError)
+    /// The configuration generation; nil where the interface has none (legacy).
+    func readGeneration() throws(HostError) -> UInt32?
+    /// One access of 1, 2 or 4 bytes (8 on virtio-mmio) at `offset` into the device configuration;
+    /// the bytes as they lie in configuration space.
+    func readConfig(offset: Int, width: Int) throws(HostError) -> [UInt8]
+    func writeConfig(offset: Int, bytes: [UInt8]) throws(HostError)
+}
+
+extension VirtioRegisters {
+    /// Writes 0 and waits for status to read back 0 ("After writing 0 to device_status, the driver
+    /// MUST wait for a read of device_status to return 0 before reinitializing the device").
+    public func reset() throws(HostError) {
+        try writeStatus(0)
+        for _ in 0..<1000 where try readStatus() == 0 { return }
+        throw HostError(.protocolViolation, "the device's status did not read 0 after a reset")
+    }
+
+    /// Every device feature bit the transport's windows show.
+    public func deviceFeatures(windows: Int) throws(HostError) -> [UInt32] {
+        var result: [UInt32] = []
+        for window in 0..<(isModern ? windows : 1) { result.append(try readDeviceFeatures(window: window)) }
+        return result
+    }
+}
+
+/// Little-endian bytes of a register value.
+func littleEndianBytes(_ value: UInt64, width: Int) -> [UInt8] {
+    (0..<width).map { UInt8(truncatingIfNeeded: value >> (8 * UInt64($0))) }
+}
+
+/// The register value of little-endian bytes.
+func littleEndianValue(_ bytes: [UInt8]) -> UInt64 {
+    bytes.enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+}
+
+/// Checks an access width against what a transport supports.
+func checkWidth(_ width: Int, allowed: [Int], transport: String) throws(HostError) {
+    guard allowed.contains(width) else {
+        throw HostError(.protocolViolation, "\(transport) has no \(width)-byte configuration access")
+    }
+}

@@ -1,0 +1,73 @@
+import ConfigEmit
+import ConfigLayout
+import VirtioHost
+import VirtioModel
+
+/// `cfgspace probe qemu --device SPEC [...]`: drive a real device and hold it against cfgspace.
+enum ProbeCommand: Command {
+    static let spec = CommandSpec(
+        name: "probe",
+        abstract: "Drive a real virtio device and check what it serves against cfgspace's layout.",
+        discussion: "'probe qemu' starts qemu-system-x86_64 under qtest with the CPU stopped, creates the --device "
+            + "(with a harmless backend when it needs one: null-co for blk, the built-in cryptodev, memory backends), "
+            + "finds it on the PCI bus (or, for a -device driver, on microvm's virtio-mmio transports), negotiates "
+            + "everything it offers and reads its configuration at the widths the spec allows. It prints the offered "
+            + "features, the exact config length (from QEMU's migration stream), the bytes, and every field at its "
+            + "fixed offset beside what a packed reading would find there. The verdict holds the length against "
+            + "cfgspace's QEMU sizing, the bytes past the end, each value against its range, FEATURES_OK, and each "
+            + "field QEMU fills from a property against that property. Exit status 1 on any departure.\n"
+            + "With --driver, the driver model also probes the device, and its trace is compared line by line with "
+            + "the same run on the qemu device model.",
+        arguments: [.init(name: "target", help: "What to probe: 'qemu'.")],
+        options: [
+            .init(name: "device", valueName: "spec", help: "The -device value, such as 'virtio-net-pci,mq=off,host_mtu=9000'."),
+            .init(name: "layout", valueName: "file",
+                  help: "The layout to hold the device against; by default the built-in one for its device ID."),
+            .init(name: "driver", valueName: "driver", help: "Run a driver model against the device too (net only).",
+                  choices: DriverKind.allCases.map(\.rawValue), isRepeatable: true),
+            .init(name: "qemu", valueName: "path", help: "The QEMU program; by default qemu-system-x86_64 on PATH."),
+            .init(name: "qemu-arg", valueName: "arg", help: "One more argument for QEMU, such as --qemu-arg=-global "
+                      + "--qemu-arg=virtio-mmio.force-legacy=false.", isRepeatable: true),
+            .init(name: "trace", help: "With --driver, show the whole trace of each run."),
+            SharedOptions.format(),
+        ])
+
+    static func run(_ arguments: ParsedArguments, console: Console) throws(CommandError) {
+        guard let format = arguments.choice("format", as: ReportFormat.self) else { throw .failed }
+        switch arguments.argument("target") {
+        case "qemu":
+            try probeQEMU(arguments, format: format, console: console)
+        case let other:
+            let target = other ?? ""
+            throw .usage("'\(target)' is not something probe can reach; give 'qemu'"
+                         + (Suggestion.closest(to: target, in: ["qemu"]).map { ". Did you mean '\($0)'?" } ?? "."))
+        }
+    }
+
+    private static func probeQEMU(_ arguments: ParsedArguments, format: ReportFormat, console: Console) throws(CommandError) {
+        guard let device = arguments.value("device") else {
+            throw .usage("'probe qemu' needs --device, such as --device 'virtio-net-pci,mq=off,host_mtu=9000'.")
+        }
+        if case .failure(let error) = QEMUDeviceSpec.parse(device) {
+            throw .usage("The value '\(device)' is invalid for '--device <spec>': \(error.description).")
+        }
+        var layout: (path: String, device: Device)?
+        if let path = arguments.value("layout") {
+            let loaded = try LayoutInput.device(at: path, named: nil, console: console)
+            layout = (path, try LayoutInput.device(loaded, asOf: SpecVersion.newest))
+        }
+        let drivers = DriverKind.allCases.filter { arguments.values("driver").contains($0.rawValue) }
+        let options = QEMUProbe.Options(device: device, layout: layout, drivers: drivers, qemu: arguments.value("qemu"),
+                                        qemuArguments: arguments.values("qemu-arg"))
+        let result: QEMUProbeResult
+        do {
+            result = try QEMUProbe.run(options)
+        } catch {
+            console.error(error.description)
+            throw .failed
+        }
+        let style = TextStyle(colors: console.stdoutColors)
+        console.out(QEMUProbeReport(result: result, showsTrace: arguments.flag("trace")).render(format, style: style))
+        if !result.agrees { throw .failed }
+    }
+}
