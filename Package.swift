@@ -26,6 +26,8 @@ let package = Package(
         .target(name: "VirtioHost", dependencies: ["ConfigLayout", "ConfigEmit", "VirtioModel", "CVirtioHost"]),
         // Argument parsing, printing and writing files only.
         .executableTarget(name: "cfgspace", dependencies: ["ConfigLayout", "ConfigEmit", "VirtioModel", "VirtioHost"]),
+        // Release-build benchmarks: in process, and cfgspace as a whole process (which it builds first).
+        .executableTarget(name: "cfgspace-bench", dependencies: ["cfgspace", "ConfigLayout", "ConfigEmit", "VirtioModel", "VirtioHost"]),
 
         // Golden files and helpers the test targets share.
         .target(name: "TestSupport", path: "Tests/TestSupport"),

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 // posix_spawn (glibc uses clone(CLONE_VM | CLONE_VFORK)) is safe in a multithreaded process, unlike a
@@ -182,3 +183,12 @@ ssize_t cvh_receive_with_fds(int socket, void *buf, size_t len, int *fds, int ma
 int cvh_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 
 int cvh_socketpair_cloexec(int fds[2]) { return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds); }
+
+int cvh_pidfd_open(pid_t pid) {
+#ifdef SYS_pidfd_open
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}

@@ -41,4 +41,8 @@ int cvh_pipe_cloexec(int fds[2]);
 /// socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC): 0, or -1 with errno set.
 int cvh_socketpair_cloexec(int fds[2]);
 
+/// pidfd_open(pid, 0): a descriptor that polls readable when the process ends; -1 with errno set
+/// (ENOSYS before Linux 5.3).
+int cvh_pidfd_open(pid_t pid);
+
 #endif

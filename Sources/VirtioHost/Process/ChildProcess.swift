@@ -34,6 +34,8 @@ public final class ChildProcess: @unchecked Sendable {
     /// This side of the child's standard output, when it is a pipe.
     public let output: Descriptor?
     private let errors: StreamCollector?
+    /// Polls readable when the child ends, so a wait wakes at once; nil where the kernel has none.
+    private let exitNotice: Descriptor?
     private let lock = NSLock()
     private var ended: Termination?
 
@@ -74,6 +76,8 @@ public final class ChildProcess: @unchecked Sendable {
         input = stdin?.write
         output = stdout?.read
         errors = stderr.map { StreamCollector($0.read) }
+        let pidfd = cvh_pidfd_open(child)
+        exitNotice = pidfd >= 0 ? Descriptor(pidfd) : nil
     }
 
     deinit {
@@ -101,12 +105,15 @@ public final class ChildProcess: @unchecked Sendable {
     /// Waits for the child to end by itself; nil when the deadline passes first.
     @discardableResult
     public func wait(until deadline: Deadline) -> Termination? {
-        var pause: UInt32 = 200
+        var pause: UInt32 = 100
         while true {
             if let done = termination { return done }
             if deadline.hasPassed { return nil }
+            if let exitNotice, (try? exitNotice.wait(for: Int16(POLLIN), until: deadline)) != nil {
+                continue
+            }
             usleep(pause)
-            pause = min(pause * 2, 20_000)
+            pause = min(pause * 2, 2_000)
         }
     }
 

@@ -42,24 +42,23 @@ struct ConfigReader {
 
     /// The bytes at `0..<count`.
     func read(count: Int, layout: Layout?) throws(HostError) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(count)
-        for access in Self.accesses(count: count, layout: layout) {
-            bytes += try registers.readConfig(offset: access.offset, width: access.width)
-        }
-        return bytes
+        try registers.readConfig(Self.accesses(count: count, layout: layout).map { ($0.offset, $0.width) })
     }
 
     /// Reads past `length` at every width the transport has, each access wholly past it: what a
     /// driver that reads too far gets.
     func readPastEnd(_ length: Int) throws(HostError) -> [(offset: Int, width: Int, bytes: [UInt8])] {
-        var reads: [(offset: Int, width: Int, bytes: [UInt8])] = []
+        var accesses: [(offset: Int, width: Int)] = []
         for width in [1, 2, 4] {
             let first = (length + width - 1) / width * width
             for offset in stride(from: first, to: first + 2 * width, by: width) where offset + width <= registers.configWindow {
-                reads.append((offset, width, try registers.readConfig(offset: offset, width: width)))
+                accesses.append((offset, width))
             }
         }
-        return reads
+        var bytes = try registers.readConfig(accesses)[...]
+        return accesses.map { access in
+            defer { bytes = bytes.dropFirst(access.width) }
+            return (access.offset, access.width, Array(bytes.prefix(access.width)))
+        }
     }
 }

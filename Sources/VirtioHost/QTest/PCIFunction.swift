@@ -70,16 +70,47 @@ public final class PCIFunction {
 
     // MARK: - BARs
 
+    /// Dword accesses to configuration space, pipelined: a write stores `value`, a read (value nil)
+    /// returns what it found. Results hold the reads, in order.
+    func configDwords(_ accesses: [(offset: Int, value: UInt32?)]) throws(HostError) -> [UInt32] {
+        var lines: [String] = []
+        for access in accesses {
+            let select = 0x8000_0000 | UInt32(address.bus) << 16 | UInt32(address.slot) << 11
+                | UInt32(address.function) << 8 | UInt32(access.offset & 0xfc)
+            lines.append("outl 0xcf8 0x" + String(select, radix: 16))
+            lines.append(access.value.map { "outl 0xcfc 0x" + String($0, radix: 16) } ?? "inl 0xcfc")
+        }
+        let replies = try qtest.pipeline(lines)
+        var values: [UInt32] = []
+        for (index, access) in accesses.enumerated() where access.value == nil {
+            let words = replies[2 * index + 1]
+            guard words.count == 1, let value = QTestClient.parseNumber(words[0]), value <= UInt64(UInt32.max) else {
+                throw HostError(.protocolViolation, "qtest answered a configuration read of \(address) with '\(words.joined(separator: " "))'")
+            }
+            values.append(UInt32(value))
+        }
+        return values
+    }
+
+    /// The whole 256-byte configuration space, in one exchange.
+    public func configSnapshot() throws(HostError) -> [UInt8] {
+        try configDwords(stride(from: 0, to: 256, by: 4).map { ($0, nil) }).flatMap { dword in
+            (0..<4).map { UInt8(truncatingIfNeeded: dword >> (8 * $0)) }
+        }
+    }
+
     /// Sizes every BAR by writing all ones and reading the mask back, then gives each one an
-    /// address from `allocator`, aligned to its size; enables I/O, memory and bus mastering.
+    /// address from `allocator`, aligned to its size; enables I/O, memory and bus mastering. Three
+    /// exchanges: the originals, the masks, then the restored and assigned values.
     public func assignBARs(_ allocator: PCIAllocator) throws(HostError) {
+        let offsets = (0..<6).map { 0x10 + 4 * $0 }
+        let originals = try configDwords(offsets.map { ($0, nil) })
+        let masks = try configDwords(offsets.map { ($0, 0xffff_ffff) } + offsets.map { ($0, nil) })
+        var writes: [(offset: Int, value: UInt32?)] = zip(offsets, originals).map { ($0, $1) }
         var index = 0
         while index < 6 {
-            let offset = 0x10 + 4 * index
-            let original = try configRead(4, offset)
-            try configWrite(4, offset, 0xffff_ffff)
-            let mask = try configRead(4, offset)
-            try configWrite(4, offset, original)
+            let offset = offsets[index]
+            let mask = masks[index]
             if mask == 0 {
                 index += 1
                 continue
@@ -87,7 +118,7 @@ public final class PCIFunction {
             if mask & 1 == 1 {
                 let size = UInt64(~(mask & 0xffff_fffc) & 0xffff) + 1
                 let base = try allocator.io(size: size)
-                try configWrite(4, offset, UInt32(base))
+                writes.append((offset, UInt32(base)))
                 bars[index] = BAR(index: index, kind: .io, size: size, address: base)
                 index += 1
                 continue
@@ -96,11 +127,7 @@ public final class PCIFunction {
             var fullMask = UInt64(mask & 0xffff_fff0)
             if is64 {
                 guard index < 5 else { throw HostError(.protocolViolation, "\(address): 64-bit BAR \(index) has no upper half") }
-                let high = offset + 4
-                let originalHigh = try configRead(4, high)
-                try configWrite(4, high, 0xffff_ffff)
-                fullMask |= UInt64(try configRead(4, high)) << 32
-                try configWrite(4, high, originalHigh)
+                fullMask |= UInt64(masks[index + 1]) << 32
             } else {
                 fullMask |= 0xffff_ffff_0000_0000
             }
@@ -110,31 +137,35 @@ public final class PCIFunction {
                                 + "not a power-of-two size")
             }
             let base = try allocator.memory(size: size)
-            try configWrite(4, offset, UInt32(truncatingIfNeeded: base))
-            if is64 { try configWrite(4, offset + 4, UInt32(truncatingIfNeeded: base >> 32)) }
+            writes.append((offset, UInt32(truncatingIfNeeded: base)))
+            if is64 { writes.append((offset + 4, UInt32(truncatingIfNeeded: base >> 32))) }
             bars[index] = BAR(index: index, kind: is64 ? .memory64 : .memory32, size: size, address: base)
             index += is64 ? 2 : 1
         }
-        // Command register: I/O space, memory space, bus master.
-        let command = try configRead(2, 0x04)
-        try configWrite(2, 0x04, command | 0x7)
+        let command = try configDwords([(0x04, nil)])[0]
+        // Command register: I/O space, memory space, bus master (the status half ignores writes of 0).
+        writes.append((0x04, (command & 0xffff) | 0x7))
+        _ = try configDwords(writes)
     }
 
     // MARK: - Capabilities
 
-    /// The capability list, followed with a bound so a looping list cannot hang the walk.
+    /// The capability list, from one snapshot of configuration space, followed with a bound so a
+    /// looping list cannot hang the walk.
     public func capabilities() throws(HostError) -> [Capability] {
-        let status = try configRead(2, 0x06)
-        guard status & 0x10 != 0 else { return [] }
+        try Self.capabilities(in: try configSnapshot(), address: address)
+    }
+
+    static func capabilities(in space: [UInt8], address: Address) throws(HostError) -> [Capability] {
+        guard space.count >= 256, (UInt16(space[6]) | UInt16(space[7]) << 8) & 0x10 != 0 else { return [] }
         var result: [Capability] = []
-        var pointer = Int(try configRead(1, 0x34)) & 0xfc
+        var pointer = Int(space[0x34]) & 0xfc
         while pointer >= 0x40 && pointer < 0x100 {
             guard result.count < 48, !result.contains(where: { $0.offset == pointer }) else {
                 throw HostError(.protocolViolation, "\(address): the capability list loops at 0x\(String(pointer, radix: 16))")
             }
-            let header = try configRead(2, pointer)
-            result.append(Capability(id: UInt8(header & 0xff), offset: pointer))
-            pointer = Int(header >> 8) & 0xfc
+            result.append(Capability(id: space[pointer], offset: pointer))
+            pointer = Int(space[pointer + 1]) & 0xfc
         }
         return result
     }
@@ -149,6 +180,12 @@ public final class PCIFunction {
     }
 
     // MARK: - BAR access
+
+    /// Where an access into a BAR lands: a memory address or an I/O port.
+    func location(bar index: Int, _ offset: Int, width: Int) throws(HostError) -> (address: UInt64, port: Bool) {
+        let bar = try self.bar(index, offset, width)
+        return (bar.address + UInt64(offset), bar.kind == .io)
+    }
 
     /// One access of `width` bytes at `offset` into a BAR.
     public func read(bar index: Int, _ offset: Int, width: Int) throws(HostError) -> UInt64 {

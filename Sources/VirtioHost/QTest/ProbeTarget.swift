@@ -24,9 +24,15 @@ struct ProbeTarget {
                                virtioID: transport.deviceID, isTransitional: transport.version == 1, primary: transport,
                                function: nil, migrationID: nil)
         }
+        // QMP says where QEMU put the device; without that, scan the bus as a guest would.
         let address = try machine.pciAddress(ofDevice: id)
-        let devices = try VirtioDiscovery.pciDevices(machine.qtest)
-        guard let found = devices.first(where: { address == nil || $0.function.address == address }) else {
+        let candidates: [VirtioDiscovery.PCIDevice]
+        if let address {
+            candidates = try VirtioDiscovery.pciDevice(machine.qtest, at: address).map { [$0] } ?? []
+        } else {
+            candidates = try VirtioDiscovery.pciDevices(machine.qtest)
+        }
+        guard let found = candidates.first else {
             throw HostError(.refused, "QEMU created the device, but no virtio function answers on PCI bus 0"
                             + (address.map { " at \($0)" } ?? ""))
         }
@@ -47,10 +53,11 @@ struct ProbeTarget {
                                                function.address.function))
     }
 
-    /// The built-in layout of the device with virtio ID `id`.
-    static func builtinLayout(forID id: Int) throws(HostError) -> (path: String, device: Device) {
+    /// The built-in layout of the device with virtio ID `id`, trying `likely` (the catalogue's
+    /// guess from the driver name) before the rest.
+    static func builtinLayout(forID id: Int, likely: String? = nil) throws(HostError) -> (path: String, device: Device) {
         let loader = LayoutLoader()
-        for name in BuiltinLayouts.names {
+        for name in (likely.map { [$0] } ?? []) + BuiltinLayouts.names {
             guard let loaded = try? loader.load(path: BuiltinLayouts.path(of: name)), !loaded.hasErrors else { continue }
             if let device = loaded.devices.first(where: { $0.id == id }) { return (loaded.file.path, device) }
         }

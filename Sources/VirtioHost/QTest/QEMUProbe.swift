@@ -34,10 +34,8 @@ public enum QEMUProbe {
         let requested = try QEMUDeviceSpec.parse(options.device).get()
         let type = QEMUDeviceType.forDriver(requested.driver)
         let id = requested.value("id") ?? probeID
-        let (started, backend) = type?.realize(requested.adding("id", id)) ?? (requested.adding("id", id), [])
-        let machine = try QEMUMachine(.init(machine: QEMUDeviceType.machine(for: requested.driver), devices: [started.description],
-                                            arguments: backend + options.qemuArguments, executable: options.qemu,
-                                            timeout: options.timeout))
+        let (started, machineOptions) = Self.machineOptions(for: requested, options)
+        let machine = try QEMUMachine(machineOptions)
         defer { machine.quit() }
         let version = try machine.version()
         let target = try ProbeTarget.locate(on: machine, id: id)
@@ -45,7 +43,7 @@ public enum QEMUProbe {
         if let given = options.layout {
             (layoutPath, device) = given
         } else {
-            let builtin = try ProbeTarget.builtinLayout(forID: target.virtioID)
+            let builtin = try ProbeTarget.builtinLayout(forID: target.virtioID, likely: type?.layout)
             (layoutPath, device) = (builtin.path, builtin.device.asOf(nil))
         }
         let registers = target.primary
@@ -126,6 +124,19 @@ public enum QEMUProbe {
         }
         let ends = QemuSizeTable(device: device).entries.filter { device.holds($0.condition, in: offered) }.map { measure($0.anchor) }
         return max(measure(device.qemuMinimumSize), ends.max() ?? 0)
+    }
+
+    /// How QEMU is started for a device: the device with its qdev id and harmless backend, the machine
+    /// its transport needs, and 16 MiB of RAM unless someone asked for more (a smaller stream to
+    /// migrate, a faster start; nothing runs in it).
+    public static func machineOptions(for requested: QEMUDeviceSpec, _ options: Options) -> (QEMUDeviceSpec, QEMUMachine.Options) {
+        let id = requested.value("id") ?? probeID
+        let type = QEMUDeviceType.forDriver(requested.driver)
+        let (started, backend) = type?.realize(requested.adding("id", id)) ?? (requested.adding("id", id), [])
+        var arguments = backend + options.qemuArguments
+        if !arguments.contains("-m") { arguments += ["-m", "16M"] }
+        return (started, .init(machine: QEMUDeviceType.machine(for: requested.driver), devices: [started.description],
+                               arguments: arguments, executable: options.qemu, timeout: options.timeout))
     }
 
     /// 32-bit windows as 64-bit words.

@@ -28,6 +28,11 @@ public final class QTestClient {
         let deadline = Deadline(in: timeout)
         try channel.send(line, until: deadline)
         commandCount += 1
+        return try reply(to: line, until: deadline)
+    }
+
+    /// The next reply, for `line`: the words after OK, or an error.
+    private func reply(to line: String, until deadline: Deadline) throws(HostError) -> [Substring] {
         while true {
             guard let reply = try channel.receive(until: deadline) else {
                 throw HostError(.protocolViolation, "QEMU closed the qtest channel after '\(line)'")
@@ -46,9 +51,45 @@ public final class QTestClient {
         }
     }
 
+    /// Sends commands without waiting between them, then takes their replies in order: one round
+    /// trip for many accesses. Batches stay small enough that neither side's pipe can fill while the
+    /// other waits.
+    public func pipeline(_ lines: [String]) throws(HostError) -> [[Substring]] {
+        var replies: [[Substring]] = []
+        replies.reserveCapacity(lines.count)
+        var start = 0
+        while start < lines.count {
+            let batch = lines[start..<min(start + 256, lines.count)]
+            let deadline = Deadline(in: timeout)
+            try channel.send(batch.joined(separator: "\n"), until: deadline)
+            commandCount += batch.count
+            for line in batch { replies.append(try reply(to: line, until: deadline)) }
+            start += batch.count
+        }
+        return replies
+    }
+
+    /// Memory or port reads of one width each, pipelined; each value checked against its width.
+    public func read(_ accesses: [(address: UInt64, width: Int, port: Bool)]) throws(HostError) -> [UInt64] {
+        var lines: [String] = []
+        for access in accesses {
+            let mnemonic = try Self.mnemonic(access.width)
+            lines.append((access.port ? "in" : "read") + mnemonic + " 0x" + String(access.address, radix: 16))
+        }
+        let replies = try pipeline(lines)
+        var values: [UInt64] = []
+        for (index, words) in replies.enumerated() {
+            values.append(try Self.number(words, for: lines[index], width: accesses[index].width))
+        }
+        return values
+    }
+
     /// A command whose reply carries one number that must fit `width` bytes.
     private func value(_ line: String, width: Int) throws(HostError) -> UInt64 {
-        let words = try command(line)
+        try Self.number(try command(line), for: line, width: width)
+    }
+
+    private static func number(_ words: [Substring], for line: String, width: Int) throws(HostError) -> UInt64 {
         guard words.count == 1, let number = Self.parseNumber(words[0]) else {
             throw HostError(.protocolViolation, "qtest answered '\(line)' with '\(words.joined(separator: " "))', not a number")
         }

@@ -13,6 +13,19 @@ public enum VirtioDiscovery {
         public let isTransitional: Bool
     }
 
+    /// The virtio function at a known address, with its BARs assigned; nil when none answers there.
+    public static func pciDevice(_ qtest: QTestClient, at address: PCIFunction.Address,
+                                 allocator: PCIAllocator = PCIAllocator()) throws(HostError) -> PCIDevice? {
+        let function = PCIFunction(qtest: qtest, address: address)
+        let device = try function.deviceID
+        guard try function.vendorID == 0x1af4, (0x1000...0x107f).contains(device) else { return nil }
+        try function.assignBARs(allocator)
+        let transitional = device < 0x1040
+        let id = transitional ? Int(try function.subsystemID) : Int(device) - 0x1040
+        return PCIDevice(function: function, virtioID: id, pciDeviceID: device,
+                         isTransitional: transitional && function.bars[0]?.kind == .io)
+    }
+
     /// Scans bus 0 and assigns the BARs of every virtio function found.
     public static func pciDevices(_ qtest: QTestClient, allocator: PCIAllocator = PCIAllocator()) throws(HostError) -> [PCIDevice] {
         var found: [PCIDevice] = []

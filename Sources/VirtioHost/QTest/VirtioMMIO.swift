@@ -59,6 +59,14 @@ public final class VirtioMMIO: VirtioRegisters {
         return littleEndianBytes(try read(Register.config + offset, width), width: width)
     }
 
+    public func readConfig(_ accesses: [(offset: Int, width: Int)]) throws(HostError) -> [UInt8] {
+        try pipelinedRead(qtest, accesses) { (offset, width) throws(HostError) in
+            try checkWidth(width, allowed: [1, 2, 4, 8], transport: transportName)
+            try checkInside(offset, width)
+            return (base + UInt64(Register.config + offset), false)
+        }
+    }
+
     public func writeConfig(offset: Int, bytes: [UInt8]) throws(HostError) {
         try checkWidth(bytes.count, allowed: [1, 2, 4, 8], transport: transportName)
         try checkInside(offset, bytes.count)

@@ -44,6 +44,13 @@ public final class VirtioPCILegacy: VirtioRegisters {
         return littleEndianBytes(try function.read(bar: 0, configOffset + offset, width: width), width: width)
     }
 
+    public func readConfig(_ accesses: [(offset: Int, width: Int)]) throws(HostError) -> [UInt8] {
+        try pipelinedRead(function.qtest, accesses) { (offset, width) throws(HostError) in
+            try checkWidth(width, allowed: [1, 2, 4], transport: transportName)
+            return try function.location(bar: 0, configOffset + offset, width: width)
+        }
+    }
+
     public func writeConfig(offset: Int, bytes: [UInt8]) throws(HostError) {
         try checkWidth(bytes.count, allowed: [1, 2, 4], transport: transportName)
         try function.write(bar: 0, configOffset + offset, width: bytes.count, littleEndianValue(bytes))

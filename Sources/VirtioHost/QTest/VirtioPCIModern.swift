@@ -27,11 +27,13 @@ public final class VirtioPCIModern: VirtioRegisters {
 
     /// The modern interface of a function, or nil when it has no common and device structures.
     public init?(function: PCIFunction, deviceID: Int) throws(HostError) {
+        let space = try function.configSnapshot()
+        func dword(_ at: Int) -> Int { (0..<4).reduce(0) { $0 | Int(space[at + $1]) << (8 * $1) } }
         var found: [Structure] = []
-        for capability in try function.capabilities() where capability.id == 0x09 {
+        for capability in try PCIFunction.capabilities(in: space, address: function.address) where capability.id == 0x09 {
             let at = capability.offset
-            found.append(Structure(type: UInt8(try function.configRead(1, at + 3)), bar: Int(try function.configRead(1, at + 4)),
-                                   offset: Int(try function.configRead(4, at + 8)), length: Int(try function.configRead(4, at + 12))))
+            guard at + 16 <= space.count else { continue }
+            found.append(Structure(type: space[at + 3], bar: Int(space[at + 4]), offset: dword(at + 8), length: dword(at + 12)))
         }
         // The first structure of each type is the one to use (4.1.4: "the driver SHOULD use the first one").
         guard let common = found.first(where: { $0.type == StructureType.common.rawValue }),
@@ -76,6 +78,14 @@ public final class VirtioPCIModern: VirtioRegisters {
         try checkWidth(width, allowed: [1, 2, 4], transport: transportName)
         try checkInside(offset, width)
         return littleEndianBytes(try function.read(bar: device.bar, device.offset + offset, width: width), width: width)
+    }
+
+    public func readConfig(_ accesses: [(offset: Int, width: Int)]) throws(HostError) -> [UInt8] {
+        try pipelinedRead(function.qtest, accesses) { (offset, width) throws(HostError) in
+            try checkWidth(width, allowed: [1, 2, 4], transport: transportName)
+            try checkInside(offset, width)
+            return try function.location(bar: device.bar, device.offset + offset, width: width)
+        }
     }
 
     public func writeConfig(offset: Int, bytes: [UInt8]) throws(HostError) {

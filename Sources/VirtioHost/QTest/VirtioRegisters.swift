@@ -23,9 +23,29 @@ public protocol VirtioRegisters: AnyObject {
     /// the bytes as they lie in configuration space.
     func readConfig(offset: Int, width: Int) throws(HostError) -> [UInt8]
     func writeConfig(offset: Int, bytes: [UInt8]) throws(HostError)
+    /// Many configuration reads in one exchange, their bytes in order.
+    func readConfig(_ accesses: [(offset: Int, width: Int)]) throws(HostError) -> [UInt8]
 }
 
 extension VirtioRegisters {
+    public func readConfig(_ accesses: [(offset: Int, width: Int)]) throws(HostError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for access in accesses { bytes += try readConfig(offset: access.offset, width: access.width) }
+        return bytes
+    }
+
+    /// Pipelined reads through qtest at the addresses `locate` gives.
+    func pipelinedRead(_ qtest: QTestClient, _ accesses: [(offset: Int, width: Int)],
+                       locate: (Int, Int) throws(HostError) -> (address: UInt64, port: Bool)) throws(HostError) -> [UInt8] {
+        var requests: [(address: UInt64, width: Int, port: Bool)] = []
+        for access in accesses {
+            let place = try locate(access.offset, access.width)
+            requests.append((place.address, access.width, place.port))
+        }
+        let values = try qtest.read(requests)
+        return zip(values, accesses).flatMap { littleEndianBytes($0.0, width: $0.1.width) }
+    }
+
     /// Writes 0 and waits for status to read back 0 ("After writing 0 to device_status, the driver
     /// MUST wait for a read of device_status to return 0 before reinitializing the device").
     public func reset() throws(HostError) {

@@ -68,7 +68,8 @@ public struct QEMUProbeReport: Report {
             if !field.exists {
                 packed = field.packedOffset == nil ? "absent" : "\(field.packedOffset ?? 0)"
             } else if let at = field.packedOffset, at != field.offset {
-                let what = field.packedReadsFrom.isEmpty ? "" : ", \(field.packedReadsFrom.joined(separator: " and "))'s bytes"
+                let owners = field.packedReadsFrom.joined(separator: " and ")
+                let what = owners.isEmpty ? "" : ", \(owners)\(owners.hasSuffix("s") ? "'" : "'s") bytes"
                 packed = "@\(at) → \(Self.value(field.packedValue, type: field.type))\(what)"
                     + (field.isMisreadWhenPacked ? "  MISREAD" : "")
             } else {

@@ -1,0 +1,50 @@
+import Foundation
+
+// cfgspace-bench: times cfgspace on a release build. Usage:
+//   swift run -c release cfgspace-bench [--format text|json] [--case N]... [--quick]
+let arguments = Array(CommandLine.arguments.dropFirst())
+var format = "text"
+var chosen: [Int] = []
+var quick = false
+var index = 0
+func usage(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("cfgspace-bench: \(message)\nUsage: cfgspace-bench [--format text|json] [--case N]... [--quick]\n".utf8))
+    exit(64)
+}
+while index < arguments.count {
+    let argument = arguments[index]
+    index += 1
+    switch argument {
+    case "--format":
+        guard index < arguments.count, ["text", "json"].contains(arguments[index]) else { usage("--format takes text or json") }
+        format = arguments[index]
+        index += 1
+    case "--case":
+        guard index < arguments.count, let number = Int(arguments[index]), (1...7).contains(number) else {
+            usage("--case takes a case number, 1 to 7")
+        }
+        chosen.append(number)
+        index += 1
+    case "--quick": quick = true
+    case "-h", "--help":
+        print("cfgspace-bench [--format text|json] [--case N]... [--quick]: times cfgspace (build with -c release)")
+        exit(0)
+    default: usage("unknown argument '\(argument)'")
+    }
+}
+
+let binFolder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+let cfgspace = binFolder.appendingPathComponent("cfgspace").path
+guard FileManager.default.isExecutableFile(atPath: cfgspace) else {
+    usage("no cfgspace beside this program (\(cfgspace)); build with 'swift build -c release'")
+}
+let repeats = quick ? 5 : 20
+let machine = Machine.describe()
+var results: [CaseResult] = []
+for number in chosen.isEmpty ? [7] : chosen {
+    switch number {
+    case 7: results.append(HostCases.probe(cfgspace: cfgspace, repeats: repeats))
+    default: results.append(CaseResult(number: number, title: "not built yet", target: ""))
+    }
+}
+print(format == "json" ? BenchReport.json(results, machine: machine) : BenchReport.text(results, machine: machine), terminator: "")
