@@ -45,4 +45,17 @@ int cvh_socketpair_cloexec(int fds[2]);
 /// (ENOSYS before Linux 5.3).
 int cvh_pidfd_open(pid_t pid);
 
+/// A Unix stream socket listening at `path` (an existing socket file there is replaced),
+/// close-on-exec and non-blocking; -1 with errno set.
+int cvh_unix_listen(const char *path, int backlog);
+
+/// accept4 with close-on-exec: the connected socket, or -1 with errno set.
+int cvh_unix_accept(int listener);
+
+/// A Unix stream socket connected to `path`, close-on-exec; -1 with errno set.
+int cvh_unix_connect(const char *path);
+
+/// An anonymous shared-memory file of `size` bytes (memfd_create), close-on-exec; -1 with errno set.
+int cvh_memfd(const char *name, size_t size);
+
 #endif

@@ -16,35 +16,51 @@ public final class QEMUMachine {
         public var executable: String?
         /// How long any one exchange with QEMU may take.
         public var timeout: Duration
+        /// Run the machine with its CPU parked in a firmware that only halts, instead of stopped before
+        /// its first instruction (`-S`). Devices that start only on a running machine (vhost-user's
+        /// `virtio_device_should_start`) need it; no firmware touches the PCI bus either way.
+        public var parked: Bool
 
         public init(machine: String = "pc", devices: [String] = [], arguments: [String] = [],
-                    executable: String? = nil, timeout: Duration = .seconds(20)) {
+                    executable: String? = nil, timeout: Duration = .seconds(20), parked: Bool = false) {
             self.machine = machine
             self.devices = devices
             self.arguments = arguments
             self.executable = executable
             self.timeout = timeout
+            self.parked = parked
         }
 
-        /// The command line after the program's name.
-        public var commandLine: [String] {
-            ["-machine", machine, "-nodefaults", "-display", "none", "-S", "-qtest", "stdio", "-qtest-log", "none",
-             "-chardev", "socket,id=cfgspace-qmp,fd=3", "-mon", "chardev=cfgspace-qmp,mode=control"]
+        /// The command line after the program's name; `firmware` is the parking firmware's path.
+        public func commandLine(firmware: String? = nil) -> [String] {
+            ["-machine", machine, "-nodefaults", "-display", "none"] + (firmware.map { ["-bios", $0] } ?? ["-S"])
+                + ["-qtest", "stdio", "-qtest-log", "none",
+                   "-chardev", "socket,id=cfgspace-qmp,fd=3", "-mon", "chardev=cfgspace-qmp,mode=control"]
                 + devices.flatMap { ["-device", $0] } + arguments
         }
     }
 
     public let options: Options
     public let process: ChildProcess
+    /// The parking firmware's folder, removed when the machine goes.
+    private let firmwareFolder: String?
     public let qtest: QTestClient
     let qmp: QMPClient
 
     public init(_ options: Options) throws(HostError) {
         self.options = options
         let program = try Program.locate("qemu-system-x86_64", explicit: options.executable)
+        let firmware = options.parked ? try ParkingFirmware.write() : nil
+        firmwareFolder = firmware?.folder
         let (ours, theirs) = try Descriptor.socketPair()
-        let process = try ChildProcess(executable: program, arguments: options.commandLine, input: .pipe, output: .pipe,
-                                       errors: .pipe, passing: [theirs.raw])
+        let process: ChildProcess
+        do {
+            process = try ChildProcess(executable: program, arguments: options.commandLine(firmware: firmware?.path),
+                                       input: .pipe, output: .pipe, errors: .pipe, passing: [theirs.raw])
+        } catch {
+            firmware.map { ParkingFirmware.remove($0.folder) }
+            throw error
+        }
         theirs.close()
         self.process = process
         // ChildProcess made both pipes; they are there.
@@ -61,6 +77,7 @@ public final class QEMUMachine {
 
     deinit {
         process.terminate(grace: .milliseconds(500))
+        firmwareFolder.map(ParkingFirmware.remove)
     }
 
     /// Why QEMU did not start, in its own words when it said any.

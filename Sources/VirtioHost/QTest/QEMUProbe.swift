@@ -93,7 +93,7 @@ public enum QEMUProbe {
                                    featuresAccepted: accepted, legacyViews: legacyViews, virtioID: target.virtioID)
         return QEMUProbeResult(
             qemuVersion: version, requested: requested, started: started, machine: machine.options.machine,
-            qemuArguments: machine.options.commandLine, location: target.location, isTransitional: target.isTransitional,
+            qemuArguments: machine.options.commandLine(), location: target.location, isTransitional: target.isTransitional,
             transport: registers.transportName, layoutPath: layoutPath, device: device, offered: offered,
             unknownBits: offered.bits.filter { !known.contains($0) }, featuresAccepted: accepted, generation: generation,
             bytes: bytes, length: length, predictedLength: predicted, pastEnd: pastEnd, legacyViews: legacyViews,

@@ -1,3 +1,4 @@
+import ConfigLayout
 /// The virtio-pci modern interface (virtio 1.4, 4.1.4): vendor capabilities locate the common
 /// configuration, notification, ISR and device configuration structures in the function's BARs, as
 /// tests/qtest/libqos/virtio-pci-modern.c finds them.
@@ -48,7 +49,30 @@ public final class VirtioPCIModern: VirtioRegisters {
     // virtio_pci_common_cfg offsets.
     private enum Common {
         static let deviceFeatureSelect = 0x00, deviceFeature = 0x04, driverFeatureSelect = 0x08, driverFeature = 0x0c
-        static let deviceStatus = 0x14, configGeneration = 0x15
+        static let numQueues = 0x12, deviceStatus = 0x14, configGeneration = 0x15
+        static let queueSelect = 0x16, queueSize = 0x18, queueEnable = 0x1c
+        static let queueDescriptors = 0x20, queueDriver = 0x28, queueDevice = 0x30
+    }
+
+    /// How many queues the device has (common configuration `num_queues`).
+    public func queueCount() throws(HostError) -> Int { Int(try commonRead(Common.numQueues, 2)) }
+
+    /// Gives each of the first `count` queues empty rings in guest memory from `base`, 64 KiB a
+    /// queue (descriptors, then the driver area at +16 KiB and the device area at +32 KiB), and
+    /// enables it: what a driver does before DRIVER_OK. No buffer is ever made available.
+    public func enableQueues(_ count: Int, at base: UInt64) throws(HostError) {
+        for index in 0..<count {
+            try commonWrite(Common.queueSelect, 2, UInt64(index))
+            let size = try commonRead(Common.queueSize, 2)
+            guard size > 0 else { continue }
+            let area = base + UInt64(index) * 0x1_0000
+            for (offset, address) in [(Common.queueDescriptors, area), (Common.queueDriver, area + 0x4000),
+                                      (Common.queueDevice, area + 0x8000)] {
+                try commonWrite(offset, 4, address & 0xffff_ffff)
+                try commonWrite(offset + 4, 4, address >> 32)
+            }
+            try commonWrite(Common.queueEnable, 2, 1)
+        }
     }
 
     private func commonRead(_ offset: Int, _ width: Int) throws(HostError) -> UInt64 {
@@ -98,5 +122,23 @@ public final class VirtioPCIModern: VirtioRegisters {
         guard offset >= 0, offset + width <= device.length else {
             throw HostError(.protocolViolation, "offset \(offset) lies outside the \(device.length)-byte device configuration window")
         }
+    }
+}
+
+extension VirtioPCIModern {
+    /// Drives the device to DRIVER_OK as a minimal driver would: reset, ACKNOWLEDGE and DRIVER, the
+    /// driver features, FEATURES_OK (checked), empty rings for every queue, DRIVER_OK. Whether the
+    /// device kept FEATURES_OK. A vhost-user front-end starts its back-end here.
+    @discardableResult
+    public func start(accepting features: FeatureSet, ringsAt base: UInt64 = 0x20_0000) throws(HostError) -> Bool {
+        try reset()
+        try writeStatus(DeviceStatus.acknowledge.rawValue)
+        try writeStatus(DeviceStatus([.acknowledge, .driver]).rawValue)
+        for window in 0..<2 { try writeDriverFeatures(window: window, features.window(window)) }
+        try writeStatus(DeviceStatus([.acknowledge, .driver, .featuresOK]).rawValue)
+        guard DeviceStatus(rawValue: try readStatus()).contains(.featuresOK) else { return false }
+        try enableQueues(try queueCount(), at: base)
+        try writeStatus(DeviceStatus([.acknowledge, .driver, .featuresOK, .driverOK]).rawValue)
+        return true
     }
 }

@@ -69,6 +69,12 @@ public struct ConfigImage: Sendable {
         generation &+= 1
     }
 
+    /// Forgets a field's value (it serves zeros again); the generation moves if it held one.
+    public mutating func clear(_ path: String) {
+        guard values.removeValue(forKey: path) != nil else { return }
+        generation &+= 1
+    }
+
     /// Parses and sets a value given as text.
     public mutating func set(_ path: String, text: String) throws(FieldValueError) {
         guard let field = layout.field(path) else {
@@ -132,6 +138,11 @@ public struct ConfigImage: Sendable {
         default:
             return []
         }
+    }
+
+    /// A number as `width` little-endian bytes.
+    public static func integerBytes(_ value: UInt64, width: Int) -> [UInt8] {
+        (0..<width).map { UInt8(truncatingIfNeeded: value >> (8 * UInt64($0))) }
     }
 
     /// A number in `scalar`'s size and byte order.

@@ -64,7 +64,7 @@ public enum FieldValue: Sendable, Equatable {
     }
 
     /// `9000`, `0x2328`, `0b101`.
-    static func integer(_ text: String) -> UInt64? {
+    public static func integer(_ text: String) -> UInt64? {
         let text = text.trimmingSpaces().replacingUnderscores()
         if text.hasPrefix("0x") || text.hasPrefix("0X") { return UInt64(text.dropFirst(2), radix: 16) }
         if text.hasPrefix("0b") || text.hasPrefix("0B") { return UInt64(text.dropFirst(2), radix: 2) }

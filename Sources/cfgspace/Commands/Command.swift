@@ -1,5 +1,6 @@
 import ConfigEmit
 import ConfigLayout
+import VirtioModel
 
 /// A subcommand: its spec (from which parsing and help come) and what it does.
 protocol Command {
@@ -106,6 +107,29 @@ enum LayoutInput {
                          + devices.map(\.name).joined(separator: ", --device ") + ".")
         }
         return device
+    }
+
+    /// Parses `--set field=value` items against a layout; a mistake is a usage error that says
+    /// what to type.
+    static func assignments(_ items: [String], for device: Device, offered: FeatureSet,
+                            interpretation: Interpretation) throws(CommandError) -> [(path: String, value: FieldValue)] {
+        let layout = Layout(device: device, features: offered, interpretation: interpretation)
+        var values: [(path: String, value: FieldValue)] = []
+        for item in items {
+            guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
+                throw .usage("The value '\(item)' is invalid for '--set <field=value>': give a field and a value, such as capacity=2097152.")
+            }
+            let name = String(item[..<equals]), text = String(item[item.index(after: equals)...])
+            guard let placed = layout.field(name) else {
+                let hint = Suggestion.closest(to: name, in: layout.fields.map(\.path)).map { " Did you mean '\($0)'?" } ?? ""
+                throw .usage("The value '\(item)' is invalid for '--set <field=value>': \(device.name) has no field '\(name)'.\(hint)")
+            }
+            switch FieldValue.parse(text, for: placed.field) {
+            case .success(let value): values.append((name, value))
+            case .failure(let error): throw .usage("The value '\(item)' is invalid for '--set <field=value>': \(error.description).")
+            }
+        }
+        return values
     }
 
     static func report(_ diagnostics: [Diagnostic], console: Console) {

@@ -1,0 +1,194 @@
+import ConfigLayout
+
+/// A device whose configuration cfgspace serves to a real front-end (QEMU over vhost-user): a
+/// layout under an interpretation, the features it offers, the values it holds, and, for a device
+/// with a selector (input), what each selection fills the union with. It takes driver writes the
+/// layout allows and refuses the rest.
+public final class ServedDevice {
+    public let device: Device
+    public let interpretation: Interpretation
+    public let offered: FeatureSet
+    public private(set) var image: ConfigImage
+    /// What each selection (selector value, subselector value) serves, as raw member bytes.
+    public private(set) var selections: [Selection: [UInt8]]
+
+    public struct Selection: Hashable, Sendable {
+        public let select: UInt64
+        public let subselect: UInt64
+
+        public init(select: UInt64, subselect: UInt64) {
+            self.select = select
+            self.subselect = subselect
+        }
+    }
+
+    /// What became of a driver's write.
+    public enum WriteResult: Equatable, Sendable {
+        /// Stored; the fields it changed.
+        case applied([String])
+        /// Not stored, and why.
+        case refused(String)
+    }
+
+    public init(device: Device, interpretation: Interpretation, offered: FeatureSet,
+                values: [(path: String, value: FieldValue)], selections: [Selection: [UInt8]] = [:]) throws(FieldValueError) {
+        self.device = device
+        self.interpretation = interpretation
+        self.offered = offered
+        self.selections = selections
+        image = try ConfigImage(device: device, interpretation: interpretation, features: offered, values: values)
+        applySelection()
+        image.resetGeneration()
+    }
+
+    /// What a served device offers unless told otherwise: VERSION_1, and every device feature some
+    /// config field depends on whose requirements the rest meet.
+    public static func defaultFeatures(of device: Device) -> FeatureSet {
+        var named = Set<String>()
+        for field in Layout(device: device, features: FeatureSet(), interpretation: .fixed).fields {
+            for condition in [field.field.existence, field.field.validity].compactMap({ $0?.condition }) {
+                named.formUnion(condition.featureNames)
+            }
+        }
+        var set = FeatureSet(bits: device.features.filter { named.contains($0.name) && !$0.isLegacyOnly }.map(\.bit))
+        if let version = device.feature(named: "VERSION_1") { set.insert(version.bit) }
+        for (feature, _) in device.unmetRequirements(in: set) { set.remove(feature.bit) }
+        return set
+    }
+
+    /// The configuration bytes; `virtio` fields little-endian once VERSION_1 is negotiated, the
+    /// guest's (little-endian) order before.
+    public func bytes(modern: Bool) -> [UInt8] {
+        image.bytes(ConfigImage.Encoding(isModern: modern, guestIsLittleEndian: true))
+    }
+
+    /// Sets a field by name, as text; whether its value changed.
+    @discardableResult
+    public func set(_ path: String, text: String) throws(FieldValueError) -> Bool {
+        let before = image.generation
+        try image.set(path, text: text)
+        return image.generation != before
+    }
+
+    /// A driver's write of `bytes` at `offset` in the served layout. Bytes that differ from what is
+    /// served must all fall in driver-writable fields, whole fields at a time; a front-end that writes
+    /// the whole config back (vhost-user-input) may repeat the read-only bytes unchanged. With
+    /// `migration`, the live-migration flag of SET_CONFIG, read-only fields may be written too.
+    public func write(offset: Int, bytes: [UInt8], migration: Bool, modern: Bool) -> WriteResult {
+        let current = self.bytes(modern: modern)
+        guard offset >= 0, offset <= current.count, bytes.count <= current.count - offset else {
+            return .refused("\(bytes.count) bytes at offset \(offset) reach past the \(current.count)-byte configuration")
+        }
+        let changed = bytes.indices.filter { bytes[$0] != current[offset + $0] }.map { offset + $0 }
+        var touched: [PlacedField] = []
+        for position in changed {
+            guard let field = image.fields(overlapping: position, count: 1).first else {
+                return .refused("byte \(position) belongs to no field")
+            }
+            if !migration && field.field.access == .readOnly {
+                return .refused("\(field.path) is read-only")
+            }
+            if !touched.contains(where: { $0.path == field.path }) { touched.append(field) }
+        }
+        var paths: [String] = []
+        for field in touched {
+            guard let start = field.offset, start >= offset, start + field.size <= offset + bytes.count else {
+                return .refused("the write covers only part of \(field.path)")
+            }
+            let slice = Array(bytes[(start - offset)..<(start - offset + field.size)])
+            guard let value = ConfigDecoder.value(of: slice, as: field.field.type,
+                                                  ConfigImage.Encoding(isModern: modern, guestIsLittleEndian: true)) else {
+                return .refused("\(field.path) cannot take those bytes")
+            }
+            try? image.set(field.path, value)
+            paths.append(field.path)
+        }
+        applySelection()
+        return .applied(paths)
+    }
+
+    /// Fills the union as the selector fields now say: the selection's bytes and its size, or
+    /// nothing and size 0 (virtio 1.4, 5.8.4).
+    private func applySelection() {
+        for selector in device.selectors {
+            guard case .integer(let select)? = image.value(selector.select) else { continue }
+            let subselect: UInt64 = selector.subselect.flatMap {
+                if case .integer(let value)? = image.value($0) { return value } else { return nil }
+            } ?? 0
+            let union = selector.union.joined(separator: ".")
+            for field in image.layout.fields where field.path.hasPrefix(union + ".") { image.clear(field.path) }
+            let chosen = selector.selection(select)
+            let content = chosen.flatMap { selections[Selection(select: select, subselect: $0.usesSubselect ? subselect : 0)] } ?? []
+            if let size = selector.size { try? image.set(size, .integer(UInt64(content.count))) }
+            guard let chosen, !content.isEmpty else { continue }
+            let memberPath = union + "." + chosen.member
+            let leaves = image.layout.fields.filter { $0.path == memberPath || $0.path.hasPrefix(memberPath + ".") }
+            guard let base = leaves.compactMap(\.offset).min() else { continue }
+            for leaf in leaves {
+                guard let start = leaf.offset else { continue }
+                var slice = [UInt8](repeating: 0, count: leaf.size)
+                for index in slice.indices where start - base + index < content.count { slice[index] = content[start - base + index] }
+                if let value = ConfigDecoder.value(of: slice, as: leaf.field.type,
+                                                   ConfigImage.Encoding(isModern: true, guestIsLittleEndian: true)) {
+                    try? image.set(leaf.path, value)
+                }
+            }
+        }
+    }
+}
+
+extension ServedDevice {
+    /// Parses `ID_NAME=cfgspace keyboard`, `EV_BITS/1=0xfe,0xff`, `ID_DEVIDS=6,1,1,1`: a selection by
+    /// its case name (and subselector), and what it serves, as the union member's type reads it:
+    /// text for a char array, bytes for a u8 array, numbers for the leaves of a struct.
+    public static func parseSelection(_ text: String, for device: Device) -> Result<(Selection, [UInt8]), FieldValueError> {
+        guard let equals = text.firstIndex(of: "="), let selector = device.selectors.first else {
+            return .failure(FieldValueError("'\(text)' is not NAME=VALUE, or \(device.name) has no selector"))
+        }
+        let key = text[..<equals].split(separator: "/", maxSplits: 1)
+        let value = String(text[text.index(after: equals)...])
+        guard let name = key.first.map(String.init), let chosen = selector.cases.first(where: { $0.name == name }) else {
+            let names = selector.cases.map(\.name)
+            return .failure(FieldValueError("no selection '\(key.first ?? "")' in \(device.name)"
+                + (Suggestion.closest(to: String(key.first ?? ""), in: names).map { "; did you mean '\($0)'?" } ?? "")))
+        }
+        var subselect: UInt64 = 0
+        if key.count == 2 {
+            guard chosen.usesSubselect, let number = FieldValue.integer(String(key[1])) else {
+                return .failure(FieldValueError("'\(name)' takes no subselector '\(key[1])'"))
+            }
+            subselect = number
+        }
+        let memberPath = (selector.union + [chosen.member]).joined(separator: ".")
+        let layout = Layout(device: device, features: FeatureSet(), interpretation: .fixed)
+        let leaves = layout.fields.filter { $0.path == memberPath || $0.path.hasPrefix(memberPath + ".") }
+        var bytes: [UInt8] = []
+        if leaves.count == 1, let leaf = leaves.first, leaf.field.type.scalar == nil || leaf.field.type.scalar == .u8 {
+            if case .chars = leaf.field.type {
+                bytes = Array(value.utf8)
+            } else {
+                for part in value.split(separator: ",") {
+                    guard let byte = FieldValue.integer(String(part)).flatMap({ UInt8(exactly: $0) }) else {
+                        return .failure(FieldValueError("'\(part)' is not a byte"))
+                    }
+                    bytes.append(byte)
+                }
+            }
+            guard bytes.count <= leaf.size else {
+                return .failure(FieldValueError("\(name) holds at most \(leaf.size) bytes, not \(bytes.count)"))
+            }
+        } else {
+            let numbers = value.split(separator: ",").map { FieldValue.integer(String($0)) }
+            guard numbers.count == leaves.count, numbers.allSatisfy({ $0 != nil }) else {
+                return .failure(FieldValueError("\(name) takes \(leaves.count) numbers, for " + leaves.map(\.path).joined(separator: ", ")))
+            }
+            for (leaf, number) in zip(leaves, numbers) {
+                guard let scalar = leaf.field.type.scalar, let number, number <= scalar.maximumValue else {
+                    return .failure(FieldValueError("\(number.map(String.init) ?? "?") does not fit \(leaf.path)"))
+                }
+                bytes += ConfigImage.integer(number, scalar, ConfigImage.Encoding(isModern: true, guestIsLittleEndian: true))
+            }
+        }
+        return .success((Selection(select: chosen.value, subselect: subselect), bytes))
+    }
+}

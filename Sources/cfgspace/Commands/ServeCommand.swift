@@ -1,0 +1,79 @@
+import ConfigEmit
+import ConfigLayout
+import Foundation
+import VirtioHost
+import VirtioModel
+
+/// `cfgspace serve --vhost-user PATH FILE [...]`: be a vhost-user back-end that serves a layout's
+/// configuration, and take changes on standard input while it runs.
+enum ServeCommand: Command {
+    static let spec = CommandSpec(
+        name: "serve",
+        abstract: "Serve a device's configuration to QEMU as a vhost-user back-end.",
+        discussion: "Listens on the Unix socket --vhost-user and answers a vhost-user front-end (QEMU's "
+            + "vhost-user-blk-pci, -input-pci, -gpu-pci, -vsock-pci, -gpio-pci) with the layout's configuration under "
+            + "the interpretation: GET_CONFIG gets its bytes, SET_CONFIG may write driver-writable fields only, and "
+            + "every message a front-end sends while a guest starts the device is accepted as the protocol requires. "
+            + "There is no data path: queues are never served. Connections are served one after another.\n"
+            + "While it runs, standard input takes 'set FIELD=VALUE ...', which changes the configuration and tells "
+            + "the front-end (VHOST_USER_BACKEND_CONFIG_CHANGE_MSG), and 'quit'.",
+        arguments: [.init(name: "file", help: "The layout: a file, or a built-in name such as blk.")],
+        options: [
+            .init(name: "vhost-user", valueName: "path", help: "The Unix socket to listen on.", isRequired: true),
+            .init(name: "features", valueName: "features",
+                  help: "The offered features: names or bit numbers, 'none' or 'all'; by default VERSION_1 and every "
+                      + "device feature a config field depends on."),
+            .init(name: "set", valueName: "field=value", help: "A field's value, such as capacity=2097152.", isRepeatable: true),
+            .init(name: "select", valueName: "case=value",
+                  help: "What a selection serves, such as ID_NAME=cfgspace or EV_BITS/1=0xfe,0xff (input).", isRepeatable: true),
+            .init(name: "interpretation", valueName: "interpretation", help: "How the bytes are laid out.",
+                  choices: Interpretation.allCases.map(\.rawValue), defaultValue: Interpretation.fixed.rawValue),
+            .init(name: "queues", valueName: "count", help: "The queue count GET_QUEUE_NUM answers.", defaultValue: "8"),
+            .init(name: "verbose", help: "Print every message as it is served."),
+        ])
+
+    static func run(_ arguments: ParsedArguments, console: Console) throws(CommandError) {
+        guard let path = arguments.value("vhost-user"), let file = arguments.argument("file"),
+              let interpretation = arguments.choice("interpretation", as: Interpretation.self) else { throw .failed }
+        guard let queues = arguments.value("queues").flatMap(Int.init), (1...1024).contains(queues) else {
+            throw .usage("The value '\(arguments.value("queues") ?? "")' is invalid for '--queues <count>': give 1 to 1024.")
+        }
+        let loaded = try LayoutInput.device(at: file, named: nil, console: console)
+        let device = try LayoutInput.device(loaded, asOf: SpecVersion.newest)
+        let offered = try arguments.value("features").map { text throws(CommandError) in
+            try LayoutInput.features(text, for: device, console: console)
+        } ?? ServedDevice.defaultFeatures(of: device)
+        let values = try LayoutInput.assignments(arguments.values("set"), for: device, offered: offered, interpretation: interpretation)
+        var selections: [ServedDevice.Selection: [UInt8]] = [:]
+        for text in arguments.values("select") {
+            switch ServedDevice.parseSelection(text, for: device) {
+            case .success(let (selection, bytes)): selections[selection] = bytes
+            case .failure(let error): throw .usage("The value '\(text)' is invalid for '--select <case=value>': \(error.description).")
+            }
+        }
+        let served: ServedDevice
+        do {
+            served = try ServedDevice(device: device, interpretation: interpretation, offered: offered, values: values,
+                                      selections: selections)
+        } catch {
+            throw .usage(error.description)
+        }
+        let verbose = arguments.flag("verbose")
+        let errors = console
+        let log: @Sendable (String) -> Void = { line in
+            if verbose || line.hasPrefix("error") || line.contains("refused") || line.contains("connection") || line.hasPrefix("set ")
+                || line.contains("config change") {
+                errors.err("cfgspace serve: \(line)\n")
+            }
+        }
+        do {
+            let server = try VhostUserServer(path: path, served: served, queues: queues, log: log)
+            console.err("cfgspace serve: \(device.name) (\(interpretation.rawValue)) on \(path); offering "
+                        + device.names(of: offered).joined(separator: ", ") + "\n")
+            try server.run(commands: Descriptor(dup(STDIN_FILENO)))
+        } catch {
+            console.error(error.description)
+            throw .failed
+        }
+    }
+}
