@@ -64,3 +64,76 @@ struct ServeQEMUTests {
         #expect(try registers.readGeneration() != generation)
     }
 }
+
+/// The other front-ends QEMU 7.2 has that fetch config from their back-end, each fed by serve.
+@Suite(.enabled(if: QEMUAvailability.isInstalled || Tools.areRequired,
+                "needs qemu-system-x86_64 (Debian's qemu-system-x86; .ci/run installs it)"))
+struct ServeFrontendTests {
+    /// vhost-user-input and -gpu refuse to start without KVM in QEMU 7.2 ("vhost initialization
+    /// failed: requires kvm"); KVM is the machine's, not something .ci/run can install.
+    static var hasKVM: Bool { access("/dev/kvm", R_OK | W_OK) == 0 }
+
+    static func layout(_ name: String) throws -> Device {
+        let loaded = try LayoutLoader().load(path: BuiltinLayouts.path(of: name))
+        return try #require(loaded.devices.first).asOf(nil)
+    }
+
+    static func presents(_ layout: String, frontend: String, values: [(String, FieldValue)], features: String,
+                         kvm: Bool = false) throws -> (served: ServedDevice, read: [UInt8], predicted: [UInt8], fixture: ServeFixture, machine: QEMUMachine, registers: VirtioPCIModern) {
+        let device = try Self.layout(layout)
+        let served = try ServedDevice(device: device, interpretation: .fixed, offered: try device.parseFeatures(features).get(),
+                                      values: values.map { ($0.0, $0.1) })
+        let fixture = try ServeFixture(served, label: "serve-\(layout)")
+        let machine = try QEMUMachine(VhostUserQEMU.options(device: frontend, socket: fixture.socketPath,
+                                                             arguments: kvm ? ["-accel", "kvm"] : []))
+        let registers = try #require(try ProbeTarget.locate(on: machine, id: "vhost-probe").primary as? VirtioPCIModern)
+        let predicted = QEMUFrontend.presented(served.bytes(modern: true), by: try QEMUDeviceSpec.parse(frontend).get(), device: device)
+        let read = try ConfigReader(registers: registers).read(count: predicted.count + 4, layout: nil)
+        return (served, read, predicted, fixture, machine, registers)
+    }
+
+    @Test func vsockAndGPIOPresentWhatServeServes() throws {
+        for (layout, frontend, values) in [("vsock", "vhost-user-vsock-pci", [("guest_cid", FieldValue.integer(42))]),
+                                           ("gpio", "vhost-user-gpio-pci", [("ngpio", .integer(16)), ("gpio_names_size", .integer(96))])] {
+            let run = try Self.presents(layout, frontend: frontend, values: values, features: "VERSION_1")
+            defer { run.machine.quit(); run.fixture.close() }
+            #expect(Array(run.read.prefix(run.predicted.count)) == run.predicted, "\(frontend): \(hexBytes(run.read))")
+            #expect(run.read.suffix(4).allSatisfy { $0 == 0xff })
+        }
+    }
+
+    @Test(.enabled(if: hasKVM, "vhost-user-gpu needs KVM in QEMU 7.2")) func gpuPresentsItsOwnEventsOverServes() throws {
+        let run = try Self.presents("gpu", frontend: "vhost-user-gpu-pci", values: [("num_scanouts", .integer(2)),
+                                    ("events_read", .integer(7)), ("num_capsets", .integer(1))], features: "EDID,VERSION_1", kvm: true)
+        defer { run.machine.quit(); run.fixture.close() }
+        #expect(Array(run.read.prefix(run.predicted.count)) == run.predicted, "\(hexBytes(run.read))")
+    }
+
+    /// select and subsel written through QEMU reach serve as SET_CONFIG, and what they select comes
+    /// back on the next read.
+    @Test(.enabled(if: hasKVM, "vhost-user-input needs KVM in QEMU 7.2")) func inputSelectionsGoThroughQEMU() throws {
+        let device = try Self.layout("input")
+        var selections: [ServedDevice.Selection: [UInt8]] = [:]
+        for text in ["ID_NAME=cfgspace keyboard", "ID_DEVIDS=6,1,1,1", "EV_BITS/1=0xfe,0xff,0x03"] {
+            let (selection, bytes) = try ServedDevice.parseSelection(text, for: device).get()
+            selections[selection] = bytes
+        }
+        let served = try ServedDevice(device: device, interpretation: .fixed, offered: try device.parseFeatures("VERSION_1").get(),
+                                      values: [], selections: selections)
+        let fixture = try ServeFixture(served, label: "serve-input")
+        defer { fixture.close() }
+        let machine = try QEMUMachine(VhostUserQEMU.options(device: "vhost-user-input-pci", socket: fixture.socketPath,
+                                                             arguments: ["-accel", "kvm"]))
+        defer { machine.quit() }
+        let registers = try #require(try ProbeTarget.locate(on: machine, id: "vhost-probe").primary as? VirtioPCIModern)
+        for (select, subsel, expected) in [(UInt8(1), UInt8(0), Array("cfgspace keyboard".utf8)),
+                                           (3, 0, [6, 0, 1, 0, 1, 0, 1, 0]), (0x11, 1, [0xfe, 0xff, 0x03]), (0x11, 2, [])] {
+            try registers.writeConfig(offset: 1, bytes: [subsel])
+            try registers.writeConfig(offset: 0, bytes: [select])
+            let bytes = try ConfigReader(registers: registers).read(count: 8 + max(expected.count, 1), layout: nil)
+            #expect(Int(bytes[2]) == expected.count, "select \(select)/\(subsel): size \(bytes[2]); \(fixture.log.suffix(3))")
+            #expect(Array(bytes[8..<8 + expected.count]) == expected)
+        }
+        #expect(fixture.log.contains { $0.contains("SET_CONFIG 136 bytes at 0: wrote select") })
+    }
+}

@@ -2,16 +2,45 @@ import ConfigLayout
 
 /// What QEMU 7.2's vhost-user front-ends present to the driver, given what their back-end serves:
 /// cfgspace predicts what the guest reads, not only what it served.
+///
+/// - vhost-user-input sizes its config at `sizeof_field(virtio_input_config, u)`, 128 bytes, 8 short
+///   of the struct, and fetches it on every read (vhost_input_realize, vhost_input_get_config).
+/// - vhost-user-vsock and vhost-user-gpio fetch their 8-byte structs once, at realize.
 public enum QEMUFrontend {
     /// The config a driver reads through QEMU's transport when the back-end serves `served`, for the
     /// front-end `spec` (`vhost-user-blk-pci,num-queues=2`) on a machine with `cpus` CPUs.
     public static func presented(_ served: [UInt8], by spec: QEMUDeviceSpec, device: Device, cpus: Int = 1) -> [UInt8] {
-        switch spec.driver {
-        case "vhost-user-blk", "vhost-user-blk-pci", "vhost-user-blk-pci-transitional", "vhost-user-blk-pci-non-transitional":
-            return blk(served, spec: spec, device: device, cpus: cpus)
-        default:
-            return served
+        switch family(of: spec.driver) {
+        case "vhost-user-blk": return blk(served, spec: spec, device: device, cpus: cpus)
+        case "vhost-user-input": return window(served, 128)
+        case "vhost-user-gpu": return gpu(served, spec: spec)
+        case "vhost-user-vsock", "vhost-user-gpio": return window(served, 8)
+        default: return served
         }
+    }
+
+    /// `vhost-user-blk` for `vhost-user-blk-pci-transitional` and the like.
+    static func family(of driver: String) -> String {
+        for suffix in ["-pci-non-transitional", "-pci-transitional", "-pci", "-device"] where driver.hasSuffix(suffix) {
+            return String(driver.dropLast(suffix.count))
+        }
+        return driver
+    }
+
+    /// The first `length` bytes, zeros past what was served.
+    static func window(_ served: [UInt8], _ length: Int) -> [UInt8] {
+        (0..<length).map { $0 < served.count ? served[$0] : 0 }
+    }
+
+    /// vhost-user-gpu fetches its 16-byte struct virtio_gpu_config on every read and puts its own
+    /// events_read, events_clear (0 until it has an event) and num_scanouts (its max_outputs, 1 by
+    /// default) over the back-end's: "those fields are managed by qemu" (vhost_user_gpu_get_config,
+    /// hw/display/vhost-user-gpu.c).
+    static func gpu(_ served: [UInt8], spec: QEMUDeviceSpec) -> [UInt8] {
+        var bytes = window(served, 16)
+        let scanouts = UInt32(clamping: spec.number("max_outputs") ?? 1)
+        bytes.replaceSubrange(0..<12, with: [UInt8](repeating: 0, count: 8) + scanouts.bytes)
+        return bytes
     }
 
     /// vhost-user-blk sizes the config by its own properties, config-wce, discard and write-zeroes (all

@@ -14,6 +14,9 @@ enum VhostUserPayload {
 
     /// VHOST_USER_F_PROTOCOL_FEATURES, bit 30 of the virtio feature word.
     static let protocolFeaturesBit = 30
+    /// Bits of GET_FEATURES that belong to vhost, not to the virtio device: VHOST_F_LOG_ALL (26, the
+    /// back-end can log dirty pages, linux/vhost.h) and VHOST_USER_F_PROTOCOL_FEATURES (30).
+    static let vhostBits: [Int: String] = [26: "VHOST_F_LOG_ALL", 30: "VHOST_USER_F_PROTOCOL_FEATURES"]
     /// The largest config GET_CONFIG and SET_CONFIG carry (QEMU's VHOST_USER_MAX_CONFIG_SIZE).
     static let maximumConfig = 256
     /// Bit 8 of a vring kick, call or error payload: no descriptor comes with it.

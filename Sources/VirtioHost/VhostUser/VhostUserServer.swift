@@ -2,36 +2,71 @@ import CVirtioHost
 import Foundation
 import VirtioModel
 
-/// `cfgspace serve --vhost-user PATH`: listens on a Unix socket and serves a device's configuration
-/// to one front-end at a time, as a vhost-user back-end. Connections are served one after another; a
-/// fault on one closes that connection and never the server. Command lines (`set capacity=4096`)
-/// change the device while it runs, and the front-end hears of it on its back-end channel.
+/// What serves one front-end's connection: the plain back-end, or the interposer in front of a real
+/// one. The server's loop watches the descriptors a handler names and hands it each that is ready.
+protocol ConnectionHandler: AnyObject {
+    /// Descriptors to watch besides the connection itself, and when to stop waiting for one (an
+    /// acknowledgement); nil waits without end, as for a front-end that says nothing.
+    var extraDescriptors: [Int32] { get }
+    var wakeUp: Deadline? { get }
+    /// The front-end's connection, or another watched descriptor, is ready; false ends the connection.
+    func ready(_ fd: Int32) -> Bool
+    /// The wake-up deadline passed.
+    func timedOut()
+    /// Fields were set on standard input: tell the front-end.
+    func configChanged()
+    func close()
+}
+
+/// `cfgspace serve --vhost-user PATH`: listens on a Unix socket and serves one front-end at a time,
+/// as a vhost-user back-end (or as an interposer in front of a real one). Connections are served one
+/// after another; a fault on one closes that connection and never the server. Command lines
+/// (`set capacity=4096`) change the device while it runs.
 public final class VhostUserServer: @unchecked Sendable {
     public let path: String
     let served: ServedDevice
-    let queues: Int
     let timeout: Duration
     let log: @Sendable (String) -> Void
     private let listener: Descriptor
-    private var session: VhostUserSession?
+    private let makeHandler: (VhostUserChannel, VhostUserServer) throws(HostError) -> any ConnectionHandler
+    private var handler: (any ConnectionHandler)?
     private var connection: VhostUserChannel?
-    private var awaitingAck: Deadline?
     /// Connections served so far.
     public private(set) var connectionsServed = 0
 
-    public init(path: String, served: ServedDevice, queues: Int = 8, timeout: Duration = .seconds(5),
-                log: @escaping @Sendable (String) -> Void) throws(HostError) {
+    /// A back-end serving `served` itself.
+    public convenience init(path: String, served: ServedDevice, queues: Int = 8, timeout: Duration = .seconds(5),
+                            log: @escaping @Sendable (String) -> Void) throws(HostError) {
+        try self.init(path: path, served: served, timeout: timeout, log: log) { channel, server in
+            BackendHandler(channel: channel, session: VhostUserSession(served: server.served, queues: queues, log: server.log),
+                           timeout: timeout, log: server.log)
+        }
+    }
+
+    /// An interposer between a front-end and the back-end at `upstream`: everything passes through
+    /// but the configuration, which is `served`'s, with the upstream's values unless overridden.
+    /// `served`'s values are the ones set by hand; they win over the upstream's.
+    public convenience init(path: String, upstream: String, served: ServedDevice,
+                            timeout: Duration = .seconds(5), log: @escaping @Sendable (String) -> Void) throws(HostError) {
+        try self.init(path: path, served: served, timeout: timeout, log: log) { channel, server throws(HostError) in
+            try Interposer(frontend: channel, upstream: upstream, settings: server.served, timeout: timeout, log: server.log)
+        }
+    }
+
+    init(path: String, served: ServedDevice, timeout: Duration, log: @escaping @Sendable (String) -> Void,
+         makeHandler: @escaping (VhostUserChannel, VhostUserServer) throws(HostError) -> any ConnectionHandler) throws(HostError) {
         let fd = cvh_unix_listen(path, 8)
         guard fd >= 0 else { throw HostError.system("listening at '\(path)'", errno: errno) }
         self.path = path
         self.served = served
-        self.queues = queues
         self.timeout = timeout
         self.log = log
+        self.makeHandler = makeHandler
         listener = Descriptor(fd)
     }
 
     deinit {
+        handler?.close()
         listener.close()
         unlink(path)
     }
@@ -42,100 +77,62 @@ public final class VhostUserServer: @unchecked Sendable {
         let lines = commands.map { LineReader($0, what: "the command input") }
         var commandsOpen = commands != nil
         while true {
-            var watched: [(fd: Int32, role: Role)] = []
-            if let stop { watched.append((stop.raw, .stop)) }
-            if commandsOpen, let commands { watched.append((commands.raw, .command)) }
-            if let connection { watched.append((connection.socket.raw, .connection)) } else { watched.append((listener.raw, .listener)) }
-            if let channel = session?.backendChannel, awaitingAck != nil { watched.append((channel.socket.raw, .backendChannel)) }
-            var entries = watched.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
-            let wait = awaitingAck.map { $0.remainingMilliseconds } ?? -1
-            let ready = poll(&entries, nfds_t(entries.count), wait)
+            var watched: [Int32] = []
+            if let stop { watched.append(stop.raw) }
+            if commandsOpen, let commands { watched.append(commands.raw) }
+            if let connection, let handler {
+                watched += [connection.socket.raw] + handler.extraDescriptors
+            } else {
+                watched.append(listener.raw)
+            }
+            var entries = watched.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            let ready = poll(&entries, nfds_t(entries.count), handler?.wakeUp?.remainingMilliseconds ?? -1)
             if ready < 0 {
                 if errno == EINTR { continue }
                 throw HostError.system("poll", errno: errno)
             }
-            if ready == 0, awaitingAck != nil {
-                log("the front-end did not acknowledge the config change in time")
-                awaitingAck = nil
+            if ready == 0 {
+                handler?.timedOut()
                 continue
             }
-            for (index, entry) in entries.enumerated() where entry.revents != 0 {
-                switch watched[index].role {
-                case .stop:
-                    return
-                case .command:
+            for entry in entries where entry.revents != 0 {
+                if let stop, entry.fd == stop.raw { return }
+                if let commands, entry.fd == commands.raw {
                     guard let line = try? lines?.next(until: Deadline(in: timeout)) else {
                         commandsOpen = false
                         continue
                     }
-                    if try command(line) == .quit { return }
-                case .listener:
+                    if command(line) == .quit { return }
+                } else if entry.fd == listener.raw {
                     accept()
-                case .connection:
-                    serveOne()
-                case .backendChannel:
-                    readAck()
+                } else if let handler, connection != nil, !handler.ready(entry.fd) {
+                    end()
                 }
             }
         }
     }
 
-    private enum Role { case stop, command, listener, connection, backendChannel }
-
     private func accept() {
         let fd = cvh_unix_accept(listener.raw)
         guard fd >= 0 else { return }
         connectionsServed += 1
-        connection = VhostUserChannel(Descriptor(fd), what: "the front-end")
-        session = VhostUserSession(served: served, queues: queues, log: log)
-        log("connection \(connectionsServed) opened")
+        let channel = VhostUserChannel(Descriptor(fd), what: "the front-end")
+        do {
+            handler = try makeHandler(channel, self)
+            connection = channel
+            log("connection \(connectionsServed) opened")
+        } catch {
+            log("connection \(connectionsServed) refused: \(error.description)")
+            channel.socket.close()
+        }
     }
 
-    private func end(_ reason: String) {
-        log("connection \(connectionsServed) closed: \(reason)")
+    private func end() {
+        log("connection \(connectionsServed) closed")
+        handler?.close()
+        handler = nil
         connection?.socket.close()
         connection = nil
-        session = nil
-        awaitingAck = nil
-    }
-
-    /// One message from the front-end, answered.
-    private func serveOne() {
-        guard let connection, let session else { return }
-        do {
-            guard let message = try connection.receive(until: Deadline(in: timeout)) else {
-                end("the front-end hung up")
-                return
-            }
-            switch session.handle(message) {
-            case .reply(let reply):
-                defer { closeAll(reply.descriptors) }
-                try connection.send(reply, until: Deadline(in: timeout))
-                log("\(message.requestName) → answered (\(reply.payload.count) bytes)")
-            case .silence:
-                log(message.requestName)
-            case .close(let reason):
-                end(reason)
-            }
-        } catch {
-            end(error.description)
-        }
-    }
-
-    private func readAck() {
-        guard let channel = session?.backendChannel else { return }
-        do {
-            guard let reply = try channel.receive(until: Deadline(in: timeout)) else {
-                log("the front-end closed its back-end channel")
-                awaitingAck = nil
-                return
-            }
-            closeAll(reply.descriptors)
-            log("config change acknowledged: \(VhostUserPayload.u64(reply.payload).map { $0 == 0 ? "ok" : "failed (\($0))" } ?? "no value")")
-        } catch {
-            log("the back-end channel failed: \(error.description)")
-        }
-        awaitingAck = nil
     }
 
     /// What a command line asks.
@@ -143,7 +140,7 @@ public final class VhostUserServer: @unchecked Sendable {
 
     /// `set FIELD=VALUE ...` changes fields and tells the front-end; `quit` stops serving.
     @discardableResult
-    func command(_ line: String) throws(HostError) -> CommandResult {
+    func command(_ line: String) -> CommandResult {
         let words = line.split(separator: " ").map(String.init)
         switch words.first {
         case nil: return .done
@@ -164,16 +161,99 @@ public final class VhostUserServer: @unchecked Sendable {
             }
             guard changed else { return .done }
             log("set \(words.dropFirst().joined(separator: " "))")
-            if let session, try session.sendConfigChange(until: Deadline(in: timeout)) {
-                awaitingAck = Deadline(in: timeout)
-                log("config change sent; waiting for the acknowledgement")
-            } else if session != nil {
-                log("config change sent")
-            }
+            if let handler { handler.configChanged() } else { log("no front-end is connected to tell") }
             return .done
         default:
             log("error: unknown command '\(words[0])'; commands are 'set FIELD=VALUE ...' and 'quit'")
             return .done
         }
+    }
+}
+
+/// The plain back-end's connection: messages answered by a session, config changes sent on the
+/// front-end's back-end channel, and their acknowledgements read.
+final class BackendHandler: ConnectionHandler {
+    let channel: VhostUserChannel
+    let session: VhostUserSession
+    let timeout: Duration
+    let log: @Sendable (String) -> Void
+    private(set) var wakeUp: Deadline?
+
+    init(channel: VhostUserChannel, session: VhostUserSession, timeout: Duration, log: @escaping @Sendable (String) -> Void) {
+        self.channel = channel
+        self.session = session
+        self.timeout = timeout
+        self.log = log
+    }
+
+    var extraDescriptors: [Int32] {
+        wakeUp != nil ? session.backendChannel.map { [$0.socket.raw] } ?? [] : []
+    }
+
+    func ready(_ fd: Int32) -> Bool {
+        if fd == channel.socket.raw { return serveOne() }
+        readAck()
+        return true
+    }
+
+    func timedOut() {
+        log("the front-end did not acknowledge the config change in time")
+        wakeUp = nil
+    }
+
+    func configChanged() {
+        do {
+            if try session.sendConfigChange(until: Deadline(in: timeout)) {
+                wakeUp = Deadline(in: timeout)
+                log("config change sent; waiting for the acknowledgement")
+            } else {
+                log("config change sent")
+            }
+        } catch {
+            log("config change not sent: \(error.description)")
+        }
+    }
+
+    func close() { session.backendChannel?.socket.close() }
+
+    /// One message from the front-end, answered; false when the connection is over.
+    private func serveOne() -> Bool {
+        do {
+            guard let message = try channel.receive(until: Deadline(in: timeout)) else {
+                log("the front-end hung up")
+                return false
+            }
+            switch session.handle(message) {
+            case .reply(let reply):
+                defer { closeAll(reply.descriptors) }
+                try channel.send(reply, until: Deadline(in: timeout))
+                log("\(message.requestName) → answered (\(reply.payload.count) bytes)")
+            case .silence:
+                log(message.requestName)
+            case .close(let reason):
+                log("closing: \(reason)")
+                return false
+            }
+            return true
+        } catch {
+            log("closing: \(error.description)")
+            return false
+        }
+    }
+
+    private func readAck() {
+        guard let backend = session.backendChannel else { return }
+        do {
+            guard let reply = try backend.receive(until: Deadline(in: timeout)) else {
+                log("the front-end closed its back-end channel")
+                wakeUp = nil
+                return
+            }
+            closeAll(reply.descriptors)
+            log("config change acknowledged: \(VhostUserPayload.u64(reply.payload).map { $0 == 0 ? "ok" : "failed (\($0))" } ?? "no value")")
+        } catch {
+            log("the back-end channel failed: \(error.description)")
+        }
+        wakeUp = nil
     }
 }

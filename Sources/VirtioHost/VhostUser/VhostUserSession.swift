@@ -130,8 +130,9 @@ final class VhostUserSession {
             return .silence
         case .getStatus:
             return .reply(message.reply(status.bytes))
-        case .postcopyEnd:
-            return .reply(message.reply(UInt64(0).bytes))
+        case .postcopyAdvise, .postcopyListen, .postcopyEnd:
+            // Postcopy needs VHOST_USER_PROTOCOL_F_PAGEFAULT, which is never offered.
+            return .close("\(request.name) needs VHOST_USER_PROTOCOL_F_PAGEFAULT, which is not offered")
         default:
             // Memory tables, rings, kicks, calls, logs, inflight areas: accepted, nothing to keep.
             closeAll(message.descriptors)
@@ -139,11 +140,13 @@ final class VhostUserSession {
         }
     }
 
-    /// GET_CONFIG: the requested window of the served bytes; past their end, zeros. An offset and
-    /// size beyond the protocol's 256 bytes get libvhost-user's error, an empty payload.
+    /// GET_CONFIG: the requested window of the served bytes, zeros where a packed layout's bytes end
+    /// before the struct does. A window past the struct gets libvhost-user's error, an empty payload
+    /// (vu_blk_get_config refuses a length past its struct the same way).
     private func getConfig(_ message: VhostUserMessage) -> Outcome {
-        guard let request = Payload.Config(message.payload), request.offset + request.size <= Payload.maximumConfig else {
-            log("GET_CONFIG beyond \(Payload.maximumConfig) bytes: answered with an empty payload")
+        let limit = served.structSize
+        guard let request = Payload.Config(message.payload), request.offset + request.size <= limit else {
+            log("GET_CONFIG past the \(limit)-byte struct: answered with an empty payload")
             return .reply(message.reply([]))
         }
         let bytes = served.bytes(modern: isModern)

@@ -45,16 +45,23 @@ public final class ServedDevice {
     /// config field depends on whose requirements the rest meet.
     public static func defaultFeatures(of device: Device) -> FeatureSet {
         var named = Set<String>()
-        for field in Layout(device: device, features: FeatureSet(), interpretation: .fixed).fields {
-            for condition in [field.field.existence, field.field.validity].compactMap({ $0?.condition }) {
-                named.formUnion(condition.featureNames)
+        func collect(_ aggregate: Aggregate) {
+            for field in aggregate.fields {
+                for condition in [field.existence, field.validity].compactMap({ $0?.condition }) {
+                    named.formUnion(condition.featureNames)
+                }
+                if case .aggregate(let inner) = field.type { collect(inner) }
             }
         }
+        device.config.map(collect)
         var set = FeatureSet(bits: device.features.filter { named.contains($0.name) && !$0.isLegacyOnly }.map(\.bit))
         if let version = device.feature(named: "VERSION_1") { set.insert(version.bit) }
         for (feature, _) in device.unmetRequirements(in: set) { set.remove(feature.bit) }
         return set
     }
+
+    /// The size of the device's whole struct (fixed): the most a front-end may ask for.
+    public var structSize: Int { Layout(device: device, features: offered, interpretation: .fixed).size }
 
     /// The configuration bytes; `virtio` fields little-endian once VERSION_1 is negotiated, the
     /// guest's (little-endian) order before.

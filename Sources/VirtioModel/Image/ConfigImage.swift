@@ -127,7 +127,7 @@ public struct ConfigImage: Sendable {
         return out
     }
 
-    static func encode(_ value: FieldValue, as type: FieldType, _ encoding: Encoding) -> [UInt8] {
+    public static func encode(_ value: FieldValue, as type: FieldType, _ encoding: Encoding) -> [UInt8] {
         switch (type, value) {
         case (.scalar(let scalar), .integer(let number)):
             return integer(number, scalar, encoding)

@@ -8,7 +8,11 @@ enum ProbeCommand: Command {
     static let spec = CommandSpec(
         name: "probe",
         abstract: "Drive a real virtio device and check what it serves against cfgspace's layout.",
-        discussion: "'probe qemu' starts qemu-system-x86_64 under qtest with the CPU stopped, creates the --device "
+        discussion: "'probe vhost-user --socket PATH --device NAME' connects to any vhost-user back-end as QEMU would, "
+            + "reads its features, protocol features, queue count and configuration (the largest GET_CONFIG it answers), "
+            + "decodes the configuration against the layout and checks its size, its values' ranges, the bytes past the "
+            + "last field and the offered bits the layout does not know.\n"
+            + "'probe qemu' starts qemu-system-x86_64 under qtest with the CPU stopped, creates the --device "
             + "(with a harmless backend when it needs one: null-co for blk, the built-in cryptodev, memory backends), "
             + "finds it on the PCI bus (or, for a -device driver, on microvm's virtio-mmio transports), negotiates "
             + "everything it offers and reads its configuration at the widths the spec allows. It prints the offered "
@@ -18,9 +22,12 @@ enum ProbeCommand: Command {
             + "field QEMU fills from a property against that property. Exit status 1 on any departure.\n"
             + "With --driver, the driver model also probes the device, and its trace is compared line by line with "
             + "the same run on the qemu device model.",
-        arguments: [.init(name: "target", help: "What to probe: 'qemu'.")],
+        arguments: [.init(name: "target", help: "What to probe: 'qemu' or 'vhost-user'.")],
         options: [
-            .init(name: "device", valueName: "spec", help: "The -device value, such as 'virtio-net-pci,mq=off,host_mtu=9000'."),
+            .init(name: "device", valueName: "spec",
+                  help: "qemu: the -device value, such as 'virtio-net-pci,mq=off,host_mtu=9000'. vhost-user: the built-in "
+                      + "layout to hold the back-end against, such as blk."),
+            .init(name: "socket", valueName: "path", help: "vhost-user: the back-end's Unix socket."),
             .init(name: "layout", valueName: "file",
                   help: "The layout to hold the device against; by default the built-in one for its device ID."),
             .init(name: "driver", valueName: "driver", help: "Run a driver model against the device too (net only).",
@@ -37,11 +44,33 @@ enum ProbeCommand: Command {
         switch arguments.argument("target") {
         case "qemu":
             try probeQEMU(arguments, format: format, console: console)
+        case "vhost-user":
+            try probeVhostUser(arguments, format: format, console: console)
         case let other:
             let target = other ?? ""
-            throw .usage("'\(target)' is not something probe can reach; give 'qemu'"
-                         + (Suggestion.closest(to: target, in: ["qemu"]).map { ". Did you mean '\($0)'?" } ?? "."))
+            throw .usage("'\(target)' is not something probe can reach; give 'qemu' or 'vhost-user'"
+                         + (Suggestion.closest(to: target, in: ["qemu", "vhost-user"]).map { ". Did you mean '\($0)'?" } ?? "."))
         }
+    }
+
+    private static func probeVhostUser(_ arguments: ParsedArguments, format: ReportFormat, console: Console) throws(CommandError) {
+        guard let socket = arguments.value("socket") else {
+            throw .usage("'probe vhost-user' needs --socket, the back-end's Unix socket.")
+        }
+        guard let source = arguments.value("layout") ?? arguments.value("device") else {
+            throw .usage("'probe vhost-user' needs the layout to hold the back-end against: --device blk, or --layout FILE.")
+        }
+        let loaded = try LayoutInput.device(at: source, named: nil, console: console)
+        let device = try LayoutInput.device(loaded, asOf: SpecVersion.newest)
+        let result: VhostUserProbe.Result
+        do {
+            result = try VhostUserProbe.run(socket: socket, layout: (source, device))
+        } catch {
+            console.error(error.description)
+            throw .failed
+        }
+        console.out(VhostUserProbeReport(result: result).render(format, style: TextStyle(colors: console.stdoutColors)))
+        if !result.agrees { throw .failed }
     }
 
     private static func probeQEMU(_ arguments: ParsedArguments, format: ReportFormat, console: Console) throws(CommandError) {

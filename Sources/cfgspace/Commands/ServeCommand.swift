@@ -20,6 +20,9 @@ enum ServeCommand: Command {
         arguments: [.init(name: "file", help: "The layout: a file, or a built-in name such as blk.")],
         options: [
             .init(name: "vhost-user", valueName: "path", help: "The Unix socket to listen on.", isRequired: true),
+            .init(name: "upstream", valueName: "socket",
+                  help: "Interpose in front of the vhost-user back-end at this socket: everything passes through but the "
+                      + "config, which is the layout's, holding the back-end's values unless --set gives others."),
             .init(name: "features", valueName: "features",
                   help: "The offered features: names or bit numbers, 'none' or 'all'; by default VERSION_1 and every "
                       + "device feature a config field depends on."),
@@ -67,9 +70,15 @@ enum ServeCommand: Command {
             }
         }
         do {
-            let server = try VhostUserServer(path: path, served: served, queues: queues, log: log)
-            console.err("cfgspace serve: \(device.name) (\(interpretation.rawValue)) on \(path); offering "
-                        + device.names(of: offered).joined(separator: ", ") + "\n")
+            let server: VhostUserServer
+            if let upstream = arguments.value("upstream") {
+                server = try VhostUserServer(path: path, upstream: upstream, served: served, log: log)
+                console.err("cfgspace serve: \(device.name) (\(interpretation.rawValue)) on \(path), in front of \(upstream)\n")
+            } else {
+                server = try VhostUserServer(path: path, served: served, queues: queues, log: log)
+                console.err("cfgspace serve: \(device.name) (\(interpretation.rawValue)) on \(path); offering "
+                            + device.names(of: offered).joined(separator: ", ") + "\n")
+            }
             try server.run(commands: Descriptor(dup(STDIN_FILENO)))
         } catch {
             console.error(error.description)

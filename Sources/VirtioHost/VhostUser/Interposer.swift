@@ -1,0 +1,289 @@
+import ConfigLayout
+import CVirtioHost
+import Foundation
+import VirtioModel
+
+/// `cfgspace serve --vhost-user PATH --upstream SOCKET`: sits between a front-end (QEMU) and a real
+/// back-end. Every message and its descriptors pass through both ways, so the data path stays
+/// between them, untouched. The one exception is the configuration the front-end sees, which is
+/// cfgspace's: the upstream's values (capacity, ...) unless overridden, laid out under the chosen
+/// interpretation. SET_CONFIG and config-change notices are translated both ways.
+final class Interposer: ConnectionHandler {
+    typealias Payload = VhostUserPayload
+    let frontend: VhostUserChannel
+    let upstream: VhostUserClient
+    /// The server's device: the layout, the interpretation, and the values set by hand, which win.
+    let settings: ServedDevice
+    let timeout: Duration
+    let log: @Sendable (String) -> Void
+
+    private var upstreamFeatures: UInt64 = 0
+    private var upstreamProtocol: UInt64 = 0
+    private var frontendProtocol: UInt64 = 0
+    /// The device the front-end sees, rebuilt whenever the upstream's config or the overrides change.
+    private var device: ServedDevice?
+    private var frontendBackend: VhostUserChannel?
+    private var upstreamBackend: VhostUserChannel?
+    /// An upstream back-end request waiting for the front-end's reply, to be relayed.
+    private var relaying: VhostUserMessage?
+    private var awaitingFrontend: Deadline?
+
+    init(frontend: VhostUserChannel, upstream path: String, settings: ServedDevice, timeout: Duration,
+         log: @escaping @Sendable (String) -> Void) throws(HostError) {
+        self.frontend = frontend
+        upstream = try VhostUserClient(connectingTo: path, timeout: timeout)
+        self.settings = settings
+        self.timeout = timeout
+        self.log = log
+    }
+
+    var extraDescriptors: [Int32] {
+        [upstream.channel.socket.raw] + (upstreamBackend.map { [$0.socket.raw] } ?? [])
+            + (awaitingFrontend != nil ? frontendBackend.map { [$0.socket.raw] } ?? [] : [])
+    }
+
+    var wakeUp: Deadline? { awaitingFrontend }
+
+    func close() {
+        upstream.close()
+        frontendBackend?.socket.close()
+        upstreamBackend?.socket.close()
+    }
+
+    func timedOut() {
+        log("the front-end did not answer a back-end request in time")
+        awaitingFrontend = nil
+        relaying = nil
+    }
+
+    func ready(_ fd: Int32) -> Bool {
+        do {
+            if fd == frontend.socket.raw { return try fromFrontend() }
+            if fd == upstream.channel.socket.raw {
+                log("the upstream back-end closed its connection")
+                return false
+            }
+            if let upstreamBackend, fd == upstreamBackend.socket.raw { return try fromUpstreamBackend() }
+            if let frontendBackend, fd == frontendBackend.socket.raw { try fromFrontendBackend() }
+            return true
+        } catch {
+            log("closing: \(error.description)")
+            return false
+        }
+    }
+
+    // MARK: - The front-end's requests
+
+    private func fromFrontend() throws(HostError) -> Bool {
+        guard let message = try frontend.receive(until: Deadline(in: timeout)) else {
+            log("the front-end hung up")
+            return false
+        }
+        if let problem = Payload.problem(with: message, logSharedMemory: agreed(.logSharedMemory)) {
+            closeAll(message.descriptors)
+            log("closing: \(problem)")
+            return false
+        }
+        switch message.knownRequest {
+        case .getConfig: try answerConfig(message)
+        case .setConfig: try translateWrite(message)
+        case .getProtocolFeatures: try forwardProtocolFeatures(message)
+        case .setProtocolFeatures:
+            frontendProtocol = Payload.u64(message.payload) ?? 0
+            var upstreamMessage = message
+            upstreamMessage.payload = (frontendProtocol & upstreamProtocol).bytes
+            try forward(upstreamMessage)
+        case .setBackendReqFD: try swapBackendChannel(message)
+        default: try forward(message)
+        }
+        return true
+    }
+
+    private func agreed(_ feature: Payload.ProtocolFeature) -> Bool {
+        frontendProtocol & upstreamProtocol & feature.mask != 0
+    }
+
+    /// Whether the upstream answers a message: the requests that always reply, and any with
+    /// need-reply once REPLY_ACK is agreed.
+    private func expectsReply(_ message: VhostUserMessage) -> Bool {
+        VhostUserSession.alwaysReplies(message) || (message.needsReply && agreed(.replyAck))
+            || (message.knownRequest == .setLogBase && agreed(.logSharedMemory))
+            || (message.knownRequest == .postcopyAdvise && agreed(.pagefault))
+    }
+
+    /// Passes a message and its descriptors upstream, and the reply (with its descriptors) back.
+    private func forward(_ message: VhostUserMessage) throws(HostError) {
+        defer { closeAll(message.descriptors) }
+        guard expectsReply(message) else {
+            try upstream.channel.send(message, until: Deadline(in: timeout))
+            return
+        }
+        let reply = try upstream.channel.call(message, until: Deadline(in: timeout))
+        defer { closeAll(reply.descriptors) }
+        if message.knownRequest == .getFeatures { upstreamFeatures = Payload.u64(reply.payload) ?? 0 }
+        try frontend.send(reply, until: Deadline(in: timeout))
+    }
+
+    /// The upstream's protocol features, with CONFIG: the interposer answers config itself.
+    private func forwardProtocolFeatures(_ message: VhostUserMessage) throws(HostError) {
+        let reply = try upstream.channel.call(message, until: Deadline(in: timeout))
+        closeAll(reply.descriptors)
+        upstreamProtocol = Payload.u64(reply.payload) ?? 0
+        try frontend.send(message.reply((upstreamProtocol | Payload.ProtocolFeature.config.mask).bytes), until: Deadline(in: timeout))
+    }
+
+    /// The front-end's back-end channel stays here; the upstream gets a channel of the interposer's.
+    private func swapBackendChannel(_ message: VhostUserMessage) throws(HostError) {
+        frontendBackend?.socket.close()
+        frontendBackend = message.descriptors.first.map { VhostUserChannel(Descriptor($0), what: "the front-end's back-end channel") }
+        let (ours, theirs) = try Descriptor.socketPair()
+        upstreamBackend?.socket.close()
+        upstreamBackend = VhostUserChannel(ours, what: "the upstream's back-end channel")
+        // forward() closes what it sent: the upstream holds its own copy by then.
+        try forward(message.with([theirs.release()]))
+    }
+
+    /// GET_CONFIG from cfgspace's device, built from the upstream's current config.
+    private func answerConfig(_ message: VhostUserMessage) throws(HostError) {
+        let device = try currentDevice()
+        guard let request = Payload.Config(message.payload), request.offset + request.size <= device.structSize else {
+            try frontend.send(message.reply([]), until: Deadline(in: timeout))
+            return
+        }
+        let bytes = device.bytes(modern: true)
+        let window = (request.offset..<request.offset + request.size).map { $0 < bytes.count ? bytes[$0] : 0 }
+        try frontend.send(message.reply(Payload.Config(offset: request.offset, size: request.size, flags: request.flags,
+                                                       bytes: window).encoded), until: Deadline(in: timeout))
+    }
+
+    /// SET_CONFIG at the served layout's offsets, passed upstream at each field's fixed offset.
+    private func translateWrite(_ message: VhostUserMessage) throws(HostError) {
+        guard let config = Payload.Config(message.payload) else { return }
+        let device = try currentDevice()
+        var failed = false
+        switch device.write(offset: config.offset, bytes: config.bytes, migration: config.flags == 1, modern: true) {
+        case .refused(let reason):
+            log("SET_CONFIG \(config.size) bytes at \(config.offset) refused: \(reason)")
+            failed = true
+        case .applied(let fields):
+            let fixed = Layout(device: device.device, features: device.offered, interpretation: .fixed)
+            for path in fields {
+                guard let placed = fixed.field(path), let offset = placed.offset, let value = device.image.value(path) else { continue }
+                let bytes = ConfigImage.encode(value, as: placed.field.type, ConfigImage.Encoding(isModern: true, guestIsLittleEndian: true))
+                do {
+                    try upstream.setConfig(offset: offset, bytes: bytes)
+                    log("SET_CONFIG \(path): at \(config.offset) from the front-end, at \(offset) upstream")
+                } catch {
+                    log("the upstream refused SET_CONFIG of \(path): \(error.description)")
+                    failed = true
+                }
+            }
+        }
+        if message.needsReply && agreed(.replyAck) {
+            try frontend.send(message.reply(UInt64(failed ? 1 : 0).bytes), until: Deadline(in: timeout))
+        }
+    }
+
+    /// The device the front-end sees: the upstream's config decoded at its fixed offsets, the values
+    /// set by hand over it, laid out under the interpretation.
+    private func currentDevice() throws(HostError) -> ServedDevice {
+        if let device { return device }
+        let layout = settings.device
+        var offered = FeatureSet(words: [upstreamFeatures])
+        for bit in Payload.vhostBits.keys { offered.remove(bit) }
+        var values: [(path: String, value: FieldValue)] = []
+        if upstreamProtocol & Payload.ProtocolFeature.config.mask != 0 {
+            let fixed = Layout(device: layout, features: offered, interpretation: .fixed)
+            let (_, bytes) = try VhostUserProbe.largestConfig(upstream, upTo: min(Payload.maximumConfig, fixed.size))
+            values = ConfigDecoder.decode(bytes, layout: fixed, encoding: ConfigImage.Encoding(isModern: true, guestIsLittleEndian: true))
+                .compactMap { decoded in decoded.value.map { (decoded.field.path, $0) } }
+        }
+        let overrides = settings.image.values
+        values.removeAll { overrides[$0.path] != nil }
+        values += overrides.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        let built: ServedDevice
+        do {
+            built = try ServedDevice(device: layout, interpretation: settings.interpretation, offered: offered, values: values)
+        } catch {
+            throw HostError(.refused, "the upstream's config does not fit the layout: \(error.description)")
+        }
+        device = built
+        return built
+    }
+
+    // MARK: - Config changes
+
+    func configChanged() {
+        device = nil
+        tellFrontend(relay: nil)
+    }
+
+    /// Sends CONFIG_CHANGE_MSG on the front-end's back-end channel; `relay` is the upstream request
+    /// to answer once the front-end has.
+    private func tellFrontend(relay: VhostUserMessage?) {
+        guard let frontendBackend, frontendProtocol & Payload.ProtocolFeature.config.mask != 0 else {
+            log("the front-end has no back-end channel to hear of the change")
+            return
+        }
+        let ack = frontendProtocol & Payload.ProtocolFeature.replyAck.mask != 0
+        let message = VhostUserMessage(request: VhostUserMessage.BackendRequest.configChange.rawValue,
+                                       flags: VhostUserMessage.version | (ack ? VhostUserMessage.needReplyFlag : 0))
+        do {
+            try frontendBackend.send(message, until: Deadline(in: timeout))
+            log("config change sent to the front-end")
+            if ack {
+                awaitingFrontend = Deadline(in: timeout)
+                relaying = relay
+            } else if let relay {
+                try upstreamBackend?.send(relay.reply(UInt64(0).bytes), until: Deadline(in: timeout))
+            }
+        } catch {
+            log("config change not sent: \(error.description)")
+        }
+    }
+
+    /// A request from the upstream back-end: a config change is taken in and passed on; anything
+    /// else goes to the front-end as it came.
+    private func fromUpstreamBackend() throws(HostError) -> Bool {
+        guard let upstreamBackend, let message = try upstreamBackend.receive(until: Deadline(in: timeout)) else {
+            log("the upstream closed its back-end channel")
+            self.upstreamBackend = nil
+            return true
+        }
+        if message.request == VhostUserMessage.BackendRequest.configChange.rawValue {
+            log("the upstream's config changed")
+            device = nil
+            tellFrontend(relay: message.needsReply ? message : nil)
+            return true
+        }
+        defer { closeAll(message.descriptors) }
+        guard let frontendBackend else { return true }
+        try frontendBackend.send(message, until: Deadline(in: timeout))
+        if message.needsReply {
+            awaitingFrontend = Deadline(in: timeout)
+            relaying = message
+        }
+        return true
+    }
+
+    /// The front-end's answer to a back-end request, relayed to the upstream when it asked.
+    private func fromFrontendBackend() throws(HostError) {
+        guard let frontendBackend, let reply = try frontendBackend.receive(until: Deadline(in: timeout)) else { return }
+        defer { closeAll(reply.descriptors) }
+        awaitingFrontend = nil
+        log("the front-end answered: \(Payload.u64(reply.payload).map { $0 == 0 ? "ok" : "failed (\($0))" } ?? "no value")")
+        if let relaying {
+            try upstreamBackend?.send(relaying.reply(reply.payload), until: Deadline(in: timeout))
+        }
+        relaying = nil
+    }
+}
+
+extension VhostUserMessage {
+    /// The same message carrying `descriptors`.
+    func with(_ descriptors: [Int32]) -> VhostUserMessage {
+        var copy = self
+        copy.descriptors = descriptors
+        return copy
+    }
+}

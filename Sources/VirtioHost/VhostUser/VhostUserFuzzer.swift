@@ -1,0 +1,123 @@
+import CVirtioHost
+import Foundation
+
+/// Malformed vhost-user traffic from a fixed seed, for a server that must stay up through it: unknown
+/// requests, wrong payload sizes, descriptors where none belong and missing where they do, payloads
+/// that announce more than they carry, headers cut short, and sizes past any the protocol has.
+public struct VhostUserFuzzer {
+    /// A small deterministic generator (SplitMix64), so a run repeats exactly.
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    public let path: String
+    private var generator: Generator
+    /// Connections the server closed on the fuzzer, and messages sent.
+    public private(set) var closedByServer = 0
+    public private(set) var sent = 0
+
+    public init(path: String, seed: UInt64) {
+        self.path = path
+        generator = Generator(state: seed)
+    }
+
+    /// Sends `count` messages, reconnecting whenever the server closes the connection.
+    public mutating func run(_ count: Int) throws(HostError) {
+        var socket = try connect()
+        defer { socket.close() }
+        while sent < count {
+            let (bytes, descriptors, cut) = message()
+            sent += 1
+            let ok = bytes.withUnsafeBytes { buffer in
+                descriptors.withUnsafeBufferPointer { fds in
+                    cvh_send_with_fds(socket.raw, buffer.baseAddress, buffer.count, fds.baseAddress, Int32(fds.count))
+                }
+            } >= 0
+            closeAll(descriptors)
+            drain(socket)
+            if !ok || cut || !isOpen(socket) {
+                if !ok || !isOpen(socket) { closedByServer += 1 }
+                socket.close()
+                socket = try connect()
+            }
+        }
+    }
+
+    private func connect() throws(HostError) -> Descriptor {
+        for _ in 0..<200 {
+            let fd = cvh_unix_connect(path)
+            if fd >= 0 { return Descriptor(fd) }
+            usleep(5_000)
+        }
+        throw HostError.system("connecting to '\(path)'", errno: errno)
+    }
+
+    /// Reads and drops whatever the server answered so far, without waiting.
+    private func drain(_ socket: Descriptor) {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            var entry = pollfd(fd: socket.raw, events: Int16(POLLIN), revents: 0)
+            guard poll(&entry, 1, 0) > 0 else { return }
+            var fds = [Int32](repeating: -1, count: 8)
+            var count: Int32 = 0, flags: Int32 = 0
+            let got = buffer.withUnsafeMutableBytes { raw in
+                fds.withUnsafeMutableBufferPointer { cvh_receive_with_fds(socket.raw, raw.baseAddress, raw.count, $0.baseAddress, 8, &count, &flags) }
+            }
+            closeAll(Array(fds.prefix(Int(count))))
+            if got <= 0 { return }
+        }
+    }
+
+    private func isOpen(_ socket: Descriptor) -> Bool {
+        var entry = pollfd(fd: socket.raw, events: Int16(POLLIN), revents: 0)
+        guard poll(&entry, 1, 0) > 0 else { return true }
+        var byte: UInt8 = 0
+        return recv(socket.raw, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) != 0
+    }
+
+    /// One malformed (or, now and then, well-formed) message: its bytes, descriptors to send with
+    /// it, and whether it is cut short (the connection is then dropped by the fuzzer).
+    private mutating func message() -> (bytes: [UInt8], descriptors: [Int32], cut: Bool) {
+        let request = UInt32.random(in: 0...45, using: &generator)
+        var flags = UInt32.random(in: 0...15, using: &generator)
+        if Bool.random(using: &generator) { flags = VhostUserMessage.version | (flags & VhostUserMessage.needReplyFlag) }
+        let sizes = [0, 8, 12, 16, 24, 40, 264, Int.random(in: 0...300, using: &generator)]
+        var payload = (0..<(sizes.randomElement(using: &generator) ?? 0)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        if request == VhostUserMessage.Request.getConfig.rawValue || request == VhostUserMessage.Request.setConfig.rawValue,
+           payload.count >= 12, Bool.random(using: &generator) {
+            // A config header whose size may or may not match what follows.
+            let size = UInt32.random(in: 0...300, using: &generator)
+            payload.replaceSubrange(4..<8, with: size.bytes)
+        }
+        var announced = UInt32(payload.count)
+        var cut = false
+        switch Int.random(in: 0..<20, using: &generator) {
+        case 0: announced = UInt32.random(in: 4097...UInt32.max, using: &generator)  // past any payload
+        case 1:
+            announced = UInt32(payload.count) + UInt32.random(in: 1...64, using: &generator)  // announces more than it carries
+            cut = true
+        case 2:
+            cut = true  // a header cut short
+            return (Array(VhostUserMessage(request: request, flags: flags, payload: payload).encoded.prefix(Int.random(in: 1...11, using: &generator))), [], cut)
+        default: break
+        }
+        var bytes = request.bytes + flags.bytes + announced.bytes + payload
+        if cut { bytes = Array(bytes.prefix(12 + payload.count)) }
+        var descriptors: [Int32] = []
+        if Int.random(in: 0..<4, using: &generator) == 0 {
+            var ends: [Int32] = [-1, -1]
+            if cvh_pipe_cloexec(&ends) == 0 {
+                descriptors = Array(ends.prefix(Int.random(in: 1...2, using: &generator)))
+                if descriptors.count == 1 { close(ends[1]) }
+            }
+        }
+        return (bytes, descriptors, cut)
+    }
+}
