@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdatomic.h>
@@ -143,7 +144,7 @@ ssize_t cvh_send_with_fds(int socket, const void *buf, size_t len, const int *fd
     }
     ssize_t sent;
     do {
-        sent = sendmsg(socket, &message, MSG_NOSIGNAL);
+        sent = sendmsg(socket, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
     } while (sent < 0 && errno == EINTR);
     return sent;
 }
@@ -162,7 +163,7 @@ ssize_t cvh_receive_with_fds(int socket, void *buf, size_t len, int *fds, int ma
     *flags_out = 0;
     ssize_t received;
     do {
-        received = recvmsg(socket, &message, MSG_CMSG_CLOEXEC);
+        received = recvmsg(socket, &message, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
     } while (received < 0 && errno == EINTR);
     if (received < 0) return received;
     *flags_out = message.msg_flags;
@@ -257,4 +258,11 @@ int cvh_memfd(const char *name, size_t size) {
         return -1;
     }
     return fd;
+}
+
+int cvh_pin_thread(int cpu) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    return sched_setaffinity(0, sizeof set, &set);
 }

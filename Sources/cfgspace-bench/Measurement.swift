@@ -44,6 +44,28 @@ enum Bench {
         return Measurement(name: name, samples: samples, iterations: iterations)
     }
 
+    /// Two bodies measured in alternation, sample by sample, so that a shared machine's drift falls
+    /// on both alike: for a figure and its baseline.
+    static func interleave(_ first: (name: String, body: () throws -> Void), _ second: (name: String, body: () throws -> Void),
+                           warmup: Int = 2, repeats: Int, iterations: Int = 1) throws -> (Measurement, Measurement) {
+        for _ in 0..<warmup {
+            try first.body()
+            try second.body()
+        }
+        let clock = ContinuousClock()
+        var samples: ([Double], [Double]) = ([], [])
+        for _ in 0..<repeats {
+            var start = clock.now
+            for _ in 0..<iterations { try first.body() }
+            samples.0.append(seconds(clock.now - start) / Double(iterations))
+            start = clock.now
+            for _ in 0..<iterations { try second.body() }
+            samples.1.append(seconds(clock.now - start) / Double(iterations))
+        }
+        return (Measurement(name: first.name, samples: samples.0, iterations: iterations),
+                Measurement(name: second.name, samples: samples.1, iterations: iterations))
+    }
+
     static func seconds(_ duration: Duration) -> Double {
         let (whole, attoseconds) = duration.components
         return Double(whole) + Double(attoseconds) / 1e18

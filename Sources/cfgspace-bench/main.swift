@@ -43,7 +43,9 @@ let machine = Machine.describe()
 var results: [CaseResult] = []
 for number in chosen.isEmpty ? [7] : chosen {
     switch number {
-    case 7: results.append(HostCases.probe(cfgspace: cfgspace, repeats: repeats))
+    case 7:
+        results.append(HostCases.probe(cfgspace: cfgspace, repeats: repeats))
+        results.append(VhostUserCase.roundTrips(repeats: repeats))
     default: results.append(CaseResult(number: number, title: "not built yet", target: ""))
     }
 }

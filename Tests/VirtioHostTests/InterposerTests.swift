@@ -93,6 +93,25 @@ struct InterposerTests {
         #expect(try device2.readGeneration() != generation)
     }
 
+    /// Nothing outlives the rig: after QEMU, the interposer and the daemon are stopped, their
+    /// processes are gone and the sockets are unlinked.
+    @Test func theRigLeavesNothingBehind() throws {
+        let device = try ServeQEMUTests.blk()
+        let daemon = try StorageDaemon(size: 1 << 30, label: "qsd-leftovers")
+        let settings = try ServedDevice(device: device, interpretation: .fixed, offered: FeatureSet(), values: [])
+        let interposer = try ServeFixture(settings, label: "interposer-leftovers", upstream: daemon.socketPath)
+        let machine = try QEMUMachine(VhostUserQEMU.options(device: "vhost-user-blk-pci", socket: interposer.socketPath))
+        let registers = try #require(try ProbeTarget.locate(on: machine, id: "vhost-probe").primary as? VirtioPCIModern)
+        #expect(try registers.start(accepting: FeatureSet(words: QEMUProbe.pairs(try registers.deviceFeatures(windows: 2)))))
+        let pids = [machine.process.pid, daemon.process.pid]
+        machine.quit()
+        interposer.close()
+        daemon.stop()
+        for pid in pids { #expect(ProcessTable.isGone(pid), "process \(pid) outlived the rig") }
+        #expect(!FileManager.default.fileExists(atPath: interposer.socketPath))
+        #expect(!FileManager.default.fileExists(atPath: daemon.socketPath))
+    }
+
     /// qemu-storage-daemon 7.2 resizes its node on block_resize, but its vhost-user-blk export goes on
     /// serving the old capacity, to old and new connections alike, and sends no config change. Should
     /// a later QEMU fix it, this test says so.

@@ -21,10 +21,11 @@ final class ServeFixture: @unchecked Sendable {
         commands = try Descriptor.pipe()
         stop = try Descriptor.pipe()
         let box = LogBox()
+        let log = ServeLog(verbose: true) { box.append($0) }
         if let upstream {
-            server = try VhostUserServer(path: socketPath, upstream: upstream, served: served, log: { box.append($0) })
+            server = try VhostUserServer(path: socketPath, upstream: upstream, served: served, log: log)
         } else {
-            server = try VhostUserServer(path: socketPath, served: served, log: { box.append($0) })
+            server = try VhostUserServer(path: socketPath, served: served, log: log)
         }
         box.owner = self
         let server = self.server, commandsRead = commands.read, stopRead = stop.read, done = finished

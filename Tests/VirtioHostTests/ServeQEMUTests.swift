@@ -102,7 +102,7 @@ struct ServeFrontendTests {
         }
     }
 
-    @Test(.enabled(if: hasKVM, "vhost-user-gpu needs KVM in QEMU 7.2")) func gpuPresentsItsOwnEventsOverServes() throws {
+    @Test(.enabled(if: hasKVM || Tools.areRequired, "vhost-user-gpu needs KVM in QEMU 7.2")) func gpuPresentsItsOwnEventsOverServes() throws {
         let run = try Self.presents("gpu", frontend: "vhost-user-gpu-pci", values: [("num_scanouts", .integer(2)),
                                     ("events_read", .integer(7)), ("num_capsets", .integer(1))], features: "EDID,VERSION_1", kvm: true)
         defer { run.machine.quit(); run.fixture.close() }
@@ -111,7 +111,7 @@ struct ServeFrontendTests {
 
     /// select and subsel written through QEMU reach serve as SET_CONFIG, and what they select comes
     /// back on the next read.
-    @Test(.enabled(if: hasKVM, "vhost-user-input needs KVM in QEMU 7.2")) func inputSelectionsGoThroughQEMU() throws {
+    @Test(.enabled(if: hasKVM || Tools.areRequired, "vhost-user-input needs KVM in QEMU 7.2")) func inputSelectionsGoThroughQEMU() throws {
         let device = try Self.layout("input")
         var selections: [ServedDevice.Selection: [UInt8]] = [:]
         for text in ["ID_NAME=cfgspace keyboard", "ID_DEVIDS=6,1,1,1", "EV_BITS/1=0xfe,0xff,0x03"] {

@@ -24,14 +24,14 @@ void cvh_kill_tracked_groups(void);
 /// signal take its default course. Idempotent.
 void cvh_install_cleanup_handlers(void);
 
-/// Sends `len` bytes and `fd_count` descriptors (SCM_RIGHTS) in one message. Returns the bytes
-/// sent, or -1 with errno set.
+/// Sends `len` bytes and `fd_count` descriptors (SCM_RIGHTS) in one message, never blocking.
+/// Returns the bytes sent, or -1 with errno set (EAGAIN when the socket is full).
 ssize_t cvh_send_with_fds(int socket, const void *buf, size_t len, const int *fds, int fd_count);
 
 /// Receives up to `len` bytes and up to `max_fds` descriptors in one message. `fd_count_out` gets the
 /// number of descriptors received; `flags_out` gets the message flags (MSG_CTRUNC when descriptors
-/// were dropped). Descriptors arrive close-on-exec. Returns the bytes received (0 at end of stream),
-/// or -1 with errno set.
+/// were dropped). Descriptors arrive close-on-exec. Never blocks. Returns the bytes received (0 at
+/// end of stream), or -1 with errno set (EAGAIN when nothing is waiting).
 ssize_t cvh_receive_with_fds(int socket, void *buf, size_t len, int *fds, int max_fds, int *fd_count_out,
                              int *flags_out);
 
@@ -57,5 +57,8 @@ int cvh_unix_connect(const char *path);
 
 /// An anonymous shared-memory file of `size` bytes (memfd_create), close-on-exec; -1 with errno set.
 int cvh_memfd(const char *name, size_t size);
+
+/// Binds the calling thread to CPU `cpu` (sched_setaffinity); 0, or -1 with errno set.
+int cvh_pin_thread(int cpu);
 
 #endif

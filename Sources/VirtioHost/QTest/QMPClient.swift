@@ -34,9 +34,7 @@ final class QMPClient {
         let bytes = Array(data) + [UInt8(ascii: "\n")]
         let deadline = Deadline(in: timeout)
         if let descriptor {
-            var fd = descriptor
-            let sent = bytes.withUnsafeBytes { cvh_send_with_fds(socket.raw, $0.baseAddress, $0.count, &fd, 1) }
-            guard sent == bytes.count else { throw HostError.system("sending '\(command)' to QMP", errno: errno) }
+            try socket.send(bytes, descriptors: [descriptor], until: deadline, what: "QEMU's QMP monitor")
         } else {
             try socket.write(bytes, until: deadline, what: "QEMU's QMP monitor")
         }

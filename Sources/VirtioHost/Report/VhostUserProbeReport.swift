@@ -11,7 +11,7 @@ public struct VhostUserProbeReport: Report {
     }
 
     private var protocolNames: [String] {
-        VhostUserPayload.ProtocolFeature.allCases.filter { result.protocolFeatures & $0.mask != 0 }.map { "\($0)" }
+        VhostUserPayload.ProtocolFeature.allCases.filter { result.protocolFeatures & $0.mask != 0 }.map(\.name)
     }
 
     private var facts: [(String, String)] {

@@ -15,7 +15,7 @@ final class Interposer: ConnectionHandler {
     /// The server's device: the layout, the interpretation, and the values set by hand, which win.
     let settings: ServedDevice
     let timeout: Duration
-    let log: @Sendable (String) -> Void
+    let log: ServeLog
 
     private var upstreamFeatures: UInt64 = 0
     private var upstreamProtocol: UInt64 = 0
@@ -29,7 +29,7 @@ final class Interposer: ConnectionHandler {
     private var awaitingFrontend: Deadline?
 
     init(frontend: VhostUserChannel, upstream path: String, settings: ServedDevice, timeout: Duration,
-         log: @escaping @Sendable (String) -> Void) throws(HostError) {
+         log: ServeLog) throws(HostError) {
         self.frontend = frontend
         upstream = try VhostUserClient(connectingTo: path, timeout: timeout)
         self.settings = settings

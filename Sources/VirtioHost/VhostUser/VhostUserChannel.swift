@@ -15,85 +15,48 @@ public final class VhostUserChannel {
 
     /// The next message, or nil when the peer closed the connection between messages.
     public func receive(until deadline: Deadline) throws(HostError) -> VhostUserMessage? {
-        var header = [UInt8](repeating: 0, count: VhostUserMessage.headerSize)
         var descriptors: [Int32] = []
-        var got = 0
-        while got < header.count {
-            guard try socket.wait(for: Int16(POLLIN), until: deadline) else {
-                closeAll(descriptors)
-                throw HostError(.timeout, "\(what) sent no message in time")
+        do throws(HostError) {
+            let header = try read(VhostUserMessage.headerSize, into: &descriptors, until: deadline, part: "header")
+            guard let header else { return nil }
+            var reader = PayloadReader(header)
+            let request = reader.u32() ?? 0, flags = reader.u32() ?? 0, size = Int(reader.u32() ?? 0)
+            guard size <= VhostUserMessage.maximumPayload else {
+                throw HostError(.protocolViolation, "\(what) announced a \(size)-byte payload; none is larger than "
+                                + "\(VhostUserMessage.maximumPayload)")
             }
-            var fds = [Int32](repeating: -1, count: VhostUserMessage.maximumDescriptors)
-            var fdCount: Int32 = 0
-            var flags: Int32 = 0
-            let received = header.withUnsafeMutableBytes { buffer in
-                fds.withUnsafeMutableBufferPointer { fdBuffer in
-                    cvh_receive_with_fds(socket.raw, buffer.baseAddress! + got, buffer.count - got, fdBuffer.baseAddress,
-                                         Int32(fdBuffer.count), &fdCount, &flags)
-                }
-            }
-            descriptors += fds.prefix(Int(fdCount))
-            if received < 0 {
-                if errno == EAGAIN { continue }
-                closeAll(descriptors)
-                throw HostError.system("receiving from \(what)", errno: errno)
-            }
-            if received == 0 {
-                closeAll(descriptors)
-                if got == 0 { return nil }
-                throw HostError(.protocolViolation, "\(what) closed the connection inside a message header")
-            }
-            got += received
-        }
-        var reader = PayloadReader(header)
-        let request = reader.u32() ?? 0, flags = reader.u32() ?? 0, size = Int(reader.u32() ?? 0)
-        guard size <= VhostUserMessage.maximumPayload else {
+            let payload = size == 0 ? [] : try read(size, into: &descriptors, until: deadline, part: "payload") ?? []
+            return VhostUserMessage(request: request, flags: flags, payload: payload, descriptors: descriptors)
+        } catch {
             closeAll(descriptors)
-            throw HostError(.protocolViolation, "\(what) announced a \(size)-byte payload; none is larger than "
-                            + "\(VhostUserMessage.maximumPayload)")
+            throw error
         }
-        var payload: [UInt8] = []
-        while payload.count < size {
-            let chunk: [UInt8]
-            do {
-                chunk = try socket.read(upTo: size - payload.count, until: deadline, what: what)
-            } catch {
-                closeAll(descriptors)
-                throw error
+    }
+
+    /// Exactly `count` bytes, gathering any descriptors that come with them; nil when the peer closed
+    /// the connection before the first byte of a header.
+    private func read(_ count: Int, into descriptors: inout [Int32], until deadline: Deadline,
+                      part: String) throws(HostError) -> [UInt8]? {
+        var bytes: [UInt8] = []
+        while bytes.count < count {
+            let received = try socket.receive(upTo: count - bytes.count, maximumDescriptors: VhostUserMessage.maximumDescriptors,
+                                              until: deadline, what: what)
+            descriptors += received.descriptors
+            guard !received.droppedDescriptors, descriptors.count <= VhostUserMessage.maximumDescriptors else {
+                throw HostError(.protocolViolation, "\(what) sent more than \(VhostUserMessage.maximumDescriptors) descriptors")
             }
-            guard !chunk.isEmpty else {
-                closeAll(descriptors)
-                throw HostError(.protocolViolation, "\(what) closed the connection inside a payload")
+            if received.bytes.isEmpty {
+                if bytes.isEmpty && part == "header" { return nil }
+                throw HostError(.protocolViolation, "\(what) closed the connection inside a message \(part)")
             }
-            payload += chunk
+            bytes += received.bytes
         }
-        return VhostUserMessage(request: request, flags: flags, payload: payload, descriptors: descriptors)
+        return bytes
     }
 
     /// Sends a message with its descriptors (which stay open here; the caller owns them).
     public func send(_ message: VhostUserMessage, until deadline: Deadline) throws(HostError) {
-        let bytes = message.encoded
-        var sent = 0
-        var first = true
-        while sent < bytes.count {
-            guard try socket.wait(for: Int16(POLLOUT), until: deadline) else {
-                throw HostError(.timeout, "\(what) took no message in time")
-            }
-            let fds = first ? message.descriptors : []
-            let count = bytes.withUnsafeBytes { buffer in
-                fds.withUnsafeBufferPointer { fdBuffer in
-                    cvh_send_with_fds(socket.raw, buffer.baseAddress! + sent, buffer.count - sent, fdBuffer.baseAddress,
-                                      Int32(fdBuffer.count))
-                }
-            }
-            if count < 0 {
-                if errno == EAGAIN { continue }
-                if errno == EPIPE || errno == ECONNRESET { throw HostError(.protocolViolation, "\(what) closed the connection") }
-                throw HostError.system("sending to \(what)", errno: errno)
-            }
-            sent += count
-            first = false
-        }
+        try socket.send(message.encoded, descriptors: message.descriptors, until: deadline, what: what)
     }
 
     /// Sends a request and waits for its reply, which must answer the same request.

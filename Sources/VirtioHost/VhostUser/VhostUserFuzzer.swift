@@ -35,12 +35,17 @@ public struct VhostUserFuzzer {
         while sent < count {
             let (bytes, descriptors, cut) = message()
             sent += 1
-            let ok = bytes.withUnsafeBytes { buffer in
-                descriptors.withUnsafeBufferPointer { fds in
-                    cvh_send_with_fds(socket.raw, buffer.baseAddress, buffer.count, fds.baseAddress, Int32(fds.count))
-                }
-            } >= 0
-            closeAll(descriptors)
+            defer { closeAll(descriptors) }
+            let ok: Bool
+            do throws(HostError) {
+                // A server that stops reading is a hang, and an error; one that closes is fair.
+                try socket.send(bytes, descriptors: descriptors, until: Deadline(in: .seconds(5)), what: "the server")
+                ok = true
+            } catch where error.kind == .timeout {
+                throw error
+            } catch {
+                ok = false
+            }
             drain(socket)
             if !ok || cut || !isOpen(socket) {
                 if !ok || !isOpen(socket) { closedByServer += 1 }

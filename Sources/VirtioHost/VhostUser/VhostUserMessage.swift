@@ -12,8 +12,11 @@ public struct VhostUserMessage: Sendable {
         case gpuSetSocket, resetDevice, vringKick, getMaxMemSlots, addMemReg, remMemReg, setStatus, getStatus
 
         /// `VHOST_USER_GET_CONFIG`.
-        public var name: String {
-            let words = String(describing: self).reduce(into: "") { text, character in
+        public var name: String { Self.names[Int(rawValue) - 1] }
+
+        /// Every request's name, spelled once from its case name (`getInflightFD` → `GET_INFLIGHT_FD`).
+        private static let names: [String] = allCases.map { request in
+            let words = String(describing: request).reduce(into: "") { text, character in
                 if character.isUppercase, !text.isEmpty { text += "_" }
                 text += String(character).uppercased()
             }
@@ -93,7 +96,12 @@ struct PayloadReader {
         return Array(bytes[position..<position + count])
     }
 
+    /// A little-endian number of `width` bytes, read in place.
     private mutating func number(_ width: Int) -> UInt64? {
-        take(width).map { $0.enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) } }
+        guard position + width <= bytes.count else { return nil }
+        var value: UInt64 = 0
+        for index in 0..<width { value |= UInt64(bytes[position + index]) << (8 * UInt64(index)) }
+        position += width
+        return value
     }
 }

@@ -1,15 +1,38 @@
 /// What each request's payload and descriptors must be (docs/interop/vhost-user.rst, "Front-end
 /// message types"), and the payloads cfgspace reads and writes.
-enum VhostUserPayload {
+public enum VhostUserPayload {
     typealias Request = VhostUserMessage.Request
 
     /// The protocol feature bits (`VHOST_USER_PROTOCOL_F_*`).
-    enum ProtocolFeature: Int, CaseIterable, Sendable {
+    public enum ProtocolFeature: Int, CaseIterable, Sendable {
         case mq = 0, logSharedMemory = 1, rarp = 2, replyAck = 3, mtu = 4, backendRequests = 5, crossEndian = 6
         case cryptoSession = 7, pagefault = 8, config = 9, backendSendFD = 10, hostNotifier = 11, inflightSharedMemory = 12
         case resetDevice = 13, inbandNotifications = 14, configureMemorySlots = 15, status = 16
 
-        var mask: UInt64 { 1 << UInt64(rawValue) }
+        public var mask: UInt64 { 1 << UInt64(rawValue) }
+
+        /// The name docs/interop/vhost-user.rst gives it, after `VHOST_USER_PROTOCOL_F_`.
+        public var name: String {
+            switch self {
+            case .mq: "MQ"
+            case .logSharedMemory: "LOG_SHMFD"
+            case .rarp: "RARP"
+            case .replyAck: "REPLY_ACK"
+            case .mtu: "NET_MTU"
+            case .backendRequests: "BACKEND_REQ"
+            case .crossEndian: "CROSS_ENDIAN"
+            case .cryptoSession: "CRYPTO_SESSION"
+            case .pagefault: "PAGEFAULT"
+            case .config: "CONFIG"
+            case .backendSendFD: "BACKEND_SEND_FD"
+            case .hostNotifier: "HOST_NOTIFIER"
+            case .inflightSharedMemory: "INFLIGHT_SHMFD"
+            case .resetDevice: "RESET_DEVICE"
+            case .inbandNotifications: "INBAND_NOTIFICATIONS"
+            case .configureMemorySlots: "CONFIGURE_MEM_SLOTS"
+            case .status: "STATUS"
+            }
+        }
     }
 
     /// VHOST_USER_F_PROTOCOL_FEATURES, bit 30 of the virtio feature word.
@@ -103,7 +126,12 @@ enum VhostUserPayload {
             self.init(offset: Int(offset), size: Int(size), flags: flags, bytes: bytes)
         }
 
-        var encoded: [UInt8] { UInt32(offset).bytes + UInt32(size).bytes + flags.bytes + bytes }
+        var encoded: [UInt8] {
+            var out: [UInt8] = []
+            out.reserveCapacity(12 + bytes.count)
+            for word in [UInt32(offset), UInt32(size), flags] { out += word.bytes }
+            return out + bytes
+        }
     }
 
     /// `struct vhost_vring_state`: index and number.

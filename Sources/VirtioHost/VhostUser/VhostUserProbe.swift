@@ -123,7 +123,7 @@ struct VhostUserChecks {
         let end = Layout(device: device, features: offered, interpretation: .fixed).size
         let extra = end < bytes.count ? Array(bytes[end...]) : []
         return check("past the fields", extra.isEmpty,
-                     extra.isEmpty ? "nothing past the last field (\(end) bytes)"
+                     extra.isEmpty ? "nothing is served past byte \(size), within the \(end)-byte struct"
                          : "\(extra.count) bytes past the last field: \(hexBytes(extra))")
     }
 

@@ -26,7 +26,7 @@ public final class VhostUserServer: @unchecked Sendable {
     public let path: String
     let served: ServedDevice
     let timeout: Duration
-    let log: @Sendable (String) -> Void
+    let log: ServeLog
     private let listener: Descriptor
     private let makeHandler: (VhostUserChannel, VhostUserServer) throws(HostError) -> any ConnectionHandler
     private var handler: (any ConnectionHandler)?
@@ -36,10 +36,10 @@ public final class VhostUserServer: @unchecked Sendable {
 
     /// A back-end serving `served` itself.
     public convenience init(path: String, served: ServedDevice, queues: Int = 8, timeout: Duration = .seconds(5),
-                            log: @escaping @Sendable (String) -> Void) throws(HostError) {
+                            log: ServeLog) throws(HostError) {
         try self.init(path: path, served: served, timeout: timeout, log: log) { channel, server in
-            BackendHandler(channel: channel, session: VhostUserSession(served: server.served, queues: queues, log: server.log),
-                           timeout: timeout, log: server.log)
+            let session = VhostUserSession(served: server.served, queues: queues, log: server.log.callAsFunction)
+            return BackendHandler(channel: channel, session: session, timeout: timeout, log: server.log)
         }
     }
 
@@ -47,13 +47,13 @@ public final class VhostUserServer: @unchecked Sendable {
     /// but the configuration, which is `served`'s, with the upstream's values unless overridden.
     /// `served`'s values are the ones set by hand; they win over the upstream's.
     public convenience init(path: String, upstream: String, served: ServedDevice,
-                            timeout: Duration = .seconds(5), log: @escaping @Sendable (String) -> Void) throws(HostError) {
+                            timeout: Duration = .seconds(5), log: ServeLog) throws(HostError) {
         try self.init(path: path, served: served, timeout: timeout, log: log) { channel, server throws(HostError) in
             try Interposer(frontend: channel, upstream: upstream, settings: server.served, timeout: timeout, log: server.log)
         }
     }
 
-    init(path: String, served: ServedDevice, timeout: Duration, log: @escaping @Sendable (String) -> Void,
+    init(path: String, served: ServedDevice, timeout: Duration, log: ServeLog,
          makeHandler: @escaping (VhostUserChannel, VhostUserServer) throws(HostError) -> any ConnectionHandler) throws(HostError) {
         let fd = cvh_unix_listen(path, 8)
         guard fd >= 0 else { throw HostError.system("listening at '\(path)'", errno: errno) }
@@ -176,10 +176,10 @@ final class BackendHandler: ConnectionHandler {
     let channel: VhostUserChannel
     let session: VhostUserSession
     let timeout: Duration
-    let log: @Sendable (String) -> Void
+    let log: ServeLog
     private(set) var wakeUp: Deadline?
 
-    init(channel: VhostUserChannel, session: VhostUserSession, timeout: Duration, log: @escaping @Sendable (String) -> Void) {
+    init(channel: VhostUserChannel, session: VhostUserSession, timeout: Duration, log: ServeLog) {
         self.channel = channel
         self.session = session
         self.timeout = timeout
@@ -227,9 +227,9 @@ final class BackendHandler: ConnectionHandler {
             case .reply(let reply):
                 defer { closeAll(reply.descriptors) }
                 try channel.send(reply, until: Deadline(in: timeout))
-                log("\(message.requestName) → answered (\(reply.payload.count) bytes)")
+                log.routine("\(message.requestName) → answered (\(reply.payload.count) bytes)")
             case .silence:
-                log(message.requestName)
+                log.routine(message.requestName)
             case .close(let reason):
                 log("closing: \(reason)")
                 return false

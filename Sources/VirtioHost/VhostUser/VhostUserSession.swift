@@ -38,6 +38,7 @@ final class VhostUserSession {
         self.served = served
         self.queues = queues
         self.log = log
+        version1 = served.device.feature(named: "VERSION_1").map { 1 << UInt64($0.bit) } ?? 0
     }
 
     /// The device features offered, with VHOST_USER_F_PROTOCOL_FEATURES.
@@ -48,9 +49,9 @@ final class VhostUserSession {
     func has(_ feature: Payload.ProtocolFeature) -> Bool { protocolFeatures & feature.mask != 0 }
 
     /// Whether VERSION_1 is negotiated: the config is then in its modern, little-endian form.
-    var isModern: Bool {
-        served.device.feature(named: "VERSION_1").map { acked & (1 << UInt64($0.bit)) != 0 } ?? false
-    }
+    var isModern: Bool { acked & version1 != 0 }
+    /// VERSION_1's mask in the feature word; 0 for a layout without it.
+    private let version1: UInt64
 
     func handle(_ message: VhostUserMessage) -> Outcome {
         if let problem = Payload.problem(with: message, logSharedMemory: has(.logSharedMemory)) {
@@ -150,7 +151,8 @@ final class VhostUserSession {
             return .reply(message.reply([]))
         }
         let bytes = served.bytes(modern: isModern)
-        let window = (request.offset..<request.offset + request.size).map { $0 < bytes.count ? bytes[$0] : 0 }
+        var window = Array(bytes[min(request.offset, bytes.count)..<min(request.offset + request.size, bytes.count)])
+        window += repeatElement(0, count: request.size - window.count)
         return .reply(message.reply(Payload.Config(offset: request.offset, size: request.size, flags: request.flags,
                                                    bytes: window).encoded))
     }

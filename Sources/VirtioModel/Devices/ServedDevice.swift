@@ -8,7 +8,14 @@ public final class ServedDevice {
     public let device: Device
     public let interpretation: Interpretation
     public let offered: FeatureSet
-    public private(set) var image: ConfigImage
+    public private(set) var image: ConfigImage {
+        didSet { encoded = [:] }
+    }
+    /// The image's bytes per encoding (modern or not), kept until the image changes: a front-end
+    /// asks for the same bytes over and over (vhost-user-input on every guest read).
+    private var encoded: [Bool: [UInt8]] = [:]
+    /// The size of the device's whole struct (fixed): the most a front-end may ask for.
+    public let structSize: Int
     /// What each selection (selector value, subselector value) serves, as raw member bytes.
     public private(set) var selections: [Selection: [UInt8]]
 
@@ -36,6 +43,7 @@ public final class ServedDevice {
         self.interpretation = interpretation
         self.offered = offered
         self.selections = selections
+        structSize = Layout(device: device, features: offered, interpretation: .fixed).size
         image = try ConfigImage(device: device, interpretation: interpretation, features: offered, values: values)
         applySelection()
         image.resetGeneration()
@@ -60,13 +68,14 @@ public final class ServedDevice {
         return set
     }
 
-    /// The size of the device's whole struct (fixed): the most a front-end may ask for.
-    public var structSize: Int { Layout(device: device, features: offered, interpretation: .fixed).size }
 
     /// The configuration bytes; `virtio` fields little-endian once VERSION_1 is negotiated, the
     /// guest's (little-endian) order before.
     public func bytes(modern: Bool) -> [UInt8] {
-        image.bytes(ConfigImage.Encoding(isModern: modern, guestIsLittleEndian: true))
+        if let bytes = encoded[modern] { return bytes }
+        let bytes = image.bytes(ConfigImage.Encoding(isModern: modern, guestIsLittleEndian: true))
+        encoded[modern] = bytes
+        return bytes
     }
 
     /// Sets a field by name, as text; whether its value changed.

@@ -61,14 +61,8 @@ enum ServeCommand: Command {
         } catch {
             throw .usage(error.description)
         }
-        let verbose = arguments.flag("verbose")
         let errors = console
-        let log: @Sendable (String) -> Void = { line in
-            if verbose || line.hasPrefix("error") || line.contains("refused") || line.contains("connection") || line.hasPrefix("set ")
-                || line.contains("config change") {
-                errors.err("cfgspace serve: \(line)\n")
-            }
-        }
+        let log = ServeLog(verbose: arguments.flag("verbose")) { line in errors.err("cfgspace serve: \(line)\n") }
         do {
             let server: VhostUserServer
             if let upstream = arguments.value("upstream") {
