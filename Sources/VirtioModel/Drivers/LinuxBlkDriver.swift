@@ -1,0 +1,196 @@
+import ConfigLayout
+
+/// Linux 6.1's virtio_blk (drivers/block/virtio_blk.c `virtblk_probe`, `init_vq`,
+/// `virtblk_update_cache_mode`, `virtblk_update_capacity`) on the virtio core (`virtio_dev_probe`)
+/// and virtio-pci modern (`vp_finalize_features`): which fields it reads under which negotiated
+/// features, at their `offsetof` offsets, what it refuses, and how each /sys/block/vda value follows
+/// from what it read. A real guest running the same driver is the check on this model.
+public enum LinuxBlkDriver {
+    /// virtio_blk's `features[]` in 6.1 (ZONED came in 6.3).
+    static let featureTable = ["SEG_MAX", "SIZE_MAX", "GEOMETRY", "RO", "BLK_SIZE", "FLUSH", "TOPOLOGY", "CONFIG_WCE",
+                               "MQ", "DISCARD", "WRITE_ZEROES", "SECURE_ERASE"]
+    /// Transport bits 6.1 keeps: `vring_transport_features` (drivers/virtio/virtio_ring.c), and
+    /// `vp_transport_features` (RING_RESET; SR_IOV only with an SR-IOV capability, which QEMU lacks).
+    static let transportFeatures = ["INDIRECT_DESC", "EVENT_IDX", "VERSION_1", "ACCESS_PLATFORM", "RING_PACKED",
+                                    "ORDER_PLATFORM", "RING_RESET"]
+
+    /// Predicts what a guest with `cpus` CPUs makes of a device that offers `offered` and presents
+    /// `presented` as its configuration (all ones past it).
+    public static func probe(device: Device, offered: FeatureSet, presented: [UInt8], cpus: Int,
+                             label: String = "presented device") -> LinuxBlkPrediction {
+        let trace = Trace()
+        let port = PresentedRegisters(label: label, offered: offered, bytes: presented)
+        let remote = RemoteDevice(port: port, name: label, device: device, offered: offered, configSize: presented.count,
+                                  configBytes: presented, trace: trace)
+        let transport = PCITransport(device: remote, trace: trace)
+        let session = DriverSession(transport: transport, device: device,
+                                    layout: Layout(device: device, features: offered, interpretation: .fixed),
+                                    guestIsLittleEndian: true)
+        var run = Run(session: session, cpus: cpus)
+        let view = run.probe()
+        return LinuxBlkPrediction(view: view, reads: session.reads, negotiated: session.features, notes: run.notes,
+                                  trace: trace.entries)
+    }
+
+    /// A config change on a probed disk (`virtblk_config_changed_work`): the capacity read again,
+    /// the disk resized, and the kernel's "new size" line.
+    public static func resized(_ view: LinuxBlkView, capacity: UInt64) -> LinuxBlkView {
+        var view = view
+        guard view.hasDisk, let logical = view.sysfs["logical_block_size"].flatMap(UInt64.init) else { return view }
+        view.sysfs["size"] = String(capacity)
+        view.kernelLog.append(capacityLine(capacity, logical: logical, resize: true))
+        return view
+    }
+
+    /// `virtblk_update_capacity`'s notice: "[vda] new size: 2097152 512-byte logical blocks (1.07 GB/1.00 GiB)".
+    static func capacityLine(_ capacity: UInt64, logical: UInt64, resize: Bool) -> String {
+        let sectorsPerBlock = max(1, logical >> 9)
+        let blocks = capacity / sectorsPerBlock + (capacity % sectorsPerBlock == 0 ? 0 : 1)
+        return "[vda] \(resize ? "new size: " : "")\(blocks) \(logical)-byte logical blocks ("
+            + KernelSizeString.format(blocks, blockSize: logical, .decimal) + "/"
+            + KernelSizeString.format(blocks, blockSize: logical, .binary) + ")"
+    }
+
+    /// One probe: the session, the queue limits as they are set, and what the driver said.
+    private struct Run {
+        let session: DriverSession
+        let cpus: Int
+        var limits = BlockQueueLimits()
+        var notes: [String] = []
+        var log: [String] = []
+
+        init(session: DriverSession, cpus: Int) {
+            self.session = session
+            self.cpus = cpus
+        }
+
+        private func has(_ feature: String) -> Bool { session.has(feature) }
+        private func read(_ field: String) -> UInt32 { UInt32(truncatingIfNeeded: session.readVirtio(field)) }
+
+        mutating func probe() -> LinuxBlkView {
+            let transport = session.transport
+            // virtio_dev_probe: reset, ACKNOWLEDGE, DRIVER; the driver's table and the transport's bits.
+            transport.reset()
+            transport.addStatus(.acknowledge)
+            transport.addStatus(.driver)
+            let offered = transport.getFeatures(windows: 2)
+            session.features = offered.intersection(session.device.features(named: featureTable + transportFeatures))
+            if transport.finalizeFeatures(session.features, windows: 2) != 0 {
+                return failed("virtio: device uses modern interface but does not have VIRTIO_F_VERSION_1")
+            }
+            transport.addStatus(.featuresOK)
+            if !transport.getStatus().contains(.featuresOK) { return failed("virtio: device refuses features", errno: -19) }
+            session.stage = "virtblk_probe"
+            // "We need at least one SG element, whatever they say."
+            if has("SEG_MAX") { _ = read("seg_max") }
+            // init_vq.
+            var queues = 1
+            if has("MQ") {
+                let count = read("num_queues")
+                if count == 0 { return failed("MQ advertised but zero queues reported") }
+                queues = min(max(1, cpus), Int(count))
+            }
+            log.append("\(queues)/0/0 default/read/poll queues")
+            // virtblk_get_cache_mode: the writeback field under CONFIG_WCE, else FLUSH.
+            let writeback = has("CONFIG_WCE") ? read("writeback") != 0 : has("FLUSH")
+            if has("SIZE_MAX") { _ = read("size_max") }
+            if let failure = readBlockSize() { return failed(failure) }
+            if has("TOPOLOGY") { readTopology() }
+            var granularity: UInt32 = 0
+            var discardSegments: UInt32 = 0
+            if has("DISCARD") {
+                granularity = read("discard_sector_alignment")
+                let sectors = read("max_discard_sectors")
+                limits.setMaxDiscardSectors(sectors == 0 ? UInt32.max : sectors)
+                discardSegments = read("max_discard_seg")
+            }
+            if has("WRITE_ZEROES") {
+                let sectors = read("max_write_zeroes_sectors")
+                limits.setMaxWriteZeroesSectors(sectors == 0 ? UInt32.max : sectors)
+            }
+            if has("SECURE_ERASE") {
+                if let failure = readSecureErase(&granularity, &discardSegments) { return failed(failure) }
+            }
+            if has("DISCARD") || has("SECURE_ERASE") {
+                // "discard_granularity << SECTOR_SHIFT", in 32 bits; 0 means the logical block size.
+                limits.discardGranularity = granularity != 0 ? granularity << 9 : limits.logicalBlockSize
+            }
+            // virtblk_update_capacity, then virtio_device_ready.
+            let capacity = session.consistently { session.readVirtio("capacity") }
+            log.append(capacityLine(capacity, logical: UInt64(limits.logicalBlockSize), resize: false))
+            transport.addStatus(.driverOK)
+            return LinuxBlkView(hasDisk: true, features: LinuxBlkView.featureString(session.features),
+                                sysfs: sysfs(capacity: capacity, queues: queues, writeback: writeback),
+                                kernelLog: log, failure: nil)
+        }
+
+        /// blk_size under BLK_SIZE, refused unless `blk_validate_block_size` takes it.
+        private mutating func readBlockSize() -> String? {
+            guard has("BLK_SIZE") else { return nil }
+            let size = read("blk_size")
+            guard BlockQueueLimits.isValidBlockSize(size) else {
+                return "virtio_blk: invalid block size: 0x\(String(size, radix: 16))"
+            }
+            limits.setLogicalBlockSize(size)
+            return nil
+        }
+
+        /// The topology, each value in blocks of the logical block size, multiplied in 32 bits as
+        /// the driver does ("blk_size * (1 << physical_block_exp)"); a zero leaves its limit alone.
+        private mutating func readTopology() {
+            let block = limits.logicalBlockSize
+            let exponent = read("topology.physical_block_exp")
+            if exponent != 0 {
+                // An int shifted by the low five bits of the count, as x86 shifts.
+                limits.setPhysicalBlockSize(block &* (UInt32(1) << (exponent & 31)))
+                if exponent > 31 { notes.append("physical_block_exp \(exponent) shifts past 32 bits (undefined in C)") }
+            }
+            let alignment = read("topology.alignment_offset")
+            if alignment != 0 { limits.setAlignmentOffset(block &* alignment) }
+            let minimum = read("topology.min_io_size")
+            if minimum != 0 { limits.setIOMin(block &* minimum) }
+            let optimal = read("topology.opt_io_size")
+            if optimal != 0 { limits.setIOOpt(block &* optimal) }
+        }
+
+        /// SECURE_ERASE's fields, none of which may be 0; their limits combine with discard's.
+        private mutating func readSecureErase(_ granularity: inout UInt32, _ segments: inout UInt32) -> String? {
+            let alignment = read("secure_erase_sector_alignment")
+            if alignment == 0 { return "virtio_blk: secure_erase_sector_alignment can't be 0" }
+            granularity = granularity == 0 ? alignment : min(granularity, alignment)
+            if read("max_secure_erase_sectors") == 0 { return "virtio_blk: max_secure_erase_sectors can't be 0" }
+            let count = read("max_secure_erase_seg")
+            if count == 0 { return "virtio_blk: max_secure_erase_seg can't be 0" }
+            segments = segments == 0 ? count : min(segments, count)
+            return nil
+        }
+
+        private func sysfs(capacity: UInt64, queues: Int, writeback: Bool) -> [String: String] {
+            [
+                "size": String(capacity),
+                "logical_block_size": String(limits.logicalBlockSize),
+                "physical_block_size": String(limits.physicalBlockSize),
+                "minimum_io_size": String(limits.ioMin),
+                "optimal_io_size": String(limits.ioOpt),
+                "discard_max_bytes": String(UInt64(limits.maxDiscardSectors) << 9),
+                "discard_granularity": String(limits.discardGranularity),
+                "write_zeroes_max_bytes": String(UInt64(limits.maxWriteZeroesSectors) << 9),
+                "write_cache": writeback ? "write back" : "write through",
+                "alignment_offset": String(limits.alignmentOffset),
+                "ro": has("RO") ? "1" : "0",
+                "queues": String(queues),
+            ]
+        }
+
+        /// The probe fails (-EINVAL for every refusal but the device's own): the device is marked FAILED,
+        /// no disk appears, and the driver core says so (drivers/base/dd.c `call_driver_probe`; the
+        /// guest has one virtio device, virtio0).
+        private mutating func failed(_ reason: String, errno: Int = -22) -> LinuxBlkView {
+            log.append(reason)
+            log.append("virtio_blk: probe of virtio0 failed with error \(errno)")
+            _ = session.fail(reason)
+            return LinuxBlkView(hasDisk: false, features: LinuxBlkView.featureString(session.features), sysfs: [:],
+                                kernelLog: log, failure: reason)
+        }
+    }
+}
