@@ -23,7 +23,10 @@ let package = Package(
         .target(name: "CVirtioHost"),
         // The real world: supervised processes, QEMU over qtest, vhost-user, a Linux guest, compilers.
         // The only target that spawns processes or opens sockets.
-        .target(name: "VirtioHost", dependencies: ["ConfigLayout", "ConfigEmit", "VirtioModel", "CVirtioHost"]),
+        // Guest/Image links to the repository's Guest folder: the guest's init and the script that
+        // builds its image, built in so that `cfgspace guest` works from any directory.
+        .target(name: "VirtioHost", dependencies: ["ConfigLayout", "ConfigEmit", "VirtioModel", "CVirtioHost"],
+                resources: [.embedInCode("Guest/Image")]),
         // Argument parsing, printing and writing files only.
         .executableTarget(name: "cfgspace", dependencies: ["ConfigLayout", "ConfigEmit", "VirtioModel", "VirtioHost"]),
         // Release-build benchmarks: in process, and cfgspace as a whole process (which it builds first).

@@ -20,8 +20,8 @@ while index < arguments.count {
         format = arguments[index]
         index += 1
     case "--case":
-        guard index < arguments.count, let number = Int(arguments[index]), (1...7).contains(number) else {
-            usage("--case takes a case number, 1 to 7")
+        guard index < arguments.count, let number = Int(arguments[index]), (1...8).contains(number) else {
+            usage("--case takes a case number, 1 to 8")
         }
         chosen.append(number)
         index += 1
@@ -41,11 +41,12 @@ guard FileManager.default.isExecutableFile(atPath: cfgspace) else {
 let repeats = quick ? 5 : 20
 let machine = Machine.describe()
 var results: [CaseResult] = []
-for number in chosen.isEmpty ? [7] : chosen {
+for number in chosen.isEmpty ? [7, 8] : chosen {
     switch number {
     case 7:
         results.append(HostCases.probe(cfgspace: cfgspace, repeats: repeats))
         results.append(VhostUserCase.roundTrips(repeats: repeats))
+    case 8: results.append(GuestReadCase.run(repeats: repeats))
     default: results.append(CaseResult(number: number, title: "not built yet", target: ""))
     }
 }

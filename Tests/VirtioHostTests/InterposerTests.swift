@@ -11,7 +11,7 @@ import VirtioModel
                 "needs qemu-system-x86_64 and qemu-storage-daemon (Debian's qemu-system-x86; .ci/run installs it)"))
 struct InterposerTests {
     @Test func probeReadsTheStorageDaemon() throws {
-        let daemon = try StorageDaemon(size: 1 << 30, label: "qsd-probe")
+        let daemon = try StorageDaemon(.init(size: 1 << 30))
         defer { daemon.stop() }
         let device = try ServeQEMUTests.blk()
         let result = try VhostUserProbe.run(socket: daemon.socketPath, layout: ("blk", device))
@@ -22,7 +22,7 @@ struct InterposerTests {
 
     @Test(arguments: [Interpretation.fixed, .packed])
     func qemuSeesTheInterposersConfigOverARealBackend(interpretation: Interpretation) throws {
-        let daemon = try StorageDaemon(size: 1 << 30, label: "qsd-interpose")
+        let daemon = try StorageDaemon(.init(size: 1 << 30))
         defer { daemon.stop() }
         let device = try ServeQEMUTests.blk()
         // The daemon serves one front-end at a time: ask it first, before the interposer connects.
@@ -59,7 +59,7 @@ struct InterposerTests {
     /// a resize (below).
     @Test func writesAndChangesCrossTheInterposer() throws {
         let device = try ServeQEMUTests.blk()
-        let daemon = try StorageDaemon(size: 1 << 30, label: "qsd-write")
+        let daemon = try StorageDaemon(.init(size: 1 << 30))
         defer { daemon.stop() }
         let settings = try ServedDevice(device: device, interpretation: .fixed, offered: FeatureSet(), values: [])
         let interposer = try ServeFixture(settings, label: "interposer-write", upstream: daemon.socketPath)
@@ -97,7 +97,7 @@ struct InterposerTests {
     /// processes are gone and the sockets are unlinked.
     @Test func theRigLeavesNothingBehind() throws {
         let device = try ServeQEMUTests.blk()
-        let daemon = try StorageDaemon(size: 1 << 30, label: "qsd-leftovers")
+        let daemon = try StorageDaemon(.init(size: 1 << 30))
         let settings = try ServedDevice(device: device, interpretation: .fixed, offered: FeatureSet(), values: [])
         let interposer = try ServeFixture(settings, label: "interposer-leftovers", upstream: daemon.socketPath)
         let machine = try QEMUMachine(VhostUserQEMU.options(device: "vhost-user-blk-pci", socket: interposer.socketPath))
@@ -116,7 +116,7 @@ struct InterposerTests {
     /// serving the old capacity, to old and new connections alike, and sends no config change. Should
     /// a later QEMU fix it, this test says so.
     @Test func theStorageDaemonMissesAResize() throws {
-        let daemon = try StorageDaemon(size: 1 << 30, label: "qsd-resize")
+        let daemon = try StorageDaemon(.init(size: 1 << 30))
         defer { daemon.stop() }
         try daemon.resize(to: 2 << 30)
         let device = try ServeQEMUTests.blk()

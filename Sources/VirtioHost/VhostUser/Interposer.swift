@@ -16,6 +16,8 @@ final class Interposer: ConnectionHandler {
     let settings: ServedDevice
     let timeout: Duration
     let log: ServeLog
+    /// The device features the front-end may see, of those the upstream offers; nil for all of them.
+    let offerOnly: FeatureSet?
 
     private var upstreamFeatures: UInt64 = 0
     private var upstreamProtocol: UInt64 = 0
@@ -28,13 +30,27 @@ final class Interposer: ConnectionHandler {
     private var relaying: VhostUserMessage?
     private var awaitingFrontend: Deadline?
 
-    init(frontend: VhostUserChannel, upstream path: String, settings: ServedDevice, timeout: Duration,
-         log: ServeLog) throws(HostError) {
+    init(frontend: VhostUserChannel, upstream path: String, settings: ServedDevice, offerOnly: FeatureSet?,
+         timeout: Duration, log: ServeLog) throws(HostError) {
         self.frontend = frontend
         upstream = try VhostUserClient(connectingTo: path, timeout: timeout)
         self.settings = settings
+        self.offerOnly = offerOnly
         self.timeout = timeout
         self.log = log
+    }
+
+    /// The bits 24 to 41 belong to the transport and to vhost (the spec's "reserved for extensions
+    /// to the queue and feature negotiation mechanisms"): a mask of device features leaves them alone.
+    static let transportBits: ClosedRange<Int> = 24...41
+
+    /// The features offered to the front-end: the upstream's, less the device features not in
+    /// `offerOnly`.
+    private var offeredFeatures: UInt64 {
+        guard let offerOnly else { return upstreamFeatures }
+        var mask = offerOnly.words.first ?? 0
+        for bit in Self.transportBits { mask |= 1 << UInt64(bit) }
+        return upstreamFeatures & mask
     }
 
     var extraDescriptors: [Int32] {
@@ -120,7 +136,11 @@ final class Interposer: ConnectionHandler {
         }
         let reply = try upstream.channel.call(message, until: Deadline(in: timeout))
         defer { closeAll(reply.descriptors) }
-        if message.knownRequest == .getFeatures { upstreamFeatures = Payload.u64(reply.payload) ?? 0 }
+        if message.knownRequest == .getFeatures, let features = Payload.u64(reply.payload) {
+            upstreamFeatures = features
+            try frontend.send(message.reply(offeredFeatures.bytes), until: Deadline(in: timeout))
+            return
+        }
         try frontend.send(reply, until: Deadline(in: timeout))
     }
 
@@ -184,31 +204,38 @@ final class Interposer: ConnectionHandler {
         }
     }
 
-    /// The device the front-end sees: the upstream's config decoded at its fixed offsets, the values
-    /// set by hand over it, laid out under the interpretation.
+    /// The device the front-end sees, built from the upstream's current config.
     private func currentDevice() throws(HostError) -> ServedDevice {
         if let device { return device }
-        let layout = settings.device
-        var offered = FeatureSet(words: [upstreamFeatures])
+        var offered = FeatureSet(words: [offeredFeatures])
         for bit in Payload.vhostBits.keys { offered.remove(bit) }
-        var values: [(path: String, value: FieldValue)] = []
+        var bytes: [UInt8] = []
         if upstreamProtocol & Payload.ProtocolFeature.config.mask != 0 {
-            let fixed = Layout(device: layout, features: offered, interpretation: .fixed)
-            let (_, bytes) = try VhostUserProbe.largestConfig(upstream, upTo: min(Payload.maximumConfig, fixed.size))
-            values = ConfigDecoder.decode(bytes, layout: fixed, encoding: ConfigImage.Encoding(isModern: true, guestIsLittleEndian: true))
-                .compactMap { decoded in decoded.value.map { (decoded.field.path, $0) } }
+            let fixed = Layout(device: settings.device, features: offered, interpretation: .fixed)
+            (_, bytes) = try VhostUserProbe.largestConfig(upstream, upTo: min(Payload.maximumConfig, fixed.size))
         }
+        let built = try Self.frontendDevice(upstreamConfig: bytes, offered: offered, settings: settings)
+        device = built
+        return built
+    }
+
+    /// The device a front-end sees through an interposer: the upstream's config decoded at its fixed
+    /// offsets over the features offered to the front-end, the values set by hand (`settings`) over
+    /// it, laid out under the settings' interpretation.
+    public static func frontendDevice(upstreamConfig bytes: [UInt8], offered: FeatureSet,
+                                      settings: ServedDevice) throws(HostError) -> ServedDevice {
+        let fixed = Layout(device: settings.device, features: offered, interpretation: .fixed)
+        var values = ConfigDecoder.decode(bytes, layout: fixed, encoding: ConfigImage.Encoding(isModern: true, guestIsLittleEndian: true))
+            .compactMap { decoded in decoded.value.map { (path: decoded.field.path, value: $0) } }
         let overrides = settings.image.values
         values.removeAll { overrides[$0.path] != nil }
-        values += overrides.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        let built: ServedDevice
+        values += overrides.sorted { $0.key < $1.key }.map { (path: $0.key, value: $0.value) }
         do {
-            built = try ServedDevice(device: layout, interpretation: settings.interpretation, offered: offered, values: values)
+            return try ServedDevice(device: settings.device, interpretation: settings.interpretation, offered: offered,
+                                    values: values)
         } catch {
             throw HostError(.refused, "the upstream's config does not fit the layout: \(error.description)")
         }
-        device = built
-        return built
     }
 
     // MARK: - Config changes

@@ -63,4 +63,29 @@ public enum QEMUFrontend {
         }
         return bytes
     }
+
+    /// The features vhost-user-blk offers the guest, given the back-end's: QEMU's own set
+    /// (vhost_user_blk_get_features: SIZE_MAX, SEG_MAX, GEOMETRY, TOPOLOGY, BLK_SIZE, FLUSH, RO, MQ
+    /// with more than one queue; CONFIG_WCE, DISCARD and WRITE_ZEROES by property; the transport's
+    /// VERSION_1, INDIRECT_DESC, EVENT_IDX, NOTIFY_ON_EMPTY and ANY_LAYOUT), less every bit of
+    /// `user_feature_bits` the back-end does not offer (vhost_get_features). nil for other front-ends,
+    /// which this does not model.
+    public static func offered(backend: FeatureSet, by spec: QEMUDeviceSpec, device: Device, cpus: Int = 1) -> FeatureSet? {
+        guard family(of: spec.driver) == "vhost-user-blk" else { return nil }
+        let queues = spec.number("num-queues") ?? UInt64(cpus)
+        var own = ["SIZE_MAX", "SEG_MAX", "GEOMETRY", "TOPOLOGY", "BLK_SIZE", "FLUSH", "RO", "VERSION_1", "INDIRECT_DESC",
+                   "EVENT_IDX", "NOTIFY_ON_EMPTY", "ANY_LAYOUT"]
+        if queues > 1 { own.append("MQ") }
+        for (property, feature) in [("config-wce", "CONFIG_WCE"), ("discard", "DISCARD"), ("write-zeroes", "WRITE_ZEROES")]
+        where spec.flag(property) != false {
+            own.append(feature)
+        }
+        let userFeatureBits: Set<String> = ["SIZE_MAX", "SEG_MAX", "GEOMETRY", "BLK_SIZE", "TOPOLOGY", "MQ", "RO", "FLUSH",
+                                            "CONFIG_WCE", "DISCARD", "WRITE_ZEROES", "VERSION_1", "INDIRECT_DESC",
+                                            "EVENT_IDX", "NOTIFY_ON_EMPTY", "RING_PACKED", "ACCESS_PLATFORM", "RING_RESET"]
+        return FeatureSet(bits: own.compactMap { name -> Int? in
+            guard let bit = device.feature(named: name)?.bit else { return nil }
+            return !userFeatureBits.contains(name) || backend.contains(bit) ? bit : nil
+        })
+    }
 }

@@ -1,3 +1,4 @@
+import ConfigLayout
 import CVirtioHost
 import Foundation
 import VirtioModel
@@ -46,10 +47,12 @@ public final class VhostUserServer: @unchecked Sendable {
     /// An interposer between a front-end and the back-end at `upstream`: everything passes through
     /// but the configuration, which is `served`'s, with the upstream's values unless overridden.
     /// `served`'s values are the ones set by hand; they win over the upstream's.
-    public convenience init(path: String, upstream: String, served: ServedDevice,
+    /// `offerOnly` limits the device features the front-end sees to those listed (of the upstream's).
+    public convenience init(path: String, upstream: String, served: ServedDevice, offerOnly: FeatureSet? = nil,
                             timeout: Duration = .seconds(5), log: ServeLog) throws(HostError) {
         try self.init(path: path, served: served, timeout: timeout, log: log) { channel, server throws(HostError) in
-            try Interposer(frontend: channel, upstream: upstream, settings: server.served, timeout: timeout, log: server.log)
+            try Interposer(frontend: channel, upstream: upstream, settings: server.served, offerOnly: offerOnly,
+                           timeout: timeout, log: server.log)
         }
     }
 

@@ -25,7 +25,8 @@ enum ServeCommand: Command {
                       + "config, which is the layout's, holding the back-end's values unless --set gives others."),
             .init(name: "features", valueName: "features",
                   help: "The offered features: names or bit numbers, 'none' or 'all'; by default VERSION_1 and every "
-                      + "device feature a config field depends on."),
+                      + "device feature a config field depends on. With --upstream, the device features the front-end may "
+                      + "see, of the back-end's (transport bits pass through)."),
             .init(name: "set", valueName: "field=value", help: "A field's value, such as capacity=2097152.", isRepeatable: true),
             .init(name: "select", valueName: "case=value",
                   help: "What a selection serves, such as ID_NAME=cfgspace or EV_BITS/1=0xfe,0xff (input).", isRepeatable: true),
@@ -66,7 +67,8 @@ enum ServeCommand: Command {
         do {
             let server: VhostUserServer
             if let upstream = arguments.value("upstream") {
-                server = try VhostUserServer(path: path, upstream: upstream, served: served, log: log)
+                server = try VhostUserServer(path: path, upstream: upstream, served: served,
+                                             offerOnly: arguments.value("features") == nil ? nil : offered, log: log)
                 console.err("cfgspace serve: \(device.name) (\(interpretation.rawValue)) on \(path), in front of \(upstream)\n")
             } else {
                 server = try VhostUserServer(path: path, served: served, queues: queues, log: log)

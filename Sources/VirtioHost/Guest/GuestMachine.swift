@@ -1,0 +1,89 @@
+import Foundation
+
+/// QEMU booting the guest image under TCG with a serial console on its standard output: the guest's
+/// init reports on the console and powers off. Every wait is bounded by the machine's deadline; the
+/// QEMU process runs in its own process group and is killed and reaped on every exit path.
+public final class GuestMachine {
+    public struct Options: Sendable {
+        public var image: GuestImage
+        public var cpus: Int
+        public var memoryMiB: Int
+        /// `cfgspace.expect=blk` and the like, after the console settings.
+        public var kernelArguments: [String]
+        /// QEMU arguments for the devices (`-device`, `-chardev`, `-netdev`).
+        public var arguments: [String]
+        /// Guest memory as a shareable memfd, as a vhost-user back-end needs.
+        public var sharedMemory: Bool
+        public var executable: String?
+        /// The whole boot, from start to power-off.
+        public var timeout: Duration
+
+        public init(image: GuestImage, cpus: Int = 2, memoryMiB: Int = 512, kernelArguments: [String] = [],
+                    arguments: [String] = [], sharedMemory: Bool = false, executable: String? = nil,
+                    timeout: Duration = .seconds(120)) {
+            self.image = image
+            self.cpus = cpus
+            self.memoryMiB = memoryMiB
+            self.kernelArguments = kernelArguments
+            self.arguments = arguments
+            self.sharedMemory = sharedMemory
+            self.executable = executable
+            self.timeout = timeout
+        }
+    }
+
+    public let process: ChildProcess
+    public private(set) var report = GuestReport()
+    private let lines: LineReader
+    private let deadline: Deadline
+    private let timeout: Duration
+
+    public init(_ options: Options) throws(HostError) {
+        let qemu = try Program.locate("qemu-system-x86_64", explicit: options.executable)
+        var machine = "pc,accel=tcg"
+        var arguments: [String] = []
+        if options.sharedMemory {
+            machine += ",memory-backend=cfgspace-mem"
+            arguments += ["-object", "memory-backend-memfd,id=cfgspace-mem,size=\(options.memoryMiB)M,share=on"]
+        }
+        // panic=-1 and -no-reboot: a guest that panics ends the run at once instead of hanging it.
+        let append = (["console=ttyS0", "loglevel=3", "panic=-1"] + options.kernelArguments).joined(separator: " ")
+        arguments += ["-machine", machine, "-smp", String(options.cpus), "-m", "\(options.memoryMiB)M",
+                      "-kernel", options.image.kernel, "-initrd", options.image.initrd, "-append", append,
+                      "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio", "-no-reboot"]
+        process = try ChildProcess(executable: qemu, arguments: arguments + options.arguments, output: .pipe)
+        guard let output = process.output else { throw HostError(.system, "QEMU's console has no pipe") }
+        lines = LineReader(output, what: "the guest's console")
+        deadline = Deadline(in: options.timeout)
+        timeout = options.timeout
+    }
+
+    deinit { _ = process.terminate() }
+
+    /// Reads the console until `key` is reported (its value), or the guest ends (nil).
+    public func waitFor(_ key: String) throws(HostError) -> String? {
+        while let line = try nextLine() {
+            if let entry = report.take(line), entry.key == key { return entry.value }
+        }
+        return nil
+    }
+
+    /// Reads the console to the guest's power-off and waits for QEMU to exit.
+    public func finish() throws(HostError) -> GuestReport {
+        while let line = try nextLine() { report.take(line) }
+        guard process.wait(until: Deadline(in: .seconds(10))) != nil else {
+            throw HostError(.timeout, "QEMU did not exit after the guest's console closed")
+        }
+        return report
+    }
+
+    private func nextLine() throws(HostError) -> String? {
+        do {
+            return try lines.next(until: deadline)
+        } catch where error.kind == .timeout {
+            _ = process.terminate()
+            throw HostError(.timeout, "the guest did not power off within \(timeout); its console ended with:\n"
+                            + report.console.suffix(10).joined(separator: "\n"))
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import ConfigEmit
+import ConfigLayout
+import VirtioModel
+
+/// `cfgspace guest`: what the guest's own driver reported, value by value, beside what cfgspace's
+/// model of the driver predicted and where each value came from.
+public struct GuestRunReport: Report {
+    public let title: String
+    public let facts: [(String, String)]
+    public let rows: [GuestRow]
+    public let agrees: Bool
+    /// The end of the guest's console when the run did not agree, for the story.
+    public let console: [String]
+    /// Feature bit strings are shown by name, as this device names them.
+    private let names: @Sendable (String) -> String
+
+    public init(blk result: GuestBlkRun.Result) {
+        let device = result.device
+        title = "Linux virtio_blk (\(result.report.value("kernel") ?? "kernel unknown")) reading "
+            + (result.served == nil ? "qemu-storage-daemon directly" : "cfgspace's config (\(result.interpretation.rawValue)) over qemu-storage-daemon")
+        var facts = [("daemon offers", device.list(result.daemonOffers)), ("QEMU offers", device.list(result.qemuOffers)),
+                     ("QEMU presents", "\(result.presented.count) bytes: " + hexBytes(result.presented))]
+        if let seconds = result.readSeconds { facts.append(("read", String(format: "%.3f s", seconds))) }
+        self.facts = facts
+        rows = result.rows
+        agrees = result.agrees
+        console = result.agrees ? [] : Array(result.report.console.suffix(8))
+        names = { Self.featureNames($0, device: device) }
+    }
+
+    public init(net result: GuestNetRun.Result) {
+        let device = result.probe.device
+        title = "Linux virtio_net (\(result.report.value("kernel") ?? "kernel unknown")) on QEMU's \(result.probe.requested)"
+        facts = [("QEMU offers", device.list(result.probe.offered)),
+                 ("model", "linux-current against the same device over qtest")]
+        rows = result.rows
+        agrees = result.agrees
+        console = result.agrees ? [] : Array(result.report.console.suffix(8))
+        names = { Self.featureNames($0, device: device) }
+    }
+
+    /// `SIZE_MAX, SEG_MAX, ...` for a 64-character bit string; the string itself if it is not one.
+    static func featureNames(_ bits: String, device: Device) -> String {
+        guard bits.count == 64, bits.allSatisfy({ $0 == "0" || $0 == "1" }) else { return bits }
+        return device.list(FeatureSet(bits: bits.enumerated().filter { $0.element == "1" }.map(\.offset)))
+    }
+
+    private func shown(_ row: GuestRow, _ value: String) -> String { row.name == "features" ? names(value) : value }
+
+    public func text(style: TextStyle) -> String {
+        var out = style.bold(title) + "\n" + TextTable.keyValues(facts) + "\n"
+        var table = TextTable([.init("VALUE"), .init("MODEL", .right), .init("GUEST", .right), .init(""), .init("FROM")])
+        for row in rows where row.name != "features" && row.name != "kernel log" {
+            table.add([row.name, row.predicted, row.guest, row.agrees ? "" : style.red("DIFFERS"), row.source])
+        }
+        out += table.rendered(style: style) + "\n"
+        for row in rows where row.name == "features" || row.name == "kernel log" {
+            let mark = row.agrees ? style.green("same") : style.red("DIFFERS")
+            out += "  \(row.name) (\(mark))\n    model  \(shown(row, row.predicted))\n"
+            if !row.agrees { out += "    guest  \(shown(row, row.guest))\n" }
+        }
+        let differing = rows.filter { !$0.agrees }.count
+        out += "\n" + (agrees ? style.green("The guest's driver saw exactly what cfgspace predicted.")
+                       : style.red("\(differing) of \(rows.count) values differ from the prediction.")) + "\n"
+        if !console.isEmpty { out += "\nThe guest's console ended with:\n" + console.map { "  \($0)\n" }.joined() }
+        return out
+    }
+
+    public func markdown() -> String {
+        var out = "## \(title)\n\n" + facts.map { "- **\($0.0)**: \($0.1)" }.joined(separator: "\n") + "\n\n"
+        var table = MarkdownTable([.init("Value"), .init("Model"), .init("Guest"), .init("Agrees"), .init("From")])
+        rows.forEach { table.add([$0.name, shown($0, $0.predicted), shown($0, $0.guest), $0.agrees ? "yes" : "**no**", $0.source]) }
+        return out + table.rendered()
+    }
+
+    public func json() -> JSON {
+        .object([
+            ("title", .string(title)),
+            ("facts", .object(facts.map { ($0.0, .string($0.1)) })),
+            ("agrees", .bool(agrees)),
+            ("rows", .array(rows.map { row in
+                .object([("name", .string(row.name)), ("predicted", .string(row.predicted)), ("guest", .string(row.guest)),
+                         ("agrees", .bool(row.agrees)), ("source", .string(row.source))])
+            })),
+            ("console", .array(console.map { .string($0) })),
+        ])
+    }
+}
