@@ -4,6 +4,8 @@
 
 #include "transport.h"
 
+CFGSPACE_BEGIN_C
+
 /* balloon (ID 5): Traditional memory balloon device. virtio 1.4, 5.5.4 Device configuration layout. */
 #define CFGSPACE_BALLOON_DEVICE_ID 5
 
@@ -29,11 +31,11 @@ struct cfgspace_balloon_config {
 #define CFGSPACE_BALLOON_OFFSET_FREE_PAGE_HINT_CMD_ID 8
 #define CFGSPACE_BALLOON_OFFSET_POISON_VAL 12
 
-_Static_assert(sizeof(struct cfgspace_balloon_config) == 16, "balloon config is 16 bytes");
-_Static_assert(offsetof(struct cfgspace_balloon_config, num_pages) == 0, "balloon num_pages is at 0");
-_Static_assert(offsetof(struct cfgspace_balloon_config, actual) == 4, "balloon actual is at 4");
-_Static_assert(offsetof(struct cfgspace_balloon_config, free_page_hint_cmd_id) == 8, "balloon free_page_hint_cmd_id is at 8");
-_Static_assert(offsetof(struct cfgspace_balloon_config, poison_val) == 12, "balloon poison_val is at 12");
+CFGSPACE_STATIC_ASSERT(sizeof(struct cfgspace_balloon_config) == 16, "balloon config is 16 bytes");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_balloon_config, num_pages) == 0, "balloon num_pages is at 0");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_balloon_config, actual) == 4, "balloon actual is at 4");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_balloon_config, free_page_hint_cmd_id) == 8, "balloon free_page_hint_cmd_id is at 8");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_balloon_config, poison_val) == 12, "balloon poison_val is at 12");
 
 /* Presence: whether a field exists (_present, for `if`) or means something (_valid, for
    `valid if`) under the offered features. `features` holds `words` 64-bit words. */
@@ -64,5 +66,7 @@ static inline size_t cfgspace_balloon_qemu_config_size(const uint64_t *features,
 	}
 	return size;
 }
+
+CFGSPACE_END_C
 
 #endif /* CFGSPACE_BALLOON_H */

@@ -4,6 +4,8 @@
 
 #include "transport.h"
 
+CFGSPACE_BEGIN_C
+
 /* blk (ID 2): Block device. virtio 1.4, 5.2.4 Device configuration layout. */
 #define CFGSPACE_BLK_DEVICE_ID 2
 
@@ -105,38 +107,38 @@ struct cfgspace_blk_config {
 #define CFGSPACE_BLK_OFFSET_ZONED_MODEL 92
 #define CFGSPACE_BLK_OFFSET_ZONED_UNUSED2 93
 
-_Static_assert(sizeof(struct cfgspace_blk_config) == 96, "blk config is 96 bytes");
-_Static_assert(offsetof(struct cfgspace_blk_config, capacity) == 0, "blk capacity is at 0");
-_Static_assert(offsetof(struct cfgspace_blk_config, size_max) == 8, "blk size_max is at 8");
-_Static_assert(offsetof(struct cfgspace_blk_config, seg_max) == 12, "blk seg_max is at 12");
-_Static_assert(offsetof(struct cfgspace_blk_config, geometry.cylinders) == 16, "blk geometry.cylinders is at 16");
-_Static_assert(offsetof(struct cfgspace_blk_config, geometry.heads) == 18, "blk geometry.heads is at 18");
-_Static_assert(offsetof(struct cfgspace_blk_config, geometry.sectors) == 19, "blk geometry.sectors is at 19");
-_Static_assert(offsetof(struct cfgspace_blk_config, blk_size) == 20, "blk blk_size is at 20");
-_Static_assert(offsetof(struct cfgspace_blk_config, topology.physical_block_exp) == 24, "blk topology.physical_block_exp is at 24");
-_Static_assert(offsetof(struct cfgspace_blk_config, topology.alignment_offset) == 25, "blk topology.alignment_offset is at 25");
-_Static_assert(offsetof(struct cfgspace_blk_config, topology.min_io_size) == 26, "blk topology.min_io_size is at 26");
-_Static_assert(offsetof(struct cfgspace_blk_config, topology.opt_io_size) == 28, "blk topology.opt_io_size is at 28");
-_Static_assert(offsetof(struct cfgspace_blk_config, writeback) == 32, "blk writeback is at 32");
-_Static_assert(offsetof(struct cfgspace_blk_config, unused0) == 33, "blk unused0 is at 33");
-_Static_assert(offsetof(struct cfgspace_blk_config, num_queues) == 34, "blk num_queues is at 34");
-_Static_assert(offsetof(struct cfgspace_blk_config, max_discard_sectors) == 36, "blk max_discard_sectors is at 36");
-_Static_assert(offsetof(struct cfgspace_blk_config, max_discard_seg) == 40, "blk max_discard_seg is at 40");
-_Static_assert(offsetof(struct cfgspace_blk_config, discard_sector_alignment) == 44, "blk discard_sector_alignment is at 44");
-_Static_assert(offsetof(struct cfgspace_blk_config, max_write_zeroes_sectors) == 48, "blk max_write_zeroes_sectors is at 48");
-_Static_assert(offsetof(struct cfgspace_blk_config, max_write_zeroes_seg) == 52, "blk max_write_zeroes_seg is at 52");
-_Static_assert(offsetof(struct cfgspace_blk_config, write_zeroes_may_unmap) == 56, "blk write_zeroes_may_unmap is at 56");
-_Static_assert(offsetof(struct cfgspace_blk_config, unused1) == 57, "blk unused1 is at 57");
-_Static_assert(offsetof(struct cfgspace_blk_config, max_secure_erase_sectors) == 60, "blk max_secure_erase_sectors is at 60");
-_Static_assert(offsetof(struct cfgspace_blk_config, max_secure_erase_seg) == 64, "blk max_secure_erase_seg is at 64");
-_Static_assert(offsetof(struct cfgspace_blk_config, secure_erase_sector_alignment) == 68, "blk secure_erase_sector_alignment is at 68");
-_Static_assert(offsetof(struct cfgspace_blk_config, zoned.zone_sectors) == 72, "blk zoned.zone_sectors is at 72");
-_Static_assert(offsetof(struct cfgspace_blk_config, zoned.max_open_zones) == 76, "blk zoned.max_open_zones is at 76");
-_Static_assert(offsetof(struct cfgspace_blk_config, zoned.max_active_zones) == 80, "blk zoned.max_active_zones is at 80");
-_Static_assert(offsetof(struct cfgspace_blk_config, zoned.max_append_sectors) == 84, "blk zoned.max_append_sectors is at 84");
-_Static_assert(offsetof(struct cfgspace_blk_config, zoned.write_granularity) == 88, "blk zoned.write_granularity is at 88");
-_Static_assert(offsetof(struct cfgspace_blk_config, zoned.model) == 92, "blk zoned.model is at 92");
-_Static_assert(offsetof(struct cfgspace_blk_config, zoned.unused2) == 93, "blk zoned.unused2 is at 93");
+CFGSPACE_STATIC_ASSERT(sizeof(struct cfgspace_blk_config) == 96, "blk config is 96 bytes");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, capacity) == 0, "blk capacity is at 0");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, size_max) == 8, "blk size_max is at 8");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, seg_max) == 12, "blk seg_max is at 12");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, geometry.cylinders) == 16, "blk geometry.cylinders is at 16");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, geometry.heads) == 18, "blk geometry.heads is at 18");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, geometry.sectors) == 19, "blk geometry.sectors is at 19");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, blk_size) == 20, "blk blk_size is at 20");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, topology.physical_block_exp) == 24, "blk topology.physical_block_exp is at 24");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, topology.alignment_offset) == 25, "blk topology.alignment_offset is at 25");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, topology.min_io_size) == 26, "blk topology.min_io_size is at 26");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, topology.opt_io_size) == 28, "blk topology.opt_io_size is at 28");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, writeback) == 32, "blk writeback is at 32");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, unused0) == 33, "blk unused0 is at 33");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, num_queues) == 34, "blk num_queues is at 34");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, max_discard_sectors) == 36, "blk max_discard_sectors is at 36");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, max_discard_seg) == 40, "blk max_discard_seg is at 40");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, discard_sector_alignment) == 44, "blk discard_sector_alignment is at 44");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, max_write_zeroes_sectors) == 48, "blk max_write_zeroes_sectors is at 48");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, max_write_zeroes_seg) == 52, "blk max_write_zeroes_seg is at 52");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, write_zeroes_may_unmap) == 56, "blk write_zeroes_may_unmap is at 56");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, unused1) == 57, "blk unused1 is at 57");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, max_secure_erase_sectors) == 60, "blk max_secure_erase_sectors is at 60");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, max_secure_erase_seg) == 64, "blk max_secure_erase_seg is at 64");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, secure_erase_sector_alignment) == 68, "blk secure_erase_sector_alignment is at 68");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, zoned.zone_sectors) == 72, "blk zoned.zone_sectors is at 72");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, zoned.max_open_zones) == 76, "blk zoned.max_open_zones is at 76");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, zoned.max_active_zones) == 80, "blk zoned.max_active_zones is at 80");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, zoned.max_append_sectors) == 84, "blk zoned.max_append_sectors is at 84");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, zoned.write_granularity) == 88, "blk zoned.write_granularity is at 88");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, zoned.model) == 92, "blk zoned.model is at 92");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_blk_config, zoned.unused2) == 93, "blk zoned.unused2 is at 93");
 
 /* Presence: whether a field exists (_present, for `if`) or means something (_valid, for
    `valid if`) under the offered features. `features` holds `words` 64-bit words. */
@@ -228,5 +230,7 @@ static inline size_t cfgspace_blk_qemu_config_size(const uint64_t *features, siz
 	}
 	return size;
 }
+
+CFGSPACE_END_C
 
 #endif /* CFGSPACE_BLK_H */

@@ -4,6 +4,8 @@
 
 #include "transport.h"
 
+CFGSPACE_BEGIN_C
+
 /* can (ID 36): CAN device. virtio 1.4, 5.20.4 Device configuration layout. */
 #define CFGSPACE_CAN_DEVICE_ID 36
 
@@ -21,8 +23,8 @@ struct cfgspace_can_config {
 #define CFGSPACE_CAN_CONFIG_SIZE 2
 #define CFGSPACE_CAN_OFFSET_STATUS 0
 
-_Static_assert(sizeof(struct cfgspace_can_config) == 2, "can config is 2 bytes");
-_Static_assert(offsetof(struct cfgspace_can_config, status) == 0, "can status is at 0");
+CFGSPACE_STATIC_ASSERT(sizeof(struct cfgspace_can_config) == 2, "can config is 2 bytes");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_can_config, status) == 0, "can status is at 0");
 
 /* QEMU's config size (virtio_get_config_size, hw/virtio/virtio.c): the larger of 2 and
    the end of every entry whose features are offered. Entries: each conditional field reaching its own end (no QEMU table is transcribed). */
@@ -34,5 +36,7 @@ static inline size_t cfgspace_can_qemu_config_size(const uint64_t *features, siz
 	(void)words;
 	return size;
 }
+
+CFGSPACE_END_C
 
 #endif /* CFGSPACE_CAN_H */

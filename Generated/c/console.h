@@ -4,6 +4,8 @@
 
 #include "transport.h"
 
+CFGSPACE_BEGIN_C
+
 /* console (ID 3): Console device. virtio 1.4, 5.3.4 Device configuration layout. */
 #define CFGSPACE_CONSOLE_DEVICE_ID 3
 
@@ -26,11 +28,11 @@ struct cfgspace_console_config {
 #define CFGSPACE_CONSOLE_OFFSET_MAX_NR_PORTS 4
 #define CFGSPACE_CONSOLE_OFFSET_EMERG_WR 8
 
-_Static_assert(sizeof(struct cfgspace_console_config) == 12, "console config is 12 bytes");
-_Static_assert(offsetof(struct cfgspace_console_config, cols) == 0, "console cols is at 0");
-_Static_assert(offsetof(struct cfgspace_console_config, rows) == 2, "console rows is at 2");
-_Static_assert(offsetof(struct cfgspace_console_config, max_nr_ports) == 4, "console max_nr_ports is at 4");
-_Static_assert(offsetof(struct cfgspace_console_config, emerg_wr) == 8, "console emerg_wr is at 8");
+CFGSPACE_STATIC_ASSERT(sizeof(struct cfgspace_console_config) == 12, "console config is 12 bytes");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_console_config, cols) == 0, "console cols is at 0");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_console_config, rows) == 2, "console rows is at 2");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_console_config, max_nr_ports) == 4, "console max_nr_ports is at 4");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_console_config, emerg_wr) == 8, "console emerg_wr is at 8");
 
 /* Presence: whether a field exists (_present, for `if`) or means something (_valid, for
    `valid if`) under the offered features. `features` holds `words` 64-bit words. */
@@ -68,5 +70,7 @@ static inline size_t cfgspace_console_qemu_config_size(const uint64_t *features,
 	}
 	return size;
 }
+
+CFGSPACE_END_C
 
 #endif /* CFGSPACE_CONSOLE_H */

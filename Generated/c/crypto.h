@@ -4,6 +4,8 @@
 
 #include "transport.h"
 
+CFGSPACE_BEGIN_C
+
 /* crypto (ID 20): Crypto device. virtio 1.4, 5.9.4 Device configuration layout. */
 #define CFGSPACE_CRYPTO_DEVICE_ID 20
 
@@ -47,20 +49,20 @@ struct cfgspace_crypto_config {
 #define CFGSPACE_CRYPTO_OFFSET_AKCIPHER_ALGO 44
 #define CFGSPACE_CRYPTO_OFFSET_MAX_SIZE 48
 
-_Static_assert(sizeof(struct cfgspace_crypto_config) == 56, "crypto config is 56 bytes");
-_Static_assert(offsetof(struct cfgspace_crypto_config, status) == 0, "crypto status is at 0");
-_Static_assert(offsetof(struct cfgspace_crypto_config, max_dataqueues) == 4, "crypto max_dataqueues is at 4");
-_Static_assert(offsetof(struct cfgspace_crypto_config, crypto_services) == 8, "crypto crypto_services is at 8");
-_Static_assert(offsetof(struct cfgspace_crypto_config, cipher_algo_l) == 12, "crypto cipher_algo_l is at 12");
-_Static_assert(offsetof(struct cfgspace_crypto_config, cipher_algo_h) == 16, "crypto cipher_algo_h is at 16");
-_Static_assert(offsetof(struct cfgspace_crypto_config, hash_algo) == 20, "crypto hash_algo is at 20");
-_Static_assert(offsetof(struct cfgspace_crypto_config, mac_algo_l) == 24, "crypto mac_algo_l is at 24");
-_Static_assert(offsetof(struct cfgspace_crypto_config, mac_algo_h) == 28, "crypto mac_algo_h is at 28");
-_Static_assert(offsetof(struct cfgspace_crypto_config, aead_algo) == 32, "crypto aead_algo is at 32");
-_Static_assert(offsetof(struct cfgspace_crypto_config, max_cipher_key_len) == 36, "crypto max_cipher_key_len is at 36");
-_Static_assert(offsetof(struct cfgspace_crypto_config, max_auth_key_len) == 40, "crypto max_auth_key_len is at 40");
-_Static_assert(offsetof(struct cfgspace_crypto_config, akcipher_algo) == 44, "crypto akcipher_algo is at 44");
-_Static_assert(offsetof(struct cfgspace_crypto_config, max_size) == 48, "crypto max_size is at 48");
+CFGSPACE_STATIC_ASSERT(sizeof(struct cfgspace_crypto_config) == 56, "crypto config is 56 bytes");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_crypto_config, status) == 0, "crypto status is at 0");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_crypto_config, max_dataqueues) == 4, "crypto max_dataqueues is at 4");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_crypto_config, crypto_services) == 8, "crypto crypto_services is at 8");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_crypto_config, cipher_algo_l) == 12, "crypto cipher_algo_l is at 12");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_crypto_config, cipher_algo_h) == 16, "crypto cipher_algo_h is at 16");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_crypto_config, hash_algo) == 20, "crypto hash_algo is at 20");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_crypto_config, mac_algo_l) == 24, "crypto mac_algo_l is at 24");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_crypto_config, mac_algo_h) == 28, "crypto mac_algo_h is at 28");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_crypto_config, aead_algo) == 32, "crypto aead_algo is at 32");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_crypto_config, max_cipher_key_len) == 36, "crypto max_cipher_key_len is at 36");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_crypto_config, max_auth_key_len) == 40, "crypto max_auth_key_len is at 40");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_crypto_config, akcipher_algo) == 44, "crypto akcipher_algo is at 44");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_crypto_config, max_size) == 48, "crypto max_size is at 48");
 
 /* QEMU's config size (virtio_get_config_size, hw/virtio/virtio.c): the larger of 56 and
    the end of every entry whose features are offered. Entries: each conditional field reaching its own end (no QEMU table is transcribed). */
@@ -72,5 +74,7 @@ static inline size_t cfgspace_crypto_qemu_config_size(const uint64_t *features, 
 	(void)words;
 	return size;
 }
+
+CFGSPACE_END_C
 
 #endif /* CFGSPACE_CRYPTO_H */

@@ -4,9 +4,13 @@
 
 #include "transport.h"
 
+CFGSPACE_BEGIN_C
+
 /* entropy (ID 4): Entropy device. virtio 1.4, 5.4.4 Device configuration layout: None currently defined. */
 #define CFGSPACE_ENTROPY_DEVICE_ID 4
 
 /* The specification defines no configuration for this device. */
+
+CFGSPACE_END_C
 
 #endif /* CFGSPACE_ENTROPY_H */

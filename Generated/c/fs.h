@@ -4,6 +4,8 @@
 
 #include "transport.h"
 
+CFGSPACE_BEGIN_C
+
 /* fs (ID 26): File system device. virtio 1.4, 5.11.4 Device configuration layout. */
 #define CFGSPACE_FS_DEVICE_ID 26
 
@@ -22,10 +24,10 @@ struct cfgspace_fs_config {
 #define CFGSPACE_FS_OFFSET_NUM_REQUEST_QUEUES 36
 #define CFGSPACE_FS_OFFSET_NOTIFY_BUF_SIZE 40
 
-_Static_assert(sizeof(struct cfgspace_fs_config) == 44, "fs config is 44 bytes");
-_Static_assert(offsetof(struct cfgspace_fs_config, tag) == 0, "fs tag is at 0");
-_Static_assert(offsetof(struct cfgspace_fs_config, num_request_queues) == 36, "fs num_request_queues is at 36");
-_Static_assert(offsetof(struct cfgspace_fs_config, notify_buf_size) == 40, "fs notify_buf_size is at 40");
+CFGSPACE_STATIC_ASSERT(sizeof(struct cfgspace_fs_config) == 44, "fs config is 44 bytes");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_fs_config, tag) == 0, "fs tag is at 0");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_fs_config, num_request_queues) == 36, "fs num_request_queues is at 36");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_fs_config, notify_buf_size) == 40, "fs notify_buf_size is at 40");
 
 /* Presence: whether a field exists (_present, for `if`) or means something (_valid, for
    `valid if`) under the offered features. `features` holds `words` 64-bit words. */
@@ -51,5 +53,7 @@ static inline size_t cfgspace_fs_qemu_config_size(const uint64_t *features, size
 	}
 	return size;
 }
+
+CFGSPACE_END_C
 
 #endif /* CFGSPACE_FS_H */

@@ -4,6 +4,8 @@
 
 #include "transport.h"
 
+CFGSPACE_BEGIN_C
+
 /* gpio (ID 41): GPIO device. virtio 1.4, 5.18.4 Device configuration layout. */
 #define CFGSPACE_GPIO_DEVICE_ID 41
 
@@ -22,10 +24,10 @@ struct cfgspace_gpio_config {
 #define CFGSPACE_GPIO_OFFSET_PADDING 2
 #define CFGSPACE_GPIO_OFFSET_GPIO_NAMES_SIZE 4
 
-_Static_assert(sizeof(struct cfgspace_gpio_config) == 8, "gpio config is 8 bytes");
-_Static_assert(offsetof(struct cfgspace_gpio_config, ngpio) == 0, "gpio ngpio is at 0");
-_Static_assert(offsetof(struct cfgspace_gpio_config, padding) == 2, "gpio padding is at 2");
-_Static_assert(offsetof(struct cfgspace_gpio_config, gpio_names_size) == 4, "gpio gpio_names_size is at 4");
+CFGSPACE_STATIC_ASSERT(sizeof(struct cfgspace_gpio_config) == 8, "gpio config is 8 bytes");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_gpio_config, ngpio) == 0, "gpio ngpio is at 0");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_gpio_config, padding) == 2, "gpio padding is at 2");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_gpio_config, gpio_names_size) == 4, "gpio gpio_names_size is at 4");
 
 /* QEMU's config size (virtio_get_config_size, hw/virtio/virtio.c): the larger of 8 and
    the end of every entry whose features are offered. Entries: each conditional field reaching its own end (no QEMU table is transcribed). */
@@ -37,5 +39,7 @@ static inline size_t cfgspace_gpio_qemu_config_size(const uint64_t *features, si
 	(void)words;
 	return size;
 }
+
+CFGSPACE_END_C
 
 #endif /* CFGSPACE_GPIO_H */

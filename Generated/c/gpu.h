@@ -4,6 +4,8 @@
 
 #include "transport.h"
 
+CFGSPACE_BEGIN_C
+
 /* gpu (ID 16): GPU device. virtio 1.4, 5.7.4 Device configuration layout. */
 #define CFGSPACE_GPU_DEVICE_ID 16
 
@@ -31,12 +33,12 @@ struct cfgspace_gpu_config {
 #define CFGSPACE_GPU_OFFSET_NUM_CAPSETS 12
 #define CFGSPACE_GPU_OFFSET_BLOB_ALIGNMENT 16
 
-_Static_assert(sizeof(struct cfgspace_gpu_config) == 20, "gpu config is 20 bytes");
-_Static_assert(offsetof(struct cfgspace_gpu_config, events_read) == 0, "gpu events_read is at 0");
-_Static_assert(offsetof(struct cfgspace_gpu_config, events_clear) == 4, "gpu events_clear is at 4");
-_Static_assert(offsetof(struct cfgspace_gpu_config, num_scanouts) == 8, "gpu num_scanouts is at 8");
-_Static_assert(offsetof(struct cfgspace_gpu_config, num_capsets) == 12, "gpu num_capsets is at 12");
-_Static_assert(offsetof(struct cfgspace_gpu_config, blob_alignment) == 16, "gpu blob_alignment is at 16");
+CFGSPACE_STATIC_ASSERT(sizeof(struct cfgspace_gpu_config) == 20, "gpu config is 20 bytes");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_gpu_config, events_read) == 0, "gpu events_read is at 0");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_gpu_config, events_clear) == 4, "gpu events_clear is at 4");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_gpu_config, num_scanouts) == 8, "gpu num_scanouts is at 8");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_gpu_config, num_capsets) == 12, "gpu num_capsets is at 12");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_gpu_config, blob_alignment) == 16, "gpu blob_alignment is at 16");
 
 /* Presence: whether a field exists (_present, for `if`) or means something (_valid, for
    `valid if`) under the offered features. `features` holds `words` 64-bit words. */
@@ -62,5 +64,7 @@ static inline size_t cfgspace_gpu_qemu_config_size(const uint64_t *features, siz
 	}
 	return size;
 }
+
+CFGSPACE_END_C
 
 #endif /* CFGSPACE_GPU_H */

@@ -4,6 +4,8 @@
 
 #include "transport.h"
 
+CFGSPACE_BEGIN_C
+
 /* i2c (ID 34): I2C adapter device. virtio 1.4, 5.16 I2C Adapter Device: None currently defined. */
 #define CFGSPACE_I2C_DEVICE_ID 34
 
@@ -11,5 +13,7 @@
 #define CFGSPACE_I2C_F_ZERO_LENGTH_REQUEST 0 /* The device supports zero-length I2C requests. */
 
 /* The specification defines no configuration for this device. */
+
+CFGSPACE_END_C
 
 #endif /* CFGSPACE_I2C_H */

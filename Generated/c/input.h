@@ -4,6 +4,8 @@
 
 #include "transport.h"
 
+CFGSPACE_BEGIN_C
+
 /* input (ID 18): Input device. virtio 1.4, 5.8.4 Device configuration layout. */
 #define CFGSPACE_INPUT_DEVICE_ID 18
 
@@ -53,22 +55,22 @@ struct cfgspace_input_config {
 #define CFGSPACE_INPUT_OFFSET_U_IDS_PRODUCT 12
 #define CFGSPACE_INPUT_OFFSET_U_IDS_VERSION 14
 
-_Static_assert(sizeof(struct cfgspace_input_config) == 136, "input config is 136 bytes");
-_Static_assert(offsetof(struct cfgspace_input_config, select) == 0, "input select is at 0");
-_Static_assert(offsetof(struct cfgspace_input_config, subsel) == 1, "input subsel is at 1");
-_Static_assert(offsetof(struct cfgspace_input_config, size) == 2, "input size is at 2");
-_Static_assert(offsetof(struct cfgspace_input_config, reserved) == 3, "input reserved is at 3");
-_Static_assert(offsetof(struct cfgspace_input_config, u.string) == 8, "input u.string is at 8");
-_Static_assert(offsetof(struct cfgspace_input_config, u.bitmap) == 8, "input u.bitmap is at 8");
-_Static_assert(offsetof(struct cfgspace_input_config, u.abs.min) == 8, "input u.abs.min is at 8");
-_Static_assert(offsetof(struct cfgspace_input_config, u.abs.max) == 12, "input u.abs.max is at 12");
-_Static_assert(offsetof(struct cfgspace_input_config, u.abs.fuzz) == 16, "input u.abs.fuzz is at 16");
-_Static_assert(offsetof(struct cfgspace_input_config, u.abs.flat) == 20, "input u.abs.flat is at 20");
-_Static_assert(offsetof(struct cfgspace_input_config, u.abs.res) == 24, "input u.abs.res is at 24");
-_Static_assert(offsetof(struct cfgspace_input_config, u.ids.bustype) == 8, "input u.ids.bustype is at 8");
-_Static_assert(offsetof(struct cfgspace_input_config, u.ids.vendor) == 10, "input u.ids.vendor is at 10");
-_Static_assert(offsetof(struct cfgspace_input_config, u.ids.product) == 12, "input u.ids.product is at 12");
-_Static_assert(offsetof(struct cfgspace_input_config, u.ids.version) == 14, "input u.ids.version is at 14");
+CFGSPACE_STATIC_ASSERT(sizeof(struct cfgspace_input_config) == 136, "input config is 136 bytes");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_input_config, select) == 0, "input select is at 0");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_input_config, subsel) == 1, "input subsel is at 1");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_input_config, size) == 2, "input size is at 2");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_input_config, reserved) == 3, "input reserved is at 3");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_input_config, u.string) == 8, "input u.string is at 8");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_input_config, u.bitmap) == 8, "input u.bitmap is at 8");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_input_config, u.abs.min) == 8, "input u.abs.min is at 8");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_input_config, u.abs.max) == 12, "input u.abs.max is at 12");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_input_config, u.abs.fuzz) == 16, "input u.abs.fuzz is at 16");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_input_config, u.abs.flat) == 20, "input u.abs.flat is at 20");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_input_config, u.abs.res) == 24, "input u.abs.res is at 24");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_input_config, u.ids.bustype) == 8, "input u.ids.bustype is at 8");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_input_config, u.ids.vendor) == 10, "input u.ids.vendor is at 10");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_input_config, u.ids.product) == 12, "input u.ids.product is at 12");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_input_config, u.ids.version) == 14, "input u.ids.version is at 14");
 
 /* QEMU's config size (virtio_get_config_size, hw/virtio/virtio.c): the larger of 136 and
    the end of every entry whose features are offered. Entries: each conditional field reaching its own end (no QEMU table is transcribed).
@@ -81,5 +83,7 @@ static inline size_t cfgspace_input_qemu_config_size(const uint64_t *features, s
 	(void)words;
 	return size;
 }
+
+CFGSPACE_END_C
 
 #endif /* CFGSPACE_INPUT_H */

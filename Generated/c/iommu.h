@@ -4,6 +4,8 @@
 
 #include "transport.h"
 
+CFGSPACE_BEGIN_C
+
 /* iommu (ID 23): IOMMU device. virtio 1.4, 5.13.4 Device configuration layout. */
 #define CFGSPACE_IOMMU_DEVICE_ID 23
 
@@ -46,15 +48,15 @@ struct cfgspace_iommu_config {
 #define CFGSPACE_IOMMU_OFFSET_BYPASS 36
 #define CFGSPACE_IOMMU_OFFSET_RESERVED 37
 
-_Static_assert(sizeof(struct cfgspace_iommu_config) == 40, "iommu config is 40 bytes");
-_Static_assert(offsetof(struct cfgspace_iommu_config, page_size_mask) == 0, "iommu page_size_mask is at 0");
-_Static_assert(offsetof(struct cfgspace_iommu_config, input_range.start) == 8, "iommu input_range.start is at 8");
-_Static_assert(offsetof(struct cfgspace_iommu_config, input_range.end) == 16, "iommu input_range.end is at 16");
-_Static_assert(offsetof(struct cfgspace_iommu_config, domain_range.start) == 24, "iommu domain_range.start is at 24");
-_Static_assert(offsetof(struct cfgspace_iommu_config, domain_range.end) == 28, "iommu domain_range.end is at 28");
-_Static_assert(offsetof(struct cfgspace_iommu_config, probe_size) == 32, "iommu probe_size is at 32");
-_Static_assert(offsetof(struct cfgspace_iommu_config, bypass) == 36, "iommu bypass is at 36");
-_Static_assert(offsetof(struct cfgspace_iommu_config, reserved) == 37, "iommu reserved is at 37");
+CFGSPACE_STATIC_ASSERT(sizeof(struct cfgspace_iommu_config) == 40, "iommu config is 40 bytes");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_iommu_config, page_size_mask) == 0, "iommu page_size_mask is at 0");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_iommu_config, input_range.start) == 8, "iommu input_range.start is at 8");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_iommu_config, input_range.end) == 16, "iommu input_range.end is at 16");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_iommu_config, domain_range.start) == 24, "iommu domain_range.start is at 24");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_iommu_config, domain_range.end) == 28, "iommu domain_range.end is at 28");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_iommu_config, probe_size) == 32, "iommu probe_size is at 32");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_iommu_config, bypass) == 36, "iommu bypass is at 36");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_iommu_config, reserved) == 37, "iommu reserved is at 37");
 
 /* Presence: whether a field exists (_present, for `if`) or means something (_valid, for
    `valid if`) under the offered features. `features` holds `words` 64-bit words. */
@@ -95,5 +97,7 @@ static inline size_t cfgspace_iommu_qemu_config_size(const uint64_t *features, s
 		size = 37;
 	return size;
 }
+
+CFGSPACE_END_C
 
 #endif /* CFGSPACE_IOMMU_H */

@@ -4,6 +4,8 @@
 
 #include "transport.h"
 
+CFGSPACE_BEGIN_C
+
 /* media (ID 48): Media device. virtio 1.4, 5.22.4 Device configuration layout. */
 #define CFGSPACE_MEDIA_DEVICE_ID 48
 
@@ -19,10 +21,10 @@ struct cfgspace_media_config {
 #define CFGSPACE_MEDIA_OFFSET_DEVICE_TYPE 4
 #define CFGSPACE_MEDIA_OFFSET_CARD 8
 
-_Static_assert(sizeof(struct cfgspace_media_config) == 40, "media config is 40 bytes");
-_Static_assert(offsetof(struct cfgspace_media_config, device_caps) == 0, "media device_caps is at 0");
-_Static_assert(offsetof(struct cfgspace_media_config, device_type) == 4, "media device_type is at 4");
-_Static_assert(offsetof(struct cfgspace_media_config, card) == 8, "media card is at 8");
+CFGSPACE_STATIC_ASSERT(sizeof(struct cfgspace_media_config) == 40, "media config is 40 bytes");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_media_config, device_caps) == 0, "media device_caps is at 0");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_media_config, device_type) == 4, "media device_type is at 4");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_media_config, card) == 8, "media card is at 8");
 
 /* QEMU's config size (virtio_get_config_size, hw/virtio/virtio.c): the larger of 40 and
    the end of every entry whose features are offered. Entries: each conditional field reaching its own end (no QEMU table is transcribed). */
@@ -34,5 +36,7 @@ static inline size_t cfgspace_media_qemu_config_size(const uint64_t *features, s
 	(void)words;
 	return size;
 }
+
+CFGSPACE_END_C
 
 #endif /* CFGSPACE_MEDIA_H */

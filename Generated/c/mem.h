@@ -4,6 +4,8 @@
 
 #include "transport.h"
 
+CFGSPACE_BEGIN_C
+
 /* mem (ID 24): Memory device. virtio 1.4, 5.15.4 Device configuration layout. */
 #define CFGSPACE_MEM_DEVICE_ID 24
 
@@ -34,15 +36,15 @@ struct cfgspace_mem_config {
 #define CFGSPACE_MEM_OFFSET_PLUGGED_SIZE 40
 #define CFGSPACE_MEM_OFFSET_REQUESTED_SIZE 48
 
-_Static_assert(sizeof(struct cfgspace_mem_config) == 56, "mem config is 56 bytes");
-_Static_assert(offsetof(struct cfgspace_mem_config, block_size) == 0, "mem block_size is at 0");
-_Static_assert(offsetof(struct cfgspace_mem_config, node_id) == 8, "mem node_id is at 8");
-_Static_assert(offsetof(struct cfgspace_mem_config, padding) == 10, "mem padding is at 10");
-_Static_assert(offsetof(struct cfgspace_mem_config, addr) == 16, "mem addr is at 16");
-_Static_assert(offsetof(struct cfgspace_mem_config, region_size) == 24, "mem region_size is at 24");
-_Static_assert(offsetof(struct cfgspace_mem_config, usable_region_size) == 32, "mem usable_region_size is at 32");
-_Static_assert(offsetof(struct cfgspace_mem_config, plugged_size) == 40, "mem plugged_size is at 40");
-_Static_assert(offsetof(struct cfgspace_mem_config, requested_size) == 48, "mem requested_size is at 48");
+CFGSPACE_STATIC_ASSERT(sizeof(struct cfgspace_mem_config) == 56, "mem config is 56 bytes");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_mem_config, block_size) == 0, "mem block_size is at 0");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_mem_config, node_id) == 8, "mem node_id is at 8");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_mem_config, padding) == 10, "mem padding is at 10");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_mem_config, addr) == 16, "mem addr is at 16");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_mem_config, region_size) == 24, "mem region_size is at 24");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_mem_config, usable_region_size) == 32, "mem usable_region_size is at 32");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_mem_config, plugged_size) == 40, "mem plugged_size is at 40");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_mem_config, requested_size) == 48, "mem requested_size is at 48");
 
 /* Presence: whether a field exists (_present, for `if`) or means something (_valid, for
    `valid if`) under the offered features. `features` holds `words` 64-bit words. */
@@ -68,5 +70,7 @@ static inline size_t cfgspace_mem_qemu_config_size(const uint64_t *features, siz
 	}
 	return size;
 }
+
+CFGSPACE_END_C
 
 #endif /* CFGSPACE_MEM_H */

@@ -4,6 +4,8 @@
 
 #include "transport.h"
 
+CFGSPACE_BEGIN_C
+
 /* net (ID 1): Network device. virtio 1.4, 5.1.4 Device configuration layout. */
 #define CFGSPACE_NET_DEVICE_ID 1
 
@@ -80,17 +82,17 @@ struct cfgspace_net_config {
 #define CFGSPACE_NET_OFFSET_SUPPORTED_HASH_TYPES 20
 #define CFGSPACE_NET_OFFSET_SUPPORTED_TUNNEL_TYPES 24
 
-_Static_assert(sizeof(struct cfgspace_net_config) == 28, "net config is 28 bytes");
-_Static_assert(offsetof(struct cfgspace_net_config, mac) == 0, "net mac is at 0");
-_Static_assert(offsetof(struct cfgspace_net_config, status) == 6, "net status is at 6");
-_Static_assert(offsetof(struct cfgspace_net_config, max_virtqueue_pairs) == 8, "net max_virtqueue_pairs is at 8");
-_Static_assert(offsetof(struct cfgspace_net_config, mtu) == 10, "net mtu is at 10");
-_Static_assert(offsetof(struct cfgspace_net_config, speed) == 12, "net speed is at 12");
-_Static_assert(offsetof(struct cfgspace_net_config, duplex) == 16, "net duplex is at 16");
-_Static_assert(offsetof(struct cfgspace_net_config, rss_max_key_size) == 17, "net rss_max_key_size is at 17");
-_Static_assert(offsetof(struct cfgspace_net_config, rss_max_indirection_table_length) == 18, "net rss_max_indirection_table_length is at 18");
-_Static_assert(offsetof(struct cfgspace_net_config, supported_hash_types) == 20, "net supported_hash_types is at 20");
-_Static_assert(offsetof(struct cfgspace_net_config, supported_tunnel_types) == 24, "net supported_tunnel_types is at 24");
+CFGSPACE_STATIC_ASSERT(sizeof(struct cfgspace_net_config) == 28, "net config is 28 bytes");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_net_config, mac) == 0, "net mac is at 0");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_net_config, status) == 6, "net status is at 6");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_net_config, max_virtqueue_pairs) == 8, "net max_virtqueue_pairs is at 8");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_net_config, mtu) == 10, "net mtu is at 10");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_net_config, speed) == 12, "net speed is at 12");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_net_config, duplex) == 16, "net duplex is at 16");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_net_config, rss_max_key_size) == 17, "net rss_max_key_size is at 17");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_net_config, rss_max_indirection_table_length) == 18, "net rss_max_indirection_table_length is at 18");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_net_config, supported_hash_types) == 20, "net supported_hash_types is at 20");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_net_config, supported_tunnel_types) == 24, "net supported_tunnel_types is at 24");
 
 /* Presence: whether a field exists (_present, for `if`) or means something (_valid, for
    `valid if`) under the offered features. `features` holds `words` 64-bit words. */
@@ -157,5 +159,7 @@ static inline size_t cfgspace_net_qemu_config_size(const uint64_t *features, siz
 	}
 	return size;
 }
+
+CFGSPACE_END_C
 
 #endif /* CFGSPACE_NET_H */

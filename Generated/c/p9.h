@@ -4,6 +4,8 @@
 
 #include "transport.h"
 
+CFGSPACE_BEGIN_C
+
 /* p9 (ID 9): 9P transport. no spec section; Linux include/uapi/linux/virtio_9p.h. */
 #define CFGSPACE_P9_DEVICE_ID 9
 
@@ -20,9 +22,9 @@ struct cfgspace_9p_config {
 #define CFGSPACE_P9_OFFSET_TAG_LEN 0
 #define CFGSPACE_P9_OFFSET_TAG 2
 
-_Static_assert(sizeof(struct cfgspace_9p_config) == 2, "p9 config is 2 bytes");
-_Static_assert(offsetof(struct cfgspace_9p_config, tag_len) == 0, "p9 tag_len is at 0");
-_Static_assert(offsetof(struct cfgspace_9p_config, tag) == 2, "p9 tag is at 2");
+CFGSPACE_STATIC_ASSERT(sizeof(struct cfgspace_9p_config) == 2, "p9 config is 2 bytes");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_9p_config, tag_len) == 0, "p9 tag_len is at 0");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_9p_config, tag) == 2, "p9 tag is at 2");
 
 /* Presence: whether a field exists (_present, for `if`) or means something (_valid, for
    `valid if`) under the offered features. `features` holds `words` 64-bit words. */
@@ -54,5 +56,7 @@ static inline size_t cfgspace_p9_qemu_config_size(const uint64_t *features, size
 	}
 	return size;
 }
+
+CFGSPACE_END_C
 
 #endif /* CFGSPACE_P9_H */

@@ -4,6 +4,8 @@
 
 #include "transport.h"
 
+CFGSPACE_BEGIN_C
+
 /* pmem (ID 27): PMEM device. virtio 1.4, 5.19.4 Device configuration layout. */
 #define CFGSPACE_PMEM_DEVICE_ID 27
 
@@ -20,9 +22,9 @@ struct cfgspace_pmem_config {
 #define CFGSPACE_PMEM_OFFSET_START 0
 #define CFGSPACE_PMEM_OFFSET_SIZE 8
 
-_Static_assert(sizeof(struct cfgspace_pmem_config) == 16, "pmem config is 16 bytes");
-_Static_assert(offsetof(struct cfgspace_pmem_config, start) == 0, "pmem start is at 0");
-_Static_assert(offsetof(struct cfgspace_pmem_config, size) == 8, "pmem size is at 8");
+CFGSPACE_STATIC_ASSERT(sizeof(struct cfgspace_pmem_config) == 16, "pmem config is 16 bytes");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_pmem_config, start) == 0, "pmem start is at 0");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_pmem_config, size) == 8, "pmem size is at 8");
 
 /* Presence: whether a field exists (_present, for `if`) or means something (_valid, for
    `valid if`) under the offered features. `features` holds `words` 64-bit words. */
@@ -47,5 +49,7 @@ static inline size_t cfgspace_pmem_qemu_config_size(const uint64_t *features, si
 		size = 16;
 	return size;
 }
+
+CFGSPACE_END_C
 
 #endif /* CFGSPACE_PMEM_H */

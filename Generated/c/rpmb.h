@@ -4,6 +4,8 @@
 
 #include "transport.h"
 
+CFGSPACE_BEGIN_C
+
 /* rpmb (ID 28): RPMB device. virtio 1.4, 5.12.4 Device configuration layout. */
 #define CFGSPACE_RPMB_DEVICE_ID 28
 
@@ -19,10 +21,10 @@ struct cfgspace_rpmb_config {
 #define CFGSPACE_RPMB_OFFSET_MAX_WR_CNT 1
 #define CFGSPACE_RPMB_OFFSET_MAX_RD_CNT 2
 
-_Static_assert(sizeof(struct cfgspace_rpmb_config) == 3, "rpmb config is 3 bytes");
-_Static_assert(offsetof(struct cfgspace_rpmb_config, capacity) == 0, "rpmb capacity is at 0");
-_Static_assert(offsetof(struct cfgspace_rpmb_config, max_wr_cnt) == 1, "rpmb max_wr_cnt is at 1");
-_Static_assert(offsetof(struct cfgspace_rpmb_config, max_rd_cnt) == 2, "rpmb max_rd_cnt is at 2");
+CFGSPACE_STATIC_ASSERT(sizeof(struct cfgspace_rpmb_config) == 3, "rpmb config is 3 bytes");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_rpmb_config, capacity) == 0, "rpmb capacity is at 0");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_rpmb_config, max_wr_cnt) == 1, "rpmb max_wr_cnt is at 1");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_rpmb_config, max_rd_cnt) == 2, "rpmb max_rd_cnt is at 2");
 
 /* QEMU's config size (virtio_get_config_size, hw/virtio/virtio.c): the larger of 3 and
    the end of every entry whose features are offered. Entries: each conditional field reaching its own end (no QEMU table is transcribed). */
@@ -34,5 +36,7 @@ static inline size_t cfgspace_rpmb_qemu_config_size(const uint64_t *features, si
 	(void)words;
 	return size;
 }
+
+CFGSPACE_END_C
 
 #endif /* CFGSPACE_RPMB_H */

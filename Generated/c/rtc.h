@@ -4,9 +4,13 @@
 
 #include "transport.h"
 
+CFGSPACE_BEGIN_C
+
 /* rtc (ID 17): RTC device. virtio 1.4, 5.23 RTC Device: None currently defined. */
 #define CFGSPACE_RTC_DEVICE_ID 17
 
 /* The specification defines no configuration for this device. */
+
+CFGSPACE_END_C
 
 #endif /* CFGSPACE_RTC_H */

@@ -4,6 +4,8 @@
 
 #include "transport.h"
 
+CFGSPACE_BEGIN_C
+
 /* scmi (ID 32): SCMI device. virtio 1.4, 5.17 SCMI Device: There is no configuration data for the device. */
 #define CFGSPACE_SCMI_DEVICE_ID 32
 
@@ -12,5 +14,7 @@
 #define CFGSPACE_SCMI_F_SHARED_MEMORY 1 /* Device implements any SCMI statistics shared memory region. */
 
 /* The specification defines no configuration for this device. */
+
+CFGSPACE_END_C
 
 #endif /* CFGSPACE_SCMI_H */

@@ -4,6 +4,8 @@
 
 #include "transport.h"
 
+CFGSPACE_BEGIN_C
+
 /* scsi (ID 8): SCSI host device. virtio 1.4, 5.6.4 Device configuration layout. */
 #define CFGSPACE_SCSI_DEVICE_ID 8
 
@@ -39,17 +41,17 @@ struct cfgspace_scsi_config {
 #define CFGSPACE_SCSI_OFFSET_MAX_TARGET 30
 #define CFGSPACE_SCSI_OFFSET_MAX_LUN 32
 
-_Static_assert(sizeof(struct cfgspace_scsi_config) == 36, "scsi config is 36 bytes");
-_Static_assert(offsetof(struct cfgspace_scsi_config, num_queues) == 0, "scsi num_queues is at 0");
-_Static_assert(offsetof(struct cfgspace_scsi_config, seg_max) == 4, "scsi seg_max is at 4");
-_Static_assert(offsetof(struct cfgspace_scsi_config, max_sectors) == 8, "scsi max_sectors is at 8");
-_Static_assert(offsetof(struct cfgspace_scsi_config, cmd_per_lun) == 12, "scsi cmd_per_lun is at 12");
-_Static_assert(offsetof(struct cfgspace_scsi_config, event_info_size) == 16, "scsi event_info_size is at 16");
-_Static_assert(offsetof(struct cfgspace_scsi_config, sense_size) == 20, "scsi sense_size is at 20");
-_Static_assert(offsetof(struct cfgspace_scsi_config, cdb_size) == 24, "scsi cdb_size is at 24");
-_Static_assert(offsetof(struct cfgspace_scsi_config, max_channel) == 28, "scsi max_channel is at 28");
-_Static_assert(offsetof(struct cfgspace_scsi_config, max_target) == 30, "scsi max_target is at 30");
-_Static_assert(offsetof(struct cfgspace_scsi_config, max_lun) == 32, "scsi max_lun is at 32");
+CFGSPACE_STATIC_ASSERT(sizeof(struct cfgspace_scsi_config) == 36, "scsi config is 36 bytes");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_scsi_config, num_queues) == 0, "scsi num_queues is at 0");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_scsi_config, seg_max) == 4, "scsi seg_max is at 4");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_scsi_config, max_sectors) == 8, "scsi max_sectors is at 8");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_scsi_config, cmd_per_lun) == 12, "scsi cmd_per_lun is at 12");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_scsi_config, event_info_size) == 16, "scsi event_info_size is at 16");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_scsi_config, sense_size) == 20, "scsi sense_size is at 20");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_scsi_config, cdb_size) == 24, "scsi cdb_size is at 24");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_scsi_config, max_channel) == 28, "scsi max_channel is at 28");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_scsi_config, max_target) == 30, "scsi max_target is at 30");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_scsi_config, max_lun) == 32, "scsi max_lun is at 32");
 
 /* QEMU's config size (virtio_get_config_size, hw/virtio/virtio.c): the larger of 36 and
    the end of every entry whose features are offered. Entries: each conditional field reaching its own end (no QEMU table is transcribed). */
@@ -61,5 +63,7 @@ static inline size_t cfgspace_scsi_qemu_config_size(const uint64_t *features, si
 	(void)words;
 	return size;
 }
+
+CFGSPACE_END_C
 
 #endif /* CFGSPACE_SCSI_H */

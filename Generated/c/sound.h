@@ -4,6 +4,8 @@
 
 #include "transport.h"
 
+CFGSPACE_BEGIN_C
+
 /* sound (ID 25): Sound device. virtio 1.4, 5.14.4 Device configuration layout. */
 #define CFGSPACE_SOUND_DEVICE_ID 25
 
@@ -24,11 +26,11 @@ struct cfgspace_snd_config {
 #define CFGSPACE_SOUND_OFFSET_CHMAPS 8
 #define CFGSPACE_SOUND_OFFSET_CONTROLS 12
 
-_Static_assert(sizeof(struct cfgspace_snd_config) == 16, "sound config is 16 bytes");
-_Static_assert(offsetof(struct cfgspace_snd_config, jacks) == 0, "sound jacks is at 0");
-_Static_assert(offsetof(struct cfgspace_snd_config, streams) == 4, "sound streams is at 4");
-_Static_assert(offsetof(struct cfgspace_snd_config, chmaps) == 8, "sound chmaps is at 8");
-_Static_assert(offsetof(struct cfgspace_snd_config, controls) == 12, "sound controls is at 12");
+CFGSPACE_STATIC_ASSERT(sizeof(struct cfgspace_snd_config) == 16, "sound config is 16 bytes");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_snd_config, jacks) == 0, "sound jacks is at 0");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_snd_config, streams) == 4, "sound streams is at 4");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_snd_config, chmaps) == 8, "sound chmaps is at 8");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_snd_config, controls) == 12, "sound controls is at 12");
 
 /* Presence: whether a field exists (_present, for `if`) or means something (_valid, for
    `valid if`) under the offered features. `features` holds `words` 64-bit words. */
@@ -54,5 +56,7 @@ static inline size_t cfgspace_sound_qemu_config_size(const uint64_t *features, s
 	}
 	return size;
 }
+
+CFGSPACE_END_C
 
 #endif /* CFGSPACE_SOUND_H */

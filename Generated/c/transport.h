@@ -21,6 +21,19 @@ typedef uint64_t cfgspace_virtio64;
 
 #define CFGSPACE_PACKED __attribute__((packed))
 
+/* The headers are C and C++ alike: C++ spells the compile-time check static_assert. */
+#ifdef __cplusplus
+#define CFGSPACE_STATIC_ASSERT static_assert
+#define CFGSPACE_BEGIN_C extern "C" {
+#define CFGSPACE_END_C }
+#else
+#define CFGSPACE_STATIC_ASSERT _Static_assert
+#define CFGSPACE_BEGIN_C
+#define CFGSPACE_END_C
+#endif
+
+CFGSPACE_BEGIN_C
+
 /* Whether feature bit `bit` is set: `features` holds `words` 64-bit words, bit n in word n / 64. */
 static inline bool cfgspace_feature(const uint64_t *features, size_t words, unsigned bit)
 {
@@ -48,5 +61,7 @@ struct cfgspace_feature_size {
 #define CFGSPACE_F_RING_RESET        40 /* Individual virtqueues can be reset (not on CCW). */
 #define CFGSPACE_F_ADMIN_VQ          41 /* The administration virtqueue (PCI only). Bit 41 is also in the device-type range. */
 #define CFGSPACE_F_SUSPEND           43 /* The device can be suspended and resumed. */
+
+CFGSPACE_END_C
 
 #endif /* CFGSPACE_TRANSPORT_H */

@@ -4,6 +4,8 @@
 
 #include "transport.h"
 
+CFGSPACE_BEGIN_C
+
 /* vsock (ID 19): Socket device. virtio 1.4, 5.10.4 Device configuration layout. */
 #define CFGSPACE_VSOCK_DEVICE_ID 19
 
@@ -20,8 +22,8 @@ struct cfgspace_vsock_config {
 #define CFGSPACE_VSOCK_CONFIG_SIZE 8
 #define CFGSPACE_VSOCK_OFFSET_GUEST_CID 0
 
-_Static_assert(sizeof(struct cfgspace_vsock_config) == 8, "vsock config is 8 bytes");
-_Static_assert(offsetof(struct cfgspace_vsock_config, guest_cid) == 0, "vsock guest_cid is at 0");
+CFGSPACE_STATIC_ASSERT(sizeof(struct cfgspace_vsock_config) == 8, "vsock config is 8 bytes");
+CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_vsock_config, guest_cid) == 0, "vsock guest_cid is at 0");
 
 /* QEMU's config size (virtio_get_config_size, hw/virtio/virtio.c): the larger of 8 and
    the end of every entry whose features are offered. Entries: each conditional field reaching its own end (no QEMU table is transcribed). */
@@ -33,5 +35,7 @@ static inline size_t cfgspace_vsock_qemu_config_size(const uint64_t *features, s
 	(void)words;
 	return size;
 }
+
+CFGSPACE_END_C
 
 #endif /* CFGSPACE_VSOCK_H */

@@ -1,7 +1,7 @@
 import ConfigLayout
 
 /// C headers: one per device plus `transport.h`. Each has the config struct, packed, at its fixed
-/// offsets, with a `_Static_assert` on every field offset and on the size, so the C compiler itself
+/// offsets, with a static assertion (`_Static_assert`, or `static_assert` in C++) on every field offset and on the size, so the C compiler itself
 /// checks the layout; the feature bits; a presence predicate per conditional field over feature
 /// words of any width; and QEMU's `{flags, end}` size table with a size function.
 struct CEmitter {
@@ -36,6 +36,19 @@ struct CEmitter {
 
             #define CFGSPACE_PACKED __attribute__((packed))
 
+            /* The headers are C and C++ alike: C++ spells the compile-time check static_assert. */
+            #ifdef __cplusplus
+            #define CFGSPACE_STATIC_ASSERT static_assert
+            #define CFGSPACE_BEGIN_C extern "C" {
+            #define CFGSPACE_END_C }
+            #else
+            #define CFGSPACE_STATIC_ASSERT _Static_assert
+            #define CFGSPACE_BEGIN_C
+            #define CFGSPACE_END_C
+            #endif
+
+            CFGSPACE_BEGIN_C
+
             /* Whether feature bit `bit` is set: `features` holds `words` 64-bit words, bit n in word n / 64. */
             static inline bool cfgspace_feature(const uint64_t *features, size_t words, unsigned bit)
             {
@@ -54,7 +67,7 @@ struct CEmitter {
             out += defines(transport.features, device: nil)
             out += "\n"
         }
-        return out + "#endif /* CFGSPACE_TRANSPORT_H */\n"
+        return out + "CFGSPACE_END_C\n\n#endif /* CFGSPACE_TRANSPORT_H */\n"
     }
 
     private func defines(_ features: [Feature], device: Device?) -> String {
@@ -78,7 +91,7 @@ struct CEmitter {
         let prefix = Naming.cMacroPrefix(device)
         let guardName = "CFGSPACE_\(device.name.uppercased())_H"
         var out = "/* \(generator.banner(input.layoutName)) */\n"
-        out += "#ifndef \(guardName)\n#define \(guardName)\n\n#include \"transport.h\"\n\n"
+        out += "#ifndef \(guardName)\n#define \(guardName)\n\n#include \"transport.h\"\n\nCFGSPACE_BEGIN_C\n\n"
         out += "/* \(device.name) (ID \(device.id))" + (device.title.map { ": \($0)" } ?? "")
         out += (device.specReference.map { ". \($0)" } ?? "") + ". */\n"
         out += "#define \(prefix)DEVICE_ID \(device.id)\n\n"
@@ -86,7 +99,7 @@ struct CEmitter {
             out += "/* Feature bits. */\n" + defines(device.features, device: device) + "\n"
         }
         guard let config = device.config else {
-            return out + "/* The specification defines no configuration for this device. */\n\n#endif /* \(guardName) */\n"
+            return out + "/* The specification defines no configuration for this device. */\n\nCFGSPACE_END_C\n\n#endif /* \(guardName) */\n"
         }
 
         for aggregate in device.namedAggregates {
@@ -100,7 +113,7 @@ struct CEmitter {
         out += assertions(device: device, structName: structName)
         out += predicates(device: device)
         out += qemuSize(device: device)
-        return out + "#endif /* \(guardName) */\n"
+        return out + "CFGSPACE_END_C\n\n#endif /* \(guardName) */\n"
     }
 
     private func members(_ aggregate: Aggregate, device: Device, indent: String) -> String {
@@ -152,10 +165,10 @@ struct CEmitter {
             guard let offset = field.offset else { continue }
             out += "#define \(prefix)OFFSET_\(Naming.flat(field.path).uppercased()) \(offset)\n"
         }
-        out += "\n_Static_assert(sizeof(struct \(structName)) == \(layout.size), \"\(device.name) config is \(layout.size) bytes\");\n"
+        out += "\nCFGSPACE_STATIC_ASSERT(sizeof(struct \(structName)) == \(layout.size), \"\(device.name) config is \(layout.size) bytes\");\n"
         for field in layout.fields {
             guard let offset = field.offset else { continue }
-            out += "_Static_assert(offsetof(struct \(structName), \(field.path)) == \(offset), "
+            out += "CFGSPACE_STATIC_ASSERT(offsetof(struct \(structName), \(field.path)) == \(offset), "
             out += "\"\(device.name) \(field.path) is at \(offset)\");\n"
         }
         return out + "\n"

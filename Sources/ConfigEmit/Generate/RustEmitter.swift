@@ -1,8 +1,11 @@
 import ConfigLayout
 
-/// A Rust module per device: a `#[repr(C, packed)]` struct at the fixed offsets, offset and size
-/// constants with const assertions the compiler checks, feature constants, presence functions and
-/// QEMU's size function. Each module compiles on its own (`rustc --crate-type lib`).
+/// A Rust module per device, as a rust-vmm user would write it: a `#[repr(C)]` struct at the fixed
+/// offsets whose multi-byte fields are little-endian wrappers (`Le16`: alignment 1, no padding, no
+/// packed fields), `from_bytes` and `as_bytes` with no unsafe code for the user to write, offset and
+/// size constants with const assertions the compiler checks, feature masks (`u64`), presence
+/// functions and QEMU's size function. Each module compiles on its own, without warnings, as a
+/// library or as a private module of a binary (`rustc -D warnings`).
 struct RustEmitter {
     let generator: Generator
 
@@ -13,7 +16,7 @@ struct RustEmitter {
 
     /// The device-independent feature bits, as a module of their own.
     private func transport() -> String {
-        "// \(generator.banner("transport.layout"))\n//! Device-independent feature bits.\n\n"
+        "// \(generator.banner("transport.layout"))\n//! Device-independent feature bits.\n#![allow(dead_code)]\n\n"
             + constants(generator.transport?.features ?? [], heading: "Device-independent feature bits.")
     }
 
@@ -21,7 +24,9 @@ struct RustEmitter {
         let device = input.device
         var out = "// \(generator.banner(input.layoutName))\n"
         out += "//! \(device.name) (ID \(device.id))" + (device.title.map { ": \($0)" } ?? "")
-        out += (device.specReference.map { ". \($0)" } ?? "") + ".\n\n"
+        out += (device.specReference.map { ". \($0)" } ?? "") + ".\n"
+        // A module's items are there to be used in part: none of them is dead code for its user.
+        out += "#![allow(dead_code)]\n\n"
         out += "/// The virtio device ID.\npub const DEVICE_ID: u32 = \(device.id);\n\n"
         out += constants(device.features, heading: "Feature bits of this device.")
         // A module compiles on its own, so it carries the transport bits its conditions use.
@@ -30,16 +35,27 @@ struct RustEmitter {
         out += constants((device.transport?.features ?? []).filter { used.contains($0.name) },
                          heading: "Device-independent feature bits the conditions use.")
         out += """
-            /// Whether feature bit `bit` is set in `features` (bit n in word n / 64).
-            pub fn feature(features: &[u64], bit: u32) -> bool {
-                features.get((bit / 64) as usize).is_some_and(|word| (word >> (bit % 64)) & 1 != 0)
+            /// Whether `features` (the offered or negotiated bits 0 to 63) holds `feature` (one of the `F_` masks).
+            pub const fn has_feature(features: u64, feature: u64) -> bool {
+                (features & feature) != 0
             }
 
 
             """
+        if device.allFeatures.contains(where: { $0.bit >= 64 }) {
+            out += """
+                /// Whether feature bit `bit` is set in `features`, bit n in word n / 64: for the bits past 63.
+                pub fn has_feature_bit(features: &[u64], bit: u32) -> bool {
+                    features.get((bit / 64) as usize).is_some_and(|word| (word >> (bit % 64)) & 1 != 0)
+                }
+
+
+                """
+        }
         guard let config = device.config else {
             return out + "// The specification defines no configuration for this device.\n"
         }
+        for bits in RustWrappers.widths(in: [config] + device.namedAggregates) { out += RustWrappers.definition(bits: bits) }
         for aggregate in device.namedAggregates {
             out += typeDefinition(aggregate, name: Naming.upperCamel(aggregate.name ?? ""))
         }
@@ -47,6 +63,7 @@ struct RustEmitter {
         out += "/// The configuration space, every field at its fixed (C) offset.\n"
         out += typeDefinition(config, name: typeName)
         out += assertions(device: device, typeName: typeName)
+        out += RustWrappers.byteConversions(typeName: typeName)
         out += presence(device: device)
         out += qemuSize(device: device)
         return out
@@ -59,7 +76,12 @@ struct RustEmitter {
             var doc = feature.doc?.split(separator: "\n").first.map(String.init) ?? feature.name
             if feature.isLegacyOnly { doc += " Legacy only." }
             if let requires = feature.requires { doc += " Requires `\(requires)`." }
-            out += "/// \(doc)\npub const F_\(feature.name): u32 = \(feature.bit);\n"
+            if feature.bit < 64 {
+                out += "/// \(doc) Bit \(feature.bit).\npub const F_\(feature.name): u64 = 1 << \(feature.bit);\n"
+            } else {
+                out += "/// \(doc) Bit \(feature.bit), past the first word: test it with `has_feature_bit`.\n"
+                out += "pub const F_\(feature.name)_BIT: u32 = \(feature.bit);\n"
+            }
         }
         return out + "\n"
     }
@@ -75,8 +97,8 @@ struct RustEmitter {
             if field.isReserved { doc += ", reserved" }
             let type: String
             switch field.type {
-            case .scalar(let scalar): type = rustType(scalar)
-            case .array(let scalar, let count): type = "[\(rustType(scalar)); \(count)]"
+            case .scalar(let scalar): type = RustWrappers.type(scalar)
+            case .array(let scalar, let count): type = "[\(RustWrappers.type(scalar)); \(count)]"
             case .chars(let count): type = "[u8; \(count)]"
             // Rust has no flexible array member in a sized struct; the bytes follow the struct.
             case .flexible: type = "[u8; 0]"
@@ -90,12 +112,17 @@ struct RustEmitter {
             }
             members += "    /// `\(doc)`\n    pub \(Naming.rust(field.name)): \(type),\n"
         }
-        out += "#[repr(C, packed)]\n#[derive(Clone, Copy)]\npub \(aggregate.kind == .union ? "union" : "struct") \(name) {\n"
+        // A union has no derived Debug or equality, and neither has what holds one.
+        let derives = Self.holdsUnion(aggregate) ? "Clone, Copy" : "Clone, Copy, Debug, PartialEq, Eq"
+        out += "#[repr(C)]\n#[derive(\(derives))]\npub \(aggregate.kind == .union ? "union" : "struct") \(name) {\n"
         return out + members + "}\n\n"
     }
 
-    private func rustType(_ scalar: ScalarType) -> String {
-        scalar == .u8 ? "u8" : "u\(scalar.size * 8)"
+    static func holdsUnion(_ aggregate: Aggregate) -> Bool {
+        aggregate.kind == .union || aggregate.fields.contains { field in
+            if case .aggregate(let inner) = field.type { return holdsUnion(inner) }
+            return false
+        }
     }
 
     private func assertions(device: Device, typeName: String) -> String {
@@ -119,18 +146,34 @@ struct RustEmitter {
             let base = Naming.flat(field.path)
             if field.field.existence != nil {
                 out += "/// Whether `\(field.path)` exists under the offered features: `\(field.exists)`.\n"
-                out += "pub fn \(base)_present(features: &[u64]) -> bool {\n    \(expression(field.exists))\n}\n\n"
+                out += "pub \(function(device))\(base)_present(\(parameter(device))) -> bool {\n    \(expression(field.exists, device))\n}\n\n"
             }
             if field.field.validity != nil {
                 out += "/// Whether `\(field.path)` means something under the offered features: `\(field.valid)`.\n"
-                out += "pub fn \(base)_valid(features: &[u64]) -> bool {\n    \(expression(field.valid))\n}\n\n"
+                out += "pub \(function(device))\(base)_valid(\(parameter(device))) -> bool {\n    \(expression(field.valid, device))\n}\n\n"
             }
         }
         return out
     }
 
-    private func expression(_ condition: Condition, operand: Bool = false) -> String {
-        let literal = { (name: String) in "feature(features, F_\(name))" }
+    /// Whether a device's conditions use a bit past 63, so its functions take the slice form.
+    private func usesHighBits(_ device: Device) -> Bool {
+        let names = device.conditionalFields.flatMap { $0.exists.featureNames + $0.valid.featureNames }
+            + QemuSizeTable(device: device).entries.flatMap(\.condition.featureNames)
+        return names.contains { (device.feature(named: $0)?.bit ?? 0) >= 64 }
+    }
+
+    private func function(_ device: Device) -> String { usesHighBits(device) ? "fn " : "const fn " }
+
+    private func parameter(_ device: Device, unused: Bool = false) -> String {
+        (unused ? "_features" : "features") + (usesHighBits(device) ? ": &[u64]" : ": u64")
+    }
+
+    private func expression(_ condition: Condition, _ device: Device, operand: Bool = false) -> String {
+        let high = usesHighBits(device)
+        let literal = { (name: String) in
+            high ? "has_feature_bit(features, \(device.feature(named: name)?.bit ?? 0))" : "has_feature(features, F_\(name))"
+        }
         return operand ? condition.renderedAsOperand(literal) : condition.rendered(literal)
     }
 
@@ -141,11 +184,11 @@ struct RustEmitter {
         out += "/// entry whose condition holds (`virtio_get_config_size`, hw/virtio/virtio.c).\n"
         if let dependence = table.valueDependence(of: device) { out += "/// \(dependence).\n" }
         guard !entries.isEmpty else {
-            return out + "pub fn qemu_config_size(_features: &[u64]) -> usize {\n    \(minimum)\n}\n"
+            return out + "pub \(function(device))qemu_config_size(\(parameter(device, unused: true))) -> usize {\n    \(minimum)\n}\n"
         }
-        out += "pub fn qemu_config_size(features: &[u64]) -> usize {\n    let mut size = \(minimum);\n"
+        out += "pub \(function(device))qemu_config_size(\(parameter(device))) -> usize {\n    let mut size = \(minimum);\n"
         for entry in entries {
-            out += "    if \(expression(entry.condition, operand: true)) && size < \(entry.end) {\n        size = \(entry.end);\n    }\n"
+            out += "    if \(expression(entry.condition, device, operand: true)) && size < \(entry.end) {\n        size = \(entry.end);\n    }\n"
         }
         return out + "    size\n}\n"
     }
