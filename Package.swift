@@ -36,10 +36,11 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ConfigLayoutTests", dependencies: ["ConfigLayout", "TestSupport"],
                     exclude: ["Golden", "Fixtures"]),
-        .testTarget(name: "ConfigEmitTests", dependencies: ["ConfigEmit", "ConfigLayout", "TestSupport"],
+        .testTarget(name: "ConfigEmitTests", dependencies: ["ConfigEmit", "ConfigLayout", "VirtioHost", "TestSupport"],
                     exclude: ["Golden"]),
         .testTarget(name: "VirtioModelTests", dependencies: ["VirtioModel", "ConfigLayout", "TestSupport"]),
-        .testTarget(name: "VirtioHostTests", dependencies: ["VirtioHost", "VirtioModel", "ConfigLayout", "TestSupport"]),
+        .testTarget(name: "VirtioHostTests", dependencies: ["VirtioHost", "VirtioModel", "ConfigLayout", "TestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["cfgspace", "ConfigLayout", "TestSupport"], exclude: ["Golden"]),
     ]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import VirtioHost
 import ConfigLayout
 @testable import ConfigEmit
 
@@ -162,7 +163,7 @@ import ConfigLayout
             let stem = config.replacingOccurrences(of: "virtio_", with: "").replacingOccurrences(of: "_config", with: "")
             let header = linux.appendingPathComponent("virtio_\(stem).h")
             guard let text = try? String(contentsOf: header, encoding: .utf8) else { continue }
-            let linuxPaths = Set(CHeader(text: text).leaves(of: config).map(\.path))
+            let linuxPaths = Set(CDeclarations(text: text).declared(config)?.members.map(\.path) ?? [])
             guard !linuxPaths.isEmpty else { continue }
             program += "#include <linux/virtio_\(stem).h>\n#include \"\(input.device.name).h\"\n"
             let layout = Layout(device: input.device, features: FeatureSet(), interpretation: .fixed)
@@ -208,11 +209,14 @@ import ConfigLayout
         for testCase in cases {
             let device = testCase.device.name
             let predicates = Self.predicateNames(testCase.device) { "\(device)::\(Naming.flat($0))_\($1)" }
+            // Features are a u64 mask, or a slice where a device's conditions reach past bit 63.
+            let text = try String(contentsOf: folder.appendingPathComponent("rust/\(device).rs"), encoding: .utf8)
+            let argument = text.contains("features: &[u64]) -> usize") ? "&f" : "f[0]"
             program += "    {\n        let f: [u64; \(testCase.words.count)] = [" + testCase.words.map { "\($0)" }.joined(separator: ", ") + "];\n"
             program += "        let mut bits = String::new();\n"
-            for predicate in predicates { program += "        bits.push(if \(predicate)(&f) { '1' } else { '0' });\n" }
+            for predicate in predicates { program += "        bits.push(if \(predicate)(\(argument)) { '1' } else { '0' });\n" }
             if predicates.isEmpty { program += "        bits.push('-');\n" }
-            program += "        println!(\"\(device) \(testCase.index) {} {}\", \(device)::qemu_config_size(&f), bits);\n    }\n"
+            program += "        println!(\"\(device) \(testCase.index) {} {}\", \(device)::qemu_config_size(\(argument)), bits);\n    }\n"
         }
         program += "}\n"
         let source = folder.appendingPathComponent("behaviour.rs")

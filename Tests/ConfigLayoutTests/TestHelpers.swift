@@ -36,11 +36,6 @@ func netDevice() throws -> Device {
     return device.asOf(nil)
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// Diagnostics rendered with paths relative to the test folder, so golden files do not depend on
 /// where the package is checked out.
 func renderRelative(_ diagnostics: [Diagnostic]) -> String {

@@ -24,3 +24,9 @@ public enum Tools {
         return folder
     }
 }
+
+/// A test's own failure, thrown with what went wrong.
+public struct TestFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

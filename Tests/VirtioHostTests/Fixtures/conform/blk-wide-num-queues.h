@@ -1,0 +1,31 @@
+/* A virtio-blk config as a device back-end might declare it by hand, with num_queues declared
+ * 32-bit: every field after it lands 2 bytes late. It predates the secure-erase fields. */
+#include <linux/virtio_types.h>
+
+struct my_blk_geometry {
+	__virtio16 cylinders;
+	__u8 heads;
+	__u8 sectors;
+} __attribute__((packed));
+
+struct my_blk_config {
+	__virtio64 capacity;
+	__virtio32 size_max;
+	__virtio32 seg_max;
+	struct my_blk_geometry geometry;
+	__virtio32 blk_size;
+	__u8 physical_block_exp;
+	__u8 alignment_offset;
+	__virtio16 min_io_size;
+	__virtio32 opt_io_size;
+	__u8 writeback;
+	__u8 unused0;
+	__virtio32 num_queues;
+	__virtio32 max_discard_sectors;
+	__virtio32 max_discard_seg;
+	__virtio32 discard_sector_alignment;
+	__virtio32 max_write_zeroes_sectors;
+	__virtio32 max_write_zeroes_seg;
+	__u8 write_zeroes_may_unmap;
+	__u8 unused1[3];
+} __attribute__((packed));
