@@ -154,11 +154,39 @@ static inline bool cfgspace_blk_geometry_present(const uint64_t *features, size_
 {
 	return cfgspace_feature(features, words, CFGSPACE_BLK_F_GEOMETRY);
 }
+static inline bool cfgspace_blk_geometry_cylinders_present(const uint64_t *features, size_t words)
+{
+	return cfgspace_feature(features, words, CFGSPACE_BLK_F_GEOMETRY);
+}
+static inline bool cfgspace_blk_geometry_heads_present(const uint64_t *features, size_t words)
+{
+	return cfgspace_feature(features, words, CFGSPACE_BLK_F_GEOMETRY);
+}
+static inline bool cfgspace_blk_geometry_sectors_present(const uint64_t *features, size_t words)
+{
+	return cfgspace_feature(features, words, CFGSPACE_BLK_F_GEOMETRY);
+}
 static inline bool cfgspace_blk_blk_size_present(const uint64_t *features, size_t words)
 {
 	return cfgspace_feature(features, words, CFGSPACE_BLK_F_BLK_SIZE);
 }
 static inline bool cfgspace_blk_topology_present(const uint64_t *features, size_t words)
+{
+	return cfgspace_feature(features, words, CFGSPACE_BLK_F_TOPOLOGY);
+}
+static inline bool cfgspace_blk_topology_physical_block_exp_present(const uint64_t *features, size_t words)
+{
+	return cfgspace_feature(features, words, CFGSPACE_BLK_F_TOPOLOGY);
+}
+static inline bool cfgspace_blk_topology_alignment_offset_present(const uint64_t *features, size_t words)
+{
+	return cfgspace_feature(features, words, CFGSPACE_BLK_F_TOPOLOGY);
+}
+static inline bool cfgspace_blk_topology_min_io_size_present(const uint64_t *features, size_t words)
+{
+	return cfgspace_feature(features, words, CFGSPACE_BLK_F_TOPOLOGY);
+}
+static inline bool cfgspace_blk_topology_opt_io_size_present(const uint64_t *features, size_t words)
 {
 	return cfgspace_feature(features, words, CFGSPACE_BLK_F_TOPOLOGY);
 }
@@ -207,6 +235,34 @@ static inline bool cfgspace_blk_secure_erase_sector_alignment_present(const uint
 	return cfgspace_feature(features, words, CFGSPACE_BLK_F_SECURE_ERASE);
 }
 static inline bool cfgspace_blk_zoned_present(const uint64_t *features, size_t words)
+{
+	return cfgspace_feature(features, words, CFGSPACE_BLK_F_ZONED);
+}
+static inline bool cfgspace_blk_zoned_zone_sectors_present(const uint64_t *features, size_t words)
+{
+	return cfgspace_feature(features, words, CFGSPACE_BLK_F_ZONED);
+}
+static inline bool cfgspace_blk_zoned_max_open_zones_present(const uint64_t *features, size_t words)
+{
+	return cfgspace_feature(features, words, CFGSPACE_BLK_F_ZONED);
+}
+static inline bool cfgspace_blk_zoned_max_active_zones_present(const uint64_t *features, size_t words)
+{
+	return cfgspace_feature(features, words, CFGSPACE_BLK_F_ZONED);
+}
+static inline bool cfgspace_blk_zoned_max_append_sectors_present(const uint64_t *features, size_t words)
+{
+	return cfgspace_feature(features, words, CFGSPACE_BLK_F_ZONED);
+}
+static inline bool cfgspace_blk_zoned_write_granularity_present(const uint64_t *features, size_t words)
+{
+	return cfgspace_feature(features, words, CFGSPACE_BLK_F_ZONED);
+}
+static inline bool cfgspace_blk_zoned_model_present(const uint64_t *features, size_t words)
+{
+	return cfgspace_feature(features, words, CFGSPACE_BLK_F_ZONED);
+}
+static inline bool cfgspace_blk_zoned_unused2_present(const uint64_t *features, size_t words)
 {
 	return cfgspace_feature(features, words, CFGSPACE_BLK_F_ZONED);
 }

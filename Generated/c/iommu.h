@@ -64,7 +64,23 @@ static inline bool cfgspace_iommu_input_range_present(const uint64_t *features, 
 {
 	return cfgspace_feature(features, words, CFGSPACE_IOMMU_F_INPUT_RANGE);
 }
+static inline bool cfgspace_iommu_input_range_start_present(const uint64_t *features, size_t words)
+{
+	return cfgspace_feature(features, words, CFGSPACE_IOMMU_F_INPUT_RANGE);
+}
+static inline bool cfgspace_iommu_input_range_end_present(const uint64_t *features, size_t words)
+{
+	return cfgspace_feature(features, words, CFGSPACE_IOMMU_F_INPUT_RANGE);
+}
 static inline bool cfgspace_iommu_domain_range_present(const uint64_t *features, size_t words)
+{
+	return cfgspace_feature(features, words, CFGSPACE_IOMMU_F_DOMAIN_RANGE);
+}
+static inline bool cfgspace_iommu_domain_range_start_present(const uint64_t *features, size_t words)
+{
+	return cfgspace_feature(features, words, CFGSPACE_IOMMU_F_DOMAIN_RANGE);
+}
+static inline bool cfgspace_iommu_domain_range_end_present(const uint64_t *features, size_t words)
 {
 	return cfgspace_feature(features, words, CFGSPACE_IOMMU_F_DOMAIN_RANGE);
 }
@@ -80,21 +96,23 @@ static inline bool cfgspace_iommu_bypass_present(const uint64_t *features, size_
 /* QEMU's config size (virtio_get_config_size, hw/virtio/virtio.c): the larger of 40 and
    the end of every entry whose features are offered. Entries: each conditional field reaching its own end (no QEMU table is transcribed). */
 #define CFGSPACE_IOMMU_QEMU_MIN_SIZE 40
+static const struct cfgspace_feature_size cfgspace_iommu_qemu_feature_sizes[] = {
+	{ (1ULL << CFGSPACE_IOMMU_F_INPUT_RANGE), 16 }, /* INPUT_RANGE */
+	{ (1ULL << CFGSPACE_IOMMU_F_INPUT_RANGE), 24 }, /* INPUT_RANGE */
+	{ (1ULL << CFGSPACE_IOMMU_F_DOMAIN_RANGE), 28 }, /* DOMAIN_RANGE */
+	{ (1ULL << CFGSPACE_IOMMU_F_DOMAIN_RANGE), 32 }, /* DOMAIN_RANGE */
+	{ (1ULL << CFGSPACE_IOMMU_F_PROBE), 36 }, /* PROBE */
+	{ (1ULL << CFGSPACE_IOMMU_F_BYPASS_CONFIG), 37 }, /* BYPASS_CONFIG */
+	{ 0, 0 },
+};
+
 static inline size_t cfgspace_iommu_qemu_config_size(const uint64_t *features, size_t words)
 {
 	size_t size = 40;
-	if (cfgspace_feature(features, words, CFGSPACE_IOMMU_F_INPUT_RANGE) && cfgspace_feature(features, words, CFGSPACE_IOMMU_F_INPUT_RANGE) && size < 16)
-		size = 16;
-	if (cfgspace_feature(features, words, CFGSPACE_IOMMU_F_INPUT_RANGE) && cfgspace_feature(features, words, CFGSPACE_IOMMU_F_INPUT_RANGE) && size < 24)
-		size = 24;
-	if (cfgspace_feature(features, words, CFGSPACE_IOMMU_F_DOMAIN_RANGE) && cfgspace_feature(features, words, CFGSPACE_IOMMU_F_DOMAIN_RANGE) && size < 28)
-		size = 28;
-	if (cfgspace_feature(features, words, CFGSPACE_IOMMU_F_DOMAIN_RANGE) && cfgspace_feature(features, words, CFGSPACE_IOMMU_F_DOMAIN_RANGE) && size < 32)
-		size = 32;
-	if (cfgspace_feature(features, words, CFGSPACE_IOMMU_F_PROBE) && size < 36)
-		size = 36;
-	if (cfgspace_feature(features, words, CFGSPACE_IOMMU_F_BYPASS_CONFIG) && size < 37)
-		size = 37;
+	for (size_t i = 0; cfgspace_iommu_qemu_feature_sizes[i].flags != 0; i++) {
+		if (words > 0 && (features[0] & cfgspace_iommu_qemu_feature_sizes[i].flags) != 0 && cfgspace_iommu_qemu_feature_sizes[i].end > size)
+			size = cfgspace_iommu_qemu_feature_sizes[i].end;
+	}
 	return size;
 }
 

@@ -408,6 +408,21 @@ pub const fn geometry_present(features: u64) -> bool {
     has_feature(features, F_GEOMETRY)
 }
 
+/// Whether `geometry.cylinders` exists under the offered features: `GEOMETRY`.
+pub const fn geometry_cylinders_present(features: u64) -> bool {
+    has_feature(features, F_GEOMETRY)
+}
+
+/// Whether `geometry.heads` exists under the offered features: `GEOMETRY`.
+pub const fn geometry_heads_present(features: u64) -> bool {
+    has_feature(features, F_GEOMETRY)
+}
+
+/// Whether `geometry.sectors` exists under the offered features: `GEOMETRY`.
+pub const fn geometry_sectors_present(features: u64) -> bool {
+    has_feature(features, F_GEOMETRY)
+}
+
 /// Whether `blk_size` exists under the offered features: `BLK_SIZE`.
 pub const fn blk_size_present(features: u64) -> bool {
     has_feature(features, F_BLK_SIZE)
@@ -415,6 +430,26 @@ pub const fn blk_size_present(features: u64) -> bool {
 
 /// Whether `topology` exists under the offered features: `TOPOLOGY`.
 pub const fn topology_present(features: u64) -> bool {
+    has_feature(features, F_TOPOLOGY)
+}
+
+/// Whether `topology.physical_block_exp` exists under the offered features: `TOPOLOGY`.
+pub const fn topology_physical_block_exp_present(features: u64) -> bool {
+    has_feature(features, F_TOPOLOGY)
+}
+
+/// Whether `topology.alignment_offset` exists under the offered features: `TOPOLOGY`.
+pub const fn topology_alignment_offset_present(features: u64) -> bool {
+    has_feature(features, F_TOPOLOGY)
+}
+
+/// Whether `topology.min_io_size` exists under the offered features: `TOPOLOGY`.
+pub const fn topology_min_io_size_present(features: u64) -> bool {
+    has_feature(features, F_TOPOLOGY)
+}
+
+/// Whether `topology.opt_io_size` exists under the offered features: `TOPOLOGY`.
+pub const fn topology_opt_io_size_present(features: u64) -> bool {
     has_feature(features, F_TOPOLOGY)
 }
 
@@ -475,6 +510,41 @@ pub const fn secure_erase_sector_alignment_present(features: u64) -> bool {
 
 /// Whether `zoned` exists under the offered features: `ZONED`.
 pub const fn zoned_present(features: u64) -> bool {
+    has_feature(features, F_ZONED)
+}
+
+/// Whether `zoned.zone_sectors` exists under the offered features: `ZONED`.
+pub const fn zoned_zone_sectors_present(features: u64) -> bool {
+    has_feature(features, F_ZONED)
+}
+
+/// Whether `zoned.max_open_zones` exists under the offered features: `ZONED`.
+pub const fn zoned_max_open_zones_present(features: u64) -> bool {
+    has_feature(features, F_ZONED)
+}
+
+/// Whether `zoned.max_active_zones` exists under the offered features: `ZONED`.
+pub const fn zoned_max_active_zones_present(features: u64) -> bool {
+    has_feature(features, F_ZONED)
+}
+
+/// Whether `zoned.max_append_sectors` exists under the offered features: `ZONED`.
+pub const fn zoned_max_append_sectors_present(features: u64) -> bool {
+    has_feature(features, F_ZONED)
+}
+
+/// Whether `zoned.write_granularity` exists under the offered features: `ZONED`.
+pub const fn zoned_write_granularity_present(features: u64) -> bool {
+    has_feature(features, F_ZONED)
+}
+
+/// Whether `zoned.model` exists under the offered features: `ZONED`.
+pub const fn zoned_model_present(features: u64) -> bool {
+    has_feature(features, F_ZONED)
+}
+
+/// Whether `zoned.unused2` exists under the offered features: `ZONED`.
+pub const fn zoned_unused2_present(features: u64) -> bool {
     has_feature(features, F_ZONED)
 }
 

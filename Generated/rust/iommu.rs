@@ -212,8 +212,28 @@ pub const fn input_range_present(features: u64) -> bool {
     has_feature(features, F_INPUT_RANGE)
 }
 
+/// Whether `input_range.start` exists under the offered features: `INPUT_RANGE`.
+pub const fn input_range_start_present(features: u64) -> bool {
+    has_feature(features, F_INPUT_RANGE)
+}
+
+/// Whether `input_range.end` exists under the offered features: `INPUT_RANGE`.
+pub const fn input_range_end_present(features: u64) -> bool {
+    has_feature(features, F_INPUT_RANGE)
+}
+
 /// Whether `domain_range` exists under the offered features: `DOMAIN_RANGE`.
 pub const fn domain_range_present(features: u64) -> bool {
+    has_feature(features, F_DOMAIN_RANGE)
+}
+
+/// Whether `domain_range.start` exists under the offered features: `DOMAIN_RANGE`.
+pub const fn domain_range_start_present(features: u64) -> bool {
+    has_feature(features, F_DOMAIN_RANGE)
+}
+
+/// Whether `domain_range.end` exists under the offered features: `DOMAIN_RANGE`.
+pub const fn domain_range_end_present(features: u64) -> bool {
     has_feature(features, F_DOMAIN_RANGE)
 }
 
@@ -231,16 +251,16 @@ pub const fn bypass_present(features: u64) -> bool {
 /// entry whose condition holds (`virtio_get_config_size`, hw/virtio/virtio.c).
 pub const fn qemu_config_size(features: u64) -> usize {
     let mut size = 40;
-    if has_feature(features, F_INPUT_RANGE) && has_feature(features, F_INPUT_RANGE) && size < 16 {
+    if has_feature(features, F_INPUT_RANGE) && size < 16 {
         size = 16;
     }
-    if has_feature(features, F_INPUT_RANGE) && has_feature(features, F_INPUT_RANGE) && size < 24 {
+    if has_feature(features, F_INPUT_RANGE) && size < 24 {
         size = 24;
     }
-    if has_feature(features, F_DOMAIN_RANGE) && has_feature(features, F_DOMAIN_RANGE) && size < 28 {
+    if has_feature(features, F_DOMAIN_RANGE) && size < 28 {
         size = 28;
     }
-    if has_feature(features, F_DOMAIN_RANGE) && has_feature(features, F_DOMAIN_RANGE) && size < 32 {
+    if has_feature(features, F_DOMAIN_RANGE) && size < 32 {
         size = 32;
     }
     if has_feature(features, F_PROBE) && size < 36 {

@@ -94,6 +94,21 @@ public enum VirtioBlk {
         VirtioTransport.feature(features, Feature.geometry)
     }
 
+    /// Whether `geometry.cylinders` exists under the offered features: `GEOMETRY`.
+    public static func geometryCylindersPresent(_ features: [UInt64]) -> Bool {
+        VirtioTransport.feature(features, Feature.geometry)
+    }
+
+    /// Whether `geometry.heads` exists under the offered features: `GEOMETRY`.
+    public static func geometryHeadsPresent(_ features: [UInt64]) -> Bool {
+        VirtioTransport.feature(features, Feature.geometry)
+    }
+
+    /// Whether `geometry.sectors` exists under the offered features: `GEOMETRY`.
+    public static func geometrySectorsPresent(_ features: [UInt64]) -> Bool {
+        VirtioTransport.feature(features, Feature.geometry)
+    }
+
     /// Whether `blk_size` exists under the offered features: `BLK_SIZE`.
     public static func blkSizePresent(_ features: [UInt64]) -> Bool {
         VirtioTransport.feature(features, Feature.blkSize)
@@ -101,6 +116,26 @@ public enum VirtioBlk {
 
     /// Whether `topology` exists under the offered features: `TOPOLOGY`.
     public static func topologyPresent(_ features: [UInt64]) -> Bool {
+        VirtioTransport.feature(features, Feature.topology)
+    }
+
+    /// Whether `topology.physical_block_exp` exists under the offered features: `TOPOLOGY`.
+    public static func topologyPhysicalBlockExpPresent(_ features: [UInt64]) -> Bool {
+        VirtioTransport.feature(features, Feature.topology)
+    }
+
+    /// Whether `topology.alignment_offset` exists under the offered features: `TOPOLOGY`.
+    public static func topologyAlignmentOffsetPresent(_ features: [UInt64]) -> Bool {
+        VirtioTransport.feature(features, Feature.topology)
+    }
+
+    /// Whether `topology.min_io_size` exists under the offered features: `TOPOLOGY`.
+    public static func topologyMinIoSizePresent(_ features: [UInt64]) -> Bool {
+        VirtioTransport.feature(features, Feature.topology)
+    }
+
+    /// Whether `topology.opt_io_size` exists under the offered features: `TOPOLOGY`.
+    public static func topologyOptIoSizePresent(_ features: [UInt64]) -> Bool {
         VirtioTransport.feature(features, Feature.topology)
     }
 
@@ -161,6 +196,41 @@ public enum VirtioBlk {
 
     /// Whether `zoned` exists under the offered features: `ZONED`.
     public static func zonedPresent(_ features: [UInt64]) -> Bool {
+        VirtioTransport.feature(features, Feature.zoned)
+    }
+
+    /// Whether `zoned.zone_sectors` exists under the offered features: `ZONED`.
+    public static func zonedZoneSectorsPresent(_ features: [UInt64]) -> Bool {
+        VirtioTransport.feature(features, Feature.zoned)
+    }
+
+    /// Whether `zoned.max_open_zones` exists under the offered features: `ZONED`.
+    public static func zonedMaxOpenZonesPresent(_ features: [UInt64]) -> Bool {
+        VirtioTransport.feature(features, Feature.zoned)
+    }
+
+    /// Whether `zoned.max_active_zones` exists under the offered features: `ZONED`.
+    public static func zonedMaxActiveZonesPresent(_ features: [UInt64]) -> Bool {
+        VirtioTransport.feature(features, Feature.zoned)
+    }
+
+    /// Whether `zoned.max_append_sectors` exists under the offered features: `ZONED`.
+    public static func zonedMaxAppendSectorsPresent(_ features: [UInt64]) -> Bool {
+        VirtioTransport.feature(features, Feature.zoned)
+    }
+
+    /// Whether `zoned.write_granularity` exists under the offered features: `ZONED`.
+    public static func zonedWriteGranularityPresent(_ features: [UInt64]) -> Bool {
+        VirtioTransport.feature(features, Feature.zoned)
+    }
+
+    /// Whether `zoned.model` exists under the offered features: `ZONED`.
+    public static func zonedModelPresent(_ features: [UInt64]) -> Bool {
+        VirtioTransport.feature(features, Feature.zoned)
+    }
+
+    /// Whether `zoned.unused2` exists under the offered features: `ZONED`.
+    public static func zonedUnused2Present(_ features: [UInt64]) -> Bool {
         VirtioTransport.feature(features, Feature.zoned)
     }
 

@@ -43,8 +43,28 @@ public enum VirtioIommu {
         VirtioTransport.feature(features, Feature.inputRange)
     }
 
+    /// Whether `input_range.start` exists under the offered features: `INPUT_RANGE`.
+    public static func inputRangeStartPresent(_ features: [UInt64]) -> Bool {
+        VirtioTransport.feature(features, Feature.inputRange)
+    }
+
+    /// Whether `input_range.end` exists under the offered features: `INPUT_RANGE`.
+    public static func inputRangeEndPresent(_ features: [UInt64]) -> Bool {
+        VirtioTransport.feature(features, Feature.inputRange)
+    }
+
     /// Whether `domain_range` exists under the offered features: `DOMAIN_RANGE`.
     public static func domainRangePresent(_ features: [UInt64]) -> Bool {
+        VirtioTransport.feature(features, Feature.domainRange)
+    }
+
+    /// Whether `domain_range.start` exists under the offered features: `DOMAIN_RANGE`.
+    public static func domainRangeStartPresent(_ features: [UInt64]) -> Bool {
+        VirtioTransport.feature(features, Feature.domainRange)
+    }
+
+    /// Whether `domain_range.end` exists under the offered features: `DOMAIN_RANGE`.
+    public static func domainRangeEndPresent(_ features: [UInt64]) -> Bool {
         VirtioTransport.feature(features, Feature.domainRange)
     }
 
@@ -62,10 +82,10 @@ public enum VirtioIommu {
     /// entry whose condition holds (`virtio_get_config_size`, hw/virtio/virtio.c).
     public static func qemuConfigSize(_ features: [UInt64]) -> Int {
         var size = 40
-        if VirtioTransport.feature(features, Feature.inputRange) && VirtioTransport.feature(features, Feature.inputRange) && size < 16 { size = 16 }
-        if VirtioTransport.feature(features, Feature.inputRange) && VirtioTransport.feature(features, Feature.inputRange) && size < 24 { size = 24 }
-        if VirtioTransport.feature(features, Feature.domainRange) && VirtioTransport.feature(features, Feature.domainRange) && size < 28 { size = 28 }
-        if VirtioTransport.feature(features, Feature.domainRange) && VirtioTransport.feature(features, Feature.domainRange) && size < 32 { size = 32 }
+        if VirtioTransport.feature(features, Feature.inputRange) && size < 16 { size = 16 }
+        if VirtioTransport.feature(features, Feature.inputRange) && size < 24 { size = 24 }
+        if VirtioTransport.feature(features, Feature.domainRange) && size < 28 { size = 28 }
+        if VirtioTransport.feature(features, Feature.domainRange) && size < 32 { size = 32 }
         if VirtioTransport.feature(features, Feature.probe) && size < 36 { size = 36 }
         if VirtioTransport.feature(features, Feature.bypassConfig) && size < 37 { size = 37 }
         return size

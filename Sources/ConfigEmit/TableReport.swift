@@ -33,7 +33,7 @@ public struct TableReport: Report {
                     ("present", .bool(field.exists)),
                     ("valid", .bool(field.isValid)),
                     ("type", .string(field.field.type.name)),
-                    ("condition", .string(field.field.conditionText.nilIfEmpty)),
+                    ("condition", .string(device.conditionText(ofPath: field.path).nilIfEmpty)),
                     ("inside", .bool(field.isInside)),
                 ])
             })),
@@ -69,7 +69,7 @@ public struct TableReport: Report {
             func paint(_ text: String) -> String { quiet ? style.dim(text) : text }
             let noteCell = note.isEmpty ? "" : field.exists && field.isInside ? style.yellow(note) : style.dim(note)
             table.add([paint(offset), paint(hex), paint(String(field.size)), paint(field.path),
-                       paint(field.field.type.name), paint(field.field.conditionText), noteCell])
+                       paint(field.field.type.name), paint(layout.device.conditionText(ofPath: field.path)), noteCell])
         }
         return out + table.rendered(style: style)
     }
@@ -113,7 +113,7 @@ public struct TableReport: Report {
                                    .init("Condition"), .init("Note")])
         for field in layout.fields {
             table.add([field.offset.map { "\($0) (\(Format.hex($0)))" } ?? "—", "\(field.size)", "`\(field.path)`",
-                       "`\(field.field.type.name)`", field.field.conditionText.nilIfEmpty.map { "`\($0)`" } ?? "",
+                       "`\(field.field.type.name)`", layout.device.conditionText(ofPath: field.path).nilIfEmpty.map { "`\($0)`" } ?? "",
                        notes(for: field)])
         }
         return out + table.rendered()

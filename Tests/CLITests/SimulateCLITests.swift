@@ -147,3 +147,27 @@ import TestSupport
         #expect(result.stdout.isEmpty)
     }
 }
+
+/// Members of a conditional struct carry its condition in every output.
+@Suite struct InheritedConditionCLITests {
+    @Test func tableShowsTheInheritedCondition() throws {
+        let text = try Subprocess.cfgspace("table", "blk", "--features", "GEOMETRY")
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("geometry.cylinders             virtio16  if GEOMETRY (geometry)"))
+        let json = try Subprocess.cfgspace("table", "blk", "--features", "GEOMETRY", "--format", "json")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let fields = try #require(document["fields"] as? [[String: Any]])
+        #expect(fields.first { $0["name"] as? String == "geometry.heads" }?["condition"] as? String == "if GEOMETRY (geometry)")
+    }
+
+    @Test func generatedJSONHasNoDoubledConjuncts() throws {
+        let text = try String(contentsOf: PackagePaths.root.appendingPathComponent("Generated/json/blk.json"), encoding: .utf8)
+        #expect(!text.contains("GEOMETRY && GEOMETRY"))
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let fields = try #require(document["fields"] as? [[String: Any]])
+        let cylinders = try #require(fields.first { $0["name"] as? String == "geometry.cylinders" })
+        #expect(cylinders["kind"] as? String == "exists-if")
+        #expect(cylinders["condition_from"] as? String == "geometry")
+        #expect(cylinders["valid_when"] as? String == "GEOMETRY")
+    }
+}

@@ -76,8 +76,8 @@ import ConfigLayout
                 let size = Layout(device: device, features: features, interpretation: .fixed, sizing: .qemu).size
                 var predicates = ""
                 for field in fields {
-                    if field.field.existence != nil { predicates += device.holds(field.exists, in: features) ? "1" : "0" }
-                    if field.field.validity != nil { predicates += device.holds(field.valid, in: features) ? "1" : "0" }
+                    if field.exists != .always { predicates += device.holds(field.exists, in: features) ? "1" : "0" }
+                    if field.valid != field.exists { predicates += device.holds(field.valid, in: features) ? "1" : "0" }
                 }
                 var words = features.words
                 while words.count < 2 { words.append(0) }
@@ -91,8 +91,8 @@ import ConfigLayout
     /// The predicate functions of a device, in the order `Case.expected` lists their values.
     static func predicateNames(_ device: Device, _ name: (String, String) -> String) -> [String] {
         device.conditionalFields.flatMap { field in
-            (field.field.existence != nil ? [name(field.path, "present")] : [])
-                + (field.field.validity != nil ? [name(field.path, "valid")] : [])
+            (field.exists != .always ? [name(field.path, "present")] : [])
+                + (field.valid != field.exists ? [name(field.path, "valid")] : [])
         }
     }
 

@@ -182,10 +182,10 @@ struct CEmitter {
         out += "   `valid if`) under the offered features. `features` holds `words` 64-bit words. */\n"
         for field in fields {
             let base = "cfgspace_\(device.name)_\(Naming.flat(field.path))"
-            if field.field.existence != nil {
+            if field.exists != .always {
                 out += predicate(base + "_present", field.exists, device: device)
             }
-            if field.field.validity != nil {
+            if field.valid != field.exists {
                 out += predicate(base + "_valid", field.valid, device: device)
             }
         }

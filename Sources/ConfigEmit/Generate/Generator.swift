@@ -72,25 +72,12 @@ struct GeneratedField {
 }
 
 extension Device {
-    /// Every declared field with a condition of its own, in declaration order, nested ones
-    /// included: the fields that get a presence predicate.
+    /// Every declared field a condition governs, its own or an enclosing struct's, in declaration
+    /// order, nested ones included: the fields that get a presence predicate.
     var conditionalFields: [GeneratedField] {
-        var result: [GeneratedField] = []
-        func visit(_ aggregate: Aggregate, prefix: String, exists: Condition, valid: Condition) {
-            for field in aggregate.fields {
-                let fieldExists = Condition.and([exists, field.existence?.condition ?? .always])
-                let fieldValid = Condition.and([fieldExists, valid, field.validity?.condition ?? .always])
-                if field.existence != nil || field.validity != nil {
-                    result.append(GeneratedField(path: prefix + field.name, field: field, exists: fieldExists,
-                                                 valid: fieldValid))
-                }
-                if case .aggregate(let inner) = field.type {
-                    visit(inner, prefix: prefix + field.name + ".", exists: fieldExists, valid: fieldValid)
-                }
-            }
+        fieldConditions.filter(\.isConditional).map {
+            GeneratedField(path: $0.path, field: $0.field, exists: $0.exists, valid: $0.valid)
         }
-        if let config { visit(config, prefix: "", exists: .always, valid: .always) }
-        return result
     }
 
     /// Named structs and unions in the order a C compiler needs them: inner before outer.

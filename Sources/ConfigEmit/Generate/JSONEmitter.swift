@@ -27,7 +27,8 @@ struct JSONEmitter {
             let conditions = Dictionary(SymbolicLayout(device: device, interpretation: .fixed).fields.map { ($0.path, $0) },
                                         uniquingKeysWith: { first, _ in first })
             members.append(("size", .int(layout.size)))
-            members.append(("fields", .array(layout.fields.map { field(field: $0, symbolic: conditions[$0.path]) })))
+            let inherited = device.fieldConditions
+            members.append(("fields", .array(layout.fields.map { field(field: $0, symbolic: conditions[$0.path], conditions: inherited) })))
             let table = QemuSizeTable(device: device)
             let (minimum, entries) = table.fixedEnds(of: device)
             members.append(("qemu", .object([
@@ -48,17 +49,19 @@ struct JSONEmitter {
         return .object(members)
     }
 
-    private func field(field placed: PlacedField, symbolic: SymbolicField?) -> JSON {
+    private func field(field placed: PlacedField, symbolic: SymbolicField?, conditions: [Device.FieldConditions]) -> JSON {
         let field = placed.field
-        let kind: String = switch (field.existence != nil, field.validity != nil) {
+        let exists = symbolic?.exists ?? .always
+        let valid = symbolic?.valid ?? .always
+        // A member of a conditional struct is governed by the struct's conditions: its kind says so.
+        let kind: String = switch (exists != .always, valid != exists) {
         case (false, false): "always"
         case (true, false): "exists-if"
         case (false, true): "valid-if"
         case (true, true): "exists-if-and-valid-if"
         }
         let own = field.existence ?? field.validity
-        let exists = symbolic?.exists ?? .always
-        let valid = symbolic?.valid ?? .always
+        let inheritedFrom = conditions.first { $0.path == placed.path }?.inheritedFrom
         let count: Int? = switch field.type {
         case .array(_, let count), .chars(let count): count
         default: nil
@@ -82,6 +85,7 @@ struct JSONEmitter {
             ("readable_after", .string(field.readableAfter?.description)),
             ("kind", .string(kind)),
             ("condition", .string(field.conditionText.isEmpty ? nil : field.conditionText)),
+            ("condition_from", .string(inheritedFrom)),
             ("condition_tree", own.map { Format.tree($0.condition) } ?? .null),
             ("basis", .string(own?.basis.rawValue)),
             ("implied", .bool(own?.isImplied ?? false)),
@@ -165,7 +169,7 @@ enum JSONDocumentSchema {
         ("access", enumeration(Field.Access.allCases.map(\.rawValue))),
         ("writable_before", nullableString), ("readable_after", nullableString),
         ("kind", enumeration(["always", "exists-if", "valid-if", "exists-if-and-valid-if"])),
-        ("condition", nullableString), ("condition_tree", nullableCondition),
+        ("condition", nullableString), ("condition_from", nullableString), ("condition_tree", nullableCondition),
         ("basis", .object([type("string", "null"), ("enum", .array([.string("offered"), .string("negotiated"), .null]))])),
         ("implied", boolean),
         ("exists_when", string), ("exists_tree", condition), ("valid_when", string), ("valid_tree", condition),

@@ -144,11 +144,11 @@ struct RustEmitter {
         var out = ""
         for field in device.conditionalFields {
             let base = Naming.flat(field.path)
-            if field.field.existence != nil {
+            if field.exists != .always {
                 out += "/// Whether `\(field.path)` exists under the offered features: `\(field.exists)`.\n"
                 out += "pub \(function(device))\(base)_present(\(parameter(device))) -> bool {\n    \(expression(field.exists, device))\n}\n\n"
             }
-            if field.field.validity != nil {
+            if field.valid != field.exists {
                 out += "/// Whether `\(field.path)` means something under the offered features: `\(field.valid)`.\n"
                 out += "pub \(function(device))\(base)_valid(\(parameter(device))) -> bool {\n    \(expression(field.valid, device))\n}\n\n"
             }

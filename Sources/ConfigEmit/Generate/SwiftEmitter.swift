@@ -125,12 +125,12 @@ struct SwiftEmitter {
         var out = ""
         for field in device.conditionalFields {
             let base = Naming.lowerCamel(Naming.flat(field.path))
-            if field.field.existence != nil {
+            if field.exists != .always {
                 out += "    /// Whether `\(field.path)` exists under the offered features: `\(field.exists)`.\n"
                 out += "    public static func \(base)Present(_ features: [UInt64]) -> Bool {\n"
                 out += "        \(expression(field.exists, device: device))\n    }\n\n"
             }
-            if field.field.validity != nil {
+            if field.valid != field.exists {
                 out += "    /// Whether `\(field.path)` means something under the offered features: `\(field.valid)`.\n"
                 out += "    public static func \(base)Valid(_ features: [UInt64]) -> Bool {\n"
                 out += "        \(expression(field.valid, device: device))\n    }\n\n"

@@ -10,7 +10,9 @@ public indirect enum Condition: Hashable, Sendable {
     public static let always = Condition.constant(true)
     public static let never = Condition.constant(false)
 
-    /// `a && b`, flattening nested conjunctions and dropping `true`.
+    /// `a && b`, flattening nested conjunctions, dropping `true` and repeated operands, `false` for
+    /// an operand beside its negation, and absorbing a disjunction an operand already implies:
+    /// `(R || S) && S` is `S`.
     public static func and(_ operands: [Condition]) -> Condition {
         var flat: [Condition] = []
         for operand in operands {
@@ -21,10 +23,14 @@ public indirect enum Condition: Hashable, Sendable {
             default: flat.append(operand)
             }
         }
+        flat = simplified(flat, absorbing: { if case .any(let inner) = $0 { inner } else { nil } })
+        if flat.contains(where: { flat.contains($0.negated) && !$0.isConstant }) { return .never }
         return flat.count == 1 ? flat[0] : flat.isEmpty ? .always : .all(flat)
     }
 
-    /// `a || b`, flattening nested disjunctions and dropping `false`.
+    /// `a || b`, flattening nested disjunctions, dropping `false` and repeated operands, `true` for an
+    /// operand beside its negation, and absorbing a conjunction that implies another operand:
+    /// `(R && S) || S` is `S`.
     public static func or(_ operands: [Condition]) -> Condition {
         var flat: [Condition] = []
         for operand in operands {
@@ -35,7 +41,25 @@ public indirect enum Condition: Hashable, Sendable {
             default: flat.append(operand)
             }
         }
+        flat = simplified(flat, absorbing: { if case .all(let inner) = $0 { inner } else { nil } })
+        if flat.contains(where: { flat.contains($0.negated) && !$0.isConstant }) { return .always }
         return flat.count == 1 ? flat[0] : flat.isEmpty ? .never : .any(flat)
+    }
+
+    /// Operands without repeats, and without a compound (`parts`) one of whose parts is itself an
+    /// operand: for `&&` a disjunction with a part among the conjuncts is implied by that part.
+    private static func simplified(_ operands: [Condition], absorbing parts: (Condition) -> [Condition]?) -> [Condition] {
+        var unique: [Condition] = []
+        for operand in operands where !unique.contains(operand) { unique.append(operand) }
+        return unique.filter { operand in
+            guard let inner = parts(operand) else { return true }
+            return !inner.contains { part in unique.contains(part) }
+        }
+    }
+
+    private var isConstant: Bool {
+        if case .constant = self { return true }
+        return false
     }
 
     public var negated: Condition {
