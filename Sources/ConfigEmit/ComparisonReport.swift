@@ -31,7 +31,7 @@ public struct ComparisonReport: Report {
             ("sizing", from.sizing.rawValue),
         ]) + "\n"
         var table = TextTable([.init("FIELD"), .init(from.interpretation.rawValue.uppercased(), .right),
-                               .init(to.interpretation.rawValue.uppercased(), .right), .init("CHANGE")])
+                               .init(to.interpretation.rawValue.uppercased(), .right), .init("CHANGE", wraps: true)])
         for row in comparison.rows {
             let cells = [row.path, row.from.offset.map(Format.offset) ?? "-", row.to.offset.map(Format.offset) ?? "-",
                          change(row)]

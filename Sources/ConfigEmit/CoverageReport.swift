@@ -30,8 +30,8 @@ public struct CoverageReport: Report {
                 continue
             }
             out += "  size \(DiffReport.abridged(coverage.size))\n"
-            var table = TextTable([.init("FIELD"), .init("OFFSET", .right), .init("BEYOND THE END WHEN"),
-                                   .init("SETS", .right), .init("EXAMPLE")])
+            var table = TextTable([.init("FIELD"), .init("OFFSET", .right), .init("BEYOND THE END WHEN", wraps: true),
+                                   .init("SETS", .right), .init("EXAMPLE", wraps: true)])
             for gap in coverage.gaps {
                 table.add([style.yellow(gap.path), DiffReport.abridged(gap.offset), when(gap), Format.count(gap.setCount),
                            example(gap, of: coverage.device)])

@@ -47,7 +47,7 @@ public struct DiffReport: Report {
         ]) + "\n"
 
         var table = TextTable([.init("FIELD"), .init(from.uppercased(), .right), .init(to.uppercased(), .right),
-                               .init("MOVES WHEN"), .init("SETS", .right), .init("BY", .right), .init("EXAMPLE")])
+                               .init("MOVES WHEN", wraps: true), .init("SETS", .right), .init("BY", .right), .init("EXAMPLE", wraps: true)])
         for change in diff.fields {
             let row = [change.path, Self.offsets(change.fromOffsets, change.from.offset),
                        Self.offsets(change.toOffsets, change.to.offset)]
@@ -71,7 +71,7 @@ public struct DiffReport: Report {
         let symbolic = moving.filter { $0.from.offset != $0.to.offset }
         if !symbolic.isEmpty || size.from != size.to {
             out += "\n" + style.bold("Offsets and sizes as functions of the features") + "\n"
-            var offsets = TextTable([.init("FIELD"), .init(from.uppercased()), .init(to.uppercased())])
+            var offsets = TextTable([.init("FIELD"), .init(from.uppercased(), wraps: true), .init(to.uppercased(), wraps: true)])
             for change in symbolic {
                 offsets.add([change.path, Self.abridged(change.from.offset), Self.abridged(change.to.offset)])
             }
@@ -85,13 +85,15 @@ public struct DiffReport: Report {
             out += "  none: every placement keeps natural alignment.\n"
         }
         for hazard in diff.hazards {
-            out += "  " + style.red("\(hazard.path)") + " (\(hazard.field.type.name)) in \(hazard.interpretation.rawValue): "
-            out += "off its \(hazard.alignment)-byte alignment in \(Format.count(hazard.setCount)) of "
-            out += "\(Format.count(diff.validSetCount)) sets"
+            var line = "\(hazard.path) (\(hazard.field.type.name)) in \(hazard.interpretation.rawValue): "
+            line += "off its \(hazard.alignment)-byte alignment in \(Format.count(hazard.setCount)) of "
+            line += "\(Format.count(diff.validSetCount)) sets"
             if let example = hazard.example {
-                out += ", e.g. \(Format.features(example.features, of: device)) puts it at \(example.from)"
+                line += ", e.g. \(Format.features(example.features, of: device)) puts it at \(example.from)"
             }
-            out += "\n    when \(Self.describe(hazard))\n"
+            let paragraph = TextTable.paragraph(line, indent: "  ", continuation: "    ")
+            out += "  " + style.red(hazard.path) + String(paragraph.dropFirst(2 + hazard.path.count))
+            out += TextTable.paragraph("when \(Self.describe(hazard))", indent: "    ", continuation: "      ")
         }
         if !diff.hazards.isEmpty {
             out += "  PCI and MMIO drivers must read 16-, 32- and 64-bit fields with aligned accesses.\n"

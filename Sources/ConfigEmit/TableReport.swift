@@ -60,7 +60,7 @@ public struct TableReport: Report {
         out += TextTable.keyValues(facts) + "\n"
 
         var table = TextTable([.init("OFFSET", .right), .init("HEX"), .init("SIZE", .right), .init("FIELD"),
-                               .init("TYPE"), .init("CONDITION"), .init("NOTE")])
+                               .init("TYPE"), .init("CONDITION", wraps: true), .init("NOTE", wraps: true)])
         for field in layout.fields {
             let note = notes(for: field)
             let offset = field.offset.map { String($0) } ?? "-"

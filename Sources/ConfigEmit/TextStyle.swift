@@ -21,23 +21,33 @@ public struct TextStyle: Sendable {
 }
 
 /// Aligned columns for people: two spaces between columns, numbers right-aligned, escape codes
-/// ignored when measuring, trailing spaces trimmed.
+/// ignored when measuring, trailing spaces trimmed. A table wider than `maxWidth` wraps the cells of
+/// its wrapping columns (formulas, notes) onto indented continuation lines, widest column first.
 public struct TextTable: Sendable {
     public enum Alignment: Sendable { case left, right }
 
     public struct Column: Sendable {
         public let title: String
         public let alignment: Alignment
+        /// The column's cells may wrap onto further lines when the table is too wide.
+        public let wraps: Bool
 
-        public init(_ title: String, _ alignment: Alignment = .left) {
+        public init(_ title: String, _ alignment: Alignment = .left, wraps: Bool = false) {
             self.title = title
             self.alignment = alignment
+            self.wraps = wraps
         }
     }
+
+    /// What reports fit: a terminal's hundred columns.
+    public static let defaultWidth = 100
 
     public let columns: [Column]
     public private(set) var rows: [[String]] = []
     public var indent = "  "
+    /// Between columns.
+    public var gap = "  "
+    public var maxWidth = TextTable.defaultWidth
 
     public init(_ columns: [Column]) {
         self.columns = columns
@@ -55,34 +65,120 @@ public struct TextTable: Sendable {
                 widths[index] = max(widths[index], Self.visibleWidth(cell))
             }
         }
+        widths = fitted(widths)
         var out = ""
         for (rowIndex, row) in all.enumerated() {
-            // No padding after the last cell with text, so no line ends in spaces.
-            guard let last = row.indices.last(where: { $0 < columns.count && !row[$0].isEmpty }) else {
-                out += "\n"
-                continue
+            // Each cell as its lines: a wrapping cell may take several.
+            let cells = columns.indices.map { index -> [String] in
+                let cell = index < row.count ? row[index] : ""
+                guard columns[index].wraps, Self.visibleWidth(cell) > widths[index] else { return [cell] }
+                return Self.wrap(cell, width: widths[index])
             }
-            var line = indent
-            for (index, column) in columns.enumerated() where index <= last {
-                let cell = row[index]
-                let text = rowIndex == 0 ? style.bold(cell) : cell
-                let padding = String(repeating: " ", count: widths[index] - Self.visibleWidth(cell))
-                switch column.alignment {
-                case .right: line += padding + text
-                case .left: line += index == last ? text : text + padding
-                }
-                if index < last { line += "  " }
+            for lineIndex in 0..<(cells.map(\.count).max() ?? 1) {
+                let line = cells.map { lineIndex < $0.count ? $0[lineIndex] : "" }
+                out += render(line, widths: widths, style: style, isTitle: rowIndex == 0)
             }
-            out += line + "\n"
         }
         return out
     }
 
-    /// `key   value` lines with the values aligned.
-    public static func keyValues(_ pairs: [(String, String)], indent: String = "  ") -> String {
+    /// The widths, the wrapping columns narrowed until the table fits: the rightmost first, down to
+    /// 24 characters, then the widest of them, down to 10.
+    private func fitted(_ natural: [Int]) -> [Int] {
+        var widths = natural
+        let total = { indent.count + widths.reduce(0, +) + gap.count * max(0, widths.count - 1) }
+        for index in columns.indices.reversed() where columns[index].wraps {
+            let excess = total() - maxWidth
+            guard excess > 0 else { return widths }
+            widths[index] = max(min(widths[index], 24), widths[index] - excess)
+        }
+        while total() > maxWidth {
+            guard let widest = columns.indices.filter({ columns[$0].wraps && widths[$0] > 10 })
+                .max(by: { widths[$0] < widths[$1] }) else { break }
+            widths[widest] -= 1
+        }
+        return widths
+    }
+
+    private func render(_ row: [String], widths: [Int], style: TextStyle, isTitle: Bool) -> String {
+        // No padding after the last cell with text, so no line ends in spaces.
+        guard let last = row.indices.last(where: { !row[$0].isEmpty }) else { return "\n" }
+        var line = indent
+        for (index, column) in columns.enumerated() where index <= last {
+            let cell = row[index]
+            let text = isTitle ? style.bold(cell) : cell
+            let padding = String(repeating: " ", count: max(0, widths[index] - Self.visibleWidth(cell)))
+            switch column.alignment {
+            case .right: line += padding + text
+            case .left: line += index == last ? text : text + padding
+            }
+            if index < last { line += gap }
+        }
+        return line + "\n"
+    }
+
+    /// A cell's text in lines of at most `width` visible characters, broken at spaces (a word longer
+    /// than the width is cut), continuation lines indented by two. A cell painted as a whole keeps
+    /// its paint on every line.
+    static func wrap(_ cell: String, width: Int) -> [String] {
+        var text = cell, prefix = "", suffix = ""
+        if cell.hasPrefix("\u{1B}["), let end = cell.firstIndex(of: "m"), cell.hasSuffix("\u{1B}[0m") {
+            prefix = String(cell[...end])
+            text = String(cell[cell.index(after: end)..<cell.index(cell.endIndex, offsetBy: -4)])
+        }
+        var lines: [String] = []
+        var current = ""
+        // An operator starts a line with its operand: `&& SEG_MAX`, never `SEG_MAX &&` at an end.
+        var words: [String] = []
+        for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+            if let previous = words.last, previous == "&&" || previous == "||" || previous == "→" {
+                words[words.count - 1] = previous + " " + word
+            } else {
+                words.append(word)
+            }
+        }
+        for word in words {
+            let limit = lines.isEmpty ? width : width - 2
+            if current.isEmpty {
+                current = word
+            } else if current.count + 1 + word.count <= limit {
+                current += " " + word
+            } else {
+                lines.append(current)
+                current = word
+            }
+            while current.count > (lines.isEmpty ? width : width - 2) {
+                let cut = lines.isEmpty ? width : width - 2
+                lines.append(String(current.prefix(cut)))
+                current = String(current.dropFirst(cut))
+            }
+        }
+        if !current.isEmpty || lines.isEmpty { lines.append(current) }
+        if !prefix.isEmpty { suffix = "\u{1B}[0m" }
+        return lines.enumerated().map { index, line in prefix + (index == 0 ? "" : "  ") + line + suffix }
+    }
+
+    /// Prose in lines of at most `width` characters, the first after `indent`, the rest after
+    /// `continuation`; each line ends in a newline.
+    public static func paragraph(_ text: String, indent: String = "", continuation: String? = nil, width: Int = defaultWidth) -> String {
+        let rest = continuation ?? indent
+        guard visibleWidth(indent + text) > width else { return indent + text + "\n" }
+        // wrap() indents its continuation lines by two; the first line sets the measure.
+        let lines = wrap(text, width: max(20, width - indent.count))
+        return lines.enumerated().map { index, line in
+            index == 0 ? indent + line : rest + String(line.dropFirst(2))
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// `key   value` lines with the values aligned, a value too long for the width wrapped under
+    /// itself.
+    public static func keyValues(_ pairs: [(String, String)], indent: String = "  ", maxWidth: Int = defaultWidth) -> String {
         let width = pairs.map { visibleWidth($0.0) }.max() ?? 0
+        let column = indent.count + width + 2
         return pairs.map { key, value in
-            indent + key + String(repeating: " ", count: width - visibleWidth(key) + 2) + value + "\n"
+            let lines = visibleWidth(value) > maxWidth - column ? wrap(value, width: max(24, maxWidth - column)) : [value]
+            let first = indent + key + String(repeating: " ", count: width - visibleWidth(key) + 2) + (lines.first ?? "")
+            return ([first] + lines.dropFirst().map { String(repeating: " ", count: column) + $0 }).joined(separator: "\n") + "\n"
         }.joined()
     }
 

@@ -29,6 +29,7 @@ public struct VersionDiffReport: Report {
 
     private var sections: [(title: String, changes: [VersionDiff.Change])] {
         [("Breaking: bytes an existing driver reads moved or changed meaning", diff.breaking),
+         ("Compatible: reserved bytes taken, under features \(diff.from) did not have", diff.reservedTaken),
          ("Compatible: added at the tail (\(diff.from) ended at \(diff.oldSize))", diff.addedAtTail),
          ("Conditions and access changed, bytes unmoved", diff.meaningChanges)]
     }
@@ -37,12 +38,11 @@ public struct VersionDiffReport: Report {
         var out = style.bold(heading) + "\n"
         out += TextTable.keyValues([
             ("size", "\(diff.oldSize) → \(diff.newSize) bytes"),
-            ("verdict", diff.breaking.isEmpty ? style.green("compatible") : style.red("\(diff.breaking.count) breaking "
-                + (diff.breaking.count == 1 ? "change" : "changes"))),
+            ("verdict", verdict(style: style)),
         ])
         for (title, changes) in sections where !changes.isEmpty {
             out += "\n" + style.bold(title) + "\n"
-            var table = TextTable([.init("FIELD"), .init("BYTES"), .init("TYPE"), .init("CHANGE")])
+            var table = TextTable([.init("FIELD"), .init("BYTES"), .init("TYPE"), .init("CHANGE", wraps: true)])
             for change in changes {
                 let cells = [change.path, place(change.new ?? change.old), type(change), change.reason]
                 table.add(change.kind.isBreaking ? [style.red(cells[0])] + cells.dropFirst() : cells)
@@ -52,6 +52,13 @@ public struct VersionDiffReport: Report {
         if diff.changes.isEmpty { out += "\n  No field changed.\n" }
         out += features(style: style)
         return out
+    }
+
+    /// The three kinds side by side: breaking, reserved bytes taken, added at the tail.
+    private func verdict(style: TextStyle) -> String {
+        let breaking = diff.breaking.count, reserved = diff.reservedTaken.count, tail = diff.addedAtTail.count
+        let lead = breaking == 0 ? style.green("compatible") : style.red("\(breaking) breaking")
+        return lead + "; \(reserved) in reserved bytes, \(tail) at the tail"
     }
 
     private func features(style: TextStyle) -> String {
@@ -78,6 +85,8 @@ public struct VersionDiffReport: Report {
             ("from_size", .int(diff.oldSize)),
             ("to_size", .int(diff.newSize)),
             ("breaking", .bool(!diff.breaking.isEmpty)),
+            ("counts", .object([("breaking", .int(diff.breaking.count)), ("reserved_bytes_taken", .int(diff.reservedTaken.count)),
+                                ("added_at_tail", .int(diff.addedAtTail.count)), ("meaning_changed", .int(diff.meaningChanges.count))])),
             ("changes", .array(diff.changes.map { change in
                 .object([("name", .string(change.path)), ("kind", .string(change.kind.rawValue)),
                          ("breaking", .bool(change.kind.isBreaking)), ("reason", .string(change.reason)),
@@ -95,7 +104,8 @@ public struct VersionDiffReport: Report {
     /// The report without its heading; `sectionLevel` is the Markdown prefix of its sections.
     public func markdownBody(sectionLevel: String) -> String {
         var out = "Size \(diff.oldSize) → \(diff.newSize) bytes. "
-        out += diff.breaking.isEmpty ? "Compatible.\n" : "**\(diff.breaking.count) breaking.**\n"
+        out += diff.breaking.isEmpty ? "Compatible" : "**\(diff.breaking.count) breaking**"
+        out += "; \(diff.reservedTaken.count) in reserved bytes, \(diff.addedAtTail.count) at the tail.\n"
         for (title, changes) in sections where !changes.isEmpty {
             out += "\n\(sectionLevel) \(title)\n\n"
             var table = MarkdownTable([.init("Field"), .init("Bytes"), .init("Type"), .init("Change")])

@@ -84,8 +84,10 @@ public final class LayoutLoader {
             let name = importSyntax.name.value
             let candidates = importCandidates(for: name, from: file.path)
             guard let path = candidates.first(where: { loading.contains(Self.canonical($0)) || exists($0) }) else {
-                diagnostics.append(Diagnostic(.importNotFound, "cannot import '\(name)': no \(name).layout in "
-                                              + candidates.map { "'\($0)'" }.joined(separator: ", "), at: importSyntax.name.span))
+                diagnostics.append(Diagnostic(.importNotFound, "cannot import '\(name)': looked for "
+                                              + candidates.map { "'\($0)'" }.joined(separator: ", ")
+                                              + " (give --include FOLDER or set CFGSPACE_PATH for others)",
+                                              at: importSyntax.name.span))
                 continue
             }
             if loading.contains(Self.canonical(path)) {
@@ -140,7 +142,8 @@ public final class LayoutLoader {
         let file = name + ".layout"
         var candidates = [Self.sibling(of: importer, named: file)]
         candidates += includeFolders.map { $0.hasSuffix("/") ? $0 + file : $0 + "/" + file }
-        if BuiltinLayouts.file(name) != nil { candidates.append(BuiltinLayouts.path(of: name)) }
+        // The built-ins are always a place looked in, so the error for a missing import names them.
+        candidates.append(BuiltinLayouts.path(of: name))
         var seen = Set<String>()
         return candidates.filter { seen.insert($0).inserted }
     }

@@ -7,7 +7,7 @@ enum CFGSpace {
 
     static var commands: [any Command.Type] {
         [CheckCommand.self, TableCommand.self, DiffCommand.self, CoverageCommand.self, SummaryCommand.self,
-         GenerateCommand.self, SimulateCommand.self, ProbeCommand.self, ServeCommand.self, GuestCommand.self, ConformCommand.self]
+         GenerateCommand.self, SimulateCommand.self, ProbeCommand.self, ServeCommand.self, GuestCommand.self, ConformCommand.self, ListCommand.self]
     }
 
     static let overview = "Lay out virtio device configuration spaces and find where readings of them disagree."

@@ -83,9 +83,14 @@ import TestSupport
     @Test func diffNamesMTUAndItsCondition() throws {
         let result = try Subprocess.cfgspace("diff", "Layouts/net.layout")
         #expect(result.status == 0, "\(result.stderr)")
-        let line = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("  mtu ") })
-        #expect(line.contains("MTU && !(STATUS && (MQ || RSS))"))
-        #expect(line.contains("{MTU}: 10 → 6"))
+        // The row and its continuation lines (long formulas wrap), each cell's words in order.
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let start = try #require(lines.firstIndex { $0.hasPrefix("  mtu ") })
+        let continuation = lines[(start + 1)...].prefix { $0.hasPrefix("      ") }
+        let words = ([lines[start]] + continuation).joined(separator: " ").split(separator: " ").joined(separator: " ")
+        for part in ["MTU", "&& !(STATUS", "&& (MQ || RSS))", "{MTU}:", "10", "→ 6"] {
+            #expect(words.contains(part), "\(part) not in \(words)")
+        }
     }
 
     /// The condition the CLI prints for mtu, parsed back and checked on every valid feature set
@@ -133,18 +138,20 @@ import TestSupport
 
     // MARK: - spec versions
 
-    @Test func versionDiffReportsTheBreakingBlkChange() throws {
-        let result = try Subprocess.cfgspace("diff", "Layouts/blk.layout", "--spec", "1.1", "--to-spec", "1.2")
+    @Test func versionDiffShowsReservedBytesTakenAsCompatible() throws {
+        let result = try Subprocess.cfgspace("diff", "blk", "--spec", "1.1", "--to-spec", "1.2")
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("2 breaking changes"))
-        let breaking = result.stdout.components(separatedBy: "Compatible:").first ?? ""
-        #expect(breaking.contains("unused0") && breaking.contains("num_queues"))
-        let document = try json(Subprocess.cfgspace("diff", "Layouts/blk.layout", "--spec", "1.1", "--to-spec", "1.2",
-                                                    "--format", "json"))
-        #expect(document["breaking"] as? Bool == true)
+        #expect(result.stdout.contains("verdict  compatible; 2 in reserved bytes, 3 at the tail"))
+        #expect(!result.stdout.contains("Breaking"))
+        let document = try json(Subprocess.cfgspace("diff", "blk", "--spec", "1.1", "--to-spec", "1.2", "--format", "json"))
+        #expect(document["breaking"] as? Bool == false)
+        let counts = try #require(document["counts"] as? [String: Any])
+        #expect(counts["reserved_bytes_taken"] as? Int == 2)
         let changes = try #require(document["changes"] as? [[String: Any]])
-        #expect(changes.first { $0["name"] as? String == "unused0" }?["kind"] as? String == "retyped")
-        #expect(changes.first { $0["name"] as? String == "num_queues" }?["kind"] as? String == "added inside")
+        #expect(changes.first { $0["name"] as? String == "unused0" }?["kind"] as? String == "reserved shrank")
+        #expect(changes.first { $0["name"] as? String == "num_queues" }?["kind"] as? String == "reserved bytes taken")
+        let markdown = try Subprocess.cfgspace("diff", "blk", "--spec", "1.1", "--to-spec", "1.2", "--format", "markdown")
+        #expect(markdown.stdout.contains("Compatible; 2 in reserved bytes, 3 at the tail."))
     }
 
     @Test func tableAsOfASpecVersion() throws {

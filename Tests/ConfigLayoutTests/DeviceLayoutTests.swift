@@ -119,12 +119,15 @@ func withoutQemuTable(_ device: Device) -> Device {
 @Suite struct VersionDiffTests {
     private func version(_ text: String) throws -> SpecVersion { try #require(SpecVersion(text)) }
 
-    @Test func blkOneOneToOneTwoBreaksOverUnused0() throws {
+    /// blk 1.2 put num_queues, under the new MQ, in bytes 1.1 reserved (unused0 shrank from three to
+    /// one): the spec's own way to extend a device, compatible with every 1.1 driver.
+    @Test func blkOneOneToOneTwoTakesReservedBytes() throws {
         let diff = VersionDiff(device: try layoutDevice("blk"), from: try version("1.1"), to: try version("1.2"))
-        #expect(diff.breaking.map(\.path) == ["unused0", "num_queues"])
-        #expect(diff.breaking.map(\.kind) == [.retyped, .addedInside])
-        #expect(diff.breaking.first?.reason == "retyped from u8[3] to u8; it shrinks from 3 bytes to 1")
-        #expect(diff.breaking.last?.reason.contains("over unused0") == true)
+        #expect(diff.breaking.isEmpty)
+        #expect(diff.reservedTaken.map(\.path) == ["unused0", "num_queues"])
+        #expect(diff.reservedTaken.map(\.kind) == [.reservedShrank, .reservedTaken])
+        #expect(diff.reservedTaken.first?.reason == "reserved u8[3] → u8: it gives up 2 bytes to new fields")
+        #expect(diff.reservedTaken.last?.reason.contains("only under MQ, new in 1.2") == true)
         #expect(diff.addedAtTail.map(\.path) == ["max_secure_erase_sectors", "max_secure_erase_seg",
                                                  "secure_erase_sector_alignment"])
         #expect(diff.oldSize == 60 && diff.newSize == 72)
@@ -183,5 +186,52 @@ func withoutQemuTable(_ device: Device) -> Device {
         #expect(net.gaps.first?.when?.description == "HASH_TUNNEL")
         // Without a transcribed table QEMU's rule follows the layout, so nothing is left out.
         #expect(SizeCoverage(device: withoutQemuTable(try layoutDevice("blk").asOf(nil))).gaps.isEmpty)
+    }
+}
+
+/// True breaks stay breaking: a field retyped, a field moved, a new field over bytes that meant
+/// something, and a new field in reserved bytes under a feature the old version already had.
+@Suite struct VersionBreakTests {
+    private func device(_ source: String) throws -> Device {
+        let loaded = LayoutLoader().load(SourceFile(path: "versions.layout", bytes: Array(source.utf8)))
+        #expect(!loaded.hasErrors, "\(DiagnosticRenderer().render(loaded.diagnostics))")
+        return try #require(loaded.devices.first)
+    }
+
+    @Test func breaksAreStillBreaking() throws {
+        let layout = try device("""
+            device demo = 99 "Demo" {
+              feature OLD = 0
+              feature NEW = 1  since 1.2
+              config demo_config {
+                a         le16
+                spare     u8[2]  reserved  until 1.2
+                b         le16   if OLD    since 1.2
+                width     le16             until 1.2
+                width     le32             since 1.2
+              }
+            }
+            """)
+        let diff = VersionDiff(device: layout, from: try #require(SpecVersion("1.1")), to: try #require(SpecVersion("1.2")))
+        // b takes reserved bytes, but under OLD, which 1.1 drivers negotiate: breaking.
+        #expect(diff.breaking.contains { $0.path == "b" && $0.kind == .renamed })
+        #expect(diff.breaking.contains { $0.path == "width" && $0.kind == .retyped })
+        #expect(diff.reservedTaken.isEmpty)
+    }
+
+    @Test func aReservedFieldGivenUpWhollyToANewFeatureIsCompatible() throws {
+        let layout = try device("""
+            device demo = 99 "Demo" {
+              feature NEW = 1  since 1.2
+              config demo_config {
+                a      le16
+                spare  u8[2]  reserved  until 1.2
+                b      le16   if NEW    since 1.2
+              }
+            }
+            """)
+        let diff = VersionDiff(device: layout, from: try #require(SpecVersion("1.1")), to: try #require(SpecVersion("1.2")))
+        #expect(diff.breaking.isEmpty, "\(diff.breaking.map(\.reason))")
+        #expect(Set(diff.reservedTaken.map(\.kind)) == [.reservedTaken, .reservedShrank])
     }
 }

@@ -97,7 +97,19 @@ extension Device {
 
     /// Parses `MTU,STATUS`, bit numbers, `none` or `all` (every device and transport feature).
     public func parseFeatures(_ text: String) -> Result<FeatureSet, FeatureListError> {
-        let items = text.split(separator: ",").map { $0.trimmingSpaces() }
+        let items = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces() }
+        // An empty list, an empty item, and 'none' or 'all' beside anything else, say nothing clear.
+        if items.allSatisfy(\.isEmpty) {
+            return .failure(FeatureListError(item: text, message: "the list is empty; to offer no features, say 'none'",
+                                             suggestion: nil))
+        }
+        if items.contains(where: \.isEmpty) {
+            return .failure(FeatureListError(item: text, message: "'\(text)' has an empty item between commas", suggestion: nil))
+        }
+        for word in ["none", "all"] where items.contains(word) && items.count > 1 {
+            return .failure(FeatureListError(item: text, message: "'\(word)' stands alone; give it by itself, or list the features",
+                                             suggestion: nil))
+        }
         var set = FeatureSet()
         for item in items where !item.isEmpty {
             switch item {

@@ -7,6 +7,12 @@ public struct VersionDiff: Sendable {
         case addedAtTail = "added at the tail"
         /// A new field inside the old layout, over bytes that meant something else.
         case addedInside = "added inside"
+        /// A new field over bytes the old version reserved, under a feature the old version did not
+        /// have: the spec's own way to extend a device (blk's num_queues in 1.2). A driver of the
+        /// old version never negotiates the feature and never gave the bytes a meaning.
+        case reservedTaken = "reserved bytes taken"
+        /// A reserved field that gives up bytes to new fields (blk's unused0, u8[3] to u8 in 1.2).
+        case reservedShrank = "reserved shrank"
         case removed
         case moved
         case retyped
@@ -17,7 +23,7 @@ public struct VersionDiff: Sendable {
         public var isBreaking: Bool {
             switch self {
             case .addedInside, .removed, .moved, .retyped, .renamed: true
-            case .addedAtTail, .conditionChanged, .accessChanged: false
+            case .addedAtTail, .reservedTaken, .reservedShrank, .conditionChanged, .accessChanged: false
             }
         }
     }
@@ -43,6 +49,8 @@ public struct VersionDiff: Sendable {
 
     public var breaking: [Change] { changes.filter(\.kind.isBreaking) }
     public var addedAtTail: [Change] { changes.filter { $0.kind == .addedAtTail } }
+    /// New fields in reserved bytes, and the reserved fields that gave them up.
+    public var reservedTaken: [Change] { changes.filter { $0.kind == .reservedTaken || $0.kind == .reservedShrank } }
     public var meaningChanges: [Change] { changes.filter { $0.kind == .conditionChanged || $0.kind == .accessChanged } }
 
     public init(device: Device, from: SpecVersion, to: SpecVersion) {
@@ -69,7 +77,10 @@ public struct VersionDiff: Sendable {
                 continue
             }
             let covered = overlapping(field, in: removed)
-            if let previous = covered.first, covered.count == 1, previous.offset == offset, previous.size == field.size {
+            if offset < old.size, let reason = Self.takesReserved(field, over: overlapping(field, in: old.fields),
+                                                                  device: device, from: from, to: to) {
+                changes.append(Change(kind: .reservedTaken, path: field.path, reason: reason, old: nil, new: field))
+            } else if let previous = covered.first, covered.count == 1, previous.offset == offset, previous.size == field.size {
                 accountedFor.insert(previous.path)
                 var reason = "renamed from \(previous.path)"
                 if previous.field.type.name != field.field.type.name {
@@ -89,9 +100,17 @@ public struct VersionDiff: Sendable {
                                       reason: "new at \(bytes), inside the \(from) layout, over \(what)", old: nil, new: field))
             }
         }
+        let takenReserved = Set(changes.filter { $0.kind == .reservedTaken }.map(\.path))
         for field in removed where !accountedFor.contains(field.path) {
             let start = field.offset ?? 0
             let takenBy = overlapping(field, in: new.fields).map(\.path)
+            // A reserved field given up wholly to fields that take reserved bytes compatibly.
+            if field.field.isReserved, !takenBy.isEmpty, takenBy.allSatisfy(takenReserved.contains) {
+                changes.append(Change(kind: .reservedShrank, path: field.path,
+                                      reason: "reserved \(field.field.type.name) given up to " + takenBy.joined(separator: ", "),
+                                      old: field, new: nil))
+                continue
+            }
             changes.append(Change(kind: .removed, path: field.path,
                                   reason: "gone in \(to); its bytes \(start)..\(start + field.size - 1) "
                                     + (takenBy.isEmpty ? "are past the \(to) end" : "now belong to " + takenBy.joined(separator: ", ")),
@@ -110,6 +129,22 @@ public struct VersionDiff: Sendable {
         self.featuresRemoved = device.asOf(from).features.filter { feature in !newFeatures.contains { $0.name == feature.name } }
     }
 
+    /// Why a new field inside the old layout is compatible, if it is: every byte it takes was
+    /// reserved in `from`, and it exists only under features `from` did not have.
+    private static func takesReserved(_ field: PlacedField, over: [PlacedField], device: Device, from: SpecVersion,
+                                      to: SpecVersion) -> String? {
+        guard !over.isEmpty, over.allSatisfy(\.field.isReserved), let condition = field.field.existence?.condition else {
+            return nil
+        }
+        let oldFeatures = Set(device.asOf(from).features.map(\.name))
+        let names = condition.featureNames
+        guard !names.isEmpty, names.allSatisfy({ !oldFeatures.contains($0) }) else { return nil }
+        let start = field.offset ?? 0
+        let reserved = over.map { "\($0.path) (\($0.field.type.name) in \(from))" }.joined(separator: ", ")
+        return "new at \(start)..\(start + field.size - 1) in bytes \(from) reserved (\(reserved)), only under "
+            + "\(names.joined(separator: ", ")), new in \(to)"
+    }
+
     /// The changes to one field present in both versions.
     private static func compare(_ old: PlacedField, _ new: PlacedField, from: SpecVersion, to: SpecVersion) -> [Change] {
         var changes: [Change] = []
@@ -119,7 +154,12 @@ public struct VersionDiff: Sendable {
         }
         let oldType = old.field.type
         let newType = new.field.type
-        if oldType.name != newType.name {
+        if oldType.name != newType.name, old.field.isReserved, new.field.isReserved, old.offset == new.offset,
+           newType.size < oldType.size {
+            changes.append(Change(kind: .reservedShrank, path: new.path,
+                                  reason: "reserved \(oldType.name) → \(newType.name): it gives up "
+                                    + "\(bytes(oldType.size - newType.size)) to new fields", old: old, new: new))
+        } else if oldType.name != newType.name {
             var reason = "retyped from \(oldType.name) to \(newType.name)"
             if oldType.size != newType.size {
                 reason += "; it \(newType.size < oldType.size ? "shrinks" : "grows") from \(bytes(oldType.size)) to \(newType.size)"

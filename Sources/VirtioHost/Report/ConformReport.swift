@@ -43,7 +43,7 @@ public struct ConformReport: Report {
         }
     }
 
-    private static let columns: [TextTable.Column] = [.init("FIELD"), .init("SPEC"), .init("THEIRS"), .init("AT"), .init("")]
+    private static let columns: [TextTable.Column] = [.init("FIELD"), .init("SPEC"), .init("THEIRS"), .init("AT"), .init("", wraps: true)]
 
     public func text(style: TextStyle) -> String {
         var out = style.bold(title) + "\n" + TextTable.keyValues(facts) + "\n"

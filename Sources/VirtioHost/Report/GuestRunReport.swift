@@ -49,7 +49,7 @@ public struct GuestRunReport: Report {
 
     public func text(style: TextStyle) -> String {
         var out = style.bold(title) + "\n" + TextTable.keyValues(facts) + "\n"
-        var table = TextTable([.init("VALUE"), .init("MODEL", .right), .init("GUEST", .right), .init(""), .init("FROM")])
+        var table = TextTable([.init("VALUE"), .init("MODEL", .right), .init("GUEST", .right), .init(""), .init("FROM", wraps: true)])
         for row in rows where row.name != "features" && row.name != "kernel log" {
             table.add([row.name, row.predicted, row.guest, row.agrees ? "" : style.red("DIFFERS"), row.source])
         }

@@ -81,7 +81,7 @@ public struct QEMUProbeReport: Report {
     }
 
     private static let fieldColumns: [TextTable.Column] = [
-        .init("FIELD"), .init("OFFSET", .right), .init("BYTES"), .init("VALUE"), .init("NOTE"), .init("PACKED READING"),
+        .init("FIELD"), .init("OFFSET", .right), .init("BYTES"), .init("VALUE", wraps: true), .init("NOTE", wraps: true), .init("PACKED READING", wraps: true),
     ]
 
     private func mark(_ verdict: QEMUProbeResult.Check.Verdict, style: TextStyle) -> String {
@@ -104,7 +104,7 @@ public struct QEMUProbeReport: Report {
 
         if !result.selections.isEmpty {
             out += style.bold("Selections (select, subsel → size and contents)") + "\n"
-            var selections = TextTable([.init("SELECT"), .init("SUBSEL", .right), .init("SIZE", .right), .init("CONTENTS")])
+            var selections = TextTable([.init("SELECT"), .init("SUBSEL", .right), .init("SIZE", .right), .init("CONTENTS", wraps: true)])
             for selection in result.selections {
                 let contents = selection.member == "string" ? Self.value(.bytes(selection.bytes), type: "char")
                     : hexBytes(Array(selection.bytes.prefix(24))) + (selection.bytes.count > 24 ? " …" : "")

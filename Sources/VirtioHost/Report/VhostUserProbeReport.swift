@@ -31,7 +31,7 @@ public struct VhostUserProbeReport: Report {
         }
     }
 
-    private static let columns: [TextTable.Column] = [.init("FIELD"), .init("OFFSET", .right), .init("BYTES"), .init("VALUE"), .init("NOTE")]
+    private static let columns: [TextTable.Column] = [.init("FIELD"), .init("OFFSET", .right), .init("BYTES"), .init("VALUE", wraps: true), .init("NOTE", wraps: true)]
 
     public func text(style: TextStyle) -> String {
         var out = style.bold("vhost-user back-end at \(result.socket)") + "\n" + TextTable.keyValues(facts) + "\n"

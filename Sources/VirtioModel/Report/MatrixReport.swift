@@ -13,8 +13,8 @@ public struct MatrixReport: Report {
     static let reference = "linux-current on qemu over direct, with the same offered features and values"
 
     private static let columns: [TextTable.Column] = [
-        .init("DRIVER"), .init("DEVICE"), .init("BUS"), .init("PROBE"), .init("MTU", .right), .init("PAIRS", .right),
-        .init("MAC"), .init("LINK"), .init("SPEED"), .init("VIOLATIONS", .right), .init("DROPPED"),
+        .init("DRIVER"), .init("DEVICE"), .init("PROBE"), .init("MTU", .right), .init("PAIRS", .right),
+        .init("MAC"), .init("LINK"), .init("SPEED"), .init("VIOLATIONS", .right), .init("DROPPED", wraps: true),
     ]
 
     /// The cells of a row, each with whether it differs from the reference.
@@ -24,8 +24,8 @@ public struct MatrixReport: Report {
         let differs = { (aspect: Matrix.Aspect) in row.differences.contains(aspect) }
         return [
             (outcome.driver.rawValue, false),
-            (outcome.device.rawValue, false),
-            (outcome.bus.rawValue, false),
+            // The bus only where it is not the device's own (qemu direct, mlx5 over vDPA).
+            (outcome.device.rawValue + (outcome.bus == outcome.device.defaultBus ? "" : " (\(outcome.bus.rawValue))"), false),
             (outcome.probeFailure == nil ? "ok" : "failed", differs(.probe)),
             (values.map { "\($0.mtu)" } ?? "—", differs(.mtu)),
             (values.map { "\($0.maxQueuePairs)" } ?? "—", differs(.pairs)),
@@ -45,15 +45,16 @@ public struct MatrixReport: Report {
 
     public func text(style: TextStyle) -> String {
         var out = style.bold("Driver × device, \(OutcomeText.host(matrix.hostIsLittleEndian))") + "\n"
-        out += "Each row is set against \(Self.reference); * marks a cell that differs from it.\n"
+        out += TextTable.paragraph("Each row is set against \(Self.reference); * marks a cell that differs from it.")
         for selection in matrix.selections {
             out += "\n" + style.bold("Features: \(selection)") + "\n"
             var table = TextTable(Self.columns)
+            table.gap = " "
             for row in rows(in: selection) {
                 let cells = cells(row)
                 table.add(cells.enumerated().map { index, cell in
                     if cell.differs { return style.red(cell.text + "*") }
-                    if index == 9 && cell.text != "0" { return style.yellow(cell.text) }
+                    if index == 8 && cell.text != "0" { return style.yellow(cell.text) }
                     return cell.text
                 })
             }

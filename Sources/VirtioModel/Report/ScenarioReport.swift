@@ -77,7 +77,7 @@ public struct ScenarioReport: Report {
         valueRows.forEach { values.add($0) }
         out += "\n" + style.bold("Values") + "\n" + values.rendered(style: style)
         if !outcome.reads.isEmpty {
-            var reads = TextTable([.init("STAGE"), .init("FIELD"), .init("OFFSET", .right), .init("BYTES"), .init("VALUE")])
+            var reads = TextTable([.init("STAGE"), .init("FIELD"), .init("OFFSET", .right), .init("BYTES"), .init("VALUE", wraps: true)])
             readRows.forEach { reads.add($0) }
             out += "\n" + style.bold("Config reads") + "\n" + reads.rendered(style: style)
         }
@@ -89,7 +89,7 @@ public struct ScenarioReport: Report {
                 + "    " + style.dim(violation.rule.text) + "\n"
         }
         if showsTrace {
-            var trace = TextTable([.init("#", .right), .init("WHO"), .init("EVENT")])
+            var trace = TextTable([.init("#", .right), .init("WHO"), .init("EVENT", wraps: true)])
             for (index, entry) in outcome.trace.enumerated() {
                 let text = OutcomeText.event(entry.event, of: device)
                 let shown: String = switch entry.event {

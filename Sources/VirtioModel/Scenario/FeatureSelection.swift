@@ -17,15 +17,18 @@ public enum FeatureSelection: Sendable, Equatable {
             return .failure(ScenarioError("'\(text)' mixes edits (+X, -X) with plain names; give either a whole set such as "
                                           + "MAC,MTU,VERSION_1 or edits of the device's defaults such as +MTU,-MQ"))
         }
-        func set(_ names: [String]) -> Result<FeatureSet, ScenarioError> {
-            device.parseFeatures(names.joined(separator: ",")).mapError { error in
+        func set(_ names: [String], emptyIsNone: Bool = false) -> Result<FeatureSet, ScenarioError> {
+            if names.isEmpty && emptyIsNone { return .success(FeatureSet()) }
+            return device.parseFeatures(names.joined(separator: ",")).mapError { error in
                 ScenarioError(error.message + (error.suggestion.map { "; did you mean '\($0)'?" } ?? ""))
             }
         }
         guard !signed.isEmpty else { return set(items).map { .exactly($0) } }
         let adding = signed.filter { $0.hasPrefix("+") }.map { String($0.dropFirst()) }
         let removing = signed.filter { $0.hasPrefix("-") }.map { String($0.dropFirst()) }
-        return set(adding).flatMap { added in set(removing).map { .edited(adding: added, removing: $0) } }
+        return set(adding, emptyIsNone: true).flatMap { added in
+            set(removing, emptyIsNone: true).map { .edited(adding: added, removing: $0) }
+        }
     }
 
     /// The offered set, given the device's defaults.

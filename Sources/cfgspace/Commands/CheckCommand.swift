@@ -7,17 +7,18 @@ enum CheckCommand: Command {
         abstract: "Parse and check layout files, reporting every problem in one run.",
         discussion: "Reports errors and warnings as path:line:column with the source line and a caret under the "
             + "problem, and a one-line summary of each clean file. Exits with 1 if any file has an error.",
-        arguments: [.init(name: "files", help: "Layout files, such as Layouts/*.layout.", isVariadic: true)])
+        arguments: [.init(name: "files", help: "Layout files (or built-in names), such as Layouts/*.layout.", isVariadic: true)],
+        options: [SharedOptions.include])
 
     static func run(_ arguments: ParsedArguments, console: Console) throws(CommandError) {
-        let loader = LayoutLoader()
+        let loader = LayoutInput.loader(arguments)
         var reported = Set<String>()
         var all: [Diagnostic] = []
         var failed = false
         for path in arguments.arguments("files") {
             let loaded: LayoutLoader.Loaded
             do {
-                loaded = try loader.load(path: path)
+                loaded = try loader.load(argument: path)
             } catch {
                 console.error(error.description)
                 failed = true

@@ -1,4 +1,5 @@
 import ConfigEmit
+import Foundation
 import ConfigLayout
 import VirtioModel
 
@@ -25,6 +26,11 @@ enum SharedOptions {
               choices: Sizing.allCases.map(\.rawValue), defaultValue: value.rawValue)
     }
 
+    static let include = CommandSpec.Option(
+        name: "include", valueName: "folder",
+        help: "Another folder to find imported layouts in, after the importing file's own and before CFGSPACE_PATH "
+            + "and the built-in layouts.", isRepeatable: true)
+
     static let file = CommandSpec.Argument(name: "file", help: "A layout file, such as Layouts/net.layout.")
 
     static let files = CommandSpec.Argument(name: "files", help: "Layout files, such as Layouts/*.layout.",
@@ -39,6 +45,13 @@ enum SharedOptions {
 
 /// Loading a layout for a command: diagnostics go to stderr, and any error stops the command.
 enum LayoutInput {
+    /// A loader that finds imports beside the importing file, then in each --include folder, then
+    /// in CFGSPACE_PATH's folders, then among the built-in layouts.
+    static func loader(_ arguments: ParsedArguments) -> LayoutLoader {
+        LayoutLoader(includeFolders: LayoutLoader.includeFolders(arguments.values("include"),
+                                                                 environment: ProcessInfo.processInfo.environment))
+    }
+
     /// The spec version an option names, which must be one cfgspace knows.
     static func version(_ text: String?, option: String) throws(CommandError) -> SpecVersion {
         let known = SpecVersion.known.map(\.description).joined(separator: ", ")
@@ -50,13 +63,13 @@ enum LayoutInput {
     }
 
     /// Every device in the files, as loaded (all spec versions); any error stops the command.
-    static func devices(in paths: [String], console: Console) throws(CommandError) -> [Device] {
-        let loader = LayoutLoader()
+    static func devices(in paths: [String], arguments: ParsedArguments, console: Console) throws(CommandError) -> [Device] {
+        let loader = loader(arguments)
         var devices: [Device] = []
         var failed = false
         for path in paths {
             do {
-                let loaded = try loader.load(path: path)
+                let loaded = try loader.load(argument: path)
                 report(loaded.diagnostics, console: console)
                 failed = failed || loaded.hasErrors
                 devices += loaded.devices
@@ -78,10 +91,11 @@ enum LayoutInput {
         return device.asOf(version == SpecVersion.newest ? nil : version)
     }
 
-    static func device(at path: String, named name: String?, console: Console) throws(CommandError) -> Device {
+    static func device(at path: String, named name: String?, arguments: ParsedArguments,
+                       console: Console) throws(CommandError) -> Device {
         let loaded: LayoutLoader.Loaded
         do {
-            loaded = try LayoutLoader().load(argument: path)
+            loaded = try loader(arguments).load(argument: path)
         } catch {
             console.error(error.description)
             throw .failed

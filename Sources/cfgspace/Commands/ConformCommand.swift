@@ -20,6 +20,7 @@ enum ConformCommand: Command {
             + "virtio_blk_config. Exit status 1 on any difference or a compiler error.",
         arguments: [.init(name: "file", help: "The C header or Rust source that declares the struct.")],
         options: [
+            SharedOptions.include,
             .init(name: "struct", valueName: "name", help: "The struct to check, such as virtio_blk_config.", isRequired: true),
             .init(name: "lang", valueName: "language", help: "The file's language; by default from its extension (.h, .c, .rs).",
                   choices: ConformProbe.Language.allCases.map(\.rawValue)),
@@ -52,7 +53,7 @@ enum ConformCommand: Command {
         guard let source = arguments.value("layout") ?? arguments.value("device") ?? inferredDevice(structName) else {
             throw .usage("Say which device '\(structName)' declares: --device blk, or --layout FILE.")
         }
-        let device = try LayoutInput.device(try LayoutInput.device(at: source, named: nil, console: console), asOf: version)
+        let device = try LayoutInput.device(try LayoutInput.device(at: source, named: nil, arguments: arguments, console: console), asOf: version)
         let map = try parseMap(arguments.values("map"), device: device)
         let measured: ConformProbe.Measured
         do {

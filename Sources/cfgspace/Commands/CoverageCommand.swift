@@ -11,6 +11,7 @@ enum CoverageCommand: Command {
             + "feature_sizes table transcribed in a layout, this is where QEMU and the spec disagree.",
         arguments: [SharedOptions.files],
         options: [
+            SharedOptions.include,
             SharedOptions.sizing(default: .qemu),
             .init(name: "interpretation", valueName: "interpretation", help: "Where fields that do not exist go.",
                   choices: Interpretation.allCases.map(\.rawValue), defaultValue: Interpretation.fixed.rawValue),
@@ -23,7 +24,7 @@ enum CoverageCommand: Command {
               let interpretation = arguments.choice("interpretation", as: Interpretation.self),
               let format = arguments.choice("format", as: ReportFormat.self) else { throw .failed }
         let version = try LayoutInput.version(arguments.value("spec"), option: "spec")
-        let devices = try LayoutInput.devices(in: arguments.arguments("files"), console: console)
+        let devices = try LayoutInput.devices(in: arguments.arguments("files"), arguments: arguments, console: console)
             .filter { $0.exists(in: version) && $0.config != nil }
             .map { $0.asOf(version == SpecVersion.newest ? nil : version) }
         let coverages = devices.map { SizeCoverage(device: $0, interpretation: interpretation, sizing: sizing) }

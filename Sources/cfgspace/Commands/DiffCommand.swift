@@ -15,6 +15,7 @@ enum DiffCommand: Command {
             + "(compatible), and offsets moved or types and names changed (breaking), each with its reason.",
         arguments: [SharedOptions.file],
         options: [
+            SharedOptions.include,
             .init(name: "from", valueName: "interpretation", help: "The first interpretation.",
                   choices: Interpretation.allCases.map(\.rawValue), defaultValue: Interpretation.fixed.rawValue),
             .init(name: "to", valueName: "interpretation", help: "The second interpretation.",
@@ -39,7 +40,7 @@ enum DiffCommand: Command {
               let to = arguments.choice("to", as: Interpretation.self),
               let sizing = arguments.choice("sizing", as: Sizing.self),
               let format = arguments.choice("format", as: ReportFormat.self) else { throw .failed }
-        let loaded = try LayoutInput.device(at: path, named: arguments.value("device"), console: console)
+        let loaded = try LayoutInput.device(at: path, named: arguments.value("device"), arguments: arguments, console: console)
         let style = TextStyle(colors: console.stdoutColors)
         let version = try LayoutInput.version(arguments.value("spec"), option: "spec")
         if let target = arguments.value("to-spec") {

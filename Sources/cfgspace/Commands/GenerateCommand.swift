@@ -10,9 +10,11 @@ enum GenerateCommand: Command {
         discussion: "With no files it takes every layout in Layouts/. Output is the same, byte for byte, from run "
             + "to run; every file says it is generated and from which layout. --target all also writes an index, "
             + "README.md.",
-        arguments: [.init(name: "files", help: "Layout files; every Layouts/*.layout if none.", isVariadic: true,
+        arguments: [.init(name: "files", help: "Layout files or built-in names; by default every Layouts/*.layout, or outside a "
+                  + "checkout every built-in layout.", isVariadic: true,
                           isOptional: true)],
         options: [
+            SharedOptions.include,
             .init(name: "target", valueName: "target", help: "What to write.",
                   choices: GenerationTarget.allCases.map(\.rawValue) + ["all"], defaultValue: "all"),
             .init(name: "output", valueName: "directory", help: "The folder to write into; it is created if missing.",
@@ -25,20 +27,21 @@ enum GenerateCommand: Command {
         let version = try LayoutInput.version(arguments.value("spec"), option: "spec")
         var paths = arguments.arguments("files")
         if paths.isEmpty {
-            let folder = "Layouts"
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
-                throw .usage("No files given and no Layouts/ folder here; name the layout files to generate from.")
+            // The Layouts/ folder of a checkout, or anywhere else the built-in layouts.
+            if let names = try? FileManager.default.contentsOfDirectory(atPath: "Layouts") {
+                paths = names.filter { $0.hasSuffix(".layout") }.sorted().map { "Layouts/\($0)" }
+            } else {
+                paths = BuiltinLayouts.names.map(BuiltinLayouts.path(of:))
             }
-            paths = names.filter { $0.hasSuffix(".layout") }.sorted().map { "\(folder)/\($0)" }
         }
 
-        let loader = LayoutLoader()
+        let loader = LayoutInput.loader(arguments)
         var inputs: [GenerationInput] = []
         var transport: Transport?
         var failed = false
         for path in paths {
             do {
-                let loaded = try loader.load(path: path)
+                let loaded = try loader.load(argument: path)
                 LayoutInput.report(loaded.diagnostics, console: console)
                 failed = failed || loaded.hasErrors
                 transport = transport ?? loaded.checked.transport ?? loaded.devices.first?.transport

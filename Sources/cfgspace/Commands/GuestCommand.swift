@@ -22,6 +22,7 @@ enum GuestCommand: Command {
             + "The guest image is built on first use from Debian's packages (apt-get download; about 28 MB) into "
             + "CFGSPACE_GUEST_CACHE, or ~/.cache/cfgspace/guest. Exit status 1 on any difference.",
         options: [
+            SharedOptions.include,
             .init(name: "device", valueName: "device", help: "The device the guest reads.", choices: ["blk", "net"],
                   defaultValue: "blk"),
             .init(name: "layout", valueName: "file", help: "The device's layout; by default the built-in one."),
@@ -48,7 +49,7 @@ enum GuestCommand: Command {
         }
         let isNet = arguments.value("device") == "net"
         let source = arguments.value("layout") ?? (isNet ? "net" : "blk")
-        let device = try LayoutInput.device(try LayoutInput.device(at: source, named: nil, console: console), asOf: SpecVersion.newest)
+        let device = try LayoutInput.device(try LayoutInput.device(at: source, named: nil, arguments: arguments, console: console), asOf: SpecVersion.newest)
         guard device.id == (isNet ? 1 : 2) else {
             throw .usage("The layout '\(source)' describes \(device.name) (ID \(device.id)), not \(isNet ? "net (ID 1)" : "blk (ID 2)").")
         }

@@ -24,6 +24,7 @@ enum ProbeCommand: Command {
             + "the same run on the qemu device model.",
         arguments: [.init(name: "target", help: "What to probe: 'qemu' or 'vhost-user'.")],
         options: [
+            SharedOptions.include,
             .init(name: "device", valueName: "spec",
                   help: "qemu: the -device value, such as 'virtio-net-pci,mq=off,host_mtu=9000'. vhost-user: the built-in "
                       + "layout to hold the back-end against, such as blk."),
@@ -60,7 +61,7 @@ enum ProbeCommand: Command {
         guard let source = arguments.value("layout") ?? arguments.value("device") else {
             throw .usage("'probe vhost-user' needs the layout to hold the back-end against: --device blk, or --layout FILE.")
         }
-        let loaded = try LayoutInput.device(at: source, named: nil, console: console)
+        let loaded = try LayoutInput.device(at: source, named: nil, arguments: arguments, console: console)
         let device = try LayoutInput.device(loaded, asOf: SpecVersion.newest)
         let result: VhostUserProbe.Result
         do {
@@ -82,7 +83,7 @@ enum ProbeCommand: Command {
         }
         var layout: (path: String, device: Device)?
         if let path = arguments.value("layout") {
-            let loaded = try LayoutInput.device(at: path, named: nil, console: console)
+            let loaded = try LayoutInput.device(at: path, named: nil, arguments: arguments, console: console)
             layout = (path, try LayoutInput.device(loaded, asOf: SpecVersion.newest))
         }
         let drivers = DriverKind.allCases.filter { arguments.values("driver").contains($0.rawValue) }

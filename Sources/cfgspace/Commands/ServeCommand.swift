@@ -19,6 +19,7 @@ enum ServeCommand: Command {
             + "the front-end (VHOST_USER_BACKEND_CONFIG_CHANGE_MSG), and 'quit'.",
         arguments: [.init(name: "file", help: "The layout: a file, or a built-in name such as blk.")],
         options: [
+            SharedOptions.include,
             .init(name: "vhost-user", valueName: "path", help: "The Unix socket to listen on.", isRequired: true),
             .init(name: "upstream", valueName: "socket",
                   help: "Interpose in front of the vhost-user back-end at this socket: everything passes through but the "
@@ -42,7 +43,7 @@ enum ServeCommand: Command {
         guard let queues = arguments.value("queues").flatMap(Int.init), (1...1024).contains(queues) else {
             throw .usage("The value '\(arguments.value("queues") ?? "")' is invalid for '--queues <count>': give 1 to 1024.")
         }
-        let loaded = try LayoutInput.device(at: file, named: nil, console: console)
+        let loaded = try LayoutInput.device(at: file, named: nil, arguments: arguments, console: console)
         let device = try LayoutInput.device(loaded, asOf: SpecVersion.newest)
         let offered = try arguments.value("features").map { text throws(CommandError) in
             try LayoutInput.features(text, for: device, console: console)

@@ -18,6 +18,7 @@ enum SimulateCommand: Command {
             + "given (by default the devices' defaults and +MTU,-MQ), and marks where an outcome differs from "
             + "linux-current on qemu with the same features and values.",
         options: [
+            SharedOptions.include,
             .init(name: "driver", valueName: "driver", help: "The driver model; with --matrix, repeat to choose rows.",
                   choices: DriverKind.allCases.map(\.rawValue), isRepeatable: true),
             .init(name: "device", valueName: "device", help: "The device model; with --matrix, repeat to choose rows.",
@@ -36,8 +37,10 @@ enum SimulateCommand: Command {
                   choices: PastEndPolicy.allCases.map(\.rawValue)),
             .init(name: "trace", help: "Show every access, with offsets, widths and bytes."),
             .init(name: "matrix", help: "Run every driver against every device instead of one scenario."),
+            .init(name: "strict", help: "Exit with 1 when the scenario records a violation, or with --matrix when a "
+                      + "cell differs from its reference: for scripts."),
             .init(name: "layout", valueName: "file", help: "The virtio-net layout the models read.",
-                  defaultValue: "Layouts/net.layout"),
+                  defaultValue: "net"),
             SharedOptions.format(),
         ])
 
@@ -50,7 +53,7 @@ enum SimulateCommand: Command {
         let hostIsLittleEndian = arguments.value("host-endian") != "big"
         let style = TextStyle(colors: console.stdoutColors)
 
-        let loaded = try LayoutInput.device(at: layoutPath, named: nil, console: console)
+        let loaded = try LayoutInput.device(at: layoutPath, named: nil, arguments: arguments, console: console)
         let device = try LayoutInput.device(loaded, asOf: SpecVersion.newest)
         let simulator: Simulator
         do {
@@ -76,6 +79,7 @@ enum SimulateCommand: Command {
                                 devices: devices.isEmpty ? DeviceKind.allCases : devices,
                                 hostIsLittleEndian: hostIsLittleEndian)
             console.out(MatrixReport(matrix: matrix).render(format, style: style))
+            if arguments.flag("strict") && matrix.rows.contains(where: { !$0.differences.isEmpty }) { throw .failed }
             return
         }
 
@@ -86,12 +90,12 @@ enum SimulateCommand: Command {
         guard selections.count <= 1 else {
             throw .usage("one scenario takes one --features; repeat --features only with --matrix.")
         }
-        var values: [(field: String, text: String)] = []
-        for item in arguments.values("set") {
-            guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
-                throw .usage("The value '\(item)' is invalid for '--set <field=value>': give a field and a value, such as mtu=9000.")
-            }
-            values.append((String(item[..<equals]), String(item[item.index(after: equals)...])))
+        // Every --set is checked here, a mistake being a usage error: the field must exist and the
+        // value fit it.
+        let everything = FeatureSet(bits: device.allFeatures.map(\.bit))
+        let checked = try LayoutInput.assignments(arguments.values("set"), for: device, offered: everything, interpretation: .fixed)
+        let values = zip(checked, arguments.values("set")).map { assignment, item in
+            (field: assignment.path, text: String(item[item.index(after: item.firstIndex(of: "=") ?? item.startIndex)...]))
         }
         let scenario = Scenario(driver: driver, device: deviceKind, bus: arguments.choice("bus", as: BusKind.self),
                                 features: selections.first ?? .defaults, values: values,
@@ -99,8 +103,11 @@ enum SimulateCommand: Command {
         do {
             let outcome = try simulator.run(scenario)
             console.out(ScenarioReport(outcome: outcome, showsTrace: arguments.flag("trace")).render(format, style: style))
+            if arguments.flag("strict") && !outcome.violations.isEmpty { throw CommandError.failed }
+        } catch let error as CommandError {
+            throw error
         } catch {
-            console.error(error.description)
+            console.error("\(error)")
             throw .failed
         }
     }

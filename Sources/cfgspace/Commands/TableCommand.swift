@@ -11,6 +11,7 @@ enum TableCommand: Command {
             + "no space and later fields move up.",
         arguments: [SharedOptions.file],
         options: [
+            SharedOptions.include,
             .init(name: "features", valueName: "features",
                   help: "The offered features: names (the device's or the transport's), bit numbers, 'none' or "
                       + "'all', separated by commas.", defaultValue: "all"),
@@ -29,7 +30,7 @@ enum TableCommand: Command {
               let sizing = arguments.choice("sizing", as: Sizing.self),
               let format = arguments.choice("format", as: ReportFormat.self) else { throw .failed }
         let version = try LayoutInput.version(arguments.value("spec"), option: "spec")
-        let loaded = try LayoutInput.device(at: path, named: arguments.value("device"), console: console)
+        let loaded = try LayoutInput.device(at: path, named: arguments.value("device"), arguments: arguments, console: console)
         let device = try LayoutInput.device(loaded, asOf: version)
         let features = try LayoutInput.features(arguments.value("features") ?? "all", for: device, console: console)
         let layout = Layout(device: device, features: features, interpretation: interpretation, sizing: sizing)

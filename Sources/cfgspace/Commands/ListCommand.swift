@@ -1,0 +1,28 @@
+import ConfigEmit
+import ConfigLayout
+
+/// `cfgspace list`: the built-in layouts.
+enum ListCommand: Command {
+    static let spec = CommandSpec(
+        name: "list",
+        abstract: "List the built-in layouts: each device's name, ID and the spec version it appeared in.",
+        discussion: "The names work wherever a layout file does: 'cfgspace table blk --features SEG_MAX', "
+            + "'cfgspace diff net'. A path to a file wins over a name.",
+        options: [SharedOptions.format()])
+
+    static func run(_ arguments: ParsedArguments, console: Console) throws(CommandError) {
+        guard let format = arguments.choice("format", as: ReportFormat.self) else { throw .failed }
+        let loader = LayoutLoader()
+        var entries: [CatalogReport.Entry] = []
+        for name in BuiltinLayouts.names {
+            guard let loaded = try? loader.load(path: BuiltinLayouts.path(of: name)), !loaded.hasErrors else {
+                console.error("the built-in layout '\(name)' does not load")
+                throw .failed
+            }
+            entries.append(CatalogReport.Entry(name: name, device: loaded.devices.first,
+                                               featureCount: loaded.devices.first?.features.count
+                                                   ?? loaded.checked.transport?.features.count ?? 0))
+        }
+        console.out(CatalogReport(entries: entries).render(format, style: TextStyle(colors: console.stdoutColors)))
+    }
+}
