@@ -14,10 +14,12 @@ let package = Package(
         // Layouts/*.layout → checked model → layouts, symbolic offsets, diffs.
         // Library/Layouts links to the repository's Layouts folder: the standard layouts, built in.
         .target(name: "ConfigLayout", resources: [.embedInCode("Library/Layouts")]),
-        // Checked model and engine results → text for people and programs.
-        .target(name: "ConfigEmit", dependencies: ["ConfigLayout"]),
+        // Text tables, styles, JSON and the Report protocol: how every layer renders its own results.
+        .target(name: "Rendering"),
+        // Checked model and engine results → text for people and programs, and the generated code.
+        .target(name: "ConfigEmit", dependencies: ["ConfigLayout", "Rendering"]),
         // Devices serving config to negotiating drivers: images, status machines, buses, models.
-        .target(name: "VirtioModel", dependencies: ["ConfigLayout", "ConfigEmit"]),
+        .target(name: "VirtioModel", dependencies: ["ConfigLayout", "Rendering"]),
         // cmsg (SCM_RIGHTS), posix_spawn into a process group, and the signal handlers that kill
         // every child group: what Glibc's Swift import does not reach.
         .target(name: "CVirtioHost"),
@@ -25,10 +27,13 @@ let package = Package(
         // The only target that spawns processes or opens sockets.
         // Guest/Image links to the repository's Guest folder: the guest's init and the script that
         // builds its image, built in so that `cfgspace guest` works from any directory.
-        .target(name: "VirtioHost", dependencies: ["ConfigLayout", "ConfigEmit", "VirtioModel", "CVirtioHost"],
+        .target(name: "VirtioHost", dependencies: ["ConfigLayout", "Rendering", "VirtioModel", "CVirtioHost"],
                 resources: [.embedInCode("Guest/Image")]),
-        // Argument parsing, printing and writing files only.
-        .executableTarget(name: "cfgspace", dependencies: ["ConfigLayout", "ConfigEmit", "VirtioModel", "VirtioHost"]),
+        // Subcommands, options and --help from one description of each command.
+        .target(name: "Arguments", dependencies: ["ConfigLayout"]),
+        // Argument handling, printing and writing files only.
+        .executableTarget(name: "cfgspace", dependencies: ["Arguments", "ConfigLayout", "ConfigEmit", "Rendering", "VirtioModel",
+                                                          "VirtioHost"]),
         // Release-build benchmarks: in process, and cfgspace as a whole process (which it builds first).
         .executableTarget(name: "cfgspace-bench", dependencies: ["cfgspace", "ConfigLayout", "ConfigEmit", "VirtioModel", "VirtioHost"]),
 
@@ -36,11 +41,12 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ConfigLayoutTests", dependencies: ["ConfigLayout", "TestSupport"],
                     exclude: ["Golden", "Fixtures"]),
-        .testTarget(name: "ConfigEmitTests", dependencies: ["ConfigEmit", "ConfigLayout", "VirtioHost", "TestSupport"],
+        .testTarget(name: "ConfigEmitTests", dependencies: ["ConfigEmit", "ConfigLayout", "Rendering", "VirtioHost", "TestSupport"],
                     exclude: ["Golden"]),
         .testTarget(name: "VirtioModelTests", dependencies: ["VirtioModel", "ConfigLayout", "TestSupport"]),
         .testTarget(name: "VirtioHostTests", dependencies: ["VirtioHost", "VirtioModel", "ConfigLayout", "TestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["cfgspace", "ConfigLayout", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "ArgumentsTests", dependencies: ["Arguments"]),
     ]
 )

@@ -1,4 +1,5 @@
 import ConfigLayout
+import Rendering
 
 /// `cfgspace list`: the built-in layouts, what each describes and since which spec version, so a
 /// user knows which names `table blk` and `diff net` take.

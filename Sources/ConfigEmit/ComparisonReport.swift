@@ -1,4 +1,5 @@
 import ConfigLayout
+import Rendering
 
 /// `cfgspace diff --features ...`: two interpretations under one feature set, field by field.
 public struct ComparisonReport: Report {

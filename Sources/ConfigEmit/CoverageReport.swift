@@ -1,4 +1,5 @@
 import ConfigLayout
+import Rendering
 
 /// `cfgspace coverage`: fields that mean something yet lie beyond the config size, for each device.
 public struct CoverageReport: Report {

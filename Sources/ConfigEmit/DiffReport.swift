@@ -1,4 +1,5 @@
 import ConfigLayout
+import Rendering
 
 /// `cfgspace diff` over the whole feature space: which fields move, when, by how much, with an
 /// example each; when the sizes differ; and which placements break natural alignment.
@@ -47,7 +48,7 @@ public struct DiffReport: Report {
         ]) + "\n"
 
         var table = TextTable([.init("FIELD"), .init(from.uppercased(), .right), .init(to.uppercased(), .right),
-                               .init("MOVES WHEN", wraps: true), .init("SETS", .right), .init("BY", .right), .init("EXAMPLE", wraps: true)])
+                               .init("MOVES WHEN", movesBelow: true), .init("SETS", .right), .init("BY", .right), .init("EXAMPLE", wraps: true)])
         for change in diff.fields {
             let row = [change.path, Self.offsets(change.fromOffsets, change.from.offset),
                        Self.offsets(change.toOffsets, change.to.offset)]

@@ -1,4 +1,5 @@
 import ConfigLayout
+import Rendering
 
 /// `cfgspace summary`: one row per device, the numbers a reader wants first.
 public struct SummaryReport: Report {

@@ -1,4 +1,5 @@
 import ConfigLayout
+import Rendering
 
 /// `cfgspace table`: a layout under one feature set, for people (text, Markdown) and programs (JSON).
 public struct TableReport: Report {
@@ -60,7 +61,7 @@ public struct TableReport: Report {
         out += TextTable.keyValues(facts) + "\n"
 
         var table = TextTable([.init("OFFSET", .right), .init("HEX"), .init("SIZE", .right), .init("FIELD"),
-                               .init("TYPE"), .init("CONDITION", wraps: true), .init("NOTE", wraps: true)])
+                               .init("TYPE"), .init("CONDITION", wraps: true), .init("NOTE", movesBelow: true)])
         for field in layout.fields {
             let note = notes(for: field)
             let offset = field.offset.map { String($0) } ?? "-"

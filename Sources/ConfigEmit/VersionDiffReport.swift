@@ -1,4 +1,5 @@
 import ConfigLayout
+import Rendering
 
 /// `cfgspace diff FILE --spec A --to-spec B`: what changed between spec versions, sorted for a
 /// review: breaking changes first, then fields added at the tail, then conditions and access.

@@ -1,3 +1,4 @@
+import Arguments
 import ConfigLayout
 
 /// The command line: dispatches to a subcommand, and turns mistakes into usage errors that say

@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 import ConfigLayout
 @testable import ConfigEmit
+import Rendering
 
 @Suite struct ReportTests {
     private let goldenDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")

@@ -1,4 +1,5 @@
 import ConfigLayout
+import Rendering
 
 /// The machine-readable feed: one JSON document per device, and the JSON Schema they follow.
 struct JSONEmitter {

@@ -1,4 +1,5 @@
 import ConfigLayout
+import Rendering
 
 /// A page per device for people reading the spec: the field table, where the packed reading
 /// diverges from the fixed one, QEMU's size, and the version history.

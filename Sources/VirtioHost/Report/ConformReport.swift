@@ -1,4 +1,4 @@
-import ConfigEmit
+import Rendering
 import ConfigLayout
 
 /// `cfgspace conform`: a user's struct, as their compiler measured it, against the spec's layout.

@@ -1,4 +1,4 @@
-import ConfigEmit
+import Rendering
 import ConfigLayout
 import VirtioModel
 

@@ -1,4 +1,4 @@
-import ConfigEmit
+import Rendering
 import ConfigLayout
 
 /// `cfgspace simulate --matrix`: one table per feature selection, cells that differ from the

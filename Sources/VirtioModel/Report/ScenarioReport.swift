@@ -1,4 +1,4 @@
-import ConfigEmit
+import Rendering
 import ConfigLayout
 
 /// `cfgspace simulate`: one scenario's outcome, for people (text, Markdown) and programs (JSON).

@@ -1,3 +1,4 @@
+import Arguments
 import ConfigLayout
 
 /// `cfgspace check FILE...`

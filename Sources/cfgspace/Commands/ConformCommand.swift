@@ -1,4 +1,6 @@
+import Arguments
 import ConfigEmit
+import Rendering
 import ConfigLayout
 import Foundation
 import VirtioHost

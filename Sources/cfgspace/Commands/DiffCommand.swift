@@ -1,4 +1,6 @@
+import Arguments
 import ConfigEmit
+import Rendering
 import ConfigLayout
 
 /// `cfgspace diff FILE [--from fixed] [--to packed] [--features ...]`

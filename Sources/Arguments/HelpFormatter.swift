@@ -1,10 +1,10 @@
 /// `--help` text in swift-argument-parser's shape: OVERVIEW, USAGE, ARGUMENTS, OPTIONS,
 /// SUBCOMMANDS, wrapped to 80 columns.
-enum HelpFormatter {
+public enum HelpFormatter {
     static let width = 80
     static let labelWidth = 24
 
-    static func root(overview: String, discussion: String, commands: [CommandSpec]) -> String {
+    public static func root(overview: String, discussion: String, commands: [CommandSpec]) -> String {
         var out = "OVERVIEW: \(overview)\n\n"
         out += wrap(discussion, indent: 0) + "\n\n"
         out += "USAGE: cfgspace <subcommand>\n\n"
@@ -19,7 +19,7 @@ enum HelpFormatter {
         return out
     }
 
-    static func help(for command: CommandSpec) -> String {
+    public static func help(for command: CommandSpec) -> String {
         var out = "OVERVIEW: \(command.abstract)\n\n"
         if let discussion = command.discussion {
             out += discussion.split(separator: "\n", omittingEmptySubsequences: false)
@@ -49,7 +49,7 @@ enum HelpFormatter {
     ///     Error: Unknown option '--featurs'. Did you mean '--features'?
     ///     Usage: cfgspace table <file> [--features <features>] ...
     ///       See 'cfgspace table --help' for more information.
-    static func usageError(_ error: UsageError) -> String {
+    public static func usageError(_ error: UsageError) -> String {
         var out = "Error: \(error.message)\n"
         if let command = error.command {
             out += wrap("Usage: " + command.usage, indent: 0, hangingIndent: 7) + "\n"
@@ -74,7 +74,7 @@ enum HelpFormatter {
 
     /// Wraps words to the width; every line starts with `indent` spaces, continuation lines with
     /// `hangingIndent` more.
-    static func wrap(_ text: String, indent: Int, hangingIndent: Int = 0) -> String {
+    public static func wrap(_ text: String, indent: Int, hangingIndent: Int = 0) -> String {
         var lines: [String] = []
         var line = String(repeating: " ", count: indent)
         var lineHasWords = false

@@ -2,8 +2,8 @@ import ConfigLayout
 
 /// Parses a subcommand's arguments against its spec: `--name value`, `--name=value`, flags, `-h`,
 /// `--` to end options, and positionals in order.
-enum ArgumentParser {
-    static func parse(_ arguments: [String], for command: CommandSpec) -> Result<ParsedArguments, UsageError> {
+public enum ArgumentParser {
+    public static func parse(_ arguments: [String], for command: CommandSpec) -> Result<ParsedArguments, UsageError> {
         var parsed = ParsedArguments(command: command)
         var positionals: [String] = []
         var index = 0

@@ -31,11 +31,15 @@ public struct TextTable: Sendable {
         public let alignment: Alignment
         /// The column's cells may wrap onto further lines when the table is too wide.
         public let wraps: Bool
+        /// When the table is too wide, the column leaves the grid and each cell goes on a line of its
+        /// own under its row, after the column's title: for long formulas.
+        public let movesBelow: Bool
 
-        public init(_ title: String, _ alignment: Alignment = .left, wraps: Bool = false) {
+        public init(_ title: String, _ alignment: Alignment = .left, wraps: Bool = false, movesBelow: Bool = false) {
             self.title = title
             self.alignment = alignment
             self.wraps = wraps
+            self.movesBelow = movesBelow
         }
     }
 
@@ -58,7 +62,43 @@ public struct TextTable: Sendable {
     }
 
     public func rendered(style: TextStyle) -> String {
-        let all = [columns.map(\.title)] + rows
+        let natural = naturalWidths()
+        let below = columns.indices.filter { columns[$0].movesBelow }
+        guard !below.isEmpty, indent.count + natural.reduce(0, +) + gap.count * max(0, natural.count - 1) > maxWidth else {
+            return grid(style: style)
+        }
+        // The grid without the moving columns, each of their cells on its own line under its row.
+        var grid = TextTable(columns.indices.filter { !below.contains($0) }.map { columns[$0] })
+        grid.indent = indent
+        grid.gap = gap
+        grid.maxWidth = maxWidth
+        let kept = columns.indices.filter { !below.contains($0) }
+        grid.rows = rows.map { row in kept.map { $0 < row.count ? row[$0] : "" } }
+        var out = grid.grid(style: style, rows: [])
+        for (row, gridRow) in zip(rows, grid.rows) {
+            out += grid.grid(style: style, rows: [gridRow], withHeader: false)
+            for index in below where index < row.count && !row[index].isEmpty {
+                out += Self.paragraph(columns[index].title.lowercased() + " " + row[index], indent: indent + "    ",
+                                      continuation: indent + "      ", width: maxWidth)
+            }
+        }
+        return out
+    }
+
+    private func naturalWidths() -> [Int] {
+        var widths = [Int](repeating: 0, count: columns.count)
+        for row in [columns.map(\.title)] + rows {
+            for (index, cell) in row.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], Self.visibleWidth(cell))
+            }
+        }
+        return widths
+    }
+
+    private func grid(style: TextStyle) -> String { grid(style: style, rows: rows) }
+
+    private func grid(style: TextStyle, rows: [[String]], withHeader: Bool = true) -> String {
+        let all = [columns.map(\.title)] + self.rows
         var widths = [Int](repeating: 0, count: columns.count)
         for row in all {
             for (index, cell) in row.enumerated() where index < widths.count {
@@ -67,7 +107,9 @@ public struct TextTable: Sendable {
         }
         widths = fitted(widths)
         var out = ""
-        for (rowIndex, row) in all.enumerated() {
+        let shown = (withHeader ? [columns.map(\.title)] : []) + rows
+        for (position, row) in shown.enumerated() {
+            let rowIndex = withHeader ? position : position + 1
             // Each cell as its lines: a wrapping cell may take several.
             let cells = columns.indices.map { index -> [String] in
                 let cell = index < row.count ? row[index] : ""
