@@ -50,17 +50,17 @@ public struct DiffReport: Report {
         var table = TextTable([.init("FIELD"), .init(from.uppercased(), .right), .init(to.uppercased(), .right),
                                .init("MOVES WHEN", movesBelow: true), .init("SETS", .right), .init("BY", .right), .init("EXAMPLE", wraps: true)])
         for change in diff.fields {
-            let row = [change.path, Self.offsets(change.fromOffsets, change.from.offset),
-                       Self.offsets(change.toOffsets, change.to.offset)]
+            let row = [change.path, offsets(change.fromOffsets, change.from.offset),
+                       offsets(change.toOffsets, change.to.offset)]
             if change.moves {
                 table.add(row.map(style.yellow) + [Self.written(change.movesWhen), Format.count(change.movedSetCount),
-                                                   Format.range(change.shift), example(change.example)])
+                                                   bounded(change.shift), example(change.example)])
             } else {
                 table.add(row + [style.dim("never"), "", "", ""])
             }
         }
         let size = diff.size
-        let sizeCells = ["(size)", Format.range(size.fromRange), Format.range(size.toRange)]
+        let sizeCells = ["(size)", bounded(size.fromRange), bounded(size.toRange)]
         if size.differs {
             table.add(sizeCells.map(style.yellow) + [Self.written(size.differsWhen), Format.count(size.differingSetCount),
                                                      "", example(size.example)])
@@ -68,6 +68,10 @@ public struct DiffReport: Report {
             table.add(sizeCells + [style.dim("never"), "", "", ""])
         }
         out += table.rendered(style: style)
+        if !diff.rangesAreExact {
+            out += TextTable.paragraph("~ marks a bound: the layout is too large for exact ranges, and the true range lies "
+                                       + "within. Conditions, counts and examples are exact.", indent: "  ", continuation: "  ")
+        }
 
         let symbolic = moving.filter { $0.from.offset != $0.to.offset }
         if !symbolic.isEmpty || size.from != size.to {
@@ -82,19 +86,28 @@ public struct DiffReport: Report {
         }
 
         out += "\n" + style.bold("Alignment hazards") + "\n"
-        if diff.hazards.isEmpty {
+        if diff.hazards.isEmpty && diff.undecidedAlignment.isEmpty {
             out += "  none: every placement keeps natural alignment.\n"
         }
         for hazard in diff.hazards {
             var line = "\(hazard.path) (\(hazard.field.type.name)) in \(hazard.interpretation.rawValue): "
-            line += "off its \(hazard.alignment)-byte alignment in \(Format.count(hazard.setCount)) of "
-            line += "\(Format.count(diff.validSetCount)) sets"
+            if hazard.setCount.isNaN {
+                line += "off its \(hazard.alignment)-byte alignment in some sets (too many to count exactly)"
+            } else {
+                line += "off its \(hazard.alignment)-byte alignment in \(Format.count(hazard.setCount)) of "
+                line += "\(Format.count(diff.validSetCount)) sets"
+            }
             if let example = hazard.example {
                 line += ", e.g. \(Format.features(example.features, of: device)) puts it at \(example.from)"
             }
             let paragraph = TextTable.paragraph(line, indent: "  ", continuation: "    ")
             out += "  " + style.red(hazard.path) + String(paragraph.dropFirst(2 + hazard.path.count))
             out += TextTable.paragraph("when \(Self.describe(hazard))", indent: "    ", continuation: "      ")
+        }
+        if !diff.undecidedAlignment.isEmpty {
+            out += TextTable.paragraph("not decided (too large to answer exactly, and no misaligned example found): "
+                                       + diff.undecidedAlignment.map { "\($0.path) in \($0.interpretation.rawValue)" }
+                                           .joined(separator: ", "), indent: "  ", continuation: "    ")
         }
         if !diff.hazards.isEmpty {
             out += "  PCI and MMIO drivers must read 16-, 32- and 64-bit fields with aligned accesses.\n"
@@ -122,9 +135,15 @@ public struct DiffReport: Report {
         condition?.description ?? "(no short form; see the example)"
     }
 
-    /// `10` when constant, `6..10` when it varies.
-    private static func offsets(_ range: ClosedRange<Int>?, _ symbolic: SymbolicValue) -> String {
-        range.map { Format.range($0) } ?? symbolic.description
+    /// `10` when constant, `6..10` when it varies; `6..10~` when the range is only a bound.
+    private func offsets(_ range: ClosedRange<Int>?, _ symbolic: SymbolicValue) -> String {
+        range.map { bounded($0) } ?? symbolic.description
+    }
+
+    /// A range, marked `~` when the diff could only bound it (a constant is always exact).
+    private func bounded(_ range: ClosedRange<Int>?) -> String {
+        guard let range else { return "" }
+        return Format.range(range) + (diff.rangesAreExact || range.lowerBound == range.upperBound ? "" : "~")
     }
 
     // MARK: - JSON
@@ -152,6 +171,10 @@ public struct DiffReport: Report {
             ("supporting_features", .array(diff.space.supporting.map { .string($0) })),
             ("honours_requires", .bool(diff.space.honorsRequires)),
             ("valid_sets", .count(diff.validSetCount)),
+            ("ranges_exact", .bool(diff.rangesAreExact)),
+            ("undecided_alignment", .array(diff.undecidedAlignment.map { entry in
+                .object([("field", .string(entry.path)), ("interpretation", .string(entry.interpretation.rawValue))])
+            })),
             ("fields", .array(diff.fields.map { change in
                 .object([
                     ("name", .string(change.path)),
@@ -183,7 +206,7 @@ public struct DiffReport: Report {
                     ("alignment", .int(hazard.alignment)),
                     ("offset", .string(hazard.offset.description)),
                     ("when", .string(hazard.when?.description)),
-                    ("sets", .count(hazard.setCount)),
+                    ("sets", hazard.setCount.isNaN ? .null : .count(hazard.setCount)),
                     ("example", example(hazard.example)),
                 ])
             })),
@@ -204,10 +227,10 @@ public struct DiffReport: Report {
         var table = MarkdownTable([.init("Field"), .init(from.capitalized, .right), .init(to.capitalized, .right),
                                    .init("Moves when"), .init("Sets", .right), .init("By", .right), .init("Example")])
         for change in diff.fields {
-            table.add(["`\(change.path)`", Self.offsets(change.fromOffsets, change.from.offset),
-                       Self.offsets(change.toOffsets, change.to.offset),
+            table.add(["`\(change.path)`", offsets(change.fromOffsets, change.from.offset),
+                       offsets(change.toOffsets, change.to.offset),
                        change.moves ? "`\(Self.written(change.movesWhen))`" : "never",
-                       change.moves ? Format.count(change.movedSetCount) : "", Format.range(change.shift),
+                       change.moves ? Format.count(change.movedSetCount) : "", bounded(change.shift),
                        example(change.example)])
         }
         table.add(["(size)", Format.range(diff.size.fromRange), Format.range(diff.size.toRange),
@@ -232,7 +255,8 @@ public struct DiffReport: Report {
         out += "PCI and MMIO drivers must read these with aligned accesses.\n\n"
         for hazard in diff.hazards {
             out += "- `\(hazard.path)` (`\(hazard.field.type.name)`, \(hazard.interpretation.rawValue)): off its "
-                + "\(hazard.alignment)-byte alignment in \(Format.count(hazard.setCount)) sets"
+                + "\(hazard.alignment)-byte alignment in "
+                + (hazard.setCount.isNaN ? "some sets (too many to count exactly)" : "\(Format.count(hazard.setCount)) sets")
                 + (hazard.example.map { ", e.g. \(Format.features($0.features, of: device)) at \($0.from)" } ?? "")
                 + ", when \(Self.describe(hazard))\n"
         }

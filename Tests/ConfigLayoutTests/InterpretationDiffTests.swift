@@ -59,7 +59,12 @@ import TestSupport
             #expect(Int(change.movedSetCount) == movedSets[index], "\(change.path) count")
             #expect(change.moves == !shifts[index].isEmpty)
             if let low = shifts[index].min(), let high = shifts[index].max() {
-                #expect(change.shift == low...high, "\(change.path) shift")
+                if diff.rangesAreExact {
+                    #expect(change.shift == low...high, "\(change.path) shift")
+                } else {
+                    // A bound: the true range lies within.
+                    #expect(change.shift.map { $0.contains(low) && $0.contains(high) } == true, "\(change.path) shift bound")
+                }
             }
             if let example = change.example {
                 // The example is a set a device may offer, and the field moves there as stated.
@@ -83,8 +88,35 @@ import TestSupport
                     if let offset = field.offset, offset % alignment != 0 { found.insert(field.path) }
                 }
             }
-            #expect(listed == found)
+            let undecided = Set(diff.undecidedAlignment.filter { $0.interpretation == layoutInterpretation }.map(\.path))
+            let uncounted = diff.hazards.contains { $0.setCount.isNaN }
+            if undecided.isEmpty && !uncounted {
+                #expect(listed == found)
+            } else {
+                // Too large to decide: what is listed is misaligned somewhere, and nothing misaligned is lost.
+                #expect(listed.isSubset(of: found))
+                #expect(found.isSubset(of: listed.union(undecided)))
+            }
+            for hazard in diff.hazards where hazard.interpretation == layoutInterpretation {
+                let example = try? #require(hazard.example)
+                if let example {
+                    let layout = Layout(device: device, features: example.features, interpretation: layoutInterpretation)
+                    #expect(layout.field(hazard.path)?.offset.map { $0 % hazard.alignment != 0 } == true,
+                            "\(hazard.path)'s example is not misaligned")
+                }
+            }
         }
+    }
+
+    /// The bounded path, forced on small layouts by leaving the exact arithmetic no room: ranges
+    /// must contain the truth, conditions and counts stay exact, and no misaligned field is lost.
+    @Test(arguments: 0..<40)
+    func boundsHoldTheTruth(seed: UInt64) throws {
+        var generator = RandomLayout(seed: seed &+ 5000, featureCount: 6)
+        let device = try device(generator.text())
+        let diff = InterpretationDiff(device: device, from: .fixed, to: .packed, sizing: .full, honorsRequires: seed % 3 != 0,
+                                      arithmeticNodeLimit: 0)
+        Self.verify(diff, bits: Array(0..<6))
     }
 
     @Test func netMTUMovesExactlyWhenTheIssueSays() throws {

@@ -11,6 +11,8 @@ final class DecisionDiagram {
         case and, or, add, subtract, multiply, maximum, equal, notEqual, greater
         /// 1 where the left value is not a multiple of the right: misalignment.
         case notMultipleOf
+        /// The sum modulo 8: enough to tell alignment, with at most eight leaves.
+        case addModulo8
 
         func evaluate(_ a: Int, _ b: Int) -> Int {
             switch self {
@@ -24,6 +26,7 @@ final class DecisionDiagram {
             case .notEqual: a != b ? 1 : 0
             case .greater: a > b ? 1 : 0
             case .notMultipleOf: b == 0 || a % b == 0 ? 0 : 1
+            case .addModulo8: (a &+ b) & 7
             }
         }
     }
@@ -51,6 +54,11 @@ final class DecisionDiagram {
     let variableCount: Int
     private(set) var zero: Node = 0
     private(set) var one: Node = 0
+    /// The most nodes this manager will make. Past it every new node is `zero`, so results are
+    /// garbage and `overflowed` says so: a caller that sets a limit checks it after each result.
+    var nodeLimit = Int.max
+    private(set) var overflowed = false
+    var nodeCount: Int { levels.count }
 
     init(variableCount: Int) {
         self.variableCount = variableCount
@@ -78,6 +86,10 @@ final class DecisionDiagram {
     private func make(level: Int32, low: Node, high: Node) -> Node {
         if low == high { return low }
         if let node = unique[level, low, high] { return node }
+        if levels.count >= nodeLimit {
+            overflowed = true
+            return zero
+        }
         let node = Node(levels.count)
         levels.append(level)
         lows.append(low)
@@ -90,6 +102,20 @@ final class DecisionDiagram {
             impliesCache.resize(to: impliesCache.size * 4)
         }
         return node
+    }
+
+    /// A node of another manager over the same variables, rebuilt here.
+    func copy(_ node: Node, from other: DecisionDiagram) -> Node {
+        var memo: [Node: Node] = [:]
+        func rebuild(_ node: Node) -> Node {
+            if let value = other.value(node) { return constant(value) }
+            if let known = memo[node] { return known }
+            let result = make(level: other.level(node), low: rebuild(other.lows[Int(node)]),
+                              high: rebuild(other.highs[Int(node)]))
+            memo[node] = result
+            return result
+        }
+        return rebuild(node)
     }
 
     // MARK: - Inspecting
@@ -127,7 +153,7 @@ final class DecisionDiagram {
             if a == one || b == one { return one }
             if a == zero { return b }
             if b == zero || a == b { return a }
-        case .add:
+        case .add, .addModulo8:
             if a == zero { return b }
             if b == zero { return a }
         case .multiply:
@@ -351,6 +377,22 @@ final class DecisionDiagram {
             } else {
                 current = low
             }
+        }
+        return assignment
+    }
+
+    /// A satisfying assignment of a 0/1 diagram drawn at random: at each node a branch that can
+    /// still reach 1, either when both can, and every variable off the path at random. Nil if none.
+    func randomSatisfying(_ node: Node, using random: inout some RandomNumberGenerator) -> Set<Int>? {
+        guard node != zero else { return nil }
+        var assignment = Set((0..<variableCount).filter { _ in Bool.random(using: &random) })
+        var current = node
+        while !isTerminal(current) {
+            let variable = Int(level(current))
+            let low = lows[Int(current)], high = highs[Int(current)]
+            let takeHigh = low == zero ? true : high == zero ? false : Bool.random(using: &random)
+            if takeHigh { assignment.insert(variable) } else { assignment.remove(variable) }
+            current = takeHigh ? high : low
         }
         return assignment
     }

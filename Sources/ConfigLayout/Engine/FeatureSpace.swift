@@ -106,6 +106,28 @@ struct FeatureSpaceEncoding {
         }
     }
 
+    /// The value modulo 8, all arithmetic done modulo 8 so the diagram has at most eight leaves:
+    /// enough to tell alignment. Nil for a value with a maximum in it, which modular arithmetic
+    /// cannot carry.
+    mutating func residue(for value: SymbolicValue) -> Node? {
+        switch value {
+        case .constant(let count): return diagram.constant(count & 7)
+        case .term(let count, let condition):
+            return diagram.apply(.multiply, node(for: condition), diagram.constant(count & 7))
+        case .sum(let parts):
+            var total = diagram.zero
+            for part in parts {
+                guard let next = residue(for: part) else { return nil }
+                total = diagram.apply(.addModulo8, total, next)
+            }
+            return total
+        case .maximum:
+            return nil
+        case .product(let condition, let inner):
+            return residue(for: inner).map { diagram.apply(.multiply, node(for: condition), $0) }
+        }
+    }
+
     /// The sum of `parts`, reusing the sum of every leading run already built.
     private mutating func sum(_ parts: ArraySlice<SymbolicValue>) -> Node {
         guard let last = parts.last else { return diagram.zero }
@@ -161,6 +183,13 @@ struct FeatureSpaceEncoding {
         return FeatureSet(bits: variables.compactMap { device.feature(named: names[$0])?.bit })
     }
 
+    /// A valid set satisfying `node` drawn at random, supporting features included.
+    func randomExample(_ node: Node, using random: inout some RandomNumberGenerator) -> FeatureSet? {
+        guard let variables = diagram.randomSatisfying(diagram.and(node, fullDomain), using: &random) else { return nil }
+        let names = space.features + space.supporting
+        return FeatureSet(bits: variables.compactMap { device.feature(named: names[$0])?.bit })
+    }
+
     /// The sparsest valid set satisfying `condition`, with what `from` and `to` are there.
     func example(_ condition: Node, from: Node, to: Node) -> InterpretationDiff.Example? {
         example(condition).map {
@@ -177,5 +206,44 @@ struct FeatureSpaceEncoding {
             current = diagram.restrict(current, variable: variable, to: device.isSet(names[variable], in: features))
         }
         return diagram.value(current) ?? 0
+    }
+}
+
+extension FeatureSpaceEncoding {
+    /// Bounds on a non-negative value over the valid sets where `given` holds, from its terms alone:
+    /// a term counts toward the least when `given` forces its condition, toward the most when
+    /// `given` allows it. Exact for a value of independent terms; only bounds in general, and
+    /// reported as such. Nil when `given` holds nowhere.
+    mutating func bounds(of value: SymbolicValue, given: Node) -> ClosedRange<Int>? {
+        let care = diagram.and(given, domain)
+        guard care != diagram.zero else { return nil }
+        func walk(_ value: SymbolicValue, _ care: Node) -> (low: Int, high: Int) {
+            switch value {
+            case .constant(let count):
+                return (count, count)
+            case .term(let count, let condition):
+                let holds = node(for: condition)
+                let forced = diagram.implies(care, holds)
+                let possible = diagram.and(care, holds) != diagram.zero
+                return (forced ? count : 0, possible ? count : 0)
+            case .sum(let parts):
+                return parts.reduce((0, 0)) { total, part in
+                    let bounds = walk(part, care)
+                    return (total.0 + bounds.low, total.1 + bounds.high)
+                }
+            case .maximum(let parts):
+                let all = parts.map { walk($0, care) }
+                return (all.map(\.low).max() ?? 0, all.map(\.high).max() ?? 0)
+            case .product(let condition, let inner):
+                let holds = node(for: condition)
+                let forced = diagram.implies(care, holds)
+                let within = diagram.and(care, holds)
+                guard within != diagram.zero else { return (0, 0) }
+                let bounds = walk(inner, within)
+                return (forced ? bounds.low : 0, bounds.high)
+            }
+        }
+        let (low, high) = walk(value, care)
+        return low...max(low, high)
     }
 }

@@ -71,68 +71,103 @@ public struct InterpretationDiff: Sendable {
     public let size: SizeChange
     public let hazards: [AlignmentHazard]
 
+    /// Whether the ranges (offsets, shifts, sizes) are exact. When a layout is too large for the
+    /// exact arithmetic, they are bounds (still sound: the true range lies within), and reports
+    /// say so. Conditions, counts and examples are always exact.
+    public let rangesAreExact: Bool
+
+    /// The most decision-diagram nodes the exact ranges may take (a few MB; real devices need a few
+    /// thousand): past it they are bounds.
+    static let arithmeticNodeLimit = 1 << 17
+
+    /// Fields whose alignment the diff could not decide (a layout too large for the exact modular
+    /// arithmetic) and found no misaligned example for, per interpretation.
+    public let undecidedAlignment: [(interpretation: Interpretation, path: String)]
+
     public init(device: Device, from: Interpretation, to: Interpretation, sizing: Sizing = .full,
                 honorsRequires: Bool = true) {
+        self.init(device: device, from: from, to: to, sizing: sizing, honorsRequires: honorsRequires,
+                  arithmeticNodeLimit: Self.arithmeticNodeLimit)
+    }
+
+    /// With a chosen limit on the exact arithmetic (tests take it to nothing to check the bounds).
+    init(device: Device, from: Interpretation, to: Interpretation, sizing: Sizing, honorsRequires: Bool,
+         arithmeticNodeLimit: Int) {
         let fromLayout = SymbolicLayout(device: device, interpretation: from)
         let toLayout = SymbolicLayout(device: device, interpretation: to)
         let conditions = fromLayout.fields.flatMap { [$0.exists, $0.valid] }
             + (sizing == .qemu ? device.qemuFeatureSizes.map(\.condition) : [])
         let space = FeatureSpace(device: device, conditions: conditions, honorsRequires: honorsRequires)
-        var encoding = FeatureSpaceEncoding(device: device, space: space)
-        let diagram = encoding.diagram
-
-        /// The smallest and largest value of `value` where `condition` holds.
-        func span(_ value: DecisionDiagram.Node, where condition: DecisionDiagram.Node) -> ClosedRange<Int>? {
-            let values = diagram.values(of: value, where: diagram.and(condition, encoding.domain))
-            guard let low = values.min(), let high = values.max() else { return nil }
-            return low...high
-        }
+        // Conditions, counts and examples: plain 0/1 diagrams, always exact.
+        var logic = FeatureSpaceEncoding(device: device, space: space)
+        // Offsets as numbers, for exact ranges while they fit; bounds after.
+        var arithmetic = DiffArithmetic(device: device, space: space, limit: arithmeticNodeLimit)
+        let shrinks = ShrinkConditions(config: device.config)
+        let differ = from != to
+        let diagram = logic.diagram
 
         var changes: [FieldChange] = []
         for (a, b) in zip(fromLayout.fields, toLayout.fields) {
-            let fromOffset = encoding.node(for: a.offset)
-            let toOffset = encoding.node(for: b.offset)
-            let fromPlaced = encoding.node(for: a.placed)
-            let toPlaced = encoding.node(for: b.placed)
-            let moved = diagram.and(diagram.and(diagram.and(fromPlaced, toPlaced),
-                                                diagram.apply(.notEqual, fromOffset, toOffset)), encoding.domain)
+            let placedBoth = Condition.and([a.placed, b.placed])
+            // Packed offsets are the fixed ones less every earlier slot that shrinks: a field moves
+            // exactly when one does.
+            let movedCondition = differ ? Condition.and([placedBoth, shrinks.before[a.path] ?? .never]) : .never
+            let moved = diagram.and(logic.node(for: movedCondition), logic.domain)
+            let example = logic.example(moved).map {
+                Example(features: $0, from: Self.evaluate(a.offset, $0, device), to: Self.evaluate(b.offset, $0, device))
+            }
+            let ranges = arithmetic.ranges(from: a, to: b, moved: movedCondition, logic: &logic)
             changes.append(FieldChange(
                 path: a.path, field: a.field, from: a, to: b, moves: moved != diagram.zero,
-                movesWhen: encoding.readable(moved, presence: a.exists),
-                movedSetCount: encoding.count(moved),
-                shift: span(diagram.apply(.subtract, fromOffset, toOffset), where: moved),
-                fromOffsets: span(fromOffset, where: fromPlaced),
-                toOffsets: span(toOffset, where: toPlaced),
-                example: encoding.example(moved, from: fromOffset, to: toOffset)))
+                movesWhen: logic.readable(moved, presence: a.exists), movedSetCount: logic.count(moved),
+                shift: moved == diagram.zero ? nil : ranges.shift, fromOffsets: ranges.from, toOffsets: ranges.to,
+                example: example))
         }
 
         let fromSize = fromLayout.size(sizing)
         let toSize = toLayout.size(sizing)
-        let fromSizeNode = encoding.node(for: fromSize)
-        let toSizeNode = encoding.node(for: toSize)
-        let sizeDiffers = diagram.and(diagram.apply(.notEqual, fromSizeNode, toSizeNode), encoding.domain)
-        let sizeChange = SizeChange(from: fromSize, to: toSize, differs: sizeDiffers != diagram.zero,
-                                    differsWhen: encoding.condition(for: sizeDiffers),
-                                    differingSetCount: encoding.count(sizeDiffers),
-                                    example: encoding.example(sizeDiffers, from: fromSizeNode, to: toSizeNode),
-                                    fromRange: span(fromSizeNode, where: diagram.one),
-                                    toRange: span(toSizeNode, where: diagram.one))
+        let sizeDiffers = diagram.and(arithmetic.sizeDiffers(fromSize, toSize, sizing: sizing,
+                                                             shrinks: differ ? shrinks.whole : .never,
+                                                             device: device, logic: &logic), logic.domain)
+        let sizeRanges = arithmetic.sizeRanges(fromSize, toSize, logic: &logic)
+        let sizeChange = SizeChange(
+            from: fromSize, to: toSize, differs: sizeDiffers != diagram.zero,
+            differsWhen: logic.condition(for: sizeDiffers), differingSetCount: logic.count(sizeDiffers),
+            example: logic.example(sizeDiffers).map {
+                Example(features: $0, from: Self.evaluate(fromSize, $0, device), to: Self.evaluate(toSize, $0, device))
+            },
+            fromRange: sizeRanges.from, toRange: sizeRanges.to)
 
         var hazards: [AlignmentHazard] = []
+        var undecided: [(interpretation: Interpretation, path: String)] = []
         for layout in from == to ? [fromLayout] : [fromLayout, toLayout] {
             for field in layout.fields {
                 let alignment = field.field.type.naturalAlignment
                 guard alignment > 1 else { continue }
-                let offset = encoding.node(for: field.offset)
-                let misaligned = diagram.and(
-                    diagram.and(encoding.node(for: field.placed),
-                                diagram.apply(.notMultipleOf, offset, diagram.constant(alignment))),
-                    encoding.domain)
-                guard misaligned != diagram.zero else { continue }
+                let misaligned: DecisionDiagram.Node
+                switch arithmetic.alignment(of: field, alignment: alignment, logic: &logic) {
+                case .aligned: continue
+                case .misaligned(let node): misaligned = node
+                case .undecided:
+                    // Too large to count: a misaligned example, found by trying sets, still shows it.
+                    if let witness = Self.misalignedWitness(field, alignment: alignment, logic: &logic, device: device) {
+                        hazards.append(AlignmentHazard(
+                            interpretation: layout.interpretation, path: field.path, field: field.field, alignment: alignment,
+                            offset: field.offset, when: nil, setCount: .nan,
+                            example: Example(features: witness.features, from: witness.offset, to: witness.offset)))
+                    } else {
+                        undecided.append((layout.interpretation, field.path))
+                    }
+                    continue
+                }
                 hazards.append(AlignmentHazard(
                     interpretation: layout.interpretation, path: field.path, field: field.field, alignment: alignment,
-                    offset: field.offset, when: encoding.readable(misaligned, presence: field.exists),
-                    setCount: encoding.count(misaligned), example: encoding.example(misaligned, from: offset, to: offset)))
+                    offset: field.offset, when: logic.readable(misaligned, presence: field.exists),
+                    setCount: logic.count(misaligned),
+                    example: logic.example(misaligned).map {
+                        let offset = Self.evaluate(field.offset, $0, device)
+                        return Example(features: $0, from: offset, to: offset)
+                    }))
             }
         }
 
@@ -141,10 +176,30 @@ public struct InterpretationDiff: Sendable {
         self.to = to
         self.sizing = sizing
         self.space = space
-        self.validSetCount = encoding.count(diagram.one)
+        self.validSetCount = logic.count(diagram.one)
         self.fields = changes
         self.size = sizeChange
         self.hazards = hazards
+        self.rangesAreExact = arithmetic.isExact
+        self.undecidedAlignment = undecided
     }
 
+    /// A valid set that places `field` off its alignment, found by trying the sparsest set that
+    /// places it and then sets drawn at random (seeded) from those that do; nil if none is found.
+    static func misalignedWitness(_ field: SymbolicField, alignment: Int, logic: inout FeatureSpaceEncoding,
+                                  device: Device) -> (features: FeatureSet, offset: Int)? {
+        let placed = logic.diagram.and(logic.node(for: field.placed), logic.domain)
+        var random = SplitMix64(seed: SplitMix64.seed(field.path))
+        let candidates = [logic.example(placed)] + (0..<256).map { _ in logic.randomExample(placed, using: &random) }
+        for case let features? in candidates {
+            let offset = evaluate(field.offset, features, device)
+            if offset % alignment != 0 { return (features, offset) }
+        }
+        return nil
+    }
+
+    /// A symbolic value under one feature set.
+    static func evaluate(_ value: SymbolicValue, _ features: FeatureSet, _ device: Device) -> Int {
+        value.evaluate { device.isSet($0, in: features) }
+    }
 }
