@@ -20,11 +20,11 @@ public struct Layout: Sendable {
     /// Lays out `device` under `features`. The device is taken as it is; use `Device.asOf` first
     /// to pick a spec version.
     public init(device: Device, features: FeatureSet, interpretation: Interpretation, sizing: Sizing = .full) {
-        var walker = Walker(device: device, features: features, interpretation: interpretation)
-        let fullSize = device.config.map { walker.walk($0, base: 0, prefix: "", exists: true, valid: true,
-                                                       placed: true, conditional: false) } ?? 0
+        let tree = device.fieldTree
+        var walker = Walker(tree: tree, features: features, interpretation: interpretation)
+        let fullSize = walker.walk(0..<tree.nodes.count, container: tree.rootKind, base: 0, exists: true, valid: true,
+                                   placed: true)
         let members = walker.members
-        let measure = { (anchor: SizeAnchor) in Self.measure(anchor, members: members, fullSize: fullSize) }
         let size: Int
         switch sizing {
         case .full:
@@ -32,84 +32,110 @@ public struct Layout: Sendable {
         case .qemu:
             // virtio_get_config_size (hw/virtio/virtio.c): the minimum, raised to the anchor of
             // every entry whose condition holds.
-            let table = QemuSizeTable(device: device)
-            let ends = table.entries.filter { device.holds($0.condition, in: features) }.map { measure($0.anchor) }
-            size = max(measure(table.minimum), ends.max() ?? 0)
+            let table = device.qemuSizeTable
+            var largest = Self.measure(table.minimum, node: table.minimumNode, members: members, fullSize: fullSize)
+            for entry in table.entries where entry.test.holds(in: features) {
+                largest = max(largest, Self.measure(entry.anchor, node: entry.node, members: members, fullSize: fullSize))
+            }
+            size = largest
+        }
+        for index in walker.fields.indices {
+            walker.fields[index].isInside = walker.fields[index].end.map { $0 <= size } ?? false
         }
         self.device = device
         self.interpretation = interpretation
         self.sizing = sizing
         self.features = features
         self.size = size
-        self.fields = walker.fields.map { $0.within(size) }
+        self.fields = walker.fields
         self.members = members
         self.fullSize = fullSize
     }
 
-    /// Every member, leaf or not, by dotted path: where it starts (or would start) and its size here.
-    private let members: [String: (offset: Int, size: Int)]
+    /// Every member, leaf or not, by its index in the device's field tree: where it starts (or
+    /// would start) and its size here.
+    private let members: [Member]
     private let fullSize: Int
+
+    private struct Member {
+        var offset = 0
+        var size = 0
+    }
 
     /// Where an anchor falls in this layout: a byte count, or the end or offset of a member.
     public func measure(_ anchor: SizeAnchor) -> Int {
-        Self.measure(anchor, members: members, fullSize: fullSize)
+        let node = anchor.path.flatMap { device.fieldTree.index(of: $0.joined(separator: ".")) }
+        return Self.measure(anchor, node: node, members: members, fullSize: fullSize)
     }
 
-    private static func measure(_ anchor: SizeAnchor, members: [String: (offset: Int, size: Int)], fullSize: Int) -> Int {
+    /// A named member that is not in the layout measures as the whole config.
+    private static func measure(_ anchor: SizeAnchor, node: Int?, members: [Member], fullSize: Int) -> Int {
+        let member = node.map { members[$0] }
         switch anchor {
-        case .bytes(let count): count
-        case .wholeConfig: fullSize
-        case .end(let path): members[path.joined(separator: ".")].map { $0.offset + $0.size } ?? fullSize
-        case .offset(let path): members[path.joined(separator: ".")]?.offset ?? fullSize
-        case .selected(let path): members[path.joined(separator: ".")].map { $0.offset + $0.size } ?? fullSize
+        case .bytes(let count): return count
+        case .wholeConfig: return fullSize
+        case .end, .selected: return member.map { $0.offset + $0.size } ?? fullSize
+        case .offset: return member?.offset ?? fullSize
         }
     }
 
-    /// The concrete placement: a straight walk over the fields with the features known.
+    /// The concrete placement: a straight walk over the field tree with the features known.
     private struct Walker {
-        let device: Device
+        let tree: FieldTree
         let features: FeatureSet
         let interpretation: Interpretation
         var fields: [PlacedField] = []
-        /// Every member, leaf or not, by path: where it starts (or would start) and its size here.
-        var members: [String: (offset: Int, size: Int)] = [:]
+        var members: [Member]
 
-        init(device: Device, features: FeatureSet, interpretation: Interpretation) {
-            self.device = device
+        init(tree: FieldTree, features: FeatureSet, interpretation: Interpretation) {
+            self.tree = tree
             self.features = features
             self.interpretation = interpretation
+            members = Array(repeating: Member(), count: tree.nodes.count)
+            fields.reserveCapacity(tree.leafCount)
         }
 
-        /// Places an aggregate's fields from `base`; returns the bytes it takes.
-        mutating func walk(_ aggregate: Aggregate, base: Int, prefix: String, exists parentExists: Bool,
-                           valid parentValid: Bool, placed: Bool, conditional parentConditional: Bool) -> Int {
+        /// Places the sibling fields in `range` (one aggregate's) from `base`; returns the bytes
+        /// the aggregate takes.
+        mutating func walk(_ range: Range<Int>, container: AggregateKind, base: Int, exists parentExists: Bool,
+                           valid parentValid: Bool, placed: Bool) -> Int {
             var cursor = base
             var unionSize = 0
-            for field in aggregate.fields {
-                let ownExistence = field.existence.map { device.holds($0.condition, in: features) } ?? true
+            var index = range.lowerBound
+            while index < range.upperBound {
+                let step = tree.steps[index]
+                let ownExistence = step.existence < 0 || tree.tests[step.existence].holds(in: features)
                 let exists = parentExists && ownExistence
-                let valid = exists && parentValid && (field.validity.map { device.holds($0.condition, in: features) } ?? true)
-                let conditional = parentConditional || field.existence != nil || field.validity != nil
+                let valid = exists && parentValid && (step.validity < 0 || tree.tests[step.validity].holds(in: features))
                 let takesSpace = interpretation.absentFieldsTakeSpace || ownExistence
-                let position = aggregate.kind == .union ? base : cursor
-                let path = prefix + field.name
+                let position = container == .union ? base : cursor
 
                 let size: Int
-                if case .aggregate(let inner) = field.type {
-                    size = walk(inner, base: position, prefix: path + ".", exists: exists, valid: valid,
-                                placed: placed && takesSpace, conditional: conditional)
+                if let kind = step.aggregate {
+                    size = walk(index + 1..<step.subtreeEnd, container: kind, base: position, exists: exists,
+                                valid: valid, placed: placed && takesSpace)
                 } else {
-                    size = field.type.size
-                    fields.append(PlacedField(path: path, field: field, offset: placed && takesSpace ? position : nil,
-                                              size: size, exists: exists, isValid: valid, isConditional: conditional,
-                                              isInside: true))
+                    size = step.size
+                    fields.append(PlacedField(path: tree.nodes[index].path, field: tree.nodes[index].field,
+                                              offset: placed && takesSpace ? position : nil, size: size, exists: exists,
+                                              isValid: valid, isConditional: step.isGoverned, isInside: true))
                 }
                 let occupied = takesSpace ? size : 0
-                members[path] = (position, occupied)
-                if aggregate.kind == .struct { cursor += occupied } else { unionSize = max(unionSize, occupied) }
+                members[index] = Member(offset: position, size: occupied)
+                if container == .struct { cursor += occupied } else { unionSize = max(unionSize, occupied) }
+                index = step.subtreeEnd
             }
-            return aggregate.kind == .struct ? cursor - base : unionSize
+            return container == .struct ? cursor - base : unionSize
         }
+    }
+}
+
+extension QemuSizeTable {
+    /// The table with each anchor measured in the fixed layout: QEMU's `{flags, end}` pairs, as
+    /// code generators write them.
+    public func fixedEnds(of device: Device) -> (minimum: Int, entries: [(condition: Condition, end: Int)]) {
+        let layout = Layout(device: device, features: FeatureSet(), interpretation: .fixed)
+        return (layout.measure(minimum), entries.map { ($0.condition, layout.measure($0.anchor)) })
     }
 }
 
@@ -128,12 +154,7 @@ public struct PlacedField: Sendable {
     /// Some condition (`if` or `valid if`) on the way governs it.
     public let isConditional: Bool
     /// Its bytes lie inside the configuration space's size.
-    public let isInside: Bool
+    public internal(set) var isInside: Bool
 
     public var end: Int? { offset.map { $0 + size } }
-
-    func within(_ size: Int) -> PlacedField {
-        PlacedField(path: path, field: field, offset: offset, size: self.size, exists: exists, isValid: isValid,
-                    isConditional: isConditional, isInside: end.map { $0 <= size } ?? false)
-    }
 }

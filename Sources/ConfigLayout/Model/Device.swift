@@ -22,6 +22,13 @@ public struct Device: Sendable {
     /// What driver writes to selector fields put in unions (`selector`).
     public let selectors: [Selector]
     public let span: SourceSpan
+    /// The declared fields flattened, with the conditions in force down to each.
+    public let fieldTree: FieldTree
+    /// QEMU's config sizing: the transcribed feature_sizes table, or one derived from the fields.
+    public let qemuSizeTable: QemuSizeTable
+    /// Each feature's bit by name, device features before transport ones, so that evaluating a
+    /// condition costs a lookup rather than a search.
+    private let bitsByName: [String: Int]
 
     public init(name: String, id: Int, title: String? = nil, doc: String? = nil, since: SpecVersion? = nil,
                 specReference: String? = nil, features: [Feature], transport: Transport? = nil, config: Aggregate?,
@@ -40,6 +47,19 @@ public struct Device: Sendable {
         self.qemuFeatureSizes = qemuFeatureSizes
         self.selectors = selectors
         self.span = span
+        var bitsByName: [String: Int] = [:]
+        for feature in features + (transport?.features ?? []) where bitsByName[feature.name] == nil {
+            bitsByName[feature.name] = feature.bit
+        }
+        self.bitsByName = bitsByName
+        let bitOf = { (name: String) in bitsByName[name] }
+        fieldTree = FieldTree(config: config, bitOf: bitOf)
+        qemuSizeTable = QemuSizeTable(minimum: qemuMinimumSize, transcribed: qemuFeatureSizes, tree: fieldTree, bitOf: bitOf)
+    }
+
+    /// The bit of the named feature, device features first; nil when no feature has the name.
+    public func bit(named name: String) -> Int? {
+        bitsByName[name]
     }
 
     /// Whether the device exists in a spec version; nil means the newest, where every device does.
@@ -93,6 +113,14 @@ public enum SizeAnchor: Sendable, Equatable {
     /// the values a device serves (QEMU's virtio-input). Measured without values, it is the union's end.
     case selected(of: [String])
     case wholeConfig
+
+    /// The member the anchor names, if it names one.
+    public var path: [String]? {
+        switch self {
+        case .end(let path), .offset(let path), .selected(let path): path
+        case .bytes, .wholeConfig: nil
+        }
+    }
 }
 
 /// The device-independent feature bits (`transport { ... }`), declared once for every device.

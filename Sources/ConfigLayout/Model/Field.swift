@@ -8,43 +8,71 @@ public struct Field: Sendable {
         case legacyWritable = "driver-writable on the legacy interface"
     }
 
-    public let name: String
-    public let type: FieldType
+    public var name: String { storage.name }
+    public var type: FieldType { storage.type }
     /// `if EXPR`: the field exists only when EXPR holds. Nil means it always exists.
-    public let existence: FieldCondition?
+    public var existence: FieldCondition? { storage.existence }
     /// `valid if EXPR`: the field always exists but means something only when EXPR holds.
-    public let validity: FieldCondition?
-    public let access: Access
+    public var validity: FieldCondition? { storage.validity }
+    public var access: Access { storage.access }
     /// A driver-writable field the driver may write only until this status bit is set.
-    public let writableBefore: DeviceStatus?
+    public var writableBefore: DeviceStatus? { storage.writableBefore }
     /// The driver must not read the field before this status bit is set (blk `writeback`).
-    public let readableAfter: DeviceStatus?
+    public var readableAfter: DeviceStatus? { storage.readableAfter }
     /// The values the device may put in the field.
-    public let range: ClosedRange<UInt64>?
+    public var range: ClosedRange<UInt64>? { storage.range }
     /// Reserved or padding bytes.
-    public let isReserved: Bool
-    public let since: SpecVersion?
-    public let until: SpecVersion?
-    public let doc: String?
-    public let span: SourceSpan
+    public var isReserved: Bool { storage.isReserved }
+    public var since: SpecVersion? { storage.since }
+    public var until: SpecVersion? { storage.until }
+    public var doc: String? { storage.doc }
+    public var span: SourceSpan { storage.span }
+
+    /// The declaration, held once: every layout of every feature set places the same fields, and
+    /// a placed field then costs one reference rather than a copy of each of these.
+    private let storage: Storage
+
+    private final class Storage: Sendable {
+        let name: String
+        let type: FieldType
+        let existence: FieldCondition?
+        let validity: FieldCondition?
+        let access: Access
+        let writableBefore: DeviceStatus?
+        let readableAfter: DeviceStatus?
+        let range: ClosedRange<UInt64>?
+        let isReserved: Bool
+        let since: SpecVersion?
+        let until: SpecVersion?
+        let doc: String?
+        let span: SourceSpan
+
+        init(name: String, type: FieldType, existence: FieldCondition?, validity: FieldCondition?, access: Access,
+             writableBefore: DeviceStatus?, readableAfter: DeviceStatus?, range: ClosedRange<UInt64>?, isReserved: Bool,
+             since: SpecVersion?, until: SpecVersion?, doc: String?, span: SourceSpan) {
+            self.name = name
+            self.type = type
+            self.existence = existence
+            self.validity = validity
+            self.access = access
+            self.writableBefore = writableBefore
+            self.readableAfter = readableAfter
+            self.range = range
+            self.isReserved = isReserved
+            self.since = since
+            self.until = until
+            self.doc = doc
+            self.span = span
+        }
+    }
 
     public init(name: String, type: FieldType, existence: FieldCondition? = nil, validity: FieldCondition? = nil,
                 access: Access = .readOnly, writableBefore: DeviceStatus? = nil, readableAfter: DeviceStatus? = nil,
                 range: ClosedRange<UInt64>? = nil, isReserved: Bool = false,
                 since: SpecVersion? = nil, until: SpecVersion? = nil, doc: String? = nil, span: SourceSpan) {
-        self.name = name
-        self.type = type
-        self.existence = existence
-        self.validity = validity
-        self.access = access
-        self.writableBefore = writableBefore
-        self.readableAfter = readableAfter
-        self.range = range
-        self.isReserved = isReserved
-        self.since = since
-        self.until = until
-        self.doc = doc
-        self.span = span
+        storage = Storage(name: name, type: type, existence: existence, validity: validity, access: access,
+                          writableBefore: writableBefore, readableAfter: readableAfter, range: range,
+                          isReserved: isReserved, since: since, until: until, doc: doc, span: span)
     }
 
     /// Whether the field is part of the layout in a spec version; nil means the newest.

@@ -9,23 +9,41 @@ public struct QemuSizeTable: Sendable {
     public struct Entry: Sendable {
         public let condition: Condition
         public let anchor: SizeAnchor
+        /// The condition resolved to bits, for laying out many feature sets.
+        public let test: CompiledCondition
+        /// The field tree's index of the member the anchor names, if it names one.
+        public let node: Int?
     }
 
     public let minimum: SizeAnchor
+    /// The field tree's index of the member the minimum names, if it names one.
+    public let minimumNode: Int?
     public let entries: [Entry]
     /// Whether the entries are QEMU's own table rather than derived from the layout.
     public let isTranscribed: Bool
 
+    /// The device's table, built with the device.
     public init(device: Device) {
-        minimum = device.qemuMinimumSize
-        if device.qemuFeatureSizes.isEmpty {
+        self = device.qemuSizeTable
+    }
+
+    init(minimum: SizeAnchor, transcribed: [QemuFeatureSize], tree: FieldTree, bitOf: (String) -> Int?) {
+        self.minimum = minimum
+        minimumNode = minimum.path.flatMap { tree.index(of: $0.joined(separator: ".")) }
+        let node = { (anchor: SizeAnchor) in anchor.path.flatMap { tree.index(of: $0.joined(separator: ".")) } }
+        if transcribed.isEmpty {
             isTranscribed = false
-            entries = SymbolicLayout(device: device, interpretation: .fixed).fields.filter(\.isConditional).map {
-                Entry(condition: $0.valid, anchor: .end(of: $0.path.split(separator: ".").map(String.init)))
+            // Every leaf field some condition governs, its own or an enclosing struct's.
+            entries = tree.nodes.filter { $0.isLeaf && $0.isGoverned }.map {
+                Entry(condition: $0.valid, anchor: .end(of: $0.path.split(separator: ".").map(String.init)),
+                      test: CompiledCondition($0.valid, bitOf: bitOf), node: tree.index(of: $0.path))
             }
         } else {
             isTranscribed = true
-            entries = device.qemuFeatureSizes.map { Entry(condition: $0.condition, anchor: $0.anchor) }
+            entries = transcribed.map {
+                Entry(condition: $0.condition, anchor: $0.anchor, test: CompiledCondition($0.condition, bitOf: bitOf),
+                      node: node($0.anchor))
+            }
         }
     }
 
@@ -45,12 +63,5 @@ public struct QemuSizeTable: Sendable {
             }
         }
         return nil
-    }
-
-    /// The table with each anchor measured in the fixed layout: QEMU's `{flags, end}` pairs, as
-    /// code generators write them.
-    public func fixedEnds(of device: Device) -> (minimum: Int, entries: [(condition: Condition, end: Int)]) {
-        let layout = Layout(device: device, features: FeatureSet(), interpretation: .fixed)
-        return (layout.measure(minimum), entries.map { ($0.condition, layout.measure($0.anchor)) })
     }
 }

@@ -70,7 +70,7 @@ public struct FeatureSet: Hashable, Sendable {
 extension Device {
     /// Whether the named feature is in the set; an unknown name is never set.
     public func isSet(_ name: String, in features: FeatureSet) -> Bool {
-        feature(named: name).map { features.contains($0.bit) } ?? false
+        bit(named: name).map { features.contains($0) } ?? false
     }
 
     /// Evaluates a condition against a feature set.
