@@ -37,7 +37,7 @@ import TestSupport
             #expect(outcome.violations.isEmpty, "\(context): \(outcome.violations.map(\.detail))")
 
             // A legacy device shows only feature bits 0 to 31.
-            let visible = names.contains("VERSION_1") ? names : names.filter { device.bit($0).map { $0 < 32 } ?? false }
+            let visible = names.contains("VERSION_1") ? names : names.filter { device.bit(named: $0).map { $0 < 32 } ?? false }
             let has = { (name: String) in visible.contains(name) }
             // virtnet_validate_features: HASH_REPORT without CTRL_VQ fails probe. The spec says a device
             // SHOULD NOT offer that, so it is a refusal, not a violation.

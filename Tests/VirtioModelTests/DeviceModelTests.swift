@@ -89,7 +89,7 @@ import TestSupport
     @Test func featureWindowsReach128Bits() throws {
         let offered = try features("MAC,VERSION_1,RSS_CONTEXT,IPSEC,CTRL_VQ,RSS", of: device)
         let generic = try DeviceModel(serving: device, offered: offered, trace: Trace())
-        let ipsec = try #require(device.bit("IPSEC"))
+        let ipsec = try #require(device.bit(named: "IPSEC"))
         #expect(ipsec >= 64)
         #expect(generic.readDeviceFeatureWindow(ipsec / 32) & (1 << UInt32(ipsec % 32)) != 0)
         // Windows past the device's read as 0, and writes to them are ignored.
@@ -106,12 +106,12 @@ import TestSupport
     @Test func qemuHasTwoWindowsAndKeepsThemAcrossReset() throws {
         let offered = try features("MAC,VERSION_1,RSS_CONTEXT,IPSEC,CTRL_VQ,RSS", of: device)
         let (qemu, _) = try model(.qemu, of: device, offering: device.names(of: offered).joined(separator: ","))
-        let ipsec = try #require(device.bit("IPSEC"))
+        let ipsec = try #require(device.bit(named: "IPSEC"))
         #expect(qemu.readDeviceFeatureWindow(ipsec / 32) == 0)
         qemu.writeDriverFeatureWindow(ipsec / 32, 1 << UInt32(ipsec % 32))
         #expect(qemu.driverFeatures.isEmpty)
 
-        let mac = try #require(device.bit("MAC"))
+        let mac = try #require(device.bit(named: "MAC"))
         qemu.writeDriverFeatureWindow(0, 1 << UInt32(mac))
         qemu.writeStatus([])
         #expect(qemu.driverFeatures.isEmpty)
@@ -174,6 +174,56 @@ import TestSupport
         try other.image.set("mtu", .integer(1500))
         other.readConfig(offset: 10, into: &buffer, field: "mtu")
         #expect(!otherTrace.rules().contains(.configChangedWithoutGeneration))
+    }
+
+    /// A read served from what the model kept since the last read must judge exactly as a first
+    /// read does: the kept bytes and verdicts go when the image, status or features change.
+    @Test func repeatedReadsSeeEveryChangeOfState() throws {
+        let (qemu, trace) = try model(.qemu, of: device, offering: "MAC,MTU,VERSION_1")
+        var buffer: [UInt8] = [0, 0]
+        for _ in 0..<3 { qemu.readConfig(offset: 10, into: &buffer, field: "mtu") }
+        #expect(buffer == [0x28, 0x23])
+        #expect(trace.violations.isEmpty)
+        // A value changed under the reader, the generation held back: caught on the very next read.
+        qemu.image.setKeepingGeneration("mtu", .integer(1500))
+        qemu.readConfig(offset: 10, into: &buffer, field: "mtu")
+        #expect(buffer == [0xdc, 0x05])
+        #expect(trace.rules() == [.configChangedWithoutGeneration])
+        // A new encoding is served at once: legacy big-endian order until VERSION_1 is written.
+        let (legacy, _) = try model(.qemu, of: device, offering: "MAC,MTU,VERSION_1", littleEndian: false)
+        legacy.readConfig(offset: 10, into: &buffer, field: "mtu")
+        legacy.readConfig(offset: 10, into: &buffer, field: "mtu")
+        #expect(buffer == [0x23, 0x28])
+        legacy.writeDriverFeatureWindow(1, 1)
+        legacy.readConfig(offset: 10, into: &buffer, field: "mtu")
+        #expect(buffer == [0x28, 0x23])
+        // A field read cleanly once breaks a rule after a reset takes FEATURES_OK away from a
+        // field that needs it (mtu needs none; a negotiated-basis field does).
+        let (kept, keptTrace) = try model(.qemu, of: device, offering: "MAC,MTU,VERSION_1")
+        kept.readConfig(offset: 0, into: &buffer, field: nil)
+        kept.readConfig(offset: 0, into: &buffer, field: nil)
+        #expect(keptTrace.violations.isEmpty)
+        kept.readConfig(offset: 8, into: &buffer, field: "max_virtqueue_pairs")
+        #expect(keptTrace.rules() == [.readsUnofferedField])
+    }
+
+    @Test func aTraceOfViolationsAloneSeesTheSameViolations() throws {
+        func run(_ detail: Trace.Detail) throws -> Trace {
+            let trace = Trace(detail: detail)
+            let offered = try features("MAC,MTU,VERSION_1", of: device)
+            let qemu = try DeviceModel(serving: device, offered: offered, values: [("mtu", .integer(9000))], trace: trace)
+            var buffer: [UInt8] = [0, 0]
+            qemu.readConfig(offset: 10, into: &buffer, field: "mtu")
+            qemu.writeStatus([.acknowledge, .featuresOK])
+            qemu.readConfig(offset: 8, into: &buffer, field: "max_virtqueue_pairs")
+            qemu.readConfig(offset: 64, into: &buffer, field: nil)
+            return trace
+        }
+        let everything = try run(.everything), violations = try run(.violations)
+        #expect(violations.violations == everything.violations)
+        #expect(violations.violations.count == 3)
+        #expect(violations.entries.count == 3)
+        #expect(everything.entries.count > violations.entries.count)
     }
 
     @Test func mlx5ResetBehaviourFollowsItsVersion() throws {

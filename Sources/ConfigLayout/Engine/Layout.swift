@@ -13,8 +13,11 @@ public struct Layout: Sendable {
     /// One entry per leaf field, in declaration order; nested members are named `outer.inner`.
     public let fields: [PlacedField]
 
+    /// The leaf field at a dotted path.
     public func field(_ path: String) -> PlacedField? {
-        fields.first { $0.path == path }
+        // The walk places every leaf of the tree, in order.
+        guard let ordinal = device.fieldTree.leafOrdinal(of: path), ordinal < fields.count else { return nil }
+        return fields[ordinal]
     }
 
     /// Lays out `device` under `features`. The device is taken as it is; use `Device.asOf` first

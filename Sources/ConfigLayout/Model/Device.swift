@@ -1,65 +1,115 @@
 /// A checked device layout: its identity, feature bits and configuration structure.
 public struct Device: Sendable {
-    public let name: String
-    public let id: Int
-    public let title: String?
-    public let doc: String?
+    public var name: String { storage.name }
+    public var id: Int { storage.id }
+    public var title: String? { storage.title }
+    public var doc: String? { storage.doc }
     /// The spec version that introduced the device, if the layout says.
-    public let since: SpecVersion?
+    public var since: SpecVersion? { storage.since }
     /// Where the spec describes the device, such as "virtio 1.4, 5.1.4".
-    public let specReference: String?
+    public var specReference: String? { storage.specReference }
     /// The device's own feature bits, in declaration order.
-    public let features: [Feature]
+    public var features: [Feature] { storage.features }
     /// The device-independent feature bits in scope, if a transport was imported.
-    public let transport: Transport?
+    public var transport: Transport? { storage.transport }
     /// The configuration structure; nil when the spec defines none (`config none`).
-    public let config: Aggregate?
+    public var config: Aggregate? { storage.config }
     /// QEMU's smallest config size for the device (`qemu min_size`).
-    public let qemuMinimumSize: SizeAnchor
+    public var qemuMinimumSize: SizeAnchor { storage.qemuMinimumSize }
     /// QEMU's feature_sizes table (`qemu feature_size`), if the layout transcribes it. Without one,
     /// QEMU's sizing follows the layout's own conditions.
-    public let qemuFeatureSizes: [QemuFeatureSize]
+    public var qemuFeatureSizes: [QemuFeatureSize] { storage.qemuFeatureSizes }
     /// What driver writes to selector fields put in unions (`selector`).
-    public let selectors: [Selector]
-    public let span: SourceSpan
+    public var selectors: [Selector] { storage.selectors }
+    public var span: SourceSpan { storage.span }
     /// The declared fields flattened, with the conditions in force down to each.
-    public let fieldTree: FieldTree
+    public var fieldTree: FieldTree { storage.fieldTree }
     /// QEMU's config sizing: the transcribed feature_sizes table, or one derived from the fields.
-    public let qemuSizeTable: QemuSizeTable
-    /// Each feature's bit by name, device features before transport ones, so that evaluating a
-    /// condition costs a lookup rather than a search.
-    private let bitsByName: [String: Int]
+    public var qemuSizeTable: QemuSizeTable { storage.qemuSizeTable }
+    /// Device features, then transport features.
+    public var allFeatures: [Feature] { storage.allFeatures }
+
+    /// The checked device, held once: every layout, image and model keeps its device, and a copy
+    /// then costs one reference rather than one for each of these.
+    private let storage: Storage
+
+    private final class Storage: Sendable {
+        let name: String
+        let id: Int
+        let title: String?
+        let doc: String?
+        let since: SpecVersion?
+        let specReference: String?
+        let features: [Feature]
+        let transport: Transport?
+        let config: Aggregate?
+        let qemuMinimumSize: SizeAnchor
+        let qemuFeatureSizes: [QemuFeatureSize]
+        let selectors: [Selector]
+        let span: SourceSpan
+        let fieldTree: FieldTree
+        let qemuSizeTable: QemuSizeTable
+        let allFeatures: [Feature]
+        /// Each feature's index in `allFeatures` by name, device features before transport ones,
+        /// so that evaluating a condition costs a lookup rather than a search.
+        let indexByName: [String: Int]
+        /// The features that require others, with the requirement resolved to bits.
+        let requirements: [(index: Int, test: CompiledCondition)]
+
+        init(name: String, id: Int, title: String?, doc: String?, since: SpecVersion?, specReference: String?,
+             features: [Feature], transport: Transport?, config: Aggregate?, qemuMinimumSize: SizeAnchor,
+             qemuFeatureSizes: [QemuFeatureSize], selectors: [Selector], span: SourceSpan) {
+            self.name = name
+            self.id = id
+            self.title = title
+            self.doc = doc
+            self.since = since
+            self.specReference = specReference
+            self.features = features
+            self.transport = transport
+            self.config = config
+            self.qemuMinimumSize = qemuMinimumSize
+            self.qemuFeatureSizes = qemuFeatureSizes
+            self.selectors = selectors
+            self.span = span
+            let allFeatures = features + (transport?.features ?? [])
+            var indexByName: [String: Int] = [:]
+            for (index, feature) in allFeatures.enumerated() where indexByName[feature.name] == nil {
+                indexByName[feature.name] = index
+            }
+            self.allFeatures = allFeatures
+            self.indexByName = indexByName
+            let bitOf = { (name: String) in indexByName[name].map { allFeatures[$0].bit } }
+            requirements = allFeatures.indices.compactMap { index in
+                allFeatures[index].requires.map { (index, CompiledCondition($0, bitOf: bitOf)) }
+            }
+            fieldTree = FieldTree(config: config, bitOf: bitOf)
+            qemuSizeTable = QemuSizeTable(minimum: qemuMinimumSize, transcribed: qemuFeatureSizes, tree: fieldTree,
+                                          bitOf: bitOf)
+        }
+    }
 
     public init(name: String, id: Int, title: String? = nil, doc: String? = nil, since: SpecVersion? = nil,
                 specReference: String? = nil, features: [Feature], transport: Transport? = nil, config: Aggregate?,
                 qemuMinimumSize: SizeAnchor = .wholeConfig, qemuFeatureSizes: [QemuFeatureSize] = [],
                 selectors: [Selector] = [], span: SourceSpan) {
-        self.name = name
-        self.id = id
-        self.title = title
-        self.doc = doc
-        self.since = since
-        self.specReference = specReference
-        self.features = features
-        self.transport = transport
-        self.config = config
-        self.qemuMinimumSize = qemuMinimumSize
-        self.qemuFeatureSizes = qemuFeatureSizes
-        self.selectors = selectors
-        self.span = span
-        var bitsByName: [String: Int] = [:]
-        for feature in features + (transport?.features ?? []) where bitsByName[feature.name] == nil {
-            bitsByName[feature.name] = feature.bit
-        }
-        self.bitsByName = bitsByName
-        let bitOf = { (name: String) in bitsByName[name] }
-        fieldTree = FieldTree(config: config, bitOf: bitOf)
-        qemuSizeTable = QemuSizeTable(minimum: qemuMinimumSize, transcribed: qemuFeatureSizes, tree: fieldTree, bitOf: bitOf)
+        storage = Storage(name: name, id: id, title: title, doc: doc, since: since, specReference: specReference,
+                          features: features, transport: transport, config: config, qemuMinimumSize: qemuMinimumSize,
+                          qemuFeatureSizes: qemuFeatureSizes, selectors: selectors, span: span)
     }
 
     /// The bit of the named feature, device features first; nil when no feature has the name.
     public func bit(named name: String) -> Int? {
-        bitsByName[name]
+        storage.indexByName[name].map { storage.allFeatures[$0].bit }
+    }
+
+    /// Features in the set whose `requires` does not hold, with what they require.
+    public func unmetRequirements(in features: FeatureSet) -> [(feature: Feature, requires: Condition)] {
+        storage.requirements.compactMap { index, test in
+            let feature = storage.allFeatures[index]
+            guard features.contains(feature.bit), !test.holds(in: features), let requires = feature.requires else { return nil }
+            return (feature, requires)
+        }
     }
 
     /// Whether the device exists in a spec version; nil means the newest, where every device does.
@@ -68,11 +118,8 @@ public struct Device: Sendable {
         return version >= since
     }
 
-    /// Device features, then transport features.
-    public var allFeatures: [Feature] { features + (transport?.features ?? []) }
-
     public func feature(named name: String) -> Feature? {
-        features.first { $0.name == name } ?? transport?.features.first { $0.name == name }
+        storage.indexByName[name].map { storage.allFeatures[$0] }
     }
 
     /// The features that use a bit: more than one only where a legacy bit is reused.

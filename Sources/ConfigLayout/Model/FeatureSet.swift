@@ -86,15 +86,6 @@ extension Device {
         }
     }
 
-    /// Features in the set whose `requires` does not hold, with what they require.
-    public func unmetRequirements(in features: FeatureSet) -> [(feature: Feature, requires: Condition)] {
-        allFeatures.compactMap { feature in
-            guard features.contains(feature.bit), let requires = feature.requires,
-                  !holds(requires, in: features) else { return nil }
-            return (feature, requires)
-        }
-    }
-
     /// Parses `MTU,STATUS`, bit numbers, `none` or `all` (every device and transport feature).
     public func parseFeatures(_ text: String) -> Result<FeatureSet, FeatureListError> {
         let items = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces() }

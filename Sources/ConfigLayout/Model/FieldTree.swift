@@ -58,6 +58,8 @@ public struct FieldTree: Sendable {
     public let rootKind: AggregateKind
     public let leafCount: Int
     private let indexByPath: [String: Int]
+    /// Each node's place among the leaves alone (where a layout lists it), or -1 for an aggregate.
+    private let leafOrdinals: [Int]
 
     public init(config: Aggregate?, bitOf: (String) -> Int?) {
         var nodes: [Node] = []
@@ -102,12 +104,23 @@ public struct FieldTree: Sendable {
         self.tests = tests
         rootKind = config?.kind ?? .struct
         leafCount = nodes.count(where: \.isLeaf)
+        var ordinal = 0
+        leafOrdinals = nodes.map { node in
+            guard node.isLeaf else { return -1 }
+            defer { ordinal += 1 }
+            return ordinal
+        }
         indexByPath = Dictionary(nodes.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The index of the field at a dotted path.
     public func index(of path: String) -> Int? {
         indexByPath[path]
+    }
+
+    /// The place of the leaf at a dotted path among the leaves, in declaration order.
+    public func leafOrdinal(of path: String) -> Int? {
+        index(of: path).flatMap { leafOrdinals[$0] < 0 ? nil : leafOrdinals[$0] }
     }
 
     public func node(_ path: String) -> Node? {

@@ -18,18 +18,38 @@ public class DeviceModel {
     public let pastEnd: PastEndPolicy
     /// How many bytes of configuration space the device has.
     public let configSize: Int
-    public internal(set) var image: ConfigImage
-    public private(set) var status: DeviceStatus = []
+    public internal(set) var image: ConfigImage {
+        didSet {
+            readCache.invalidate()
+            imageRevision &+= 1
+        }
+    }
+    public private(set) var status: DeviceStatus = [] {
+        didSet { if status != oldValue { readCache.invalidateAudit() } }
+    }
     /// The driver's features as the device holds them.
-    public internal(set) var driverFeatures = FeatureSet()
-    let trace: Trace
+    public internal(set) var driverFeatures = FeatureSet() {
+        didSet { if driverFeatures != oldValue { readCache.invalidateAudit() } }
+    }
+    public let trace: Trace
 
     /// Feature windows the device implements: 4 × 32 = 128 feature bits.
     public static let featureWindows = 4
     /// The driver feature windows as last written, before the device masks anything.
     private var windows = [UInt32](repeating: 0, count: DeviceModel.featureWindows)
-    /// The values and generation at the driver's last config read, for the generation rule.
-    private var lastRead: (values: [String: FieldValue], generation: UInt32)?
+    /// The values and generation at the driver's last config read, for the generation rule, with
+    /// the image's revision then.
+    private var lastRead: LastRead?
+    private struct LastRead {
+        var values: [String: FieldValue]
+        var generation: UInt32
+        var revision: Int
+    }
+    /// Counts every change to the image, so that a read can tell nothing changed without comparing values.
+    private var imageRevision = 0
+    private let readCache = ReadCache()
+    /// VERSION_1's bit, looked up once: the default encoding asks on every read.
+    private let version1Bit: Int?
 
     init(name: String, device: Device, offered: FeatureSet, image: ConfigImage, configSize: Int,
          pastEnd: PastEndPolicy, guestIsLittleEndian: Bool, trace: Trace) {
@@ -41,6 +61,7 @@ public class DeviceModel {
         self.pastEnd = pastEnd
         self.guestIsLittleEndian = guestIsLittleEndian
         self.trace = trace
+        version1Bit = device.bit(named: "VERSION_1")
         for (feature, requires) in device.unmetRequirements(in: offered) {
             trace.violation(.offersFeatureWithoutRequirement, "\(name) offers \(feature.name) without \(requires)")
         }
@@ -79,7 +100,7 @@ public class DeviceModel {
     /// (little-endian) once the driver has written VERSION_1, the guest's order before
     /// (`virtio_access_is_big_endian`).
     func encoding() -> ConfigImage.Encoding {
-        ConfigImage.Encoding(isModern: device.has("VERSION_1", in: driverFeatures),
+        ConfigImage.Encoding(isModern: version1Bit.map { driverFeatures.contains($0) } ?? false,
                              guestIsLittleEndian: guestIsLittleEndian)
     }
 
@@ -274,10 +295,12 @@ public class DeviceModel {
     /// Serves a config read of `buffer.count` bytes at `offset` into `buffer`, records it (with the
     /// field the reader meant) and checks it against the rules.
     @discardableResult
-    public func readConfig(offset: Int, into buffer: inout [UInt8], field: String?, by party: Party = .driver) -> ReadOutcome {
+    public final func readConfig(offset: Int, into buffer: inout [UInt8], field: String?, by party: Party = .driver) -> ReadOutcome {
         let count = buffer.count
         let outcome = serveConfig(offset: offset, into: &buffer)
-        trace.record(party, .configRead(offset: offset, width: count, bytes: buffer, field: field, outcome: outcome))
+        if trace.recordsAccesses {
+            trace.record(party, .configRead(offset: offset, width: count, bytes: buffer, field: field, outcome: outcome))
+        }
         audit(offset: offset, count: count, outcome: outcome, field: field)
         return outcome
     }
@@ -286,7 +309,7 @@ public class DeviceModel {
     func serveConfig(offset: Int, into buffer: inout [UInt8]) -> ReadOutcome {
         let count = buffer.count
         guard offset >= 0, count > 0 else { return .failed }
-        let bytes = image.bytes(encoding())
+        let bytes = readCache.bytes(encoding()) { image.bytes($0) }
         let (end, overflow) = offset.addingReportingOverflow(count)
         if !overflow, end <= configSize {
             for index in 0..<count { buffer[index] = offset + index < bytes.count ? bytes[offset + index] : 0 }
@@ -311,6 +334,14 @@ public class DeviceModel {
 
     /// The rules a config read can break, judged on the device's own layout.
     private func audit(offset: Int, count: Int, outcome: ReadOutcome, field: String?) {
+        // A read inside the space, of fields no rule can object to now, with the image as the
+        // last read saw it: only the generation moves on.
+        if outcome == .served, lastRead?.revision == imageRevision,
+           readCache.isQuiet(offset: offset, count: count, mask: { ReadCache.mask(image) { readMayBreakARule($0) } }) {
+            let generation = configGeneration()
+            lastRead?.generation = generation
+            return
+        }
         if outcome != .served && offset >= 0 {
             let what = field.map { "read of \($0)" } ?? "\(count)-byte read at offset \(offset)"
             trace.violation(.readsPastTheEnd, "a \(what) reaches past the end of \(name)'s \(configSize)-byte "
@@ -337,16 +368,15 @@ public class DeviceModel {
         }
         guard outcome == .served else { return }
         let generation = configGeneration()
-        if let last = lastRead, last.generation == generation {
-            let paths = Set(touched.map(\.path))
-            for change in image.changes(since: last.values) where paths.contains(change.path) {
+        if let last = lastRead, last.generation == generation, last.revision != imageRevision {
+            for change in image.changes(since: last.values, among: touched) {
                 trace.violation(.configChangedWithoutGeneration,
                                 "\(change.path) changed from \(change.from?.description ?? "0") to "
                                 + "\(change.to?.description ?? "0") since the driver last read the config, "
                                 + "but config_generation stayed \(generation)")
             }
         }
-        lastRead = (image.values, generation)
+        lastRead = LastRead(values: image.values, generation: generation, revision: imageRevision)
     }
 
     /// A config write: checked, recorded, and applied to a driver-writable field it covers exactly.
@@ -360,7 +390,7 @@ public class DeviceModel {
         }
         defer {
             // A change the driver made itself is no change the generation must announce.
-            if let last = lastRead { lastRead = (image.values, last.generation) }
+            if let last = lastRead { lastRead = LastRead(values: image.values, generation: last.generation, revision: imageRevision) }
         }
         for placed in image.fields(overlapping: offset, count: bytes.count) {
             if !isDriverWritable(placed) {

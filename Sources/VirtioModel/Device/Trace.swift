@@ -56,17 +56,35 @@ public struct TraceEntry: Sendable, Equatable {
 /// The record of a scenario, in order, with the rules broken along the way. Device, bus and driver
 /// of one scenario share one trace.
 public final class Trace {
+    /// What a trace keeps.
+    public enum Detail: Sendable {
+        /// Every access, note and violation: what scenarios print and diff.
+        case everything
+        /// The violations alone, for a model that serves many accesses (a long fuzzing run, a
+        /// server) and is judged only by the rules it sees broken.
+        case violations
+    }
+
     public private(set) var entries: [TraceEntry] = []
     public private(set) var violations: [Violation] = []
+    public let detail: Detail
+    /// Whether accesses are recorded: callers on a hot path ask before building an event.
+    public var recordsAccesses: Bool { detail == .everything }
 
-    public init() {}
+    public init(detail: Detail = .everything) {
+        self.detail = detail
+    }
 
     func record(_ party: Party, _ event: TraceEvent) {
-        entries.append(TraceEntry(party: party, event: event))
+        switch (detail, event) {
+        case (.everything, _), (.violations, .violation): entries.append(TraceEntry(party: party, event: event))
+        case (.violations, _): break
+        }
     }
 
     /// Records an event before those recorded since `mark`: a call, ahead of what happened inside it.
     func record(_ party: Party, _ event: TraceEvent, at mark: Int) {
+        guard recordsAccesses else { return }
         entries.insert(TraceEntry(party: party, event: event), at: min(max(0, mark), entries.count))
     }
 

@@ -1,12 +1,9 @@
 import ConfigLayout
 
 extension Device {
-    /// The bit of a named feature; nil if the layout declares no such feature.
-    func bit(_ name: String) -> Int? { feature(named: name)?.bit }
-
     /// The named features that exist in this layout, as a set; unknown names are skipped.
     func features(named names: [String]) -> FeatureSet {
-        FeatureSet(bits: names.compactMap { bit($0) })
+        FeatureSet(bits: names.compactMap { bit(named: $0) })
     }
 
     /// Whether a feature set holds the named feature.

@@ -33,7 +33,9 @@ final class QEMUNetDevice: DeviceModel {
     /// An unaligned read that straddles the end reaches virtio in aligned pieces (`QEMUMemoryAccess`),
     /// each all-ones only if it is itself past the end.
     override func serveConfig(offset: Int, into buffer: inout [UInt8]) -> ReadOutcome {
-        guard pastEnd == .allOnes else { return super.serveConfig(offset: offset, into: &buffer) }
+        // Pieces of a read inside the space read what the whole read would.
+        let inside = offset >= 0 && buffer.count <= configSize && offset <= configSize - buffer.count
+        guard pastEnd == .allOnes, !inside else { return super.serveConfig(offset: offset, into: &buffer) }
         let pieces = QEMUMemoryAccess.pieces(offset: offset, count: buffer.count)
         guard pieces.count > 1 else { return super.serveConfig(offset: offset, into: &buffer) }
         var position = 0

@@ -46,7 +46,7 @@ final class DriverSession {
 
     /// Clears a feature from the driver's view, saying why.
     func drop(_ feature: String, because reason: String) {
-        guard let bit = device.bit(feature), features.contains(bit) else { return }
+        guard let bit = device.bit(named: feature), features.contains(bit) else { return }
         features.remove(bit)
         dropped.append(DroppedFeature(feature: feature, reason: reason))
         trace.note(.driver, "\(stage): clearing \(feature): \(reason)")

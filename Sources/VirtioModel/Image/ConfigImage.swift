@@ -87,9 +87,11 @@ public struct ConfigImage: Sendable {
     /// The value a field holds; zero when none was set.
     public func value(_ path: String) -> FieldValue? { values[path] }
 
-    /// The fields whose values differ from an earlier snapshot of `values`, in layout order.
-    public func changes(since earlier: [String: FieldValue]) -> [(path: String, from: FieldValue?, to: FieldValue?)] {
-        layout.fields.compactMap { field in
+    /// The fields (all, or those given) whose values differ from an earlier snapshot of `values`,
+    /// in layout order.
+    public func changes(since earlier: [String: FieldValue], among fields: [PlacedField]? = nil)
+        -> [(path: String, from: FieldValue?, to: FieldValue?)] {
+        (fields ?? layout.fields).compactMap { field in
             earlier[field.path] == values[field.path] ? nil : (field.path, earlier[field.path], values[field.path])
         }
     }

@@ -119,8 +119,14 @@ public struct Simulator: Sendable {
     }
 
     public func run(_ scenario: Scenario) throws(ScenarioError) -> Outcome {
-        let offered = scenario.features.resolve(defaults: defaultFeatures(scenario.device))
-        return try run(scenario, offered: offered, values: values(for: scenario))
+        let prepared = try prepare(scenario)
+        return try run(scenario, offered: prepared.offered, values: prepared.values)
+    }
+
+    /// What a scenario's device offers and the values it serves, parsed: what `run(_:offered:parsed:)`
+    /// takes, for running one scenario many times.
+    public func prepare(_ scenario: Scenario) throws(ScenarioError) -> (offered: FeatureSet, values: [(field: String, value: FieldValue)]) {
+        (scenario.features.resolve(defaults: defaultFeatures(scenario.device)), try values(for: scenario))
     }
 
     func run(_ scenario: Scenario, offered: FeatureSet, values: [(field: String, value: FieldValue)]) throws(ScenarioError) -> Outcome {
