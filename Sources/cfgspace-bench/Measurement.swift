@@ -7,6 +7,11 @@ struct Measurement {
     let iterations: Int
 
     var sorted: [Double] { samples.sorted() }
+
+    /// The same timings per operation, for a body that did `count` of them per iteration.
+    func perOperation(_ count: Int) -> Measurement {
+        Measurement(name: name, samples: samples.map { $0 / Double(max(1, count)) }, iterations: iterations * count)
+    }
     var median: Double {
         let values = sorted
         guard !values.isEmpty else { return 0 }

@@ -41,8 +41,14 @@ guard FileManager.default.isExecutableFile(atPath: cfgspace) else {
 let repeats = quick ? 5 : 20
 let machine = Machine.describe()
 var results: [CaseResult] = []
-for number in chosen.isEmpty ? [7, 8] : chosen {
+for number in chosen.isEmpty ? Array(1...8) : chosen {
     switch number {
+    case 1: results.append(EngineCases.frontEnd(repeats: repeats))
+    case 2: results.append(ProcessCases.diffScale(cfgspace: cfgspace, repeats: repeats))
+    case 3: results.append(EngineCases.reads(repeats: repeats))
+    case 4: results.append(EngineCases.negotiations(repeats: repeats))
+    case 5: results.append(ProcessCases.generate(cfgspace: cfgspace, repeats: repeats))
+    case 6: results.append(ProcessCases.check(cfgspace: cfgspace, repeats: repeats))
     case 7:
         results.append(HostCases.probe(cfgspace: cfgspace, repeats: repeats))
         results.append(VhostUserCase.roundTrips(repeats: repeats))

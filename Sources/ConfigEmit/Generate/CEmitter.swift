@@ -4,12 +4,13 @@ import ConfigLayout
 /// offsets, with a static assertion (`_Static_assert`, or `static_assert` in C++) on every field offset and on the size, so the C compiler itself
 /// checks the layout; the feature bits; a presence predicate per conditional field over feature
 /// words of any width; and QEMU's `{flags, end}` size table with a size function.
-struct CEmitter {
+struct CEmitter: Emitter {
     let generator: Generator
 
-    func files() -> [GeneratedFile] {
-        [GeneratedFile(path: "c/transport.h", contents: transportHeader())]
-            + generator.inputs.map { GeneratedFile(path: "c/\($0.device.name).h", contents: header(for: $0)) }
+    var sharedFiles: [GeneratedFile] { [GeneratedFile(path: "c/transport.h", contents: transportHeader())] }
+
+    func file(for input: GenerationInput) -> GeneratedFile {
+        GeneratedFile(path: "c/\(input.device.name).h", contents: header(for: input))
     }
 
     // MARK: - transport.h

@@ -2,13 +2,16 @@ import ConfigLayout
 import Rendering
 
 /// The machine-readable feed: one JSON document per device, and the JSON Schema they follow.
-struct JSONEmitter {
+struct JSONEmitter: Emitter {
     let generator: Generator
 
-    func files() -> [GeneratedFile] {
+    var sharedFiles: [GeneratedFile] {
         [GeneratedFile(path: "json/schema.json",
                        contents: JSONDocumentSchema.schema(banner: generator.banner("Layouts/*.layout")).rendered())]
-            + generator.inputs.map { GeneratedFile(path: "json/\($0.device.name).json", contents: document(for: $0).rendered()) }
+    }
+
+    func file(for input: GenerationInput) -> GeneratedFile {
+        GeneratedFile(path: "json/\(input.device.name).json", contents: document(for: input).rendered())
     }
 
     func document(for input: GenerationInput) -> JSON {

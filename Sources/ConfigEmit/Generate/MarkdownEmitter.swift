@@ -3,11 +3,13 @@ import Rendering
 
 /// A page per device for people reading the spec: the field table, where the packed reading
 /// diverges from the fixed one, QEMU's size, and the version history.
-struct MarkdownEmitter {
+struct MarkdownEmitter: Emitter {
     let generator: Generator
 
-    func files() -> [GeneratedFile] {
-        generator.inputs.map { GeneratedFile(path: "markdown/\($0.device.name).md", contents: page(for: $0)) }
+    var sharedFiles: [GeneratedFile] { [] }
+
+    func file(for input: GenerationInput) -> GeneratedFile {
+        GeneratedFile(path: "markdown/\(input.device.name).md", contents: page(for: input))
     }
 
     private func page(for input: GenerationInput) -> String {
@@ -29,7 +31,7 @@ struct MarkdownEmitter {
         out += "## Fixed versus packed\n\n"
         out += "Where the spec's literal wording (absent fields take no space) places fields differently from "
         out += "their C offsets, over every feature set a device may offer.\n\n"
-        out += DiffReport(diff: InterpretationDiff(device: device, from: .fixed, to: .packed)).markdownBody() + "\n"
+        out += DiffReport(diff: generator.fixedVersusPacked(device)).markdownBody() + "\n"
         out += qemuSection(device)
         out += history(device)
         return out

@@ -6,12 +6,13 @@ import ConfigLayout
 /// size constants with const assertions the compiler checks, feature masks (`u64`), presence
 /// functions and QEMU's size function. Each module compiles on its own, without warnings, as a
 /// library or as a private module of a binary (`rustc -D warnings`).
-struct RustEmitter {
+struct RustEmitter: Emitter {
     let generator: Generator
 
-    func files() -> [GeneratedFile] {
-        [GeneratedFile(path: "rust/transport.rs", contents: transport())]
-            + generator.inputs.map { GeneratedFile(path: "rust/\($0.device.name).rs", contents: module(for: $0)) }
+    var sharedFiles: [GeneratedFile] { [GeneratedFile(path: "rust/transport.rs", contents: transport())] }
+
+    func file(for input: GenerationInput) -> GeneratedFile {
+        GeneratedFile(path: "rust/\(input.device.name).rs", contents: module(for: input))
     }
 
     /// The device-independent feature bits, as a module of their own.

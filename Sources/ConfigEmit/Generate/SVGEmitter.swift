@@ -4,11 +4,13 @@ import ConfigLayout
 /// row, a box per field to byte scale, fields that moved shaded with an arrow from their fixed place
 /// to their packed one. The packed lane shows the feature set under which the most fields move, of
 /// the examples the diff gives.
-struct SVGEmitter {
+struct SVGEmitter: Emitter {
     let generator: Generator
 
-    func files() -> [GeneratedFile] {
-        generator.inputs.map { GeneratedFile(path: "svg/\($0.device.name).svg", contents: picture(for: $0)) }
+    var sharedFiles: [GeneratedFile] { [] }
+
+    func file(for input: GenerationInput) -> GeneratedFile {
+        GeneratedFile(path: "svg/\(input.device.name).svg", contents: picture(for: input))
     }
 
     // Geometry, in pixels.
@@ -58,7 +60,7 @@ struct SVGEmitter {
             return out + "</svg>\n"
         }
 
-        let diff = InterpretationDiff(device: device, from: .fixed, to: .packed)
+        let diff = generator.fixedVersusPacked(device)
         let features = Self.illustration(diff)
         let comparison = FeatureSetComparison(device: device, features: features, from: .fixed, to: .packed)
         let rows = max(1, (comparison.from.size + Self.bytesPerRow - 1) / Self.bytesPerRow)

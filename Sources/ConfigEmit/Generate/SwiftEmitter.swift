@@ -4,14 +4,13 @@ import ConfigLayout
 /// config size, presence functions, QEMU's size function, and a `Config` view that reads fields
 /// out of raw configuration bytes. Swift has no packed structs, so offsets are constants here.
 /// The files form one module with `VirtioTransport.swift`, which holds what they share.
-struct SwiftEmitter {
+struct SwiftEmitter: Emitter {
     let generator: Generator
 
-    func files() -> [GeneratedFile] {
-        [GeneratedFile(path: "swift/VirtioTransport.swift", contents: transport())]
-            + generator.inputs.map { input in
-                GeneratedFile(path: "swift/\(typeName(input.device)).swift", contents: file(for: input))
-            }
+    var sharedFiles: [GeneratedFile] { [GeneratedFile(path: "swift/VirtioTransport.swift", contents: transport())] }
+
+    func file(for input: GenerationInput) -> GeneratedFile {
+        GeneratedFile(path: "swift/\(typeName(input.device)).swift", contents: source(for: input))
     }
 
     private func transport() -> String {
@@ -66,7 +65,7 @@ struct SwiftEmitter {
 
     private func typeName(_ device: Device) -> String { "Virtio" + Naming.upperCamel(device.name) }
 
-    private func file(for input: GenerationInput) -> String {
+    private func source(for input: GenerationInput) -> String {
         let device = input.device
         var out = "// \(generator.banner(input.layoutName))\n\n"
         out += "/// \(device.name) (ID \(device.id))" + (device.title.map { ": \($0)" } ?? "")

@@ -129,13 +129,16 @@ public struct Device: Sendable {
 
     /// The device as a spec version describes it; nil means the newest.
     public func asOf(_ version: SpecVersion?) -> Device {
-        Device(name: name, id: id, title: title, doc: doc, since: since, specReference: specReference,
-               features: features.filter { feature in
-                   guard let version else { return feature.until == nil }
-                   return (feature.since.map { version >= $0 } ?? true) && (feature.until.map { version < $0 } ?? true)
-               },
-               transport: transport, config: config?.asOf(version), qemuMinimumSize: qemuMinimumSize,
-               qemuFeatureSizes: qemuFeatureSizes, selectors: selectors, span: span)
+        let kept = features.filter { feature in
+            guard let version else { return feature.until == nil }
+            return (feature.since.map { version >= $0 } ?? true) && (feature.until.map { version < $0 } ?? true)
+        }
+        // Most versions keep every feature and field: the device is then itself, with the field
+        // tree and tables already built for it.
+        if kept.count == features.count, config?.isWhole(in: version) ?? true { return self }
+        return Device(name: name, id: id, title: title, doc: doc, since: since, specReference: specReference,
+                      features: kept, transport: transport, config: config?.asOf(version), qemuMinimumSize: qemuMinimumSize,
+                      qemuFeatureSizes: qemuFeatureSizes, selectors: selectors, span: span)
     }
 }
 

@@ -120,6 +120,16 @@ public struct Aggregate: Sendable {
         Aggregate(kind: kind, name: name, fields: fields.compactMap { $0.asOf(version) }, span: span)
     }
 
+    /// Whether every field, nested ones included, is part of the layout in a spec version: then
+    /// `asOf(version)` is the aggregate itself.
+    public func isWhole(in version: SpecVersion?) -> Bool {
+        fields.allSatisfy { field in
+            guard field.isPresent(in: version) else { return false }
+            guard case .aggregate(let inner) = field.type else { return true }
+            return inner.isWhole(in: version)
+        }
+    }
+
     /// The member reached by a dotted path such as `["zoned", "model"]`.
     public func member(at path: [String]) -> Field? {
         guard let first = path.first, let field = fields.last(where: { $0.name == first }) else { return nil }

@@ -141,12 +141,22 @@ public final class ChildProcess: @unchecked Sendable {
         cvh_untrack_group(pid)
     }
 
-    /// waitpid; with `lock` held.
+    /// The child's peak resident memory in KiB (its own, from wait4), once it has ended.
+    public var peakMemoryKiB: Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        return peakMemory
+    }
+    private var peakMemory: Int?
+
+    /// wait4 (waitpid with the child's resource usage); with `lock` held.
     private func reap(blocking: Bool) {
         var status: Int32 = 0
+        var usage = rusage()
         while true {
-            let result = waitpid(pid, &status, blocking ? 0 : WNOHANG)
+            let result = wait4(pid, &status, blocking ? 0 : WNOHANG, &usage)
             if result == pid {
+                peakMemory = Int(usage.ru_maxrss)
                 // The group may still hold helpers: kill them before the leader's pid can be reused.
                 kill(-pid, SIGKILL)
                 cvh_untrack_group(pid)

@@ -60,17 +60,24 @@ enum GenerateCommand: Command {
 
         let targets = target == "all" ? GenerationTarget.allCases : GenerationTarget(rawValue: target).map { [$0] } ?? []
         let files = Generator(inputs: inputs, transport: transport, version: version).files(for: targets)
-        let root = URL(fileURLWithPath: output)
+        var folder = OutputFolder(output)
+        var unchanged = 0
         for file in files {
-            let url = root.appendingPathComponent(file.path)
             do {
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try Data(file.contents.utf8).write(to: url)
+                if try !folder.write(file.contents, to: file.path) { unchanged += 1 }
+            } catch let error as OutputError {
+                console.error(error.description)
+                throw .failed
             } catch {
-                console.error("cannot write '\(url.path)': \(error.localizedDescription)")
+                console.error("cannot write into '\(output)': \(error.localizedDescription)")
                 throw .failed
             }
         }
-        console.out("wrote \(files.count) files for \(inputs.count) devices to \(output)\n")
+        if unchanged == 0 {
+            console.out("wrote \(files.count) files for \(inputs.count) devices to \(output)\n")
+        } else {
+            console.out("wrote \(files.count - unchanged) of \(files.count) files for \(inputs.count) devices to \(output); "
+                        + "\(unchanged) already held the same bytes and were left alone\n")
+        }
     }
 }
