@@ -34,19 +34,23 @@ let package = Package(
         // Argument handling, printing and writing files only.
         .executableTarget(name: "cfgspace", dependencies: ["Arguments", "ConfigLayout", "ConfigEmit", "Rendering", "VirtioModel",
                                                           "VirtioHost"]),
+        // Hostile input from a seed: mutated and generated layouts, argument vectors, driver
+        // operations. The tests run thousands of cases; the bench runs long.
+        .target(name: "Fuzzing", dependencies: ["ConfigLayout", "Arguments", "VirtioModel"]),
         // Release-build benchmarks: in process, and cfgspace as a whole process (which it builds first).
-        .executableTarget(name: "cfgspace-bench", dependencies: ["cfgspace", "ConfigLayout", "ConfigEmit", "VirtioModel", "VirtioHost"]),
+        .executableTarget(name: "cfgspace-bench", dependencies: ["cfgspace", "ConfigLayout", "ConfigEmit", "VirtioModel",
+                                                                "VirtioHost", "Fuzzing"]),
 
         // Golden files and helpers the test targets share.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "ConfigLayoutTests", dependencies: ["ConfigLayout", "TestSupport"],
+        .target(name: "TestSupport", dependencies: ["ConfigLayout"], path: "Tests/TestSupport"),
+        .testTarget(name: "ConfigLayoutTests", dependencies: ["ConfigLayout", "Fuzzing", "TestSupport"],
                     exclude: ["Golden", "Fixtures"]),
         .testTarget(name: "ConfigEmitTests", dependencies: ["ConfigEmit", "ConfigLayout", "Rendering", "VirtioHost", "TestSupport"],
                     exclude: ["Golden"]),
-        .testTarget(name: "VirtioModelTests", dependencies: ["VirtioModel", "ConfigLayout", "TestSupport"]),
+        .testTarget(name: "VirtioModelTests", dependencies: ["VirtioModel", "ConfigLayout", "Fuzzing", "TestSupport"]),
         .testTarget(name: "VirtioHostTests", dependencies: ["VirtioHost", "VirtioModel", "ConfigLayout", "TestSupport"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: ["cfgspace", "ConfigLayout", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "CLITests", dependencies: ["cfgspace", "ConfigLayout", "Fuzzing", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ArgumentsTests", dependencies: ["Arguments"]),
     ]
 )

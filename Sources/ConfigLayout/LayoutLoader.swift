@@ -21,6 +21,11 @@ public final class LayoutLoader {
         public let path: String
         public let reason: String
 
+        public init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
+
         public var description: String { "cannot read '\(path)': \(reason)" }
     }
 
@@ -117,6 +122,13 @@ public final class LayoutLoader {
         let (checked, checkDiagnostics) = Checker.check(syntax, imports: transports)
         diagnostics.append(contentsOf: checkDiagnostics)
         diagnostics.append(contentsOf: checked.devices.flatMap(PlacementCheck.diagnostics))
+        // An empty file, or one of imports and comments alone, is most likely the wrong file:
+        // every command says so, at its first line, rather than finding nothing to do.
+        if checked.devices.isEmpty, checked.transport == nil, !parseDiagnostics.hasErrors {
+            let what = file.bytes.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) ? "is empty" : "declares no device"
+            diagnostics.append(Diagnostic(.noDevice, "the file \(what); a layout file declares a device "
+                                          + "(device NAME = ID { ... }) or a transport", at: SourceSpan(file: file, start: 0, end: 0)))
+        }
         let loaded = Loaded(file: file, checked: checked, diagnostics: Self.unique(diagnostics).sortedBySource())
         cache[key] = loaded
         return loaded

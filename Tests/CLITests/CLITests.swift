@@ -252,6 +252,29 @@ import TestSupport
             .allSatisfy { !$0.hasPrefix(".") })
     }
 
+    /// An empty file, one of comments alone, and one naming a version no spec has get the same
+    /// diagnostic, with its position, from every command that reads layouts; each fails with 1.
+    @Test func filesWithNothingToLayOutFailAlikeEverywhere() throws {
+        let folder = try Tools.temporaryFolder("nothing")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let inputs = [("empty.layout", "", "empty.layout:1:1: error: the file is empty"),
+                      ("comments.layout", "// nothing here\n", "comments.layout:1:1: error: the file declares no device"),
+                      ("version.layout", "device d = 1 {\n  feature A = 0 since 9.7\n  config c { x u8 if A }\n}\n",
+                       "version.layout:2:23: error: 'since 9.7' names no virtio specification version; the versions are 1.0")]
+        for (name, text, expected) in inputs {
+            let path = folder.appendingPathComponent(name).path
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            var errors: Set<String> = []
+            for command in [["check"], ["table"], ["diff"], ["summary"], ["generate", "--output", folder.appendingPathComponent("out").path]] {
+                let result = try Subprocess.run(Subprocess.cfgspace, [command[0], path] + command.dropFirst(), in: folder)
+                #expect(result.status == 1, "\(command[0]) \(name): \(result.stdout)\(result.stderr)")
+                #expect(result.stderr.contains(expected), "\(command[0]) \(name): \(result.stderr)")
+                errors.insert(result.stderr.components(separatedBy: "\n").first ?? "")
+            }
+            #expect(errors.count == 1, "\(name): \(errors)")
+        }
+    }
+
     @Test func generateRejectsBadInput() throws {
         let noOutput = try Subprocess.cfgspace("generate", "--target", "c")
         #expect(noOutput.status == 64)

@@ -1,3 +1,4 @@
+import Fuzzing
 import Testing
 import TestSupport
 @testable import ConfigLayout

@@ -45,6 +45,7 @@ public struct Diagnostic: Sendable, Equatable {
         case unknownFeature
         case requiresCycle
         case invalidVersionRange
+        case unknownVersion
         case deviceIDOutOfRange
         // Fields and types
         case duplicateField
@@ -62,6 +63,7 @@ public struct Diagnostic: Sendable, Equatable {
         case unknownFieldPath
         case unknownStatusBit
         case missingConfig
+        case noDevice
 
         /// Warnings do not fail `check`; everything else is an error.
         public var severity: Severity {

@@ -1,5 +1,5 @@
 /// Turns a source file into tokens. Newlines are tokens because a declaration ends at the end of
-/// its line. Comments (`// ...`) vanish; doc comments (`/// ...`) are kept for the declaration
+/// its line; a line may end in LF, CRLF or a lone CR. Comments (`// ...`) vanish; doc comments (`/// ...`) are kept for the declaration
 /// that follows. Every byte sequence lexes: what cannot be a token becomes `.invalid` and a
 /// diagnostic, and lexing goes on.
 public struct Lexer {
@@ -34,7 +34,8 @@ public struct Lexer {
         }
         position += 1
         switch byte {
-        case UInt8(ascii: "\n"): return token(.newline, from: start)
+        // A CR before an LF was skipped as space; a lone CR ends a line.
+        case UInt8(ascii: "\n"), UInt8(ascii: "\r"): return token(.newline, from: start)
         case UInt8(ascii: "{"): return token(.leftBrace, from: start)
         case UInt8(ascii: "}"): return token(.rightBrace, from: start)
         case UInt8(ascii: "("): return token(.leftParen, from: start)
@@ -72,7 +73,8 @@ public struct Lexer {
 
     private mutating func skipSpacesAndComments() {
         while let byte = peek() {
-            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") {
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
+                || (byte == UInt8(ascii: "\r") && peek(1) == UInt8(ascii: "\n")) {
                 position += 1
             } else if byte == UInt8(ascii: "/"), peek(1) == UInt8(ascii: "/"), !atDocComment {
                 skipToEndOfLine()
@@ -100,14 +102,14 @@ public struct Lexer {
     }
 
     private mutating func skipToEndOfLine() {
-        while let byte = peek(), byte != UInt8(ascii: "\n") { position += 1 }
+        while let byte = peek(), byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r") { position += 1 }
     }
 
     private mutating func string(from start: Int) -> Token {
         var scalars = String.UnicodeScalarView()
         var valid = true
         while true {
-            guard let byte = peek(), byte != UInt8(ascii: "\n") else {
+            guard let byte = peek(), byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r") else {
                 report(.unterminatedString, "unterminated string literal", from: start, to: position)
                 return token(.invalid, from: start)
             }

@@ -7,12 +7,17 @@ public final class SourceFile: Sendable {
     /// Byte offset of the first byte of each line.
     private let lineStarts: [Int]
 
+    /// A leading UTF-8 byte-order mark is dropped, as editors that write one expect; lines end in
+    /// LF, CRLF or a lone CR.
     public init(path: String, bytes: [UInt8]) {
         self.path = path
+        let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         self.bytes = bytes
         var starts = [0]
-        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            starts.append(index + 1)
+        for (index, byte) in bytes.enumerated() {
+            let endsLine = byte == UInt8(ascii: "\n")
+                || (byte == UInt8(ascii: "\r") && (index + 1 == bytes.count || bytes[index + 1] != UInt8(ascii: "\n")))
+            if endsLine { starts.append(index + 1) }
         }
         self.lineStarts = starts
     }
@@ -35,7 +40,8 @@ public final class SourceFile: Sendable {
     public func displayLine(_ line: Int) -> DisplayLine {
         guard line >= 1, line <= lineStarts.count else { return DisplayLine(characters: []) }
         let start = lineStarts[line - 1]
-        var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
+        var end = line < lineStarts.count ? lineStarts[line] : bytes.count
+        if end > start, bytes[end - 1] == UInt8(ascii: "\n") { end -= 1 }
         if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
         return DisplayLine(characters: DisplayLine.decode(bytes[start..<max(start, end)]))
     }

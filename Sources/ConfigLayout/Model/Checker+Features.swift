@@ -60,7 +60,7 @@ extension Checker {
             }
             seen[word] = seen[word] ?? clause.keywordSpan
         }
-        checkVersionOrder(since: since, until: until, what: "feature '\(name.value)'")
+        checkVersions(since: since, until: until, what: "feature '\(name.value)'")
 
         guard syntax.bit.value <= UInt64(Feature.maximumBit) else {
             report(.featureBitOutOfRange, "feature bit \(syntax.bit.value) is out of range; bits go from 0 to "
@@ -89,11 +89,21 @@ extension Checker {
         return feature
     }
 
-    mutating func checkVersionOrder(since: Located<SpecVersion>?, until: Located<SpecVersion>?, what: String) {
+    /// `since` and `until` must name published versions, and retire a thing after introducing it.
+    mutating func checkVersions(since: Located<SpecVersion>?, until: Located<SpecVersion>?, what: String) {
+        checkKnown(since, "since")
+        checkKnown(until, "until")
         if let since, let until, since.value >= until.value {
             report(.invalidVersionRange, "\(what) is retired in \(until.value) before it is introduced in "
                    + "\(since.value)", at: until.span, notes: [.init("introduced here", at: since.span)])
         }
+    }
+
+    /// A version no virtio specification has (`since 9.7`) would leave `--spec` unable to name it.
+    mutating func checkKnown(_ version: Located<SpecVersion>?, _ keyword: String) {
+        guard let version, !SpecVersion.known.contains(version.value) else { return }
+        report(.unknownVersion, "'\(keyword) \(version.value)' names no virtio specification version; the versions are "
+               + SpecVersion.known.map(\.description).joined(separator: ", "), at: version.span)
     }
 
     /// Resolves feature names in a condition, reporting unknown ones with a suggestion.

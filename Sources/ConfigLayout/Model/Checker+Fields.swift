@@ -66,7 +66,7 @@ extension Checker {
             case .until(let version, _): until = version
             }
         }
-        checkVersionOrder(since: since, until: until, what: "field '\(name)'")
+        checkVersions(since: since, until: until, what: "field '\(name)'")
 
         guard let type else { return nil }
         var checkedRange: ClosedRange<UInt64>?

@@ -118,6 +118,7 @@ public struct Checker {
 
     private mutating func checkDevice(_ syntax: DeviceSyntax, transport: Transport?) -> Device {
         let name = syntax.name.value
+        checkKnown(syntax.since, "since")
         var id = 0
         if let idLiteral = syntax.id {
             if idLiteral.value == 0 {

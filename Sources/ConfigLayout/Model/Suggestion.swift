@@ -1,5 +1,7 @@
 /// "Did you mean ...?" for a misspelt name.
 public enum Suggestion {
+    static let maximumLength = 256
+
     /// The candidate closest to `name`, if it is close enough to be a likely typo. Case differences
     /// and a C prefix such as `VIRTIO_NET_F_` are forgiven first.
     public static func closest(to name: String, in candidates: some Sequence<String>) -> String? {
@@ -7,9 +9,12 @@ public enum Suggestion {
         let upper = name.uppercased()
         if let match = candidates.first(where: { $0.uppercased() == upper }) { return match }
         if let match = candidates.first(where: { upper.hasSuffix("_F_" + $0.uppercased()) }) { return match }
+        // A typo is in a name a person typed; past this length (a pasted blob, a million-character
+        // identifier) the quadratic distance costs more than a suggestion is worth.
+        guard name.utf8.count <= maximumLength else { return nil }
         let limit = max(1, name.count / 3)
         var best: (name: String, distance: Int)?
-        for candidate in candidates {
+        for candidate in candidates where candidate.utf8.count <= maximumLength {
             let distance = editDistance(name, candidate, limit: limit)
             if distance <= limit, distance < (best?.distance ?? Int.max) {
                 best = (candidate, distance)

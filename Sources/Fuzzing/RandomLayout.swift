@@ -1,22 +1,21 @@
-import TestSupport
-@testable import ConfigLayout
+import ConfigLayout
 
 /// Random but valid layout files: features with acyclic `requires`, fields of every kind with
 /// random conditions, nested structs and unions. The symbolic engine is checked against brute
 /// force on thousands of them.
-struct RandomLayout {
-    var random: SeededGenerator
+public struct RandomLayout {
+    var random: SplitMix64
     let featureCount: Int
 
-    init(seed: UInt64, featureCount: Int) {
-        random = SeededGenerator(seed: seed)
+    public init(seed: UInt64, featureCount: Int) {
+        random = SplitMix64(seed: seed)
         self.featureCount = featureCount
     }
 
     private mutating func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &random) < percent }
 
     /// A condition over features `F0..<limit`, written with full parentheses.
-    mutating func expression(depth: Int = 0, limit: Int? = nil) -> String {
+    public mutating func expression(depth: Int = 0, limit: Int? = nil) -> String {
         let limit = limit ?? featureCount
         if depth >= 2 || chance(40) {
             let name = "F\(Int.random(in: 0..<limit, using: &random))"
@@ -53,7 +52,7 @@ struct RandomLayout {
     }
 
     /// A whole layout file.
-    mutating func text() -> String {
+    public mutating func text() -> String {
         let minimum = ["0", "end(f0)", "offset(f0)"].randomElement(using: &random) ?? "0"
         var lines = ["device r = 1 {", "  qemu min_size \(minimum)"]
         for index in 0..<featureCount {
