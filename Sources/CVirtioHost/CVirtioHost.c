@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdatomic.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -210,9 +211,18 @@ static int fill_address(struct sockaddr_un *address, const char *path) {
 int cvh_unix_listen(const char *path, int backlog) {
     struct sockaddr_un address;
     if (fill_address(&address, path) < 0) return -1;
+    // A stale socket from an earlier run is replaced; anything else at the path is the user's
+    // and is never removed (EEXIST).
+    struct stat existing;
+    if (lstat(path, &existing) == 0) {
+        if (!S_ISSOCK(existing.st_mode)) {
+            errno = EEXIST;
+            return -1;
+        }
+        unlink(path);
+    }
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) return -1;
-    unlink(path);
     if (bind(fd, (struct sockaddr *)&address, sizeof address) < 0 || listen(fd, backlog) < 0) {
         int saved = errno;
         close(fd);

@@ -8,6 +8,13 @@ struct BenchFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
+extension Optional {
+    func unwrapped(_ what: String) throws -> Wrapped {
+        guard let self else { throw BenchFailure("\(what) is missing") }
+        return self
+    }
+}
+
 /// Cases 1, 3 and 4: the front end and engine, config reads, and negotiations, all in process.
 enum EngineCases {
     /// Every condition that can tell feature sets apart in a device's layout or QEMU's size table.

@@ -21,20 +21,9 @@ enum VhostUserCase {
                                           values: [("capacity", .integer(2_097_152))])
             // What QEMU asks for: offset 0 and the whole struct (60 bytes for blk with every feature).
             let size = served.structSize
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cfgspace-bench-\(getpid())")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: folder) }
-            let socket = folder.appendingPathComponent("serve.sock").path
-            let server = try VhostUserServer(path: socket, served: served, log: .silent)
-            let (stop, stopped) = try Descriptor.socketPair()
-            let done = DispatchSemaphore(value: 0)
-            Thread {
-                ThreadPlacement.pinCurrentThread(to: 0)
-                try? server.run(stop: stopped)
-                done.signal()
-            }.start()
-            defer { stop.close(); _ = done.wait(timeout: .now() + 10) }
-            let client = try connect(socket)
+            let server = try InProcessServer(served, pinnedTo: 0)
+            defer { server.stop() }
+            let client = try connect(server.socket)
             defer { client.close() }
             try client.negotiateProtocolFeatures(VhostUserPayload.ProtocolFeature.config.mask)
 
@@ -140,9 +129,4 @@ private final class EchoPair: @unchecked Sendable {
     }
 }
 
-private extension Optional {
-    func unwrapped(_ what: String) throws -> Wrapped {
-        guard let self else { throw HostError(.refused, "\(what) is missing") }
-        return self
-    }
-}
+

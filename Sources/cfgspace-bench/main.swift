@@ -2,13 +2,16 @@ import Foundation
 
 // cfgspace-bench: times cfgspace on a release build. Usage:
 //   swift run -c release cfgspace-bench [--format text|json] [--case N]... [--quick]
+//   swift run -c release cfgspace-bench --fuzz COUNT [--seed N]
 let arguments = Array(CommandLine.arguments.dropFirst())
 var format = "text"
 var chosen: [Int] = []
 var quick = false
+var fuzzCount: Int?
+var fuzzSeed: UInt64 = 2021
 var index = 0
 func usage(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("cfgspace-bench: \(message)\nUsage: cfgspace-bench [--format text|json] [--case N]... [--quick]\n".utf8))
+    FileHandle.standardError.write(Data("cfgspace-bench: \(message)\nUsage: cfgspace-bench [--format text|json] [--case N]... [--quick]\n       cfgspace-bench --fuzz COUNT [--seed N]\n".utf8))
     exit(64)
 }
 while index < arguments.count {
@@ -26,11 +29,25 @@ while index < arguments.count {
         chosen.append(number)
         index += 1
     case "--quick": quick = true
+    case "--fuzz":
+        guard index < arguments.count, let count = Int(arguments[index]), count > 0 else { usage("--fuzz takes a count of cases") }
+        fuzzCount = count
+        index += 1
+    case "--seed":
+        guard index < arguments.count, let seed = UInt64(arguments[index]) else { usage("--seed takes a number") }
+        fuzzSeed = seed
+        index += 1
     case "-h", "--help":
         print("cfgspace-bench [--format text|json] [--case N]... [--quick]: times cfgspace (build with -c release)")
         exit(0)
     default: usage("unknown argument '\(argument)'")
     }
+}
+
+if let fuzzCount {
+    let (report, clean) = FuzzRun.run(count: fuzzCount, seed: fuzzSeed)
+    print(report, terminator: "")
+    exit(clean ? 0 : 1)
 }
 
 let binFolder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()

@@ -5,6 +5,10 @@ import Foundation
 struct Console {
     let stdoutColors: Bool
     let stderrColors: Bool
+    /// Writes nothing: for running commands in process many times over (the argument fuzzer).
+    var isSilent = false
+
+    static let silent = Console(stdoutColors: false, stderrColors: false, isSilent: true)
 
     static var standard: Console {
         let colorAllowed = ProcessInfo.processInfo.environment["NO_COLOR"] == nil
@@ -13,10 +17,12 @@ struct Console {
     }
 
     func out(_ text: String) {
+        guard !isSilent else { return }
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
     func err(_ text: String) {
+        guard !isSilent else { return }
         FileHandle.standardError.write(Data(text.utf8))
     }
 

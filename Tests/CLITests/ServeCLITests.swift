@@ -50,6 +50,18 @@ import TestSupport
         #expect(result.status == 64, "\(arguments): \(result.stderr)")
     }
 
+    /// A path that holds anything but a stale socket is the user's: serve refuses it and leaves it.
+    @Test func serveNeverRemovesAFileAtItsSocketPath() throws {
+        let folder = try Tools.temporaryFolder("serve-file")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("precious.layout")
+        try Data("keep me\n".utf8).write(to: file)
+        let result = try Subprocess.cfgspace("serve", "--vhost-user", file.path, "blk")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("exists and is not a socket"), "\(result.stderr)")
+        #expect(try String(contentsOf: file, encoding: .utf8) == "keep me\n")
+    }
+
     @Test func aMissingBackEndIsReported() throws {
         let result = try Subprocess.cfgspace("probe", "vhost-user", "--socket", "/nonexistent/socket", "--device", "blk")
         #expect(result.status == 1)

@@ -250,33 +250,4 @@ import TestSupport
         #expect(trace.rules().contains(.writesReadOnlyField))
         #expect(qemu.image.value("mtu") == .integer(9000))
     }
-
-    /// Any sequence of driver operations, however wrong, gets answers and never traps.
-    @Test func randomOperationsNeverTrap() throws {
-        var random = SeededGenerator(seed: 0x5eed)
-        for kind in DeviceKind.allCases {
-            for _ in 0..<40 {
-                let (subject, trace) = try model(kind, of: device, pastEnd: PastEndPolicy.allCases.randomElement(using: &random))
-                for _ in 0..<60 {
-                    switch Int.random(in: 0..<7, using: &random) {
-                    case 0: subject.writeStatus(DeviceStatus(rawValue: UInt8.random(in: 0...255, using: &random)))
-                    case 1: _ = subject.readDeviceFeatureWindow(Int.random(in: -2...8, using: &random))
-                    case 2: subject.writeDriverFeatureWindow(Int.random(in: -2...8, using: &random), UInt32.random(in: 0...UInt32.max, using: &random))
-                    case 3:
-                        var buffer = [UInt8](repeating: 0x5a, count: Int.random(in: 0...40, using: &random))
-                        let offset = [Int.min, -1, 0, Int.random(in: 0...64, using: &random), Int.max - 1].randomElement(using: &random) ?? 0
-                        subject.readConfig(offset: offset, into: &buffer, field: nil)
-                    case 4:
-                        let bytes = (0..<Int.random(in: 0...8, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
-                        subject.writeConfig(offset: Int.random(in: -4...64, using: &random), bytes: bytes, field: nil)
-                    case 5: _ = subject.acceptDriverFeatures(FeatureSet(words: [UInt64.random(in: 0...UInt64.max, using: &random)]))
-                    default: _ = subject.readGeneration()
-                    }
-                }
-                subject.writeStatus([])
-                #expect(subject.readStatus() == [], "\(kind): status after reset")
-                #expect(trace.entries.count >= 60)
-            }
-        }
-    }
 }

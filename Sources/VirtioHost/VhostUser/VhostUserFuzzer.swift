@@ -1,31 +1,21 @@
 import CVirtioHost
+import ConfigLayout
 import Foundation
 
 /// Malformed vhost-user traffic from a fixed seed, for a server that must stay up through it: unknown
 /// requests, wrong payload sizes, descriptors where none belong and missing where they do, payloads
 /// that announce more than they carry, headers cut short, and sizes past any the protocol has.
 public struct VhostUserFuzzer {
-    /// A small deterministic generator (SplitMix64), so a run repeats exactly.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     public let path: String
-    private var generator: Generator
+    /// Deterministic, so a run repeats exactly.
+    private var generator: SplitMix64
     /// Connections the server closed on the fuzzer, and messages sent.
     public private(set) var closedByServer = 0
     public private(set) var sent = 0
 
     public init(path: String, seed: UInt64) {
         self.path = path
-        generator = Generator(state: seed)
+        generator = SplitMix64(seed: seed)
     }
 
     /// Sends `count` messages, reconnecting whenever the server closes the connection.

@@ -59,7 +59,12 @@ public final class VhostUserServer: @unchecked Sendable {
     init(path: String, served: ServedDevice, timeout: Duration, log: ServeLog,
          makeHandler: @escaping (VhostUserChannel, VhostUserServer) throws(HostError) -> any ConnectionHandler) throws(HostError) {
         let fd = cvh_unix_listen(path, 8)
-        guard fd >= 0 else { throw HostError.system("listening at '\(path)'", errno: errno) }
+        guard fd >= 0 else {
+            if errno == EEXIST {
+                throw HostError(.refused, "'\(path)' exists and is not a socket; give --vhost-user a new path")
+            }
+            throw HostError.system("listening at '\(path)'", errno: errno)
+        }
         self.path = path
         self.served = served
         self.timeout = timeout

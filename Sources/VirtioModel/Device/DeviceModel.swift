@@ -305,6 +305,10 @@ public class DeviceModel {
         return outcome
     }
 
+    /// The bytes a read inside the configuration space returns now, in the byte order the device
+    /// serves at this moment.
+    public var servedBytes: [UInt8] { readCache.bytes(encoding()) { image.bytes($0) } }
+
     /// Serves a config read into `buffer`: the image's bytes inside the space, the past-end policy outside.
     func serveConfig(offset: Int, into buffer: inout [UInt8]) -> ReadOutcome {
         let count = buffer.count
