@@ -124,7 +124,7 @@ enum EngineCases {
     }
 
     /// Case 4: complete negotiations: linux-current probing the qemu net model, reset to DRIVER_OK.
-    static func negotiations(repeats: Int) -> CaseResult {
+    static func negotiations(cfgspace: String, repeats: Int) -> CaseResult {
         var result = CaseResult(number: 4, title: "complete driver-and-device negotiations (linux-current on the qemu model)",
                                 target: "over 100,000 per second")
         do {
@@ -142,6 +142,11 @@ enum EngineCases {
             let rate = 1 / measurement.median
             result.figures.append(("negotiations per second (median)", String(format: "%.0f", rate)))
             result.met = rate > 100_000
+            // As users run them: the default matrix (every driver against every device, each set
+            // against its reference), a whole process.
+            let (matrix, _) = try ProcessCases.measure("simulate --matrix (whole process)", repeats: repeats, cfgspace,
+                                                       ["simulate", "--matrix"])
+            result.measurements.append(matrix)
         } catch {
             result.notes.append("not measured: \(error)")
         }

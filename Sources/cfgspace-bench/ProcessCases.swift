@@ -57,6 +57,17 @@ enum ProcessCases {
                 previous = measurement.median
                 if fields == 64 && features == 64 { result.met = measurement.median < 1 && peak < 256 * 1024 }
             }
+            // The checked-in 64-feature layout, one feature per field (Benchmarks/wide64.layout), when run
+            // from the checkout.
+            if FileManager.default.fileExists(atPath: "Benchmarks/wide64.layout") {
+                for sizing in ["full", "qemu"] {
+                    let (wide, peak) = try measure("diff wide64 (64 features), \(sizing) sizing", repeats: max(3, repeats / 4),
+                                                   cfgspace, ["diff", "Benchmarks/wide64.layout", "--sizing", sizing])
+                    result.measurements.append(wide)
+                    result.figures.append(("wide64, \(sizing) sizing", String(format: "median %@, peak %.0f MB",
+                                                                                formatTime(wide.median), Double(peak) / 1024)))
+                }
+            }
             let (enumerated, moved) = try enumeration(repeats: max(3, repeats / 4))
             result.measurements.append(enumerated)
             result.notes.append("enumeration: the 16 × 16 layout laid out fixed and packed under every one of its 65,536 sets, "

@@ -71,6 +71,19 @@ import TestSupport
         }
     }
 
+    /// A diagnostic on a line of a million characters shows a window of it, and a message quoting
+    /// a million-character name is cut short: the rendering stays a few lines long.
+    @Test func enormousLinesRenderAsAWindow() {
+        let name = String(repeating: "A", count: 1_000_000)
+        let text = "device d = 1 { feature \(name) = 1\n feature \(name) = 2\n config c { x u8 if \(name)B } }\n"
+        let diagnostics = LayoutLoader().load(SourceFile(path: "long.layout", text: text)).diagnostics
+        #expect(diagnostics.contains { $0.kind == .duplicateFeatureName })
+        let rendered = DiagnosticRenderer().render(diagnostics)
+        #expect(rendered.utf8.count < 800 * (diagnostics.count + diagnostics.flatMap(\.notes).count), "\(rendered.utf8.count) bytes")
+        #expect(rendered.contains("… (999"))
+        for line in rendered.split(separator: "\n") { #expect(line.count < 600) }
+    }
+
     /// Crashes and hangs the fuzzers found, minimised, kept so they stay fixed.
     @Test func regressions() {
         let cases: [(String, [UInt8])] = [

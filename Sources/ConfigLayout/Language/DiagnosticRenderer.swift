@@ -46,29 +46,46 @@ public struct DiagnosticRenderer: Sendable {
         }
     }
 
+    /// Past this many characters a source line is shown as a window around the span, and a
+    /// message (which may quote an enormous name) is cut short.
+    static let lineLimit = 160
+    static let messageLimit = 400
+
     private func headline(_ span: SourceSpan, label: String, labelColor: Color, message: String) -> String {
         let location = span.location
+        var shown = message
+        if message.count > Self.messageLimit {
+            shown = String(message.prefix(Self.messageLimit)) + "… (\(message.count - Self.messageLimit) more characters)"
+        }
         return paint("\(span.file.path):\(location.line):\(location.column):", nil, bold: true) + " "
             + paint(label + ":", labelColor, bold: true) + " "
-            + paint(message, nil, bold: true) + "\n"
+            + paint(shown, nil, bold: true) + "\n"
     }
 
     /// The source line and a caret run under the span. A span that runs past the end of its first
-    /// line is underlined to the end of that line; an empty span gets a single caret.
+    /// line is underlined to the end of that line; an empty span gets a single caret. A line too
+    /// long for a terminal shows the part around the span, with "…" where it is cut.
     private func excerpt(_ span: SourceSpan) -> String {
         let start = span.file.location(of: span.start)
-        let line = span.file.displayLine(start.line)
+        let characters = span.file.displayLine(start.line).characters
         let end = span.file.location(of: span.end)
-        let lastColumn = end.line == start.line ? end.column : line.characters.count + 1
-        let width = max(1, lastColumn - start.column)
+        let lastColumn = end.line == start.line ? end.column : characters.count + 1
+
+        // The shown window: the whole line, or lineLimit characters from a little before the span.
+        let first = characters.count > Self.lineLimit ? max(0, min(start.column - 1 - 40, characters.count - Self.lineLimit)) : 0
+        let last = min(characters.count, first + Self.lineLimit)
+        var text = String(String.UnicodeScalarView(characters[first..<last]))
+        if first > 0 { text = "…" + text }
+        if last < characters.count { text += "…" }
+        let width = max(1, min(lastColumn, last + 1) - start.column)
 
         let number = String(start.line)
         let gutter = String(repeating: " ", count: max(4, number.count))
         let paddedNumber = String(repeating: " ", count: gutter.count - number.count) + number
         // Keep tabs so the caret lines up with tab-indented source.
-        let lead = line.characters.prefix(start.column - 1).map { $0 == "\t" ? "\t" : " " }.joined()
+        let lead = (first > 0 ? " " : "") + characters[first..<max(first, start.column - 1)].map { $0 == "\t" ? "\t" : " " }.joined()
         let carets = paint(String(repeating: "^", count: width), .green, bold: true)
-        return "\(paddedNumber) | \(sanitized(line.text))\n\(gutter) | \(lead)\(carets)\n"
+        return "\(paddedNumber) | \(sanitized(text))\n\(gutter) | \(lead)\(carets)\n"
     }
 
     /// Control characters would corrupt a terminal; show them as U+FFFD.
