@@ -64,7 +64,8 @@ public final class LayoutLoader {
     /// Loads what a command-line argument names: a file when one exists at that path (a path wins),
     /// else the built-in layout of that name (`blk`, `net.layout`).
     public func load(argument: String) throws(LoadError) -> Loaded {
-        if case .success = read(argument) { return try load(path: argument) }
+        if let cached = cache[Self.canonical(argument)] { return cached }
+        if case .success(let bytes) = read(argument) { return load(SourceFile(path: argument, bytes: bytes)) }
         if let builtin = BuiltinLayouts.file(argument) { return try load(path: builtin.path) }
         let reason: String
         if case .failure(let error) = read(argument), error.reason != "no such file" {
@@ -162,6 +163,7 @@ public final class LayoutLoader {
 
     private func exists(_ path: String) -> Bool {
         if BuiltinLayouts.isBuiltin(path) { return BuiltinLayouts.file(path) != nil }
+        if cache[Self.canonical(path)] != nil { return true }
         if case .success = read(path) { return true }
         return false
     }
@@ -172,9 +174,23 @@ public final class LayoutLoader {
         return String(path[...slash]) + name
     }
 
-    private static func canonical(_ path: String) -> String {
-        BuiltinLayouts.isBuiltin(path) ? path : URL(fileURLWithPath: path).standardizedFileURL.path
+    /// One key per file, however it is named: absolute, with `.` and `..` worked out by the text
+    /// alone (as URL's standardizing does, for a fraction of its cost).
+    static func canonical(_ path: String) -> String {
+        if BuiltinLayouts.isBuiltin(path) { return path }
+        let absolute = path.hasPrefix("/") ? path : workingDirectory + "/" + path
+        var parts: [Substring] = []
+        for part in absolute.split(separator: "/") {
+            switch part {
+            case ".": continue
+            case "..": if !parts.isEmpty { parts.removeLast() }
+            default: parts.append(part)
+            }
+        }
+        return "/" + parts.joined(separator: "/")
     }
+
+    private static let workingDirectory = FileManager.default.currentDirectoryPath
 
     /// The same import reached twice reports its problems once.
     private static func unique(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
