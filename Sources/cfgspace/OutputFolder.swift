@@ -20,7 +20,7 @@ struct OutputFolder {
     mutating func write(_ contents: String, to relativePath: String) throws -> Bool {
         let url = root.appendingPathComponent(relativePath)
         let bytes = Array(contents.utf8)
-        if let existing = FileManager.default.contents(atPath: url.path), existing.elementsEqual(bytes) { return false }
+        if Self.holds(url.path, bytes) { return false }
         let folder = url.deletingLastPathComponent().path
         if !made.contains(folder) {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -49,6 +49,31 @@ struct OutputFolder {
             throw OutputError(path: url.path, errno: error)
         }
         return true
+    }
+}
+
+extension OutputFolder {
+    /// Whether the file at `path` holds exactly `bytes`: its size first, then its contents, read
+    /// with plain system calls (FileManager's reading cost more than generating the file).
+    static func holds(_ path: String, _ bytes: [UInt8]) -> Bool {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, Int(status.st_size) == bytes.count else {
+            return false
+        }
+        var existing = [UInt8](repeating: 0, count: bytes.count)
+        var filled = 0
+        while filled < bytes.count {
+            let result = existing.withUnsafeMutableBytes { buffer in
+                buffer.baseAddress.map { read(descriptor, $0 + filled, buffer.count - filled) } ?? 0
+            }
+            if result < 0 && errno == EINTR { continue }
+            guard result > 0 else { return false }
+            filled += result
+        }
+        return existing == bytes
     }
 }
 
