@@ -17,16 +17,18 @@ enum ProcessCases {
         return (seconds, child.peakMemoryKiB ?? 0)
     }
 
-    /// A whole-process run, warmed up once and repeated; `prepare` runs untimed before each run.
-    static func measure(_ name: String, repeats: Int, _ program: String, _ arguments: [String],
-                        prepare: () -> Void = {}) throws -> (Measurement, Int) {
-        prepare()
-        _ = try timed(program, arguments)
+    /// A whole-process run, warmed up once and repeated.
+    static func measure(_ name: String, repeats: Int, _ program: String, _ arguments: [String]) throws -> (Measurement, Int) {
+        try measure(name, repeats: repeats, program) { _ in arguments }
+    }
+
+    /// A whole-process run whose arguments may differ from run to run (run 0 is the warm-up).
+    static func measure(_ name: String, repeats: Int, _ program: String, arguments: (Int) -> [String]) throws -> (Measurement, Int) {
+        _ = try timed(program, arguments(0))
         var samples: [Double] = []
         var peak = 0
-        for _ in 0..<repeats {
-            prepare()
-            let run = try timed(program, arguments)
+        for run in 1...repeats {
+            let run = try timed(program, arguments(run))
             samples.append(run.seconds)
             peak = max(peak, run.peakKiB)
         }
@@ -111,8 +113,10 @@ enum ProcessCases {
             let (version, _) = try measure("cfgspace --version", repeats: repeats, cfgspace, ["--version"])
             // Into an empty folder, as a first build does; then over its own output, as every later
             // build does (every file already holds its bytes and is left alone).
-            let (fresh, _) = try measure("generate --target all, empty folder", repeats: repeats, cfgspace, arguments) {
-                try? FileManager.default.removeItem(at: folder)
+            // A new folder each run: deleting the last run's 149 files just before would time the
+            // file system's handling of freshly freed inodes rather than a first build.
+            let (fresh, _) = try measure("generate --target all, empty folder", repeats: repeats, cfgspace) { run in
+                ["generate", "--target", "all", "--output", folder.appendingPathComponent("fresh-\(run)").path]
             }
             let (again, _) = try measure("generate --target all, up to date", repeats: repeats, cfgspace, arguments)
             result.measurements = [version, fresh, again]
