@@ -27,8 +27,9 @@ func features(_ names: String, of device: Device) throws -> FeatureSet {
 
 /// A device model built directly, with its own trace, for tests below the scenario level.
 func model(_ kind: DeviceKind, of device: Device, offering names: String? = nil, values: [(String, FieldValue)]? = nil,
-           pastEnd: PastEndPolicy? = nil, littleEndian: Bool = true) throws -> (DeviceModel, Trace) {
-    let trace = Trace()
+           pastEnd: PastEndPolicy? = nil, littleEndian: Bool = true,
+           detail: Trace.Detail = .everything) throws -> (DeviceModel, Trace) {
+    let trace = Trace(detail: detail)
     let offered = try names.map { try features($0, of: device) } ?? device.features(named: kind.defaultFeatureNames)
     let layout = Layout(device: device, features: FeatureSet(), interpretation: .fixed)
     var defaults: [(String, FieldValue)] = []

@@ -107,6 +107,17 @@ public class DeviceModel {
     /// The configuration generation the device reports. The default moves with every change of value.
     func configGeneration() -> UInt32 { image.generation }
 
+    /// Whether the generation changes only when the image does (or `readStateDidChange` says so),
+    /// so a read in a steady state need not ask for it.
+    var generationFollowsImage: Bool { true }
+
+    /// Whether `serveConfig` serves the image's bytes inside the space, so a steady state may keep them.
+    var servesImage: Bool { true }
+
+    /// Something a config read depends on changed outside the image, status and driver features
+    /// (a subclass's own encoding or generation).
+    final func readStateDidChange() { readCache.invalidate() }
+
     /// Called after a reset has cleared the status and features.
     func didReset() {}
 
@@ -296,6 +307,7 @@ public class DeviceModel {
     /// field the reader meant) and checks it against the rules.
     @discardableResult
     public final func readConfig(offset: Int, into buffer: inout [UInt8], field: String?, by party: Party = .driver) -> ReadOutcome {
+        if readCache.serveSteadily(offset: offset, into: &buffer) { return .served }
         let count = buffer.count
         let outcome = serveConfig(offset: offset, into: &buffer)
         if trace.recordsAccesses {
@@ -344,6 +356,9 @@ public class DeviceModel {
            readCache.isQuiet(offset: offset, count: count, mask: { ReadCache.mask(image) { readMayBreakARule($0) } }) {
             let generation = configGeneration()
             lastRead?.generation = generation
+            if !trace.recordsAccesses && generationFollowsImage && servesImage {
+                readCache.settle(size: configSize, bytes: readCache.bytes(encoding()) { image.bytes($0) })
+            }
             return
         }
         if outcome != .served && offset >= 0 {

@@ -26,9 +26,13 @@ final class Mlx5NetDevice: DeviceModel {
     /// `mlx_features`: what get_features reported; v5.12's reset zeroes it.
     private var mlxFeatures: FeatureSet
     /// The generation `mlx5_vdpa_get_generation` reports: bumped on reset only.
-    private var generationCounter: UInt32 = 0
+    private var generationCounter: UInt32 = 0 {
+        didSet { readStateDidChange() }
+    }
     /// The byte order of the last store into config.
-    private var storedEncoding: ConfigImage.Encoding
+    private var storedEncoding: ConfigImage.Encoding {
+        didSet { readStateDidChange() }
+    }
 
     init(version: Version, kind: DeviceKind, device: Device, parameters: DeviceParameters, trace: Trace) throws(ScenarioError) {
         self.version = version

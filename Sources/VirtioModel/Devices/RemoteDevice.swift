@@ -64,6 +64,10 @@ public final class RemoteDevice: DeviceModel {
 
     override func configGeneration() -> UInt32 { port.readGeneration() }
 
+    /// The device's own generation and bytes may change at any moment.
+    override var generationFollowsImage: Bool { false }
+    override var servesImage: Bool { false }
+
     /// The device's bytes; what they are (inside, past the end, or both) is judged as QEMU's memory
     /// core cuts the access, since the ports this runtime has reach QEMU.
     override func serveConfig(offset: Int, into buffer: inout [UInt8]) -> ReadOutcome {
