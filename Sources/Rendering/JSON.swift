@@ -42,57 +42,70 @@ public indirect enum JSON: Sendable {
         case .string(let text): Self.quote(text, into: &out)
         case .array(let items):
             if items.isEmpty { out += "[]"; return }
-            if let inline = inlineForm() { out += inline; return }
+            if writeInline(to: &out) { return }
             out += "[\n"
             for (index, item) in items.enumerated() {
-                out += String(repeating: "  ", count: indent + 1)
+                Self.indent(indent + 1, into: &out)
                 item.write(to: &out, indent: indent + 1)
                 out += index + 1 < items.count ? ",\n" : "\n"
             }
-            out += String(repeating: "  ", count: indent) + "]"
+            Self.indent(indent, into: &out)
+            out += "]"
         case .object(let members):
             if members.isEmpty { out += "{}"; return }
-            if let inline = inlineForm() { out += inline; return }
+            if writeInline(to: &out) { return }
             out += "{\n"
             for (index, member) in members.enumerated() {
-                out += String(repeating: "  ", count: indent + 1)
+                Self.indent(indent + 1, into: &out)
                 Self.quote(member.key, into: &out)
                 out += ": "
                 member.value.write(to: &out, indent: indent + 1)
                 out += index + 1 < members.count ? ",\n" : "\n"
             }
-            out += String(repeating: "  ", count: indent) + "}"
+            Self.indent(indent, into: &out)
+            out += "}"
         }
     }
 
-    /// The one-line form, if the value holds no containers.
-    private func inlineForm() -> String? {
-        var out = ""
+    private static func indent(_ depth: Int, into out: inout String) {
+        for _ in 0..<depth { out += "  " }
+    }
+
+    /// Writes the one-line form, if the value holds no containers; false (and nothing written) otherwise.
+    private func writeInline(to out: inout String) -> Bool {
         switch self {
         case .array(let items):
-            guard !items.contains(where: \.isContainer) else { return nil }
-            out = "[" + items.map { $0.compact() }.joined(separator: ", ") + "]"
+            guard !items.contains(where: \.isContainer) else { return false }
+            out += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += ", " }
+                item.write(to: &out, indent: 0)
+            }
+            out += "]"
         case .object(let members):
-            guard !members.contains(where: \.value.isContainer) else { return nil }
-            out = "{" + members.map { member in
-                var key = ""
-                Self.quote(member.key, into: &key)
-                return key + ": " + member.value.compact()
-            }.joined(separator: ", ") + "}"
+            guard !members.contains(where: \.value.isContainer) else { return false }
+            out += "{"
+            for (index, member) in members.enumerated() {
+                if index > 0 { out += ", " }
+                Self.quote(member.key, into: &out)
+                out += ": "
+                member.value.write(to: &out, indent: 0)
+            }
+            out += "}"
         default:
-            return nil
+            return false
         }
-        return out
-    }
-
-    private func compact() -> String {
-        var out = ""
-        write(to: &out, indent: 0)
-        return out
+        return true
     }
 
     private static func quote(_ text: String, into out: inout String) {
         out += "\""
+        // Most text needs no escape: one scan of its bytes, then one append.
+        if !text.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 || $0 == 0x7F }) {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

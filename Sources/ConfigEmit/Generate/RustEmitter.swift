@@ -31,8 +31,11 @@ struct RustEmitter: Emitter {
         out += "/// The virtio device ID.\npub const DEVICE_ID: u32 = \(device.id);\n\n"
         out += constants(device.features, heading: "Feature bits of this device.")
         // A module compiles on its own, so it carries the transport bits its conditions use.
-        let used = Set(device.conditionalFields.flatMap { $0.exists.featureNames + $0.valid.featureNames }
+        let conditional = device.conditionalFields
+        let used = Set(conditional.flatMap { $0.exists.featureNames + $0.valid.featureNames }
             + QemuSizeTable(device: device).entries.flatMap(\.condition.featureNames))
+        // A condition on a bit past 63 makes the device's functions take the slice form.
+        let high = used.contains { (device.feature(named: $0)?.bit ?? 0) >= 64 }
         out += constants((device.transport?.features ?? []).filter { used.contains($0.name) },
                          heading: "Device-independent feature bits the conditions use.")
         out += """
@@ -65,8 +68,8 @@ struct RustEmitter: Emitter {
         out += typeDefinition(config, name: typeName)
         out += assertions(device: device, typeName: typeName)
         out += RustWrappers.byteConversions(typeName: typeName)
-        out += presence(device: device)
-        out += qemuSize(device: device)
+        out += presence(conditional, device: device, high: high)
+        out += qemuSize(device: device, high: high)
         return out
     }
 
@@ -141,55 +144,48 @@ struct RustEmitter: Emitter {
         return out + "\n"
     }
 
-    private func presence(device: Device) -> String {
+    private func presence(_ conditional: [GeneratedField], device: Device, high: Bool) -> String {
         var out = ""
-        for field in device.conditionalFields {
+        for field in conditional {
             let base = Naming.flat(field.path)
             if field.exists != .always {
                 out += "/// Whether `\(field.path)` exists under the offered features: `\(field.exists)`.\n"
-                out += "pub \(function(device))\(base)_present(\(parameter(device))) -> bool {\n    \(expression(field.exists, device))\n}\n\n"
+                out += "pub \(function(high))\(base)_present(\(parameter(high))) -> bool {\n    \(expression(field.exists, device, high: high))\n}\n\n"
             }
             if field.valid != field.exists {
                 out += "/// Whether `\(field.path)` means something under the offered features: `\(field.valid)`.\n"
-                out += "pub \(function(device))\(base)_valid(\(parameter(device))) -> bool {\n    \(expression(field.valid, device))\n}\n\n"
+                out += "pub \(function(high))\(base)_valid(\(parameter(high))) -> bool {\n    \(expression(field.valid, device, high: high))\n}\n\n"
             }
         }
         return out
     }
 
-    /// Whether a device's conditions use a bit past 63, so its functions take the slice form.
-    private func usesHighBits(_ device: Device) -> Bool {
-        let names = device.conditionalFields.flatMap { $0.exists.featureNames + $0.valid.featureNames }
-            + QemuSizeTable(device: device).entries.flatMap(\.condition.featureNames)
-        return names.contains { (device.feature(named: $0)?.bit ?? 0) >= 64 }
+    /// `high`: the device's conditions use a bit past 63, so its functions take the slice form.
+    private func function(_ high: Bool) -> String { high ? "fn " : "const fn " }
+
+    private func parameter(_ high: Bool, unused: Bool = false) -> String {
+        (unused ? "_features" : "features") + (high ? ": &[u64]" : ": u64")
     }
 
-    private func function(_ device: Device) -> String { usesHighBits(device) ? "fn " : "const fn " }
-
-    private func parameter(_ device: Device, unused: Bool = false) -> String {
-        (unused ? "_features" : "features") + (usesHighBits(device) ? ": &[u64]" : ": u64")
-    }
-
-    private func expression(_ condition: Condition, _ device: Device, operand: Bool = false) -> String {
-        let high = usesHighBits(device)
+    private func expression(_ condition: Condition, _ device: Device, high: Bool, operand: Bool = false) -> String {
         let literal = { (name: String) in
             high ? "has_feature_bit(features, \(device.feature(named: name)?.bit ?? 0))" : "has_feature(features, F_\(name))"
         }
         return operand ? condition.renderedAsOperand(literal) : condition.rendered(literal)
     }
 
-    private func qemuSize(device: Device) -> String {
+    private func qemuSize(device: Device, high: Bool) -> String {
         let table = QemuSizeTable(device: device)
         let (minimum, entries) = table.fixedEnds(of: device)
         var out = "/// QEMU's config size for the offered features: the larger of \(minimum) and the end of every\n"
         out += "/// entry whose condition holds (`virtio_get_config_size`, hw/virtio/virtio.c).\n"
         if let dependence = table.valueDependence(of: device) { out += "/// \(dependence).\n" }
         guard !entries.isEmpty else {
-            return out + "pub \(function(device))qemu_config_size(\(parameter(device, unused: true))) -> usize {\n    \(minimum)\n}\n"
+            return out + "pub \(function(high))qemu_config_size(\(parameter(high, unused: true))) -> usize {\n    \(minimum)\n}\n"
         }
-        out += "pub \(function(device))qemu_config_size(\(parameter(device))) -> usize {\n    let mut size = \(minimum);\n"
+        out += "pub \(function(high))qemu_config_size(\(parameter(high))) -> usize {\n    let mut size = \(minimum);\n"
         for entry in entries {
-            out += "    if \(expression(entry.condition, device, operand: true)) && size < \(entry.end) {\n        size = \(entry.end);\n    }\n"
+            out += "    if \(expression(entry.condition, device, high: high, operand: true)) && size < \(entry.end) {\n        size = \(entry.end);\n    }\n"
         }
         return out + "    size\n}\n"
     }

@@ -15,7 +15,7 @@ struct TripleTable {
     private var mask: Int
     private(set) var count = 0
 
-    init(capacity: Int = 1 << 10) {
+    init(capacity: Int = 1 << 6) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         keys = [Key](repeating: Self.vacant, count: size)
@@ -85,7 +85,7 @@ struct LossyCache {
     private var values: [Int32]
     private var mask: Int
 
-    init(size: Int = 1 << 12) {
+    init(size: Int = 1 << 8) {
         keys = [TripleTable.Key](repeating: TripleTable.vacant, count: size)
         values = [Int32](repeating: 0, count: size)
         mask = size - 1
