@@ -67,7 +67,7 @@ public struct GuestRunReport: Report {
     }
 
     public func markdown() -> String {
-        var out = "## \(title)\n\n" + facts.map { "- **\($0.0)**: \($0.1)" }.joined(separator: "\n") + "\n\n"
+        let out = "## \(title)\n\n" + facts.map { "- **\($0.0)**: \($0.1)" }.joined(separator: "\n") + "\n\n"
         var table = MarkdownTable([.init("Value"), .init("Model"), .init("Guest"), .init("Agrees"), .init("From")])
         rows.forEach { table.add([$0.name, shown($0, $0.predicted), shown($0, $0.guest), $0.agrees ? "yes" : "**no**", $0.source]) }
         return out + table.rendered()

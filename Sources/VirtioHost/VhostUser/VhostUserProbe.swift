@@ -38,7 +38,6 @@ public enum VhostUserProbe {
         var offered = FeatureSet(words: [features])
         let vhostBits = VhostUserPayload.vhostBits.keys.sorted().filter { offered.contains($0) }
         for bit in vhostBits { offered.remove(bit) }
-        let fixed = Layout(device: device, features: offered, interpretation: .fixed)
         var bytes: [UInt8] = []
         var size = 0
         if protocolFeatures & VhostUserPayload.ProtocolFeature.config.mask != 0 {
