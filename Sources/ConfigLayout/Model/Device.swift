@@ -52,7 +52,7 @@ public struct Device: Sendable {
         let allFeatures: [Feature]
         /// Each feature's index in `allFeatures` by name, device features before transport ones,
         /// so that evaluating a condition costs a lookup rather than a search.
-        let indexByName: [String: Int]
+        let indexByName: NameTable
         /// The features that require others, with the requirement resolved to bits.
         let requirements: [(index: Int, test: CompiledCondition)]
 
@@ -73,10 +73,7 @@ public struct Device: Sendable {
             self.selectors = selectors
             self.span = span
             let allFeatures = features + (transport?.features ?? [])
-            var indexByName: [String: Int] = [:]
-            for (index, feature) in allFeatures.enumerated() where indexByName[feature.name] == nil {
-                indexByName[feature.name] = index
-            }
+            let indexByName = NameTable(allFeatures.enumerated().map { ($1.name, $0) })
             self.allFeatures = allFeatures
             self.indexByName = indexByName
             let bitOf = { (name: String) in indexByName[name].map { allFeatures[$0].bit } }

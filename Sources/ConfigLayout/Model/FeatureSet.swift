@@ -1,69 +1,119 @@
-/// A set of feature bits of any number (net uses bits above 63), stored as 64-bit words the way
-/// transports expose them.
+/// A set of feature bits of any number (net uses bits above 63), read as 64-bit words the way
+/// transports expose them. Bits 0 to 127, every bit the spec defines so far, are held inline, so
+/// the sets drivers and devices make on every negotiation allocate nothing.
 public struct FeatureSet: Hashable, Sendable {
-    public private(set) var words: [UInt64]
+    private var low: UInt64 = 0
+    private var high: UInt64 = 0
+    /// Words 2 and on (bits 128 and up), with no trailing zero word, so equal sets are equal values.
+    private var rest: [UInt64] = []
 
-    public init() {
-        words = []
-    }
+    public init() {}
 
     public init(bits: some Sequence<Int>) {
-        self.init()
         for bit in bits { insert(bit) }
     }
 
     public init(words: [UInt64]) {
-        self.words = words
+        low = words.first ?? 0
+        high = words.count > 1 ? words[1] : 0
+        rest = words.count > 2 ? Array(words[2...]) : []
         trim()
+    }
+
+    /// The words, bit n in word n / 64, without trailing zero words.
+    public var words: [UInt64] {
+        if !rest.isEmpty { return [low, high] + rest }
+        if high != 0 { return [low, high] }
+        return low != 0 ? [low] : []
+    }
+
+    private func word(_ index: Int) -> UInt64 {
+        switch index {
+        case 0: low
+        case 1: high
+        default: index - 2 < rest.count ? rest[index - 2] : 0
+        }
+    }
+
+    private mutating func setWord(_ index: Int, _ value: UInt64) {
+        switch index {
+        case 0: low = value
+        case 1: high = value
+        default:
+            if index - 2 >= rest.count {
+                guard value != 0 else { return }
+                rest += [UInt64](repeating: 0, count: index - 2 - rest.count + 1)
+            }
+            rest[index - 2] = value
+            trim()
+        }
     }
 
     public func contains(_ bit: Int) -> Bool {
         guard bit >= 0 else { return false }
-        let word = bit / 64
-        return word < words.count && words[word] & (1 << UInt64(bit % 64)) != 0
+        return word(bit / 64) & (1 << UInt64(bit % 64)) != 0
     }
 
     public mutating func insert(_ bit: Int) {
         guard bit >= 0 else { return }
-        let word = bit / 64
-        if word >= words.count { words += [UInt64](repeating: 0, count: word - words.count + 1) }
-        words[word] |= 1 << UInt64(bit % 64)
+        setWord(bit / 64, word(bit / 64) | 1 << UInt64(bit % 64))
     }
 
     public mutating func remove(_ bit: Int) {
-        guard bit >= 0, bit / 64 < words.count else { return }
-        words[bit / 64] &= ~(1 << UInt64(bit % 64))
-        trim()
+        guard bit >= 0 else { return }
+        setWord(bit / 64, word(bit / 64) & ~(1 << UInt64(bit % 64)))
     }
 
     /// The set bits in ascending order.
     public var bits: [Int] {
-        words.enumerated().flatMap { index, word in
-            (0..<64).filter { word & (1 << UInt64($0)) != 0 }.map { index * 64 + $0 }
+        var result: [Int] = []
+        for (index, word) in words.enumerated() {
+            var remaining = word
+            while remaining != 0 {
+                result.append(index * 64 + remaining.trailingZeroBitCount)
+                remaining &= remaining - 1
+            }
         }
+        return result
     }
 
-    public var isEmpty: Bool { words.isEmpty }
+    public var isEmpty: Bool { low == 0 && high == 0 && rest.isEmpty }
 
     /// The 32-bit feature window `select` (bits 32·select ..< 32·select + 32), as transports read it.
     public func window(_ select: Int) -> UInt32 {
-        guard select >= 0, select / 2 < words.count else { return 0 }
-        let word = words[select / 2]
+        guard select >= 0 else { return 0 }
+        let word = word(select / 2)
         return UInt32(truncatingIfNeeded: select % 2 == 0 ? word : word >> 32)
     }
 
     public func union(_ other: FeatureSet) -> FeatureSet {
-        FeatureSet(words: (0..<max(words.count, other.words.count)).map { index in
-            (index < words.count ? words[index] : 0) | (index < other.words.count ? other.words[index] : 0)
-        })
+        combined(with: other) { $0 | $1 }
     }
 
     public func intersection(_ other: FeatureSet) -> FeatureSet {
-        FeatureSet(words: (0..<min(words.count, other.words.count)).map { words[$0] & other.words[$0] })
+        combined(with: other) { $0 & $1 }
+    }
+
+    /// The features in this set and not in `other`.
+    public func subtracting(_ other: FeatureSet) -> FeatureSet {
+        combined(with: other) { $0 & ~$1 }
+    }
+
+    private func combined(with other: FeatureSet, _ operation: (UInt64, UInt64) -> UInt64) -> FeatureSet {
+        var result = FeatureSet()
+        result.low = operation(low, other.low)
+        result.high = operation(high, other.high)
+        if !rest.isEmpty || !other.rest.isEmpty {
+            result.rest = (0..<max(rest.count, other.rest.count)).map { index in
+                operation(index < rest.count ? rest[index] : 0, index < other.rest.count ? other.rest[index] : 0)
+            }
+            result.trim()
+        }
+        return result
     }
 
     private mutating func trim() {
-        while let last = words.last, last == 0 { words.removeLast() }
+        while let last = rest.last, last == 0 { rest.removeLast() }
     }
 }
 

@@ -57,7 +57,7 @@ public struct FieldTree: Sendable {
     /// The kind of the config aggregate itself: the container of the top-level nodes.
     public let rootKind: AggregateKind
     public let leafCount: Int
-    private let indexByPath: [String: Int]
+    private let indexByPath: NameTable
     /// Each node's place among the leaves alone (where a layout lists it), or -1 for an aggregate.
     private let leafOrdinals: [Int]
 
@@ -110,7 +110,7 @@ public struct FieldTree: Sendable {
             defer { ordinal += 1 }
             return ordinal
         }
-        indexByPath = Dictionary(nodes.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { first, _ in first })
+        indexByPath = NameTable(nodes.enumerated().map { ($1.path, $0) })
     }
 
     /// The index of the field at a dotted path.

@@ -15,15 +15,6 @@ extension Device {
     }
 }
 
-extension FeatureSet {
-    /// The features in this set and not in `other`.
-    public func subtracting(_ other: FeatureSet) -> FeatureSet {
-        var result = self
-        for bit in other.bits { result.remove(bit) }
-        return result
-    }
-}
-
 /// Hex bytes as a trace shows them: `28 23`.
 public func hexBytes(_ bytes: [UInt8]) -> String {
     bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined(separator: " ")
