@@ -56,6 +56,13 @@ final class PCITransport: Transport {
     }
 
     func get(_ offset: Int, _ count: Int, field: String?) -> [UInt8] {
+        // A modern 1-, 2- or 4-byte read is one access, read straight into the result.
+        if isModern, count == 1 || count == 2 || count == 4, offset >= 0, offset <= Int.max - count {
+            var buffer = [UInt8](repeating: 0, count: count)
+            checkWidth(offset, count)
+            device.readConfig(offset: offset, into: &buffer, field: field)
+            return buffer
+        }
         var out: [UInt8] = []
         for (start, width) in accesses(offset, count) {
             var buffer = [UInt8](repeating: 0, count: width)

@@ -3,7 +3,11 @@ import ConfigLayout
 extension Device {
     /// The named features that exist in this layout, as a set; unknown names are skipped.
     func features(named names: [String]) -> FeatureSet {
-        FeatureSet(bits: names.compactMap { bit(named: $0) })
+        var set = FeatureSet()
+        for name in names {
+            if let bit = bit(named: name) { set.insert(bit) }
+        }
+        return set
     }
 
     /// Whether a feature set holds the named feature.

@@ -20,25 +20,28 @@ struct LinuxNetDriver: NetDriver {
 
     /// The driver's feature table (VIRTNET_FEATURES) and the transport bits `vring_transport_features` keeps.
     private var knownFeatures: [String] {
-        let table = ["CSUM", "GUEST_CSUM", "CTRL_GUEST_OFFLOADS", "MAC", "HOST_TSO4", "HOST_UFO", "HOST_TSO6",
-                     "HOST_ECN", "GUEST_TSO4", "GUEST_TSO6", "GUEST_ECN", "GUEST_UFO", "MRG_RXBUF", "STATUS", "CTRL_VQ",
-                     "CTRL_RX", "CTRL_VLAN", "GUEST_ANNOUNCE", "MQ", "CTRL_MAC_ADDR", "MTU", "SPEED_DUPLEX", "STANDBY"]
-        let transport = ["INDIRECT_DESC", "EVENT_IDX", "VERSION_1", "ACCESS_PLATFORM", "RING_PACKED", "ORDER_PLATFORM",
-                         "SR_IOV"]
-        switch version {
-        case .v5_12, .v5_16: return table + transport
-        case .current:
-            // RSS and HASH_REPORT (v5.17), coalescing, USO and device stats came later.
-            return table + transport + ["RSS", "HASH_REPORT", "NOTF_COAL", "VQ_NOTF_COAL", "GUEST_USO4", "GUEST_USO6",
-                                        "HOST_USO", "DEVICE_STATS", "NOTIFICATION_DATA", "RING_RESET"]
-        }
+        version == .current ? Self.currentFeatures : Self.olderFeatures
     }
+
+    private static let featureTable = [
+        "CSUM", "GUEST_CSUM", "CTRL_GUEST_OFFLOADS", "MAC", "HOST_TSO4", "HOST_UFO", "HOST_TSO6", "HOST_ECN", "GUEST_TSO4",
+        "GUEST_TSO6", "GUEST_ECN", "GUEST_UFO", "MRG_RXBUF", "STATUS", "CTRL_VQ", "CTRL_RX", "CTRL_VLAN", "GUEST_ANNOUNCE",
+        "MQ", "CTRL_MAC_ADDR", "MTU", "SPEED_DUPLEX", "STANDBY"]
+    private static let transportFeatures = ["INDIRECT_DESC", "EVENT_IDX", "VERSION_1", "ACCESS_PLATFORM", "RING_PACKED",
+                                            "ORDER_PLATFORM", "SR_IOV"]
+    private static let olderFeatures = featureTable + transportFeatures
+    // RSS and HASH_REPORT (v5.17), coalescing, USO and device stats came later.
+    private static let currentFeatures = featureTable + transportFeatures + [
+        "RSS", "HASH_REPORT", "NOTF_COAL", "VQ_NOTF_COAL", "GUEST_USO4", "GUEST_USO6", "HOST_USO", "DEVICE_STATS",
+        "NOTIFICATION_DATA", "RING_RESET"]
 
     /// virtnet_validate_features: VIRTNET_FAIL_ON(vdev, fbit, "VIRTIO_NET_F_CTRL_VQ").
     private var needControlQueue: [String] {
-        let base = ["CTRL_RX", "CTRL_VLAN", "GUEST_ANNOUNCE", "MQ", "CTRL_MAC_ADDR"]
-        return version == .current ? base + ["RSS", "HASH_REPORT", "NOTF_COAL", "VQ_NOTF_COAL"] : base
+        version == .current ? Self.currentNeedControlQueue : Self.olderNeedControlQueue
     }
+
+    private static let olderNeedControlQueue = ["CTRL_RX", "CTRL_VLAN", "GUEST_ANNOUNCE", "MQ", "CTRL_MAC_ADDR"]
+    private static let currentNeedControlQueue = olderNeedControlQueue + ["RSS", "HASH_REPORT", "NOTF_COAL", "VQ_NOTF_COAL"]
 
     func probe(_ session: DriverSession) -> DriverResult {
         let transport = session.transport
