@@ -9,26 +9,32 @@ import Glibc
 /// Nothing is synced to disk: these are build outputs, written again on demand, and a sync per file
 /// cost more than generating them.
 struct OutputFolder {
-    let root: URL
+    /// The folder's path as given, without trailing slashes (paths are joined as strings: URL's
+    /// joining cost more than comparing the file).
+    let root: String
     private var made: Set<String> = []
 
     init(_ path: String) {
-        root = URL(fileURLWithPath: path)
+        var root = path.isEmpty ? "." : path
+        while root.count > 1, root.hasSuffix("/") { root.removeLast() }
+        self.root = root
     }
 
     /// Whether the file was written (false: it already held these bytes).
     mutating func write(_ contents: String, to relativePath: String) throws -> Bool {
-        let url = root.appendingPathComponent(relativePath)
+        let path = (root == "/" ? "" : root) + "/" + relativePath
         let bytes = Array(contents.utf8)
-        if Self.holds(url.path, bytes) { return false }
-        let folder = url.deletingLastPathComponent().path
+        if Self.holds(path, bytes) { return false }
+        let slash = path.lastIndex(of: "/") ?? path.startIndex
+        let folder = String(path[..<slash])
+        let name = String(path[path.index(after: slash)...])
         if !made.contains(folder) {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: folder.isEmpty ? "/" : folder, withIntermediateDirectories: true)
             made.insert(folder)
         }
-        let temporary = folder + "/.\(url.lastPathComponent).\(getpid()).tmp"
+        let temporary = folder + "/.\(name).\(getpid()).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw OutputError(path: url.path, errno: errno) }
+        guard descriptor >= 0 else { throw OutputError(path: path, errno: errno) }
         var written = 0
         while written < bytes.count {
             let result = bytes.withUnsafeBytes { buffer in
@@ -39,14 +45,14 @@ struct OutputFolder {
                 let error = errno
                 close(descriptor)
                 unlink(temporary)
-                throw OutputError(path: url.path, errno: error)
+                throw OutputError(path: path, errno: error)
             }
             written += result
         }
-        guard close(descriptor) == 0, rename(temporary, url.path) == 0 else {
+        guard close(descriptor) == 0, rename(temporary, path) == 0 else {
             let error = errno
             unlink(temporary)
-            throw OutputError(path: url.path, errno: error)
+            throw OutputError(path: path, errno: error)
         }
         return true
     }
