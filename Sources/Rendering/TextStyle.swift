@@ -257,17 +257,33 @@ public struct MarkdownTable: Sendable {
     }
 
     public func rendered() -> String {
-        func line(_ cells: [String]) -> String {
-            "| " + cells.map { $0.replacingPipes() }.joined(separator: " | ") + " |\n"
+        var out = ""
+        func line(_ cells: [String]) {
+            out += "|"
+            for cell in cells {
+                out += " "
+                cell.appendReplacingPipes(to: &out)
+                out += " |"
+            }
+            out += "\n"
         }
-        let rule = "|" + alignments.map { $0 == .right ? " ---: |" : " --- |" }.joined() + "\n"
-        return line(header) + rule + rows.map(line).joined()
+        line(header)
+        out += "|"
+        for alignment in alignments { out += alignment == .right ? " ---: |" : " --- |" }
+        out += "\n"
+        for row in rows { line(row) }
+        return out
     }
 }
 
 extension String {
-    fileprivate func replacingPipes() -> String {
-        var out = ""
+    /// Appends the text with `|` escaped and line breaks as `<br>`; most cells have neither, and
+    /// go in whole.
+    fileprivate func appendReplacingPipes(to out: inout String) {
+        guard utf8.contains(where: { $0 == UInt8(ascii: "|") || $0 == UInt8(ascii: "\n") }) else {
+            out += self
+            return
+        }
         for character in self {
             switch character {
             case "|": out += "\\|"
@@ -275,6 +291,5 @@ extension String {
             default: out.append(character)
             }
         }
-        return out
     }
 }

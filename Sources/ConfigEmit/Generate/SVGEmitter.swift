@@ -262,6 +262,9 @@ struct SVGEmitter: Emitter {
     }
 
     private func escape(_ text: String) -> String {
+        // Most text has nothing to escape.
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
+                                          || $0 == UInt8(ascii: "\"") }) else { return text }
         var out = ""
         for character in text {
             switch character {

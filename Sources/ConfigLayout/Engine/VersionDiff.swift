@@ -54,8 +54,11 @@ public struct VersionDiff: Sendable {
     public var meaningChanges: [Change] { changes.filter { $0.kind == .conditionChanged || $0.kind == .accessChanged } }
 
     public init(device: Device, from: SpecVersion, to: SpecVersion) {
-        let old = Layout(device: device.asOf(from), features: FeatureSet(), interpretation: .fixed)
-        let new = Layout(device: device.asOf(to), features: FeatureSet(), interpretation: .fixed)
+        // The device as each version has it, made once: making one builds its field tree again.
+        let before = device.asOf(from), after = device.asOf(to)
+        let oldFeatures = Set(before.features.map(\.name))
+        let old = Layout(device: before, features: FeatureSet(), interpretation: .fixed)
+        let new = Layout(device: after, features: FeatureSet(), interpretation: .fixed)
         let oldByPath = Dictionary(old.fields.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         let newPaths = Set(new.fields.map(\.path))
         let removed = old.fields.filter { !newPaths.contains($0.path) }
@@ -78,7 +81,7 @@ public struct VersionDiff: Sendable {
             }
             let covered = overlapping(field, in: removed)
             if offset < old.size, let reason = Self.takesReserved(field, over: overlapping(field, in: old.fields),
-                                                                  device: device, from: from, to: to) {
+                                                                  oldFeatures: oldFeatures, from: from, to: to) {
                 changes.append(Change(kind: .reservedTaken, path: field.path, reason: reason, old: nil, new: field))
             } else if let previous = covered.first, covered.count == 1, previous.offset == offset, previous.size == field.size {
                 accountedFor.insert(previous.path)
@@ -117,8 +120,7 @@ public struct VersionDiff: Sendable {
                                   old: field, new: nil))
         }
 
-        let oldFeatures = Set(device.asOf(from).features.map(\.name))
-        let newFeatures = device.asOf(to).features
+        let newFeatures = after.features
         self.device = device
         self.from = from
         self.to = to
@@ -126,17 +128,16 @@ public struct VersionDiff: Sendable {
         self.newSize = new.size
         self.changes = changes
         self.featuresAdded = newFeatures.filter { !oldFeatures.contains($0.name) }
-        self.featuresRemoved = device.asOf(from).features.filter { feature in !newFeatures.contains { $0.name == feature.name } }
+        self.featuresRemoved = before.features.filter { feature in !newFeatures.contains { $0.name == feature.name } }
     }
 
     /// Why a new field inside the old layout is compatible, if it is: every byte it takes was
     /// reserved in `from`, and it exists only under features `from` did not have.
-    private static func takesReserved(_ field: PlacedField, over: [PlacedField], device: Device, from: SpecVersion,
-                                      to: SpecVersion) -> String? {
+    private static func takesReserved(_ field: PlacedField, over: [PlacedField], oldFeatures: Set<String>,
+                                      from: SpecVersion, to: SpecVersion) -> String? {
         guard !over.isEmpty, over.allSatisfy(\.field.isReserved), let condition = field.field.existence?.condition else {
             return nil
         }
-        let oldFeatures = Set(device.asOf(from).features.map(\.name))
         let names = condition.featureNames
         guard !names.isEmpty, names.allSatisfy({ !oldFeatures.contains($0) }) else { return nil }
         let start = field.offset ?? 0
