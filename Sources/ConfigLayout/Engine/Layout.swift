@@ -28,20 +28,7 @@ public struct Layout: Sendable {
         let fullSize = walker.walk(0..<tree.nodes.count, container: tree.rootKind, base: 0, exists: true, valid: true,
                                    placed: true)
         let members = walker.members
-        let size: Int
-        switch sizing {
-        case .full:
-            size = fullSize
-        case .qemu:
-            // virtio_get_config_size (hw/virtio/virtio.c): the minimum, raised to the anchor of
-            // every entry whose condition holds.
-            let table = device.qemuSizeTable
-            var largest = Self.measure(table.minimum, node: table.minimumNode, members: members, fullSize: fullSize)
-            for entry in table.entries where entry.test.holds(in: features) {
-                largest = max(largest, Self.measure(entry.anchor, node: entry.node, members: members, fullSize: fullSize))
-            }
-            size = largest
-        }
+        let size = Self.size(under: sizing, device: device, features: features, members: members, fullSize: fullSize)
         for index in walker.fields.indices {
             walker.fields[index].isInside = walker.fields[index].end.map { $0 <= size } ?? false
         }
@@ -53,6 +40,29 @@ public struct Layout: Sendable {
         self.fields = walker.fields
         self.members = members
         self.fullSize = fullSize
+    }
+
+    /// The size this layout has under `sizing`, without laying the device out again.
+    public func size(under sizing: Sizing) -> Int {
+        sizing == self.sizing ? size : Self.size(under: sizing, device: device, features: features, members: members,
+                                                 fullSize: fullSize)
+    }
+
+    private static func size(under sizing: Sizing, device: Device, features: FeatureSet, members: [Member],
+                             fullSize: Int) -> Int {
+        switch sizing {
+        case .full:
+            return fullSize
+        case .qemu:
+            // virtio_get_config_size (hw/virtio/virtio.c): the minimum, raised to the anchor of
+            // every entry whose condition holds.
+            let table = device.qemuSizeTable
+            var largest = measure(table.minimum, node: table.minimumNode, members: members, fullSize: fullSize)
+            for entry in table.entries where entry.test.holds(in: features) {
+                largest = max(largest, measure(entry.anchor, node: entry.node, members: members, fullSize: fullSize))
+            }
+            return largest
+        }
     }
 
     /// Every member, leaf or not, by its index in the device's field tree: where it starts (or

@@ -54,7 +54,7 @@ public struct Device: Sendable {
         /// so that evaluating a condition costs a lookup rather than a search.
         let indexByName: NameTable
         /// The features that require others, with the requirement resolved to bits.
-        let requirements: [(index: Int, test: CompiledCondition)]
+        let requirements: [(index: Int, bit: Int, test: CompiledCondition)]
 
         init(name: String, id: Int, title: String?, doc: String?, since: SpecVersion?, specReference: String?,
              features: [Feature], transport: Transport?, config: Aggregate?, qemuMinimumSize: SizeAnchor,
@@ -78,7 +78,7 @@ public struct Device: Sendable {
             self.indexByName = indexByName
             let bitOf = { (name: String) in indexByName[name].map { allFeatures[$0].bit } }
             requirements = allFeatures.indices.compactMap { index in
-                allFeatures[index].requires.map { (index, CompiledCondition($0, bitOf: bitOf)) }
+                allFeatures[index].requires.map { (index, allFeatures[index].bit, CompiledCondition($0, bitOf: bitOf)) }
             }
             fieldTree = FieldTree(config: config, bitOf: bitOf)
             qemuSizeTable = QemuSizeTable(minimum: qemuMinimumSize, transcribed: qemuFeatureSizes, tree: fieldTree,
@@ -102,10 +102,11 @@ public struct Device: Sendable {
 
     /// Features in the set whose `requires` does not hold, with what they require.
     public func unmetRequirements(in features: FeatureSet) -> [(feature: Feature, requires: Condition)] {
-        storage.requirements.compactMap { index, test in
+        storage.requirements.compactMap { index, bit, test in
+            // The feature is copied only when it is reported: a copy retains each of its strings.
+            guard features.contains(bit), !test.holds(in: features) else { return nil }
             let feature = storage.allFeatures[index]
-            guard features.contains(feature.bit), !test.holds(in: features), let requires = feature.requires else { return nil }
-            return (feature, requires)
+            return feature.requires.map { (feature, $0) }
         }
     }
 

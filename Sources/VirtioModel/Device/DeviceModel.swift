@@ -353,7 +353,10 @@ public class DeviceModel {
         // A read inside the space, of fields no rule can object to now, with the image as the
         // last read saw it: only the generation moves on.
         if outcome == .served, lastRead?.revision == imageRevision,
-           readCache.isQuiet(offset: offset, count: count, mask: { ReadCache.mask(image) { readMayBreakARule($0) } }) {
+           readCache.isQuiet(offset: offset, count: count, mask: {
+               let image = self.image
+               return ReadCache.mask(image) { readMayBreakARule($0, in: image) }
+           }) {
             let generation = configGeneration()
             lastRead?.generation = generation
             if !trace.recordsAccesses && generationFollowsImage && servesImage {
@@ -366,7 +369,8 @@ public class DeviceModel {
             trace.violation(.readsPastTheEnd, "a \(what) reaches past the end of \(name)'s \(configSize)-byte "
                             + "configuration space")
         }
-        let touched = image.fields(overlapping: offset, count: count).filter { !$0.field.isReserved }
+        let current = image
+        let touched = current.fields(overlapping: offset, count: count).filter { !$0.field.isReserved }
         for placed in touched {
             let path = placed.path
             if let existence = placed.field.existence, existence.basis == .negotiated {
@@ -380,7 +384,7 @@ public class DeviceModel {
             if let after = placed.field.readableAfter, !status.contains(after) {
                 trace.violation(.readsBeforeFeaturesOK, "read \(path) before \(after)")
             }
-            if outcome == .served, placed.exists, placed.isValid, let problem = image.rangeProblem(path) {
+            if outcome == .served, placed.exists, placed.isValid, let problem = current.rangeProblem(placed) {
                 trace.violation(.valueOutOfRange, "while offering " + (placed.field.existence.map { "\($0.condition)" } ?? path)
                                 + ", \(name) served a value out of range: \(problem)")
             }
@@ -388,14 +392,14 @@ public class DeviceModel {
         guard outcome == .served else { return }
         let generation = configGeneration()
         if let last = lastRead, last.generation == generation, last.revision != imageRevision {
-            for change in image.changes(since: last.values, among: touched) {
+            for change in current.changes(since: last.values, among: touched) {
                 trace.violation(.configChangedWithoutGeneration,
                                 "\(change.path) changed from \(change.from?.description ?? "0") to "
                                 + "\(change.to?.description ?? "0") since the driver last read the config, "
                                 + "but config_generation stayed \(generation)")
             }
         }
-        lastRead = LastRead(values: image.values, generation: generation, revision: imageRevision)
+        lastRead = LastRead(values: current.values, generation: generation, revision: imageRevision)
     }
 
     /// A config write: checked, recorded, and applied to a driver-writable field it covers exactly.

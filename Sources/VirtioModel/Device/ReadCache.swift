@@ -98,13 +98,13 @@ final class ReadCache {
 
 extension DeviceModel {
     /// Whether reading the field in the present state breaks a rule `audit` judges, however it is read.
-    func readMayBreakARule(_ placed: PlacedField) -> Bool {
+    func readMayBreakARule(_ placed: PlacedField, in image: ConfigImage) -> Bool {
         if let existence = placed.field.existence, existence.basis == .negotiated {
             if !status.contains(.featuresOK) || !device.holds(existence.condition, in: driverFeatures) { return true }
         } else if !placed.exists {
             return true
         }
         if let after = placed.field.readableAfter, !status.contains(after) { return true }
-        return placed.exists && placed.isValid && image.rangeProblem(placed.path) != nil
+        return placed.exists && placed.isValid && image.rangeProblem(placed) != nil
     }
 }

@@ -8,7 +8,7 @@ import ConfigLayout
 final class QEMUNetDevice: DeviceModel {
     init(device: Device, parameters: DeviceParameters, trace: Trace) throws(ScenarioError) {
         let image = try parameters.image(of: device, interpretation: .fixed)
-        let size = Layout(device: device, features: parameters.offered, interpretation: .fixed, sizing: .qemu).size
+        let size = image.layout.size(under: .qemu)
         super.init(name: DeviceKind.qemu.rawValue, device: device, offered: parameters.offered, image: image,
                    configSize: size, pastEnd: parameters.pastEnd ?? .allOnes,
                    guestIsLittleEndian: parameters.guestIsLittleEndian, trace: trace)

@@ -108,7 +108,13 @@ public struct ConfigImage: Sendable {
 
     /// Whether a value lies outside the field's declared range, as a sentence; nil if it is in range.
     public func rangeProblem(_ path: String) -> String? {
-        guard let field = layout.field(path), let range = field.field.range else { return nil }
+        layout.field(path).flatMap(rangeProblem)
+    }
+
+    /// The same for a field of this image's layout, looked up no further when it declares no range.
+    public func rangeProblem(_ placed: PlacedField) -> String? {
+        guard let range = placed.field.range else { return nil }
+        let path = placed.path
         let value: UInt64 = switch values[path] {
         case .integer(let number): number
         default: 0

@@ -187,8 +187,12 @@ public struct Simulator: Sendable {
         case .vdpa: VDPABus(device: model, trace: trace, front: driver.vdpaFront, legacyPath: true)
         case .vdpaModern: VDPABus(device: model, trace: trace, front: driver.vdpaFront, legacyPath: false)
         }
-        let session = DriverSession(transport: transport, device: device,
-                                    layout: Layout(device: device, features: offered, interpretation: .fixed),
+        // The driver reads the layout as offsetof does: the fixed one over the offered features,
+        // which a fixed model's image already holds.
+        let served = model.image.layout
+        let layout = served.interpretation == .fixed && served.features == offered && served.sizing == .full
+            ? served : Layout(device: device, features: offered, interpretation: .fixed)
+        let session = DriverSession(transport: transport, device: device, layout: layout,
                                     guestIsLittleEndian: scenario.hostIsLittleEndian)
         let result = driver.probe(session)
         return Outcome(driver: scenario.driver, device: scenario.device, bus: bus, hostIsLittleEndian: scenario.hostIsLittleEndian,
