@@ -90,4 +90,17 @@ import TestSupport
         #expect(accesses.count == 3)
         #expect(trace.violations.isEmpty)
     }
+
+    @Test func modernPCIAnswersReadsAnywhere() throws {
+        let (qemu, trace) = try model(.qemu, of: device, offering: "MAC,STATUS,MTU,VERSION_1")
+        let pci = PCITransport(device: qemu, trace: trace)
+        for offset in [Int.min, -4, -1, 0, 1, 9, 10, 11, 12, 4096, Int.max - 4, Int.max - 1, Int.max] {
+            for count in [1, 2, 4, 8, 3] {
+                #expect(pci.get(offset, count, field: nil).count == count, "\(count) bytes at \(offset)")
+            }
+        }
+        // Inside the space the width rule is still judged: a 1-byte read of mtu, a misaligned 2-byte one.
+        #expect(trace.violations.contains { $0.detail == "1-byte reads of mtu (offset 10), a field that needs 2-byte accesses" })
+        #expect(trace.violations.contains { $0.detail == "a misaligned 2-byte read at offset 11 of mtu" })
+    }
 }

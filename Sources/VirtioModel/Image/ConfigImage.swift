@@ -34,6 +34,7 @@ public struct ConfigImage: Sendable {
     public init(device: Device, interpretation: Interpretation, features: FeatureSet,
                 values: [(path: String, value: FieldValue)]) throws(FieldValueError) {
         self.init(device: device, interpretation: interpretation, features: features)
+        self.values.reserveCapacity(values.count)
         for (path, value) in values { try set(path, value) }
         generation = 0
     }
@@ -64,9 +65,7 @@ public struct ConfigImage: Sendable {
         case (.array(_, let count), .integers(let numbers)) where numbers.count == count: break
         default: throw FieldValueError("\(value.description) does not fit \(path) (\(field.field.type.name))")
         }
-        guard values[path] != value else { return }
-        values[path] = value
-        generation &+= 1
+        if values.updateValue(value, forKey: path) != value { generation &+= 1 }
     }
 
     /// Forgets a field's value (it serves zeros again); the generation moves if it held one.
