@@ -37,14 +37,14 @@ public struct NameTable: Sendable {
     }
 
     private static func hash(_ name: String) -> Int {
-        func fnv(_ bytes: some Sequence<UInt8>) -> Int {
+        // withUTF8 gives a native string's bytes in place (a short one's from the stack).
+        var name = name
+        return name.withUTF8 { bytes in
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             for byte in bytes {
                 hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
             }
             return Int(truncatingIfNeeded: hash ^ (hash >> 29))
         }
-        // A native string's bytes are contiguous (a short one's are spilled to the stack).
-        return name.utf8.withContiguousStorageIfAvailable(fnv) ?? fnv(name.utf8)
     }
 }

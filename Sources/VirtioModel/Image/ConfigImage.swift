@@ -124,8 +124,15 @@ public struct ConfigImage: Sendable {
     /// The image's bytes under an encoding; fields a packed layout leaves out are not there.
     public func bytes(_ encoding: Encoding) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: layout.size)
-        for field in layout.fields {
-            guard let offset = field.offset, let value = values[field.path] else { continue }
+        // The fields that hold a value, in layout order (a union's later member wins where they
+        // overlap), found by their place in the device's tree rather than by asking every field.
+        let tree = layout.device.fieldTree
+        let held = values.compactMap { path, value in
+            tree.leafOrdinal(of: path).flatMap { $0 < layout.fields.count ? ($0, value) : nil }
+        }.sorted { $0.0 < $1.0 }
+        for (ordinal, value) in held {
+            let field = layout.fields[ordinal]
+            guard let offset = field.offset else { continue }
             let encoded = Self.encode(value, as: field.field.type, encoding)
             for (index, byte) in encoded.enumerated() where offset + index < out.count {
                 out[offset + index] = byte
