@@ -15,9 +15,12 @@ public struct Layout: Sendable {
 
     /// The leaf field at a dotted path.
     public func field(_ path: String) -> PlacedField? {
-        // The walk places every leaf of the tree, in order.
-        guard let ordinal = device.fieldTree.leafOrdinal(of: path), ordinal < fields.count else { return nil }
-        return fields[ordinal]
+        ordinal(of: path).map { fields[$0] }
+    }
+
+    /// Where the leaf at a dotted path is in `fields`: the walk places every leaf of the tree, in order.
+    public func ordinal(of path: String) -> Int? {
+        device.fieldTree.leafOrdinal(of: path).flatMap { $0 < fields.count ? $0 : nil }
     }
 
     /// Lays out `device` under `features`. The device is taken as it is; use `Device.asOf` first
@@ -170,4 +173,12 @@ public struct PlacedField: Sendable {
     public internal(set) var isInside: Bool
 
     public var end: Int? { offset.map { $0 + size } }
+
+    /// Whether the field takes any of the `count` bytes at `offset`; a read may be anywhere, so
+    /// no sum here can overflow.
+    public func overlaps(offset: Int, count: Int) -> Bool {
+        guard let start = self.offset, offset >= 0, count > 0 else { return false }
+        // start < offset + count, written without the sum.
+        return offset < start + size && (start <= offset || start - offset < count)
+    }
 }

@@ -88,13 +88,11 @@ final class PCITransport: Transport {
     /// wide fields and 32-bit wide and aligned accesses for 32-bit and 64-bit wide fields".
     private func checkWidth(_ offset: Int, _ width: Int) {
         // Every read passes here: the fields are scanned in place, and only one a read touches is copied.
-        guard offset >= 0, width > 0 else { return }
         let fields = device.image.layout.fields
-        for index in fields.indices {
-            // start < offset + width, written so that no sum can overflow (a driver may read anywhere).
-            guard let start = fields[index].offset, offset < start + fields[index].size,
-                  start <= offset || start - offset < width, !fields[index].field.isReserved else { continue }
+        for index in fields.indices
+        where fields[index].overlaps(offset: offset, count: width) && !fields[index].field.isReserved {
             let placed = fields[index]
+            guard let start = placed.offset else { continue }
             let element = placed.field.type.naturalAlignment
             let required = min(element, 4)
             let aligned = (offset - start) % required == 0 && offset % required == 0

@@ -97,12 +97,7 @@ public struct ConfigImage: Sendable {
 
     /// The placed fields whose bytes overlap `offset..<offset + count`.
     public func fields(overlapping offset: Int, count: Int) -> [PlacedField] {
-        guard offset >= 0, count > 0 else { return [] }
-        return layout.fields.filter { field in
-            guard let start = field.offset, let end = field.end else { return false }
-            // start < offset + count, written so that no sum can overflow.
-            return offset < end && (start <= offset || start - offset < count)
-        }
+        layout.fields.filter { $0.overlaps(offset: offset, count: count) }
     }
 
     /// Whether a value lies outside the field's declared range, as a sentence; nil if it is in range.
@@ -125,11 +120,8 @@ public struct ConfigImage: Sendable {
     public func bytes(_ encoding: Encoding) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: layout.size)
         // The fields that hold a value, in layout order (a union's later member wins where they
-        // overlap), found by their place in the device's tree rather than by asking every field.
-        let tree = layout.device.fieldTree
-        let held = values.compactMap { path, value in
-            tree.leafOrdinal(of: path).flatMap { $0 < layout.fields.count ? ($0, value) : nil }
-        }.sorted { $0.0 < $1.0 }
+        // overlap), found by their place in the layout rather than by asking every field.
+        let held = values.compactMap { path, value in layout.ordinal(of: path).map { ($0, value) } }.sorted { $0.0 < $1.0 }
         for (ordinal, value) in held {
             let field = layout.fields[ordinal]
             guard let offset = field.offset else { continue }
