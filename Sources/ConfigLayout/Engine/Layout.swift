@@ -176,6 +176,7 @@ public struct PlacedField: Sendable {
 
     /// Whether the field takes any of the `count` bytes at `offset`; a read may be anywhere, so
     /// no sum here can overflow.
+    @inlinable
     public func overlaps(offset: Int, count: Int) -> Bool {
         guard let start = self.offset, offset >= 0, count > 0 else { return false }
         // start < offset + count, written without the sum.
