@@ -136,4 +136,32 @@ struct ServeFrontendTests {
         }
         #expect(fixture.log.contains { $0.contains("SET_CONFIG 136 bytes at 0: wrote select") })
     }
+
+    /// Linux's probe order through QEMU (virtinput_probe: PROP_BITS, then virtinput_cfg_select for
+    /// EV_BITS/EV_REP, select before subsel): QEMU sends its whole stale 136-byte buffer on each
+    /// write, and serve takes select and subsel from it. QEMU presents 136 bytes: reads stop at 136.
+    @Test(.enabled(if: hasKVM || Tools.areRequired, "vhost-user-input needs KVM in QEMU 7.2"))
+    func inputFollowsLinuxsProbeOrderThroughQEMU() throws {
+        let served = try ServeConfigWriteTests.input()
+        let fixture = try ServeFixture(served, label: "serve-input-linux")
+        defer { fixture.close() }
+        let machine = try QEMUMachine(VhostUserQEMU.options(device: "vhost-user-input-pci", socket: fixture.socketPath,
+                                                             arguments: ["-accel", "kvm"]))
+        defer { machine.quit() }
+        let registers = try #require(try ProbeTarget.locate(on: machine, id: "vhost-probe").primary as? VirtioPCIModern)
+        func select(_ select: UInt8, _ subsel: UInt8) throws -> [UInt8] {
+            try registers.writeConfig(offset: 0, bytes: [select])
+            try registers.writeConfig(offset: 1, bytes: [subsel])
+            return try registers.readConfig(offset: 0, width: 4)
+        }
+        #expect(try select(0x10, 0).prefix(3) == [0x10, 0, 1])
+        #expect(try select(0x11, 0x14).prefix(3) == [0x11, 0x14, 1], "\(fixture.log.suffix(4))")
+        #expect(try registers.readConfig(offset: 8, width: 1) == [0x03])
+        #expect(try select(0x11, 1).prefix(3) == [0x11, 1, 3])
+        #expect(!fixture.log.contains { $0.contains("refused") }, "\(fixture.log.filter { $0.contains("refused") })")
+        #expect(QEMUFrontend.presented(served.bytes(modern: true), by: try QEMUDeviceSpec.parse("vhost-user-input-pci").get(),
+                                       device: served.device).count == 136)
+        #expect(try registers.readConfig(offset: 132, width: 4) != [0xff, 0xff, 0xff, 0xff])
+        #expect(try registers.readConfig(offset: 136, width: 1) == [0xff])
+    }
 }

@@ -77,4 +77,37 @@ import VirtioModel
         #expect(Array(result.bytes.prefix(packed.count)) == packed)
         #expect(result.bytes.dropFirst(packed.count).allSatisfy { $0 == 0 })
     }
+
+    /// The interposer answers GET_CONFIG with the upstream's values whatever the front-end asked
+    /// before: nothing, or features alone. It learns what it needs from the upstream itself.
+    @Test(arguments: [[], [VhostUserMessage.Request.getFeatures]])
+    func theInterposerAnswersConfigBeforeAnyNegotiation(first: [VhostUserMessage.Request]) throws {
+        let served = try Self.blkServed()
+        let upstream = try ServeFixture(served, label: "early-upstream")
+        defer { upstream.close() }
+        let settings = try ServedDevice(device: served.device, interpretation: .fixed, offered: FeatureSet(), values: [])
+        let interposer = try ServeFixture(settings, label: "early-interposer", upstream: upstream.socketPath)
+        defer { interposer.close() }
+        let frontEnd = try TestFrontEnd(interposer.socketPath)
+        for request in first { _ = try frontEnd.call(request) }
+        #expect(try frontEnd.config(size: served.structSize) == served.bytes(modern: true), "\(interposer.log.suffix(3))")
+    }
+
+    /// SET_PROTOCOL_FEATURES with no GET_PROTOCOL_FEATURES before it: the interposer agrees with the
+    /// upstream on what both offer, so a write asking for an acknowledgement gets one.
+    @Test func theInterposerAgreesProtocolFeaturesItWasNotAskedFor() throws {
+        let served = try Self.blkServed()
+        let upstream = try ServeFixture(served, label: "set-upstream")
+        defer { upstream.close() }
+        let settings = try ServedDevice(device: served.device, interpretation: .fixed, offered: FeatureSet(), values: [])
+        let interposer = try ServeFixture(settings, label: "set-interposer", upstream: upstream.socketPath)
+        defer { interposer.close() }
+        let frontEnd = try TestFrontEnd(interposer.socketPath)
+        _ = try frontEnd.call(.getFeatures)
+        let wanted = VhostUserPayload.ProtocolFeature.config.mask | VhostUserPayload.ProtocolFeature.replyAck.mask
+        try frontEnd.send(.setProtocolFeatures, wanted.bytes)
+        let wce = try #require(Layout(device: served.device, features: served.offered, interpretation: .fixed).field("writeback")?.offset)
+        #expect(try frontEnd.setConfig(offset: wce, bytes: [1]) == 0)
+        #expect(upstream.waitFor("wrote writeback"), "\(upstream.log.suffix(3))")
+    }
 }

@@ -22,12 +22,11 @@ public struct GuestImage: Sendable {
     /// The image in `cache`, built (or rebuilt) first when it is missing or stale. Building needs
     /// apt-get download, dpkg-deb and cpio; the first build downloads about 28 MB.
     public static func ensure(cache: String = defaultCache(), timeout: Duration = .seconds(300)) throws(HostError) -> GuestImage {
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("cfgspace-image-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: work) }
-        let script = work.appendingPathComponent("build-image").path
-        let initPath = work.appendingPathComponent("guest-init").path
+        let work = try TemporaryFolder(prefix: "cfgspace-image")
+        defer { work.remove() }
+        let script = work.file("build-image")
+        let initPath = work.file("guest-init")
         do {
-            try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
             try Data(PackageResources.build_image).write(to: URL(fileURLWithPath: script))
             try Data(PackageResources.guest_init).write(to: URL(fileURLWithPath: initPath))
         } catch {
