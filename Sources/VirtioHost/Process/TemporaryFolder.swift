@@ -19,7 +19,7 @@ public final class TemporaryFolder: @unchecked Sendable {
             if errno == EINTR { throw HostError(.refused, "the process is ending: no new folder for \(prefix)") }
             throw HostError.system("making a folder under \(base)", errno: errno)
         }
-        path = String(cString: template)
+        path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Installs the cleanup handlers now (a pipe pair and a watcher thread, made once), so that a

@@ -89,6 +89,9 @@ final class ServeConnection: @unchecked Sendable {
         defer {
             handler.close()
             channel.socket.close()
+            noticeLock.lock()
+            notices.write.close()
+            noticeLock.unlock()
             notices.read.close()
         }
         while true {
