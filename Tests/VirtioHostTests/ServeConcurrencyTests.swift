@@ -86,20 +86,15 @@ import VirtioModel
     /// Several front-ends at once through the interposer, between bursts of malformed messages: every
     /// session reads the interposer's packed bytes, and every connection is gone once they are done.
     @Test func theInterposerHoldsUpUnderSeveralFrontEnds() throws {
-        let served = try VhostUserServeTests.blkServed()
-        let upstream = try ServeFixture(served, label: "load-upstream")
-        defer { upstream.close() }
-        let settings = try ServedDevice(device: served.device, interpretation: .packed, offered: FeatureSet(), values: [])
-        let interposer = try ServeFixture(settings, label: "load-interposer", upstream: upstream.socketPath)
-        defer { interposer.close() }
-        var expected = try Interposer.frontendDevice(upstreamConfig: served.bytes(modern: true), offered: served.offered,
-                                                     settings: settings).bytes(modern: true)
-        expected += [UInt8](repeating: 0, count: served.structSize - expected.count)
-        let result = ConcurrentLoad(socket: interposer.socketPath, expected: expected, writable: nil, frontEnds: 6, rounds: 12,
-                                    seed: 5).run()
+        let pair = try InterposedServe(.packed, label: "load")
+        defer { pair.close() }
+        let result = ConcurrentLoad(socket: pair.interposer.socketPath, expected: try pair.expected(), writable: nil,
+                                    frontEnds: 6, rounds: 12, seed: 5).run()
         #expect(result.problems.isEmpty, "\(result.problems.prefix(5))")
         #expect(result.sessions == 6 * 9)
         #expect(result.malformed >= 6 * 3 * 16)
-        #expect(ProcessTable.eventually(within: 10) { interposer.server.openConnections == 0 && upstream.server.openConnections == 0 })
+        #expect(ProcessTable.eventually(within: 10) {
+            pair.interposer.server.openConnections == 0 && pair.upstream.server.openConnections == 0
+        })
     }
 }

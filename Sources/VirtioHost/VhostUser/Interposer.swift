@@ -285,8 +285,13 @@ public final class Interposer: ConnectionHandler {
     public static func frontendDevice(upstreamConfig bytes: [UInt8], offered: FeatureSet,
                                       settings: ServedDevice) throws(HostError) -> ServedDevice {
         let fixed = Layout(device: settings.device, features: offered, interpretation: .fixed)
+        // A field-sized array (p9's tag, char[tag_len]) lies past the fixed struct, and the runtime
+        // serves none: its length field is taken, its bytes are not.
         var values = ConfigDecoder.decode(bytes, layout: fixed, encoding: ConfigImage.Encoding(isModern: true, guestIsLittleEndian: true))
-            .compactMap { decoded in decoded.value.map { (path: decoded.field.path, value: $0) } }
+            .compactMap { decoded -> (path: String, value: FieldValue)? in
+                if case .flexible = decoded.field.field.type { return nil }
+                return decoded.value.map { (path: decoded.field.path, value: $0) }
+            }
         let overrides = settings.image.values
         values.removeAll { overrides[$0.path] != nil }
         values += overrides.sorted { $0.key < $1.key }.map { (path: $0.key, value: $0.value) }
