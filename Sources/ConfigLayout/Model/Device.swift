@@ -125,18 +125,20 @@ public struct Device: Sendable {
         allFeatures.filter { $0.bit == bit }
     }
 
-    /// The device as a spec version describes it; nil means the newest.
+    /// The device as a spec version describes it, its own bits and the transport's alike; nil means
+    /// the newest. Every command that takes `--spec` reads the device through this, so what a version
+    /// does not list is neither offered nor accepted anywhere.
     public func asOf(_ version: SpecVersion?) -> Device {
-        let kept = features.filter { feature in
-            guard let version else { return feature.until == nil }
-            return (feature.since.map { version >= $0 } ?? true) && (feature.until.map { version < $0 } ?? true)
-        }
+        let kept = features.filter { $0.exists(in: version) }
+        let keptTransport = transport?.asOf(version)
         // Most versions keep every feature and field: the device is then itself, with the field
         // tree and tables already built for it.
-        if kept.count == features.count, config?.isWhole(in: version) ?? true { return self }
+        if kept.count == features.count, keptTransport?.features.count == transport?.features.count,
+           config?.isWhole(in: version) ?? true { return self }
         return Device(name: name, id: id, title: title, doc: doc, since: since, specReference: specReference,
-                      features: kept, transport: transport, config: config?.asOf(version), qemuMinimumSize: qemuMinimumSize,
-                      qemuFeatureSizes: qemuFeatureSizes, selectors: selectors, span: span)
+                      features: kept, transport: keptTransport, config: config?.asOf(version),
+                      qemuMinimumSize: qemuMinimumSize, qemuFeatureSizes: qemuFeatureSizes, selectors: selectors,
+                      span: span)
     }
 }
 
@@ -189,5 +191,13 @@ public struct Transport: Sendable {
         self.features = features
         self.deviceBitRanges = deviceBitRanges
         self.span = span
+    }
+
+    /// The transport's bits as a spec version lists them; nil means the newest.
+    public func asOf(_ version: SpecVersion?) -> Transport {
+        let kept = features.filter { $0.exists(in: version) }
+        guard kept.count != features.count else { return self }
+        return Transport(title: title, doc: doc, specReference: specReference, features: kept,
+                         deviceBitRanges: deviceBitRanges, span: span)
     }
 }
