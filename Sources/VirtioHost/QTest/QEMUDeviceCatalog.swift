@@ -41,6 +41,29 @@ extension QEMUDeviceType {
         catalog.first { $0.drivers.contains(driver) }
     }
 
+    /// The QOM types a driver's objects are, with the types they derive from: its virtio device's
+    /// (`virtio-balloon-device`, `virtio-device`) and its transport proxy's (`virtio-balloon-pci`,
+    /// `virtio-pci`, or `virtio-mmio` for a `-device` driver). Compat properties and `-global`s name
+    /// these (hw/virtio/*.c, `TypeInfo` and `VirtioPCIDeviceTypeInfo`).
+    public static func qomTypes(ofDriver driver: String) -> [String] {
+        let family = forDriver(driver)?.family ?? driver
+        let device: [String] = switch family {
+        case "virtio-scsi": ["virtio-scsi-device", "virtio-scsi-common"]
+        case "virtio-gpu": ["virtio-gpu-device", "virtio-gpu-base"]
+        case "virtio-mem", "virtio-pmem": [family]
+        case "virtio-input":
+            [driver.replacingOccurrences(of: "-pci", with: "-device"), "virtio-input-hid-device", "virtio-input-device"]
+        default: ["\(family)-device"]
+        }
+        let proxy: [String] = if driver.hasSuffix("-device") {
+            ["virtio-mmio"]
+        } else {
+            [driver, driver.replacingOccurrences(of: "-non-transitional", with: "")
+                .replacingOccurrences(of: "-transitional", with: "") + "-base", "virtio-pci"]
+        }
+        return device + ["virtio-device"] + proxy
+    }
+
     /// The PCI drivers of a family: `-pci`, `-pci-transitional`, `-pci-non-transitional` (those that exist).
     private static func pci(_ family: String, transitional: Bool = true) -> [String] {
         transitional ? ["\(family)-pci", "\(family)-pci-transitional", "\(family)-pci-non-transitional"] : ["\(family)-pci"]
