@@ -167,17 +167,27 @@ public struct QEMUProbeReport: Report {
             ("negotiated", device.list(outcome.negotiated)),
             ("probe", outcome.probeFailure.map { "FAILED: \($0)" } ?? "succeeded"),
             ("violations", "\(outcome.violations.count)"),
-            ("trace", run.differences.isEmpty ? "the same \(outcome.trace.count) steps as on the qemu model"
-                : "\(run.differences.count) lines differ from the run on the qemu model"),
+            ("trace", Self.traceSummary(steps: outcome.trace.count, differences: run.differences)),
         ] + (outcome.realDeviceFailure.map { [("device", "stopped answering: \($0)")] } ?? [])) + "\n"
+        return out + traceText(outcome.trace, differences: run.differences, indent: "  ", style: style)
+    }
+
+    private static func traceSummary(steps: Int, differences: [TraceDifference]) -> String {
+        differences.isEmpty ? "the same \(steps) steps as on the qemu model"
+            : "\(differences.count) lines differ from the run on the qemu model"
+    }
+
+    /// The real run's trace when asked for, then where it parts from the model's.
+    private func traceText(_ trace: [TraceEntry], differences: [TraceDifference], indent: String, style: TextStyle) -> String {
+        var out = ""
         if showsTrace {
-            for (index, entry) in outcome.trace.enumerated() {
-                out += String(format: "  %3d  ", index + 1) + TraceDiff.line(entry, device: device) + "\n"
+            for (index, entry) in trace.enumerated() {
+                out += indent + String(format: "%3d  ", index + 1) + TraceDiff.line(entry, device: device) + "\n"
             }
         }
-        for difference in run.differences {
+        for difference in differences {
             let side = difference.side == .real ? style.red("- QEMU ") : style.green("+ model")
-            out += "  \(side) #\(difference.step)  \(difference.line)\n"
+            out += "\(indent)\(side) #\(difference.step)  \(difference.line)\n"
         }
         return out
     }
@@ -194,8 +204,7 @@ public struct QEMUProbeReport: Report {
                     + (run.followsQEMU ? ", as QEMU's rule says" : ", NOT as QEMU's rule says")
                     + (run.expectsMove ? " (virtio_notify_config after DRIVER_OK)"
                         : run.afterDriverOK ? " (no virtio_notify_config)" : " (virtio_notify_config waits for DRIVER_OK)")),
-                ("trace", run.differences.isEmpty ? "the same \(run.real.count) steps as on the qemu model"
-                    : "\(run.differences.count) lines differ from the run on the qemu model"),
+                ("trace", Self.traceSummary(steps: run.real.count, differences: run.differences)),
                 ("spec reading", run.specDifferences.isEmpty ? "the same steps on a device that moves it with every change"
                     : "a device that moves it with every change differs in \(run.specDifferences.count) lines, first at "
                         + (run.specDifferences.first.map { "step \($0.step): \($0.line.split(separator: " ").joined(separator: " "))" } ?? "")),
@@ -203,15 +212,7 @@ public struct QEMUProbeReport: Report {
             if let finding = QEMUFindings.explainGeneration(run) {
                 out += TextTable.paragraph(finding, indent: "    ", continuation: "      ")
             }
-            if showsTrace {
-                for (index, entry) in run.real.enumerated() {
-                    out += String(format: "    %3d  ", index + 1) + TraceDiff.line(entry, device: device) + "\n"
-                }
-            }
-            for difference in run.differences {
-                let side = difference.side == .real ? style.red("- QEMU ") : style.green("+ model")
-                out += "    \(side) #\(difference.step)  \(difference.line)\n"
-            }
+            out += traceText(run.real, differences: run.differences, indent: "    ", style: style)
         }
         return out
     }

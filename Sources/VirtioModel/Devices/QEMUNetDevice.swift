@@ -40,7 +40,8 @@ final class QEMUNetDevice: QEMUDevice {
 /// A device that reads the spec's "only exists if" literally: absent fields take no bytes, so later
 /// fields move up. Non-conforming by the spec's own intent (MST, 2021-03-01: "This text was never
 /// intended to imply that field offsets change based on feature bits"); no implementation found
-/// does this. It shows what a literal reading would serve. Otherwise it behaves like QEMU.
+/// does this. It shows what a literal reading would serve. Its config_generation follows the spec's
+/// reading too: every change of value moves it (`GenerationPolicy.everyChange`).
 final class PackedNetDevice: DeviceModel {
     init(device: Device, parameters: DeviceParameters, trace: Trace) throws(ScenarioError) {
         let image = try parameters.image(of: device, interpretation: .packed)
