@@ -43,7 +43,12 @@ public enum QEMUProbe {
         let type = QEMUDeviceType.forDriver(requested.driver)
         let id = requested.value("id") ?? probeID
         let (started, machineOptions) = Self.machineOptions(for: requested, options)
-        let machine = try QEMUMachine(machineOptions)
+        let machine: QEMUMachine
+        do {
+            machine = try QEMUMachine(machineOptions)
+        } catch where options.machine != nil {
+            throw HostError(error.kind, "\(error.description) (--machine \(machineOptions.machine))")
+        }
         defer { machine.quit() }
         // What the machine type, -global and -device set, as the sizing and the checks read them.
         let properties = QEMUDeviceProperties(machine: machineOptions.machine, spec: started,
