@@ -60,6 +60,12 @@ struct QEMUMachineProbeTests {
         let properties = try #require(fourTwo.checks.first { $0.name == "properties" })
         #expect(properties.verdict == .agrees && properties.cause?.kind == .machineType, "\(properties.details)")
         #expect(fourTwo.agrees, "\(departures(fourTwo))")
+        // hw_compat_5_2: discard_granularity no longer reaches discard_sector_alignment.
+        for (machine, alignment) in [("pc-i440fx-5.2", 1), ("pc-i440fx-6.0", 8)] {
+            let result = try probe("virtio-blk-pci,discard_granularity=4096", machine: machine)
+            #expect(result.fields.first { $0.path == "discard_sector_alignment" }?.value == .integer(UInt64(alignment)))
+            #expect(result.agrees, "\(machine): \(departures(result))")
+        }
         let threeOne = try probe("virtio-blk-pci", machine: "pc-i440fx-3.1")
         #expect(!threeOne.device.isSet("DISCARD", in: threeOne.offered))
         #expect(threeOne.length == .exact(36) && threeOne.agrees, "\(departures(threeOne))")

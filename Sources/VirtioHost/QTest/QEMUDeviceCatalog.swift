@@ -146,6 +146,14 @@ extension QEMUDeviceType {
                 binding("queue-size, seg-max-adjust", "seg_max", "virtio_blk_update_config (hw/block/virtio-blk.c)") { spec in
                     spec.flag("seg-max-adjust") == false ? 126 : (spec.number("queue-size") ?? 256) - 2
                 },
+                // discard_granularity reaches the config only with report-discard-granularity, which
+                // hw_compat_5_2 turns off; otherwise the logical block size does.
+                binding("discard_granularity, report-discard-granularity", "discard_sector_alignment",
+                        "virtio_blk_update_config (hw/block/virtio-blk.c)") { spec in
+                    guard spec.flag("discard") != false else { return nil }
+                    let reported = spec.flag("report-discard-granularity") == false ? nil : spec.number("discard_granularity")
+                    return (reported ?? logicalBlockSize(spec)) >> 9
+                },
                 binding("max-discard-sectors", "max_discard_sectors", "virtio_blk_update_config (hw/block/virtio-blk.c)") { spec in
                     spec.flag("discard") == false ? nil : spec.number("max-discard-sectors")
                 },
