@@ -65,10 +65,12 @@ public struct VersionDiffReport: Report {
     private func features(style: TextStyle) -> String {
         var out = ""
         if !diff.featuresAdded.isEmpty {
-            out += "\nFeatures added: " + diff.featuresAdded.map { "\($0.name) (\($0.bit))" }.joined(separator: ", ") + "\n"
+            out += "\n" + TextTable.paragraph("Features added: " + diff.featuresAdded.map { "\($0.name) (\($0.bit))" }
+                .joined(separator: ", "), continuation: "  ")
         }
         if !diff.featuresRemoved.isEmpty {
-            out += "\nFeatures removed: " + diff.featuresRemoved.map { "\($0.name) (\($0.bit))" }.joined(separator: ", ") + "\n"
+            out += "\n" + TextTable.paragraph("Features removed: " + diff.featuresRemoved.map { "\($0.name) (\($0.bit))" }
+                .joined(separator: ", "), continuation: "  ")
         }
         return out
     }

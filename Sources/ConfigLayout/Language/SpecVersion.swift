@@ -26,6 +26,15 @@ public struct SpecVersion: Hashable, Comparable, Sendable, CustomStringConvertib
     /// The version a layout describes when none is asked for.
     public static let newest = SpecVersion(major: 1, minor: 4)
 
+    /// Whether two `since`/`until` spans share a version; nil ends are open.
+    public static func spansOverlap(_ a: (since: SpecVersion?, until: SpecVersion?),
+                                    _ b: (since: SpecVersion?, until: SpecVersion?)) -> Bool {
+        let zero = SpecVersion(major: 0, minor: 0)
+        let aEndsFirst = a.until.map { $0 <= (b.since ?? zero) } ?? false
+        let bEndsFirst = b.until.map { $0 <= (a.since ?? zero) } ?? false
+        return !aEndsFirst && !bEndsFirst
+    }
+
     public static func < (lhs: SpecVersion, rhs: SpecVersion) -> Bool {
         (lhs.major, lhs.minor) < (rhs.major, rhs.minor)
     }

@@ -72,8 +72,13 @@ extension Checker {
                               isLegacyOnly: isLegacy, doc: syntax.doc?.value, span: name.span)
 
         // A legacy-only bit may be reused by a modern feature (net's GUEST_RSC4 and the
-        // transport's ADMIN_VQ are both bit 41); two of the same kind may not share it.
-        let clashes = { (other: Feature) in other.bit == bit && other.isLegacyOnly == isLegacy }
+        // transport's ADMIN_VQ are both bit 41), and a bit renamed in a spec version takes one name
+        // until it and the other since (1.2's INDIRECT_DESC); two of the same kind in one version
+        // may not share it.
+        let clashes = { (other: Feature) in
+            other.bit == bit && other.isLegacyOnly == isLegacy
+                && SpecVersion.spansOverlap((other.since, other.until), (feature.since, feature.until))
+        }
         if let other = earlier.first(where: clashes) {
             report(.duplicateFeatureBit, "features '\(other.name)' and '\(name.value)' both use bit \(bit)",
                    at: syntax.bit.span, notes: [.init("'\(other.name)' is declared here", at: other.span)])

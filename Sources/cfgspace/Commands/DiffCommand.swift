@@ -61,7 +61,7 @@ enum DiffCommand: Command {
         }
         let device = try LayoutInput.device(loaded, asOf: version)
         if let text = arguments.value("features") {
-            let features = try LayoutInput.features(text, for: device, console: console)
+            let features = try LayoutInput.features(text, for: device, console: console, whole: loaded, version: version)
             let comparison = FeatureSetComparison(device: device, features: features, from: from, to: to, sizing: sizing)
             console.out(ComparisonReport(comparison: comparison).render(format, style: style))
         } else {

@@ -43,6 +43,7 @@ enum SimulateCommand: Command {
                       + "cell differs from its reference: for scripts."),
             .init(name: "layout", valueName: "file", help: "The virtio-net layout the models read.",
                   defaultValue: "net"),
+            SharedOptions.spec,
             SharedOptions.format(),
         ])
 
@@ -55,19 +56,28 @@ enum SimulateCommand: Command {
         let hostIsLittleEndian = arguments.value("host-endian") != "big"
         let style = TextStyle(colors: console.stdoutColors)
 
+        let version = try LayoutInput.version(arguments.value("spec"), option: "spec")
         let loaded = try LayoutInput.device(at: layoutPath, named: nil, arguments: arguments, console: console)
-        let device = try LayoutInput.device(loaded, asOf: SpecVersion.newest)
+        // The models offer, and the drivers accept, only what the version lists.
+        let device = try LayoutInput.device(loaded, asOf: version)
         let simulator: Simulator
         do {
             simulator = try Simulator(device: device)
         } catch {
+            // A version older than the fields and features the models name is the user's choice, not the layout's fault.
+            if version != SpecVersion.newest, (try? Simulator(device: loaded.asOf(nil))) != nil {
+                throw .usage("--spec \(version): \(error.description). Give --spec 1.2 or later.")
+            }
             console.error("'\(layoutPath)': \(error.description)")
             throw .failed
         }
         let selections = try arguments.values("features").map { text throws(CommandError) in
             switch FeatureSelection.parse(text, for: device) {
             case .success(let selection): return selection
-            case .failure(let error): throw .usage("The value '\(text)' is invalid for '--features <features>': \(error.description)")
+            case .failure(let error):
+                let absent = text.split(separator: ",").lazy.map { String($0.drop { "+-".contains($0) }) }
+                    .compactMap { LayoutInput.absence(of: $0, in: loaded, version: version) }.first
+                throw .usage("The value '\(text)' is invalid for '--features <features>': \(absent ?? error.description)")
             }
         }
 
