@@ -61,9 +61,9 @@ public enum GuestBlkRun {
         public let served: ServedDevice?
         /// The config bytes cfgspace predicts QEMU presents to the guest.
         public let presented: [UInt8]
-        public let prediction: LinuxBlkPrediction
+        public let prediction: DriverPrediction
         /// The prediction after the resize, when there was one.
-        public let predictedAfterResize: LinuxBlkView?
+        public let predictedAfterResize: DriverPrediction?
         public let report: GuestReport
         public let rows: [GuestRow]
         /// Seconds the guest took to read `readMiB` MiB, by its kernel's clock.
@@ -92,24 +92,29 @@ public enum GuestBlkRun {
         let backendConfig = served?.bytes(modern: true) ?? upstream.bytes
         let presented = QEMUFrontend.presented(backendConfig, by: spec, device: device, cpus: options.cpus)
         let qemuOffers = QEMUFrontend.offered(backend: toFrontend, by: spec, device: device, cpus: options.cpus) ?? toFrontend
-        let prediction = LinuxBlkDriver.probe(device: device, offered: qemuOffers, presented: presented, cpus: options.cpus,
-                                              label: "vhost-user-blk-pci")
+        let driver = DriverKind.named("linux-6.1", for: device)
+        guard let driver else { throw HostError(.refused, "no Linux 6.1 model drives \(device.name)") }
+        let prediction = driver.predict(device: device, offered: qemuOffers, presented: presented, cpus: options.cpus,
+                                        label: "vhost-user-blk-pci")
+        let predictedAfterResize = options.resizeTo.map { capacity in
+            driver.predict(device: device, offered: qemuOffers, presented: presented,
+                           changed: resized(presented, capacity: capacity, device: device, offered: qemuOffers),
+                           cpus: options.cpus, label: "vhost-user-blk-pci")
+        }
 
         let (report, qemuProcess) = try boot(options, daemon: daemon, settings: settings)
         // The guest reports /sys before the resize and its kernel log after it.
-        var predicted = prediction.view
-        let predictedAfterResize = options.resizeTo.map { LinuxBlkDriver.resized(prediction.view, capacity: $0) }
-        if let predictedAfterResize { predicted.kernelLog = predictedAfterResize.kernelLog }
-        var rows = GuestComparison.rows(predicted: predicted, guest: GuestComparison.view(report), reads: prediction.reads,
+        var rows = GuestComparison.rows(predicted: prediction, log: (predictedAfterResize ?? prediction).view.log,
+                                        guest: GuestComparison.view(report), guestFeatures: report.value("vda.features") ?? "",
                                         served: served)
-        if prediction.view.hasDisk {
+        if prediction.view["disk"] == .text("vda") {
             var block = Array(options.firstBytes.prefix(512))
             block += [UInt8](repeating: 0, count: 512 - block.count)
             rows.append(GuestRow(name: "first block", predicted: CRC32.hex(CRC32.of(block)), guest: report.value("vda.crc32") ?? "—",
                                  source: "CRC-32 of the disk's first 512 bytes, read through the data path"))
         }
         if let capacity = options.resizeTo, let predictedAfterResize {
-            rows.append(GuestRow(name: "size after resize", predicted: predictedAfterResize.sysfs["size"] ?? "—",
+            rows.append(GuestRow(name: "size after resize", predicted: predictedAfterResize.view["size"]?.description ?? "—",
                                  guest: report.value("vda.resized") ?? "—",
                                  source: "set capacity=\(capacity) on the interposer while the guest runs"))
         }
@@ -117,6 +122,15 @@ public enum GuestBlkRun {
                       served: served, presented: presented, prediction: prediction, predictedAfterResize: predictedAfterResize,
                       report: report, rows: rows, readSeconds: readSeconds(report), device: device,
                       processes: [daemon.process.pid, qemuProcess])
+    }
+
+    /// The presented bytes with a new capacity, as the interposer's `set capacity=` makes QEMU present them.
+    private static func resized(_ presented: [UInt8], capacity: UInt64, device: Device, offered: FeatureSet) -> [UInt8] {
+        var bytes = presented
+        guard let placed = Layout(device: device, features: offered, interpretation: .fixed).field("capacity"),
+              let offset = placed.offset, offset + placed.size <= bytes.count else { return bytes }
+        for index in 0..<placed.size { bytes[offset + index] = UInt8(truncatingIfNeeded: capacity >> (8 * UInt64(index))) }
+        return bytes
     }
 
     /// The interposer's settings: the layout, the interpretation, and the values set by hand.

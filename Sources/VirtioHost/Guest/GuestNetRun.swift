@@ -41,7 +41,7 @@ public enum GuestNetRun {
     }
 
     public static func run(_ options: Options) throws(HostError) -> Result {
-        let probe = try QEMUProbe.run(.init(device: options.device, layout: options.layout, drivers: [.linuxCurrent],
+        let probe = try QEMUProbe.run(.init(device: options.device, layout: options.layout, drivers: ["linux-current"],
                                             qemu: options.qemu))
         guard let predicted = probe.driverRuns.first?.real else {
             throw HostError(.refused, "the driver model did not run against \(options.device)")
@@ -55,15 +55,14 @@ public enum GuestNetRun {
             throw HostError(.refused, "the guest never reported; QEMU said: "
                             + machine.process.finalErrorText().trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        let values = predicted.values
         let mtuRead = predicted.reads.last { $0.field == "mtu" }
         let rows = [
-            GuestRow(name: "features", predicted: LinuxBlkView.featureString(predicted.negotiated),
+            GuestRow(name: "features", predicted: DriverPrediction.featureBits(predicted.negotiated),
                      guest: report.value("eth0.features") ?? "—", source: "offered by QEMU, kept by the driver's table"),
-            GuestRow(name: "mtu", predicted: values.map { String($0.mtu) } ?? "—", guest: report.value("eth0.mtu") ?? "—",
+            GuestRow(name: "mtu", predicted: predicted.value("mtu")?.description ?? "—", guest: report.value("eth0.mtu") ?? "—",
                      source: mtuRead.map { "mtu read at \($0.offset): " + hexBytes($0.bytes) }
                         ?? "mtu not read"),
-            GuestRow(name: "address", predicted: values?.mac.map { hexBytes($0).replacingOccurrences(of: " ", with: ":") } ?? "random",
+            GuestRow(name: "address", predicted: predicted.value("mac")?.description ?? "—",
                      guest: report.value("eth0.address") ?? "—", source: "mac, read a byte at a time"),
         ]
         return Result(probe: probe, predicted: predicted, report: report, rows: rows, qemuProcess: machine.process.pid)

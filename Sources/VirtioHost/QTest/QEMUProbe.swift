@@ -11,12 +11,13 @@ public enum QEMUProbe {
         /// The layout to hold the device against; nil picks the built-in one by the device's ID.
         public var layout: (path: String, device: Device)?
         /// Driver models to run against the device, each beside the same run on the `qemu` model.
-        public var drivers: [DriverKind]
+        /// Driver models to run against the device, by name; each must drive the device's type.
+        public var drivers: [String]
         public var qemu: String?
         public var qemuArguments: [String]
         public var timeout: Duration
 
-        public init(device: String, layout: (path: String, device: Device)? = nil, drivers: [DriverKind] = [],
+        public init(device: String, layout: (path: String, device: Device)? = nil, drivers: [String] = [],
                     qemu: String? = nil, qemuArguments: [String] = [], timeout: Duration = .seconds(20)) {
             self.device = device
             self.layout = layout
@@ -187,13 +188,12 @@ public enum QEMUProbe {
     }
 
     /// A driver model's run on the device, and the same run on the `qemu` model set up as the device is.
-    private static func runDriver(_ driver: DriverKind, registers: any VirtioRegisters, label: String, device: Device,
+    private static func runDriver(_ name: String, registers: any VirtioRegisters, label: String, device: Device,
                                   offered: FeatureSet, configBytes: [UInt8], configSize: Int) throws(HostError) -> QEMUProbeResult.DriverRun {
-        let simulator: Simulator
-        do {
-            simulator = try Simulator(device: device)
-        } catch {
-            throw HostError(.refused, "--driver: \(error.description)")
+        let simulator = Simulator(device: device)
+        guard let driver = DriverKind.named(name, for: device) else {
+            throw HostError(.refused, "--driver \(name) does not drive \(device.name); its drivers are "
+                            + simulator.drivers.map(\.name).joined(separator: ", "))
         }
         try registers.reset()
         let port = QEMURegisterPort(registers, label: label + " (\(registers.transportName))")

@@ -33,8 +33,10 @@ enum ProbeCommand: Command {
             .init(name: "socket", valueName: "path", help: "vhost-user: the back-end's Unix socket."),
             .init(name: "layout", valueName: "file",
                   help: "The layout to hold the device against; by default the built-in one for its device ID."),
-            .init(name: "driver", valueName: "driver", help: "Run a driver model against the device too (net only).",
-                  choices: DriverKind.allCases.map(\.rawValue), isRepeatable: true),
+            .init(name: "driver", valueName: "driver",
+                  help: "Run a driver model against the device too; one that drives its type (see "
+                      + "'cfgspace simulate --help' for which drivers drive which devices).",
+                  choices: DriverKind.names, isRepeatable: true),
             .init(name: "qemu", valueName: "path", help: "The QEMU program; by default qemu-system-x86_64 on PATH."),
             .init(name: "qemu-arg", valueName: "arg", help: "One more argument for QEMU, such as --qemu-arg=-global "
                       + "--qemu-arg=virtio-mmio.force-legacy=false.", isRepeatable: true),
@@ -88,7 +90,7 @@ enum ProbeCommand: Command {
             let loaded = try LayoutInput.device(at: path, named: nil, arguments: arguments, console: console)
             layout = (path, try LayoutInput.device(loaded, asOf: SpecVersion.newest))
         }
-        let drivers = DriverKind.allCases.filter { arguments.values("driver").contains($0.rawValue) }
+        let drivers = arguments.values("driver")
         let options = QEMUProbe.Options(device: device, layout: layout, drivers: drivers, qemu: arguments.value("qemu"),
                                         qemuArguments: arguments.values("qemu-arg"))
         let result: QEMUProbeResult
