@@ -3,6 +3,8 @@ import VirtioModel
 
 /// One value of the guest's, beside the driver model's prediction of it and where it came from.
 public struct GuestRow: Sendable {
+    /// The device it belongs to, in a run of several: `console`, `blk (packed)`.
+    public let device: String
     /// `logical_block_size`, `features`, `kernel log`.
     public let name: String
     public let predicted: String
@@ -12,6 +14,14 @@ public struct GuestRow: Sendable {
     public let source: String
 
     public var agrees: Bool { predicted == guest }
+
+    public init(device: String = "", name: String, predicted: String, guest: String, source: String) {
+        self.device = device
+        self.name = name
+        self.predicted = predicted
+        self.guest = guest
+        self.source = source
+    }
 }
 
 /// Holds a guest's view of its disk against a driver model's, value by value.

@@ -10,18 +10,21 @@ public enum QEMUProbe {
         public var device: String
         /// The layout to hold the device against; nil picks the built-in one by the device's ID.
         public var layout: (path: String, device: Device)?
-        /// Driver models to run against the device, each beside the same run on the `qemu` model.
-        /// Driver models to run against the device, by name; each must drive the device's type.
+        /// Driver models to run against the device, by name, each beside the same run on the `qemu`
+        /// model; each must drive the device's type.
         public var drivers: [String]
+        /// The guest's CPUs the driver models assume, for drivers that size queues by them.
+        public var cpus: Int
         public var qemu: String?
         public var qemuArguments: [String]
         public var timeout: Duration
 
-        public init(device: String, layout: (path: String, device: Device)? = nil, drivers: [String] = [],
+        public init(device: String, layout: (path: String, device: Device)? = nil, drivers: [String] = [], cpus: Int = 1,
                     qemu: String? = nil, qemuArguments: [String] = [], timeout: Duration = .seconds(20)) {
             self.device = device
             self.layout = layout
             self.drivers = drivers
+            self.cpus = cpus
             self.qemu = qemu
             self.qemuArguments = qemuArguments
             self.timeout = timeout
@@ -77,7 +80,7 @@ public enum QEMUProbe {
         let label = "QEMU \(started.driver) at \(target.location)"
         let runs = try options.drivers.map { driver throws(HostError) in
             try runDriver(driver, registers: registers, label: label, device: device, offered: offered,
-                          configBytes: bytes, configSize: predicted)
+                          configBytes: bytes, configSize: predicted, cpus: options.cpus)
         }
 
         // Settle the device in a known state, refresh its config, and read the length QEMU migrates.
@@ -189,7 +192,8 @@ public enum QEMUProbe {
 
     /// A driver model's run on the device, and the same run on the `qemu` model set up as the device is.
     private static func runDriver(_ name: String, registers: any VirtioRegisters, label: String, device: Device,
-                                  offered: FeatureSet, configBytes: [UInt8], configSize: Int) throws(HostError) -> QEMUProbeResult.DriverRun {
+                                  offered: FeatureSet, configBytes: [UInt8], configSize: Int,
+                                  cpus: Int) throws(HostError) -> QEMUProbeResult.DriverRun {
         let simulator = Simulator(device: device)
         guard let driver = DriverKind.named(name, for: device) else {
             throw HostError(.refused, "--driver \(name) does not drive \(device.name); its drivers are "
@@ -197,9 +201,10 @@ public enum QEMUProbe {
         }
         try registers.reset()
         let port = QEMURegisterPort(registers, label: label + " (\(registers.transportName))")
-        let real = simulator.run(driver: driver, on: port, offered: offered, configSize: configSize, configBytes: configBytes)
+        let real = simulator.run(driver: driver, on: port, offered: offered, configSize: configSize, configBytes: configBytes,
+                                 cpus: cpus)
         let (scenario, values) = simulator.scenarioMatching(driver: driver, configBytes: configBytes, configSize: configSize,
-                                                            offered: offered)
+                                                            offered: offered, cpus: cpus)
         let model: Outcome
         do {
             model = try simulator.run(scenario, offered: offered, parsed: values)

@@ -87,14 +87,15 @@ public struct Simulator: Sendable {
     /// model: same transport, same rules, same trace. `configBytes` and `configSize` are what a probe
     /// of the device found.
     public func run(driver: DriverKind, on port: any RegisterPort, offered: FeatureSet, configSize: Int,
-                    configBytes: [UInt8]) -> Outcome {
+                    configBytes: [UInt8], cpus: Int = 1) -> Outcome {
         let trace = Trace()
         let remote = RemoteDevice(port: port, name: DeviceKind.qemu.name, device: device, offered: offered,
                                   configSize: configSize, configBytes: configBytes, trace: trace)
         let values = device.config == nil ? [] : remote.image.layout.fields.compactMap { placed in
             remote.image.value(placed.path).map { (field: placed.path, value: $0) }
         }
-        var outcome = run(Scenario(driver: driver, device: .qemu, bus: .direct), model: remote, values: values, trace: trace)
+        var outcome = run(Scenario(driver: driver, device: .qemu, bus: .direct, cpus: cpus), model: remote, values: values,
+                          trace: trace)
         outcome.realDevice = port.label
         outcome.realDeviceFailure = port.failure
         return outcome
@@ -102,13 +103,13 @@ public struct Simulator: Sendable {
 
     /// The `qemu` model set up as a probe found a real device: its offered features and the values it
     /// served. A run on it is the reference a run on the real device is held against.
-    public func scenarioMatching(driver: DriverKind, configBytes: [UInt8], configSize: Int,
-                                 offered: FeatureSet) -> (scenario: Scenario, values: [(field: String, value: FieldValue)]) {
+    public func scenarioMatching(driver: DriverKind, configBytes: [UInt8], configSize: Int, offered: FeatureSet,
+                                 cpus: Int = 1) -> (scenario: Scenario, values: [(field: String, value: FieldValue)]) {
         let layout = Layout(device: device, features: offered, interpretation: .fixed)
         let encoding = ConfigImage.Encoding(isModern: device.has("VERSION_1", in: offered), guestIsLittleEndian: true)
         let values = ConfigDecoder.decode(Array(configBytes.prefix(configSize)), layout: layout, encoding: encoding)
             .compactMap { decoded in decoded.value.map { (field: decoded.field.path, value: $0) } }
-        return (Scenario(driver: driver, device: .qemu, bus: .direct, features: .exactly(offered)), values)
+        return (Scenario(driver: driver, device: .qemu, bus: .direct, features: .exactly(offered), cpus: cpus), values)
     }
 
     /// A device model of `kind` offering `offered` and holding `values`, for driving by hand (a
