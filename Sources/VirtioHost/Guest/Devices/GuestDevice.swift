@@ -14,26 +14,36 @@ public struct QEMUBackend: Sendable {
     }
 }
 
+/// What a fed device is started with in a guest matrix.
+public struct FedOptions: Sendable {
+    public var interpretation: Interpretation
+    /// The image the guest boots (a fed run of its own boots it itself).
+    public var image: GuestImage
+    public var cpus: Int
+    public var qemu: String?
+}
+
 /// A device type a real Linux guest's own driver reads, as `cfgspace guest --device NAME` and the
 /// guest matrix use it: which kernel has its driver, how QEMU presents it, and how the guest's
 /// reporter (`Guest/devices/NAME.sh`) names what the driver shows. Each type declares itself in a file
 /// of its own; `all` lists them.
 public struct GuestDevice: Sendable {
     /// How QEMU presents the device to the guest.
-    public enum Presentation: Sendable {
+    enum Presentation: Sendable {
         /// QEMU's own device, made from a `-device` value; the driver model runs against the same
         /// device over qtest first. `backend` gives what the device needs in the guest (a netdev, a
         /// memory backend, a shared folder), given a scratch folder for its files and the device's id.
         case qemu(defaultDevice: String, backend: @Sendable (_ scratch: String, _ id: String) -> QEMUBackend)
-        /// Fed by cfgspace over vhost-user: a run of its own (blk behind the interposer, vsock behind serve).
-        case fed
+        /// Fed by cfgspace over vhost-user (blk behind the interposer, vsock behind serve): `make`
+        /// starts what feeds it under an interpretation.
+        case fed(make: @Sendable (FedOptions) throws(HostError) -> any GuestParticipant)
     }
 
     /// The layout's name, which is also the reporter's: `console`.
     public let name: String
     /// The kernel flavour that builds its driver.
     public let kernel: GuestKernel
-    public let presentation: Presentation
+    let presentation: Presentation
     /// The driver model that predicts what the guest shows.
     public let driver: String
     /// The key the guest reports a view entry under, when it is not `NAME.ENTRY`.
@@ -61,6 +71,12 @@ public struct GuestDevice: Sendable {
     public static let all: [GuestDevice] = [BlkGuestDevice.device, NetGuestDevice.device]
 
     public static func named(_ name: String) -> GuestDevice? { all.first { $0.name == name } }
+
+    /// Whether cfgspace feeds it over vhost-user (else QEMU makes it).
+    public var isFed: Bool {
+        if case .fed = presentation { return true }
+        return false
+    }
 
     /// The `-device` value QEMU's own device is made from by default; nil for a fed device.
     public var defaultQEMUDevice: String? {
