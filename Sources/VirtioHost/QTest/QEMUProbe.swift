@@ -10,8 +10,11 @@ public enum QEMUProbe {
         public var device: String
         /// The layout to hold the device against; nil picks the built-in one by the device's ID.
         public var layout: (path: String, device: Device)?
-        /// Driver models to run against the device, each beside the same run on the `qemu` model.
-        public var drivers: [DriverKind]
+        /// Driver models to run against the device, by name, each beside the same run on the `qemu`
+        /// model; each must drive the device's type.
+        public var drivers: [String]
+        /// The guest's CPUs the driver models assume, for drivers that size queues by them.
+        public var cpus: Int
         public var qemu: String?
         public var qemuArguments: [String]
         public var timeout: Duration
@@ -21,7 +24,7 @@ public enum QEMUProbe {
         /// config changes through QMP and by its own writes, beside the `qemu` model.
         public var watchesChanges: Bool
 
-        public init(device: String, layout: (path: String, device: Device)? = nil, drivers: [DriverKind] = [],
+        public init(device: String, layout: (path: String, device: Device)? = nil, drivers: [String] = [], cpus: Int = 1,
                     qemu: String? = nil, qemuArguments: [String] = [], machine: String? = nil,
                     watchesChanges: Bool = false, timeout: Duration = .seconds(20)) {
             self.device = device
@@ -29,6 +32,7 @@ public enum QEMUProbe {
             self.watchesChanges = watchesChanges
             self.layout = layout
             self.drivers = drivers
+            self.cpus = cpus
             self.qemu = qemu
             self.qemuArguments = qemuArguments
             self.timeout = timeout
@@ -94,7 +98,7 @@ public enum QEMUProbe {
         let label = "QEMU \(started.driver) at \(target.location)"
         let runs = try options.drivers.map { driver throws(HostError) in
             try runDriver(driver, registers: registers, label: label, device: device, offered: offered,
-                          configBytes: bytes, configSize: predicted)
+                          configBytes: bytes, configSize: predicted, cpus: options.cpus)
         }
 
         let changeRuns = try options.watchesChanges ? watchChanges(machine, target: target, id: id, device: device,
@@ -216,19 +220,20 @@ public enum QEMUProbe {
     }
 
     /// A driver model's run on the device, and the same run on the `qemu` model set up as the device is.
-    private static func runDriver(_ driver: DriverKind, registers: any VirtioRegisters, label: String, device: Device,
-                                  offered: FeatureSet, configBytes: [UInt8], configSize: Int) throws(HostError) -> QEMUProbeResult.DriverRun {
-        let simulator: Simulator
-        do {
-            simulator = try Simulator(device: device)
-        } catch {
-            throw HostError(.refused, "--driver: \(error.description)")
+    private static func runDriver(_ name: String, registers: any VirtioRegisters, label: String, device: Device,
+                                  offered: FeatureSet, configBytes: [UInt8], configSize: Int,
+                                  cpus: Int) throws(HostError) -> QEMUProbeResult.DriverRun {
+        let simulator = Simulator(device: device)
+        guard let driver = DriverKind.named(name, for: device) else {
+            throw HostError(.refused, "--driver \(name) does not drive \(device.name); its drivers are "
+                            + simulator.drivers.map(\.name).joined(separator: ", "))
         }
         try registers.reset()
         let port = QEMURegisterPort(registers, label: label + " (\(registers.transportName))")
-        let real = simulator.run(driver: driver, on: port, offered: offered, configSize: configSize, configBytes: configBytes)
+        let real = simulator.run(driver: driver, on: port, offered: offered, configSize: configSize, configBytes: configBytes,
+                                 cpus: cpus)
         let (scenario, values) = simulator.scenarioMatching(driver: driver, configBytes: configBytes, configSize: configSize,
-                                                            offered: offered)
+                                                            offered: offered, cpus: cpus)
         let model: Outcome
         do {
             model = try simulator.run(scenario, offered: offered, parsed: values)

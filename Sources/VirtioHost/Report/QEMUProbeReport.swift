@@ -161,7 +161,7 @@ public struct QEMUProbeReport: Report {
     }
 
     private func driverRunText(_ run: QEMUProbeResult.DriverRun, style: TextStyle) -> String {
-        var out = style.bold("\(run.driver.rawValue) against the device, beside the qemu model") + "\n"
+        var out = style.bold("\(run.driver.name) against the device, beside the qemu model") + "\n"
         let outcome = run.real
         out += TextTable.keyValues([
             ("negotiated", device.list(outcome.negotiated)),
@@ -230,7 +230,7 @@ public struct QEMUProbeReport: Report {
         }
         out += verdict.rendered()
         for run in result.driverRuns {
-            out += "\n### \(run.driver.rawValue)\n\n" + (run.differences.isEmpty ? "Same trace as on the qemu model.\n"
+            out += "\n### \(run.driver.name)\n\n" + (run.differences.isEmpty ? "Same trace as on the qemu model.\n"
                 : run.differences.map { "- \($0.side.rawValue) #\($0.step): `\($0.line)`" }.joined(separator: "\n") + "\n")
         }
         for run in result.changeRuns {
@@ -292,7 +292,7 @@ public struct QEMUProbeReport: Report {
                          ("cause", check.cause.map { .object([("kind", .string($0.kind.rawValue)), ("text", .string($0.text))]) } ?? .null)])
             })),
             ("driver_runs", .array(result.driverRuns.map { run in
-                .object([("driver", .string(run.driver.rawValue)), ("steps", .int(run.real.trace.count)),
+                .object([("driver", .string(run.driver.name)), ("steps", .int(run.real.trace.count)),
                          ("probe_failed", .bool(run.real.probeFailure != nil)),
                          ("differences", .array(run.differences.map { difference in
                              .object([("side", .string(difference.side.rawValue)), ("step", .int(difference.step)),

@@ -7,6 +7,28 @@ import ConfigLayout
 /// config_generation moved only by `virtio_notify_config` after DRIVER_OK. The `qemu` device model
 /// of every device type; net's adds its own config writes (`QEMUNetDevice`).
 public class QEMUDevice: DeviceModel {
+    static let kind = DeviceKind(
+        name: "qemu", layout: nil,
+        summary: "QEMU: fixed offsets, config sized by offered features, all-ones past the end",
+        follows: "hw/virtio/virtio.c and the device's own file (hw/net/virtio-net.c, ...): fixed offsets, every field "
+            + "filled, config sized by the offered features (`feature_sizes`), all-ones past the end, legacy byte "
+            + "order until VERSION_1 is written, the generation moved only by a notification after DRIVER_OK",
+        defaults: QEMUDeviceDefaults.defaults(for:),
+        make: { device, parameters, trace throws(ScenarioError) in
+            // net's own config writes; every other device type is QEMU's core alone.
+            device.name == "net" ? try QEMUNetDevice(device: device, parameters: parameters, trace: trace)
+                : try QEMUDevice(device: device, parameters: parameters, trace: trace)
+        })
+
+    /// The `qemu` model of a scenario: the parameters' values at fixed offsets, sized by QEMU's rule
+    /// under the parameters' QEMU properties.
+    convenience init(device: Device, parameters: DeviceParameters, trace: Trace) throws(ScenarioError) {
+        let image = try parameters.image(of: device, interpretation: .fixed)
+        self.init(name: "qemu", device: device, offered: parameters.offered, image: image,
+                  configSize: image.layout.qemuSize(with: parameters.qemuProperties), pastEnd: parameters.pastEnd ?? .allOnes,
+                  guestIsLittleEndian: parameters.guestIsLittleEndian, trace: trace)
+    }
+
     /// A device of any layout that offers `offered` and holds `values`, with QEMU's `properties`
     /// and, for a model set up beside a real device, the generation that device reports.
     public convenience init(device: Device, offered: FeatureSet, values: [(path: String, value: FieldValue)],

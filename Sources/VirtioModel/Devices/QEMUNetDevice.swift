@@ -8,7 +8,7 @@ final class QEMUNetDevice: QEMUDevice {
     init(device: Device, parameters: DeviceParameters, trace: Trace) throws(ScenarioError) {
         let image = try parameters.image(of: device, interpretation: .fixed)
         let size = image.layout.qemuSize(with: parameters.qemuProperties)
-        super.init(name: DeviceKind.qemu.rawValue, device: device, offered: parameters.offered, image: image,
+        super.init(name: "qemu", device: device, offered: parameters.offered, image: image,
                    configSize: size, pastEnd: parameters.pastEnd ?? .allOnes,
                    guestIsLittleEndian: parameters.guestIsLittleEndian, trace: trace)
     }
@@ -34,37 +34,5 @@ final class QEMUNetDevice: QEMUDevice {
             value[offset + index - start] = byte
         }
         image.setKeepingGeneration("mac", .bytes(value))
-    }
-}
-
-/// A device that reads the spec's "only exists if" literally: absent fields take no bytes, so later
-/// fields move up. Non-conforming by the spec's own intent (MST, 2021-03-01: "This text was never
-/// intended to imply that field offsets change based on feature bits"); no implementation found
-/// does this. It shows what a literal reading would serve. Its config_generation follows the spec's
-/// reading too: every change of value moves it (`GenerationPolicy.everyChange`).
-final class PackedNetDevice: DeviceModel {
-    init(device: Device, parameters: DeviceParameters, trace: Trace) throws(ScenarioError) {
-        let image = try parameters.image(of: device, interpretation: .packed)
-        super.init(name: DeviceKind.packed.rawValue, device: device, offered: parameters.offered, image: image,
-                   configSize: image.layout.size, pastEnd: parameters.pastEnd ?? .allOnes,
-                   guestIsLittleEndian: parameters.guestIsLittleEndian, trace: trace)
-    }
-}
-
-/// firecracker's virtio-net (`src/vmm/src/devices/virtio/net/device.rs`): `ConfigSpace { guest_mac,
-/// _status, _max_virtqueue_pairs, mtu }`, padding kept "to match the virtio_net_config layout", so
-/// mtu sits at its fixed offset although STATUS and MQ are never offered (`e865b9c5fad4`). The
-/// default `read_config` copies what exists and fills the rest with zeros. A modern-only device:
-/// fields are little-endian from the start.
-final class FirecrackerNetDevice: DeviceModel {
-    init(device: Device, parameters: DeviceParameters, trace: Trace) throws(ScenarioError) {
-        let image = try parameters.image(of: device, interpretation: .fixed)
-        super.init(name: DeviceKind.firecracker.rawValue, device: device, offered: parameters.offered, image: image,
-                   configSize: image.layout.measure(.end(of: ["mtu"])), pastEnd: parameters.pastEnd ?? .zeros,
-                   guestIsLittleEndian: parameters.guestIsLittleEndian, trace: trace)
-    }
-
-    override func encoding() -> ConfigImage.Encoding {
-        ConfigImage.Encoding(isModern: true, guestIsLittleEndian: guestIsLittleEndian)
     }
 }

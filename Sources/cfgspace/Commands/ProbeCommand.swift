@@ -39,8 +39,10 @@ enum ProbeCommand: Command {
             .init(name: "layout", valueName: "file",
                   help: "The layout to hold the device against; by default the built-in one for its device ID."),
             .init(name: "driver", valueName: "driver",
-                  help: "Run a driver model against the device too (net only), or basic (any device: config changes).",
-                  choices: DriverKind.allCases.map(\.rawValue) + ["basic"], isRepeatable: true),
+                  help: "Run a driver model against the device too: one that drives its type (see "
+                      + "'cfgspace simulate --help' for which drivers drive which devices), or basic (any device: "
+                      + "config changes and config_generation).",
+                  choices: DriverKind.names + ["basic"], isRepeatable: true),
             .init(name: "qemu", valueName: "path", help: "The QEMU program; by default qemu-system-x86_64 on PATH."),
             .init(name: "qemu-arg", valueName: "arg", help: "One more argument for QEMU, such as --qemu-arg=-global "
                       + "--qemu-arg=virtio-mmio.force-legacy=false.", isRepeatable: true),
@@ -98,7 +100,7 @@ enum ProbeCommand: Command {
             let loaded = try LayoutInput.device(at: path, named: nil, arguments: arguments, console: console)
             layout = (path, try LayoutInput.device(loaded, asOf: SpecVersion.newest))
         }
-        let drivers = DriverKind.allCases.filter { arguments.values("driver").contains($0.rawValue) }
+        let drivers = arguments.values("driver").filter { $0 != "basic" }
         let options = QEMUProbe.Options(device: device, layout: layout, drivers: drivers, qemu: arguments.value("qemu"),
                                         qemuArguments: arguments.values("qemu-arg"), machine: arguments.value("machine"),
                                         watchesChanges: arguments.values("driver").contains("basic"))
