@@ -112,7 +112,8 @@ public struct Device: Sendable {
 
     /// Whether the device exists in a spec version; nil means the newest, where every device does.
     public func exists(in version: SpecVersion?) -> Bool {
-        guard let version, let since else { return true }
+        guard let since else { return true }
+        guard let version else { return since != .next }
         return version >= since
     }
 
@@ -128,7 +129,7 @@ public struct Device: Sendable {
     /// The device as a spec version describes it; nil means the newest.
     public func asOf(_ version: SpecVersion?) -> Device {
         let kept = features.filter { feature in
-            guard let version else { return feature.until == nil }
+            guard let version else { return feature.until == nil && feature.since != .next }
             return (feature.since.map { version >= $0 } ?? true) && (feature.until.map { version < $0 } ?? true)
         }
         // Most versions keep every feature and field: the device is then itself, with the field
