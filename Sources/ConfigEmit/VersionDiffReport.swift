@@ -11,7 +11,7 @@ public struct VersionDiffReport: Report {
     }
 
     private var heading: String {
-        "\(Format.title(of: diff.device)): virtio \(diff.from) → \(diff.to)"
+        "\(Format.title(of: diff.device)): " + (diff.comparesVersions ? "virtio \(diff.from) → \(diff.to)" : "\(diff.from) → \(diff.to)")
     }
 
     private func place(_ field: PlacedField?) -> String {
@@ -83,8 +83,8 @@ public struct VersionDiffReport: Report {
         }
         return .object([
             ("device", .string(diff.device.name)),
-            ("from", .string(diff.from.description)),
-            ("to", .string(diff.to.description)),
+            ("from", .string(diff.from)),
+            ("to", .string(diff.to)),
             ("from_size", .int(diff.oldSize)),
             ("to_size", .int(diff.newSize)),
             ("breaking", .bool(!diff.breaking.isEmpty)),

@@ -106,9 +106,9 @@ extension Checker {
 
     /// A version no virtio specification has (`since 9.7`) would leave `--spec` unable to name it.
     mutating func checkKnown(_ version: Located<SpecVersion>?, _ keyword: String) {
-        guard let version, !SpecVersion.known.contains(version.value) else { return }
+        guard let version, !SpecVersion.selectable.contains(version.value) else { return }
         report(.unknownVersion, "'\(keyword) \(version.value)' names no virtio specification version; the versions are "
-               + SpecVersion.known.map(\.description).joined(separator: ", "), at: version.span)
+               + SpecVersion.known.map(\.description).joined(separator: ", ") + ", and next for a proposal", at: version.span)
     }
 
     /// Resolves feature names in a condition, reporting unknown ones with a suggestion.

@@ -118,7 +118,8 @@ public struct Device: Sendable {
 
     /// Whether the device exists in a spec version; nil means the newest, where every device does.
     public func exists(in version: SpecVersion?) -> Bool {
-        guard let version, let since else { return true }
+        guard let since else { return true }
+        guard let version else { return since != .next }
         return version >= since
     }
 

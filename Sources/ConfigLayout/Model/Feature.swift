@@ -34,7 +34,7 @@ public struct Feature: Hashable, Sendable {
     /// Whether a spec version lists the feature; nil means the newest, which lists every feature
     /// that was never retired.
     public func exists(in version: SpecVersion?) -> Bool {
-        guard let version else { return until == nil }
+        guard let version else { return until == nil && since != .next }
         return (since.map { version >= $0 } ?? true) && (until.map { version < $0 } ?? true)
     }
 

@@ -41,7 +41,8 @@ enum SharedOptions {
     static let spec = CommandSpec.Option(
         name: "spec", valueName: "version",
         help: "The spec version whose layout to use: "
-            + SpecVersion.known.map(\.description).joined(separator: ", ") + ".",
+            + SpecVersion.known.map(\.description).joined(separator: ", ")
+            + ", or next (the draft after \(SpecVersion.newest): what a layout adds 'since next').",
         defaultValue: SpecVersion.newest.description)
 }
 
@@ -56,9 +57,9 @@ enum LayoutInput {
 
     /// The spec version an option names, which must be one cfgspace knows.
     static func version(_ text: String?, option: String) throws(CommandError) -> SpecVersion {
-        let known = SpecVersion.known.map(\.description).joined(separator: ", ")
+        let known = SpecVersion.selectable.map(\.description).joined(separator: ", ")
         guard let text else { return SpecVersion.newest }
-        guard let version = SpecVersion(text), SpecVersion.known.contains(version) else {
+        guard let version = SpecVersion(text), SpecVersion.selectable.contains(version) else {
             throw .usage("The value '\(text)' is invalid for '--\(option) <version>'. Please provide one of \(known).")
         }
         return version
