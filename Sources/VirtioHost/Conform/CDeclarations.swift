@@ -37,7 +37,7 @@ public struct CDeclarations: Sendable {
     }
 
     /// Structs and unions by tag, and by typedef name.
-    private(set) var aggregates: [String: Aggregate] = [:]
+    var aggregates: [String: Aggregate] = [:]
     /// The names that are typedefs, not tags.
     private(set) var typedefs: Set<String> = []
     /// Typedefs of scalars: `typedef uint16_t __le16;` → ["uint16_t"].
@@ -93,7 +93,7 @@ public struct CDeclarations: Sendable {
 
     /// `__rte_packed_begin __attribute__((aligned(8))) name {`: the macros, the attributes and the
     /// tag before a brace, which is left to the caller. Nil, with nothing taken, when no brace follows.
-    private static func heading(_ tokens: inout ArraySlice<CSource.Token>) -> (openers: [String], attributes: [String], name: String?)? {
+    static func heading(_ tokens: inout ArraySlice<CSource.Token>) -> (openers: [String], attributes: [String], name: String?)? {
         var probe = tokens
         var words: [String] = []
         var attributes: [String] = []
@@ -120,7 +120,7 @@ public struct CDeclarations: Sendable {
     }
 
     /// The tag after `struct` in `struct tag name;`, attributes skipped.
-    private func takeTag(_ tokens: inout ArraySlice<CSource.Token>) -> String? {
+    func takeTag(_ tokens: inout ArraySlice<CSource.Token>) -> String? {
         while let token = tokens.first, token.text.hasPrefix("__attribute") {
             tokens.removeFirst()
             _ = takeBalancedText(&tokens)
@@ -265,139 +265,7 @@ public struct CDeclarations: Sendable {
         }
     }
 
-    private var lastDeclared: [String] = []
-
-    private mutating func parseBody(isUnion: Bool, line: Int, _ tokens: inout ArraySlice<CSource.Token>) -> Aggregate? {
-        var members: [Member] = []
-        while let token = tokens.first, token.text != "}" {
-            if token.text == "struct" || token.text == "union" {
-                tokens.removeFirst()
-                let heading = Self.heading(&tokens)
-                let innerName: String?
-                if let heading { innerName = heading.name } else { innerName = takeTag(&tokens) }
-                if heading != nil {
-                    tokens.removeFirst()
-                    guard let inner = parseBody(isUnion: token.text == "union", line: token.line, &tokens) else { return nil }
-                    if let innerName { aggregates[innerName] = inner }
-                    let declarators = declaratorNames(&tokens)
-                    if declarators.isEmpty { members.append(Member(name: nil, type: .aggregate(inner), line: token.line)) }
-                    for name in declarators {
-                        let type: MemberType = name.count.map { .array("\(token.text) \(innerName ?? "")", count: $0, isFlexible: false) }
-                            ?? .aggregate(inner)
-                        members.append(Member(name: name.token.text, type: type, line: name.token.line))
-                    }
-                } else if let innerName {
-                    for name in declaratorNames(&tokens) {
-                        let type = "\(token.text) \(innerName)"
-                        members.append(Member(name: name.token.text, type: name.count.map { .array(type, count: $0, isFlexible: false) }
-                                              ?? .named(type), line: name.token.line))
-                    }
-                }
-                continue
-            }
-            members += parseDeclaration(&tokens)
-        }
-        guard tokens.first?.text == "}" else { return nil }
-        tokens.removeFirst()
-        var attributes: [String] = []
-        while tokens.first?.text.hasPrefix("__attribute") == true {
-            tokens.removeFirst()
-            attributes.append(takeBalancedText(&tokens))
-        }
-        return Aggregate(isUnion: isUnion, members: members, line: line, attributes: attributes)
-    }
-
-    /// `type a, b[4], c;` as members; a bit-field or anything unreadable is skipped.
-    private func parseDeclaration(_ tokens: inout ArraySlice<CSource.Token>) -> [Member] {
-        var typeWords: [String] = []
-        var members: [Member] = []
-        var pending: CSource.Token?
-        while let token = tokens.first {
-            tokens.removeFirst()
-            switch token.text {
-            case ";":
-                if let name = pending { members.append(Member(name: name.text, type: .named(join(typeWords)), line: name.line)) }
-                return members
-            case ",":
-                if let name = pending { members.append(Member(name: name.text, type: .named(join(typeWords)), line: name.line)) }
-                pending = nil
-            case "[":
-                guard let name = pending else { skip(through: ";", &tokens); return members }
-                let isFlexible = tokens.first?.text == "]"
-                var inside: [String] = []
-                while let next = tokens.first, next.text != "]" { inside.append(next.text); tokens.removeFirst() }
-                if !tokens.isEmpty { tokens.removeFirst() }
-                let count = inside.count == 1 ? Self.number(inside[0]) : nil
-                members.append(Member(name: name.text, type: .array(join(typeWords), count: count, isFlexible: isFlexible),
-                                      line: name.line))
-                pending = nil
-            case ":", "(":
-                // A bit-field or a function pointer: not a config field cfgspace can hold.
-                skip(through: ";", &tokens)
-                return members
-            case "*":
-                typeWords.append("*")
-            default:
-                if token.text.hasPrefix("__attribute") { _ = takeBalancedText(&tokens); continue }
-                if let name = pending { typeWords.append(name.text) }
-                if token.text != "const" && token.text != "volatile" { pending = token } else { pending = nil }
-            }
-        }
-        return members
-    }
-
-    private func join(_ words: [String]) -> String { words.filter { $0 != "const" && $0 != "volatile" }.joined(separator: " ") }
-
-    /// Declarator names up to ';' (for `struct {...} a, b[2];`): the last identifier of each, so an
-    /// attribute macro before a name (`} PACKED u;`) is not taken for one.
-    private func declaratorNames(_ tokens: inout ArraySlice<CSource.Token>) -> [(token: CSource.Token, count: Int?)] {
-        var names: [(CSource.Token, Int?)] = []
-        var current: CSource.Token?
-        var count: Int?
-        while let token = tokens.first {
-            tokens.removeFirst()
-            if token.text == ";" || token.text == "," {
-                if let name = current { names.append((name, count)) }
-                current = nil
-                count = nil
-                if token.text == ";" { break }
-                continue
-            }
-            if token.text == "[" {
-                var inside: [String] = []
-                while let next = tokens.first, next.text != "]" { inside.append(next.text); tokens.removeFirst() }
-                if !tokens.isEmpty { tokens.removeFirst() }
-                count = inside.count == 1 ? Self.number(inside[0]) : nil
-                continue
-            }
-            if token.text.hasPrefix("__attribute") { _ = takeBalancedText(&tokens); continue }
-            // A macro's arguments (`ALIGNED(8)`): not a name.
-            if token.text == "(" { _ = takeBalancedText(&tokens, opened: true); continue }
-            if Self.isIdentifier(token.text) { current = token }
-        }
-        return names
-    }
-
-    /// A parenthesised group as text: `((packed, aligned(4)))`.
-    private func takeBalancedText(_ tokens: inout ArraySlice<CSource.Token>, opened: Bool = false) -> String {
-        var depth = opened ? 1 : 0
-        var text = opened ? "(" : ""
-        if !opened, tokens.first?.text != "(" { return "" }
-        while let token = tokens.first {
-            tokens.removeFirst()
-            text += token.text
-            if token.text == "(" { depth += 1 }
-            if token.text == ")" { depth -= 1; if depth == 0 { break } }
-        }
-        return text
-    }
-
-    private func skip(through terminator: String, _ tokens: inout ArraySlice<CSource.Token>) {
-        while let token = tokens.first {
-            tokens.removeFirst()
-            if token.text == terminator { return }
-        }
-    }
+    var lastDeclared: [String] = []
 
     /// `20`, `0x14`, `20U`.
     static func number(_ text: String) -> Int? {

@@ -42,16 +42,23 @@ struct CSource: Sendable {
         var index = 0
         var line = 1
         var atLineStart = true
+        func isAt(_ first: Unicode.Scalar, _ second: Unicode.Scalar) -> Bool {
+            index + 1 < scalars.count && scalars[index] == first && scalars[index + 1] == second
+        }
+        /// A block comment from its `/*`, its newlines kept so lines stay true.
+        func skipBlockComment() {
+            index += 2
+            while index < scalars.count && !isAt("*", "/") {
+                if scalars[index] == "\n" { code.append("\n"); line += 1 }
+                index += 1
+            }
+            index += 2
+        }
         while index < scalars.count {
             let scalar = scalars[index]
             let next = index + 1 < scalars.count ? scalars[index + 1] : " "
             if scalar == "/" && next == "*" {
-                index += 2
-                while index < scalars.count && !(scalars[index] == "*" && index + 1 < scalars.count && scalars[index + 1] == "/") {
-                    if scalars[index] == "\n" { code.append("\n"); line += 1 }
-                    index += 1
-                }
-                index += 2
+                skipBlockComment()
                 code.append(" ")
                 continue
             }
@@ -64,24 +71,19 @@ struct CSource: Sendable {
                 let start = line
                 var directive = String.UnicodeScalarView()
                 while index < scalars.count && scalars[index] != "\n" {
-                    if scalars[index] == "\\" && index + 1 < scalars.count && scalars[index + 1] == "\n" {
+                    if isAt("\\", "\n") {
                         code.append("\n")
                         line += 1
                         index += 2
                         directive.append(" ")
                         continue
                     }
-                    if scalars[index] == "/" && index + 1 < scalars.count && scalars[index + 1] == "*" {
-                        index += 2
-                        while index < scalars.count && !(scalars[index] == "*" && index + 1 < scalars.count && scalars[index + 1] == "/") {
-                            if scalars[index] == "\n" { code.append("\n"); line += 1 }
-                            index += 1
-                        }
-                        index += 2
+                    if isAt("/", "*") {
+                        skipBlockComment()
                         directive.append(" ")
                         continue
                     }
-                    if scalars[index] == "/" && index + 1 < scalars.count && scalars[index + 1] == "/" {
+                    if isAt("/", "/") {
                         while index < scalars.count && scalars[index] != "\n" { index += 1 }
                         break
                     }

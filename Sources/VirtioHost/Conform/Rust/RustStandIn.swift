@@ -23,8 +23,8 @@ struct RustStandIn: Hashable, Sendable {
         return RustStandIn(probeName: "__cfgspace_\(crate)_\(name)",
                            definition: "#[repr(transparent)] #[derive(Clone, Copy)] pub struct __cfgspace_\(crate)_\(name)(\(integer));",
                            kind: order + String(bits),
-                           note: "\(crate)::\(name) stands in as \(crate) defines it: a \(bits / 8)-byte "
-                               + "\(order == "le" ? "little" : "big")-endian \(integer), aligned to \(bits / 8)")
+                           note: "\(crate)::\(name) stands in as \(crate) defines it: \(order == "le" ? "a little" : "a big")-endian "
+                               + "\(integer) of \(bits / 8) bytes, aligned to \(bits / 8)")
     }
 
     /// zerocopy's byteorder types, `U32<LittleEndian>` or `little_endian::U32`: `#[repr(transparent)]
