@@ -144,8 +144,8 @@ enum EngineCases {
         do {
             let loaded = try LayoutLoader().load(argument: "net")
             guard let device = loaded.devices.first?.asOf(nil) else { throw BenchFailure("the built-in net layout did not load") }
-            let simulator = try Simulator(device: device)
-            let scenario = Scenario(driver: .linuxCurrent, device: .qemu)
+            let simulator = Simulator(device: device)
+            let scenario = Scenario(driver: DriverKind.reference(for: device), device: .qemu)
             // The scenario's values are parsed once, as a loop over scenarios would; each negotiation
             // builds the device model, runs the driver's probe to DRIVER_OK and collects the outcome.
             let prepared = try simulator.prepare(scenario)

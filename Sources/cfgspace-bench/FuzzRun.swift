@@ -86,12 +86,13 @@ enum FuzzRun {
     /// The six net models with their default values, and a model serving every built-in layout.
     private static func models() -> [(String, DeviceModel)] {
         var models: [(String, DeviceModel)] = []
-        if let net = try? LayoutLoader().load(argument: "net").devices.first, let simulator = try? Simulator(device: net) {
-            for kind in DeviceKind.allCases {
-                guard let prepared = try? simulator.prepare(Scenario(driver: .linuxCurrent, device: kind)),
+        if let net = try? LayoutLoader().load(argument: "net").devices.first {
+            let simulator = Simulator(device: net)
+            for kind in simulator.devices {
+                guard let prepared = try? simulator.prepare(Scenario(driver: DriverKind.reference(for: net), device: kind)),
                       let model = try? simulator.model(kind, offered: prepared.offered, values: prepared.values,
                                                        trace: Trace(detail: .violations)) else { continue }
-                models.append((kind.rawValue, model))
+                models.append((kind.name, model))
             }
         }
         for name in BuiltinLayouts.names {

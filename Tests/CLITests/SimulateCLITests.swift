@@ -120,6 +120,32 @@ import TestSupport
         }
     }
 
+    /// With nothing but a layout, the device type's reference driver meets the qemu model: Linux 6.1's
+    /// virtio_blk for blk, and the spec read literally for a device no Linux model drives.
+    @Test(arguments: [
+        ("blk", "linux-6.1 probing qemu over direct", "logical_block_size"),
+        ("net", "linux-current probing qemu over direct", "mtu"),
+        ("can", "spec-literal probing qemu over direct", "probe       succeeded"),
+    ])
+    func aLayoutAloneRunsItsReferenceDriver(layout: String, title: String, value: String) throws {
+        let result = try Subprocess.run(Subprocess.cfgspace, ["simulate", "--layout", layout], in: PackagePaths.root)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix(title), "\(result.stdout)")
+        #expect(result.stdout.contains(value), "\(result.stdout)")
+    }
+
+    /// blk's queues follow the guest's CPUs, as init_vq caps them.
+    @Test func theGuestsCPUsReachTheDriver() throws {
+        let result = try Subprocess.run(Subprocess.cfgspace, ["simulate", "--layout", "blk", "--set", "num_queues=4",
+                                                              "--features", "+MQ", "--cpus", "2", "--format", "json"],
+                                        in: PackagePaths.root)
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let values = try #require(object?["values"] as? [String: Any])
+        #expect(values["queues"] as? Int == 2)
+        #expect(values["disk"] as? String == "vda")
+    }
+
     @Test func matrixIsDeterministic() throws {
         let first = try Subprocess.cfgspace("simulate", "--matrix", "--format", "json")
         let second = try Subprocess.cfgspace("simulate", "--matrix", "--format", "json")
@@ -127,7 +153,7 @@ import TestSupport
     }
 
     @Test(arguments: [
-        (["simulate"], 64, "give one --driver and one --device"),
+        (["simulate", "--driver", "dpdk", "--driver", "linux-current"], 64, "give at most one --driver and one --device"),
         (["simulate", "--driver", "linux", "--device", "qemu"], 64, "Please provide one of 'linux-5.12'"),
         (["simulate", "--driver", "dpdk", "--device", "qemu", "--set", "mtu"], 64, "give a field and a value"),
         (["simulate", "--driver", "dpdk", "--device", "qemu", "--features", "MTU,MTX"], 64, "did you mean 'MTU'?"),
@@ -137,7 +163,10 @@ import TestSupport
         (["simulate", "--driver", "dpdk", "--device", "qemu", "--set", "mtux=1"], 64, "Did you mean 'mtu'?"),
         (["simulate", "--driver", "dpdk", "--device", "qemu", "--set", "mtu=70000"], 64, "does not fit in virtio16"),
         (["simulate", "--driver", "dpdk", "--device", "mlx5-current", "--features", "MTU"], 1, "needs VERSION_1 and ACCESS_PLATFORM"),
-        (["simulate", "--driver", "dpdk", "--device", "qemu", "--layout", "Layouts/blk.layout"], 1, "virtio-net models"),
+        (["simulate", "--driver", "dpdk", "--device", "qemu", "--layout", "Layouts/blk.layout"], 64,
+         "dpdk does not drive blk; give --driver linux-6.1, --driver spec-literal."),
+        (["simulate", "--device", "mlx5-5.12", "--layout", "blk"], 64, "mlx5-5.12 does not model blk; give --device qemu"),
+        (["simulate", "--layout", "blk", "--cpus", "0"], 64, "give a number of CPUs from 1 to 1024"),
         (["simulate", "--driver", "dpdk", "--device", "qemu", "--layout", "nope.layout"], 1, "cannot read 'nope.layout'"),
     ] as [([String], Int32, String)])
     func badInput(arguments: [String], status: Int32, message: String) throws {

@@ -20,7 +20,7 @@ struct QEMUDifferentialTests {
         let machine = try QEMUMachine(.init(devices: [spec + ",id=differential"]))
         defer { machine.quit() }
         let target = try ProbeTarget.locate(on: machine, id: "differential")
-        let simulator = try Simulator(device: probe.device)
+        let simulator = Simulator(device: probe.device)
         let size = probe.length.value
         var generator = SeededGenerator(seed: 2021)
         var differing: [String] = []
@@ -28,7 +28,7 @@ struct QEMUDifferentialTests {
             try target.primary.reset()
             // Start the model from what the device holds now: a mac written earlier stays.
             let current = try ConfigReader(registers: target.primary).read(count: size, layout: nil)
-            let (_, values) = simulator.scenarioMatching(driver: .linuxCurrent, configBytes: current, configSize: size,
+            let (_, values) = simulator.scenarioMatching(driver: DriverKind.reference(for: probe.device), configBytes: current, configSize: size,
                                                          offered: probe.offered)
             let realTrace = Trace(), modelTrace = Trace()
             let real = RemoteDevice(port: QEMURegisterPort(target.primary, label: "QEMU"), name: "qemu", device: probe.device,

@@ -28,13 +28,13 @@ import TestSupport
         }
     }
 
-    @Test(arguments: DeviceKind.allCases)
+    @Test(arguments: DeviceKind.netKinds)
     func netModels(_ kind: DeviceKind) throws {
         let device = try netDevice()
         let policies: [PastEndPolicy?] = [nil] + PastEndPolicy.allCases
         for (index, pastEnd) in policies.enumerated() {
             let (model, _) = try model(kind, of: device, pastEnd: pastEnd)
-            fuzz(model, seed: SplitMix64.seed(kind.rawValue) &+ UInt64(index), label: "\(kind.rawValue) past end \(pastEnd?.rawValue ?? "default")")
+            fuzz(model, seed: SplitMix64.seed(kind.name) &+ UInt64(index), label: "\(kind.name) past end \(pastEnd?.rawValue ?? "default")")
         }
     }
 
@@ -93,10 +93,10 @@ import TestSupport
         }
     }
 
-    @Test(arguments: DeviceKind.allCases)
+    @Test(arguments: DeviceKind.netKinds)
     func twinNetModelsAgree(_ kind: DeviceKind) throws {
         let device = try netDevice()
-        try twins(seed: SplitMix64.seed("twins " + kind.rawValue), label: kind.rawValue) { try model(kind, of: device, detail: $0).0 }
+        try twins(seed: SplitMix64.seed("twins " + kind.name), label: kind.name) { try model(kind, of: device, detail: $0).0 }
     }
 
     @Test(arguments: ["blk", "net", "console", "scsi"])

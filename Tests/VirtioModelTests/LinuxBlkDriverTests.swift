@@ -13,13 +13,18 @@ import TestSupport
     }
 
     /// The fixed bytes of a configuration, as a device serving these values presents them.
-    private func probe(_ names: String, _ values: [(String, UInt64)], cpus: Int = 2) throws -> LinuxBlkPrediction {
+    private func probe(_ names: String, _ values: [(String, UInt64)], cpus: Int = 2,
+                       changed: [(String, UInt64)]? = nil) throws -> DriverPrediction {
         let device = try blk()
         let offered = try device.parseFeatures(names).get()
-        let image = try ConfigImage(device: device, interpretation: .fixed, features: offered,
-                                    values: values.map { ($0.0, FieldValue.integer($0.1)) })
-        let bytes = image.bytes(ConfigImage.Encoding(isModern: true, guestIsLittleEndian: true))
-        return LinuxBlkDriver.probe(device: device, offered: offered, presented: bytes, cpus: cpus)
+        func bytes(_ values: [(String, UInt64)]) throws -> [UInt8] {
+            let image = try ConfigImage(device: device, interpretation: .fixed, features: offered,
+                                        values: values.map { ($0.0, FieldValue.integer($0.1)) })
+            return image.bytes(ConfigImage.Encoding(isModern: true, guestIsLittleEndian: true))
+        }
+        let driver = try #require(DriverKind.named("linux-6.1", for: device))
+        return driver.predict(device: device, offered: offered, presented: try bytes(values),
+                              changed: try changed.map { try bytes(values + $0) }, cpus: cpus)
     }
 
     private let everything = "SIZE_MAX,SEG_MAX,BLK_SIZE,FLUSH,TOPOLOGY,CONFIG_WCE,MQ,DISCARD,WRITE_ZEROES,VERSION_1"
@@ -31,8 +36,8 @@ import TestSupport
             ("max_discard_sectors", 0), ("max_discard_seg", 1), ("discard_sector_alignment", 8),
             ("max_write_zeroes_sectors", 2048),
         ])
-        let sysfs = prediction.view.sysfs
-        #expect(prediction.view.hasDisk)
+        let sysfs = prediction.view.texts
+        #expect(prediction.view["disk"] == .text("vda"))
         #expect(sysfs["size"] == "8388608")
         #expect(sysfs["logical_block_size"] == "4096")
         #expect(sysfs["physical_block_size"] == "32768")          // 4096 << 3
@@ -44,7 +49,7 @@ import TestSupport
         #expect(sysfs["discard_max_bytes"] == String(UInt64(UInt32.max) << 9))  // 0 means no limit
         #expect(sysfs["discard_granularity"] == "4096")           // 8 sectors
         #expect(sysfs["write_zeroes_max_bytes"] == "1048576")     // 2048 sectors
-        #expect(prediction.view.kernelLog == ["2/0/0 default/read/poll queues",
+        #expect(prediction.view.log == ["2/0/0 default/read/poll queues",
                                               "[vda] 1048576 4096-byte logical blocks (4.29 GB/4.00 GiB)"])
     }
 
@@ -62,26 +67,26 @@ import TestSupport
     @Test(arguments: [(UInt64(3000), "0xbb8"), (8192, "0x2000"), (256, "0x100"), (0, "0x0")])
     func anInvalidBlockSizeFailsTheProbe(size: UInt64, hex: String) throws {
         let prediction = try probe(everything, [("capacity", 1), ("blk_size", size), ("num_queues", 1)])
-        #expect(!prediction.view.hasDisk)
-        #expect(prediction.view.failure == "virtio_blk: invalid block size: \(hex)")
-        #expect(prediction.view.kernelLog.last == "virtio_blk: probe of virtio0 failed with error -22")
+        #expect(prediction.view["disk"] == .text("none"))
+        #expect(prediction.failure == "virtio_blk: invalid block size: \(hex)")
+        #expect(prediction.view.log.last == "virtio_blk: probe of virtio0 failed with error -22")
     }
 
     @Test func zeroQueuesUnderMQFailsTheProbe() throws {
         let prediction = try probe(everything, [("capacity", 1), ("blk_size", 512), ("num_queues", 0)])
-        #expect(prediction.view.failure == "MQ advertised but zero queues reported")
+        #expect(prediction.failure == "MQ advertised but zero queues reported")
     }
 
     @Test func topologyIsMultipliedInThirtyTwoBits() throws {
         // 4096 * 0x100000 is 2^32: the driver's u32 product is 0, which leaves io_opt alone.
         let prediction = try probe(everything, [("capacity", 1), ("blk_size", 4096), ("num_queues", 1),
                                                 ("topology.opt_io_size", 0x10_0000)])
-        #expect(prediction.view.sysfs["optimal_io_size"] == "0")
+        #expect(prediction.view.texts["optimal_io_size"] == "0")
     }
 
     @Test func withoutFeaturesTheDefaultsStand() throws {
         let prediction = try probe("VERSION_1,NOTIFY_ON_EMPTY,ANY_LAYOUT,INDIRECT_DESC", [("capacity", 2048)])
-        let sysfs = prediction.view.sysfs
+        let sysfs = prediction.view.texts
         #expect(sysfs["logical_block_size"] == "512")
         #expect(sysfs["minimum_io_size"] == "512")
         #expect(sysfs["queues"] == "1")
@@ -90,21 +95,22 @@ import TestSupport
         // NOTIFY_ON_EMPTY (24) and ANY_LAYOUT (27) are neither in virtio_blk's table nor kept by the transport.
         let device = try blk()
         #expect(prediction.negotiated == (try device.parseFeatures("VERSION_1,INDIRECT_DESC").get()))
-        #expect(prediction.view.features.count == 64)
-        #expect(prediction.view.kernelLog.last == "[vda] 2048 512-byte logical blocks (1.05 MB/1.00 MiB)")
+        #expect(prediction.featureBits.count == 64)
+        #expect(prediction.view.log.last == "[vda] 2048 512-byte logical blocks (1.05 MB/1.00 MiB)")
     }
 
     @Test func aResizeLogsTheNewSize() throws {
-        let prediction = try probe(everything, [("capacity", 2_097_152), ("blk_size", 512), ("num_queues", 1)])
-        let resized = LinuxBlkDriver.resized(prediction.view, capacity: 4_194_304)
-        #expect(resized.sysfs["size"] == "4194304")
-        #expect(resized.kernelLog.last == "[vda] new size: 4194304 512-byte logical blocks (2.15 GB/2.00 GiB)")
+        let resized = try probe(everything, [("capacity", 2_097_152), ("blk_size", 512), ("num_queues", 1)],
+                                changed: [("capacity", 4_194_304)])
+        #expect(resized.view.texts["size"] == "4194304")
+        #expect(resized.view.log.last == "[vda] new size: 4194304 512-byte logical blocks (2.15 GB/2.00 GiB)")
+        #expect(resized.reads.last?.field == "capacity", "the config work reads the capacity again")
     }
 
     @Test func secureEraseFieldsMayNotBeZero() throws {
         let prediction = try probe(everything + ",SECURE_ERASE", [("capacity", 1), ("blk_size", 512), ("num_queues", 1),
                                                                   ("secure_erase_sector_alignment", 0)])
-        #expect(prediction.view.failure == "virtio_blk: secure_erase_sector_alignment can't be 0")
+        #expect(prediction.failure == "virtio_blk: secure_erase_sector_alignment can't be 0")
     }
 
     /// lib/string_helpers.c string_get_size, worked by hand.

@@ -31,7 +31,7 @@ import TestSupport
         #expect(outcome.dropped.map(\.feature) == ["MTU"])
         #expect(!device.has("MTU", in: outcome.negotiated))
         #expect(outcome.probeFailure == nil)
-        #expect(outcome.values?.mtu == NetValues.defaultMTU)
+        #expect(outcome.mtu == NetValues.defaultMTU)
         // Probe does not read mtu again once F_MTU is gone.
         #expect(outcome.reads(of: "mtu", in: "probe").isEmpty)
         // mlx5 served 0 while offering MTU: the device breaks the MTU range rule.
@@ -45,7 +45,7 @@ import TestSupport
         #expect(first.party == .bus && first.features.isEmpty && first.result == 0)
         #expect(outcome.reads(of: "mtu", in: "validate").first?.value == 9000)
         #expect(outcome.dropped.isEmpty)
-        #expect(outcome.values?.mtu == 9000)
+        #expect(outcome.mtu == 9000)
         #expect(outcome.violations.isEmpty)
     }
 
@@ -54,7 +54,7 @@ import TestSupport
         let outcome = try simulator.run(Scenario(driver: .linuxCurrent, device: .mlx5_5_12, values: [("mtu", "9000")]))
         #expect(outcome.setFeatureCalls().allSatisfy { $0.party == .driver && !$0.features.isEmpty && $0.result == 0 })
         #expect(outcome.reads(of: "mtu", in: "validate").first?.value == 9000)
-        #expect(outcome.values?.mtu == 9000)
+        #expect(outcome.mtu == 9000)
         #expect(device.has("MTU", in: outcome.negotiated))
         #expect(outcome.violations.isEmpty)
     }
@@ -72,8 +72,8 @@ import TestSupport
             // The bytes Linux got: offset 10 is past the packed 10-byte config, so QEMU-style all-ones.
             #expect(read.offset == 10 && read.width == 2 && read.bytes == [0xff, 0xff] && read.outcome == .allOnes)
         }
-        #expect(outcome.values?.mtu == 0xffff)
-        #expect(outcome.values?.mtu != 9000)
+        #expect(outcome.mtu == 0xffff)
+        #expect(outcome.mtu != 9000)
         #expect(outcome.rules() == [.readsPastTheEnd])
     }
 
@@ -86,7 +86,7 @@ import TestSupport
         #expect(read.offset == 10 && read.bytes == [0x02, 0x00] && read.value == 2)
         // 2 < 68: Linux clears F_MTU, and the guest runs at 1500.
         #expect(outcome.dropped.map(\.feature) == ["MTU"])
-        #expect(outcome.values?.mtu == NetValues.defaultMTU)
+        #expect(outcome.mtu == NetValues.defaultMTU)
     }
 
     // 5. DPDK reads mtu before writing features: on vDPA that is set_features(0), refused by mlx5.
@@ -96,7 +96,7 @@ import TestSupport
         #expect(outcome.reads(of: "mtu", in: "negotiate").first?.value == 0)
         #expect(outcome.dropped.map(\.feature) == ["MTU"])
         #expect(!device.has("MTU", in: outcome.negotiated))
-        #expect(outcome.values?.mtu == NetValues.defaultMTU)
+        #expect(outcome.mtu == NetValues.defaultMTU)
     }
 
     // 6. The s390 regression: validate reads before VERSION_1 reaches a big-endian QEMU device.
@@ -115,7 +115,7 @@ import TestSupport
                                                hostIsLittleEndian: false))
         let read = try #require(fixed.reads(of: "mtu", in: "validate").first)
         #expect(read.bytes == [0x28, 0x23] && read.value == 9000)
-        #expect(fixed.values?.mtu == 9000)
+        #expect(fixed.mtu == 9000)
         #expect(fixed.violations.isEmpty && old.violations.isEmpty)
     }
 
@@ -135,7 +135,7 @@ import TestSupport
         #expect(call.result == Errno.einval)
         #expect(outcome.probeFailure?.contains("-EINVAL") == true)
         #expect(outcome.finalStatus.contains(.failed))
-        #expect(outcome.values == nil)
+        #expect(outcome.probeFailure != nil && outcome.view.entries.isEmpty)
         // Offering MQ without CTRL_VQ is the device's own violation.
         #expect(outcome.rules().contains(.offersFeatureWithoutRequirement))
     }

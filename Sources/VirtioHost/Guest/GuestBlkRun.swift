@@ -61,9 +61,9 @@ public enum GuestBlkRun {
         public let served: ServedDevice?
         /// The config bytes cfgspace predicts QEMU presents to the guest.
         public let presented: [UInt8]
-        public let prediction: LinuxBlkPrediction
+        public let prediction: DriverPrediction
         /// The prediction after the resize, when there was one.
-        public let predictedAfterResize: LinuxBlkView?
+        public let predictedAfterResize: DriverPrediction?
         public let report: GuestReport
         public let rows: [GuestRow]
         /// Seconds the guest took to read `readMiB` MiB, by its kernel's clock.
@@ -76,90 +76,15 @@ public enum GuestBlkRun {
     }
 
     public static func run(_ options: Options) throws(HostError) -> Result {
-        let device = options.layout.device
-        let daemon = try StorageDaemon(.init(size: options.diskSize, queues: options.cpus, firstBytes: options.firstBytes))
-        defer { daemon.stop() }
-        // The daemon serves one front-end at a time: ask it before the interposer connects.
-        let upstream = try VhostUserProbe.run(socket: daemon.socketPath, layout: options.layout)
-        var toFrontend = upstream.offered
-        if let features = options.features {
-            toFrontend = FeatureSet(bits: toFrontend.bits.filter { features.contains($0) || Interposer.transportBits.contains($0) })
-        }
-        let settings = try settingsDevice(options, offered: toFrontend)
-        let served = options.throughInterposer
-            ? try Interposer.frontendDevice(upstreamConfig: upstream.bytes, offered: toFrontend, settings: settings) : nil
-        let spec = try QEMUDeviceSpec.parse("vhost-user-blk-pci,num-queues=\(options.cpus)").get()
-        let backendConfig = served?.bytes(modern: true) ?? upstream.bytes
-        let presented = QEMUFrontend.presented(backendConfig, by: spec, device: device, cpus: options.cpus)
-        let qemuOffers = QEMUFrontend.offered(backend: toFrontend, by: spec, device: device, cpus: options.cpus) ?? toFrontend
-        let prediction = LinuxBlkDriver.probe(device: device, offered: qemuOffers, presented: presented, cpus: options.cpus,
-                                              label: "vhost-user-blk-pci")
-
-        let (report, qemuProcess) = try boot(options, daemon: daemon, settings: settings)
-        // The guest reports /sys before the resize and its kernel log after it.
-        var predicted = prediction.view
-        let predictedAfterResize = options.resizeTo.map { LinuxBlkDriver.resized(prediction.view, capacity: $0) }
-        if let predictedAfterResize { predicted.kernelLog = predictedAfterResize.kernelLog }
-        var rows = GuestComparison.rows(predicted: predicted, guest: GuestComparison.view(report), reads: prediction.reads,
-                                        served: served)
-        if prediction.view.hasDisk {
-            var block = Array(options.firstBytes.prefix(512))
-            block += [UInt8](repeating: 0, count: 512 - block.count)
-            rows.append(GuestRow(name: "first block", predicted: CRC32.hex(CRC32.of(block)), guest: report.value("vda.crc32") ?? "—",
-                                 source: "CRC-32 of the disk's first 512 bytes, read through the data path"))
-        }
-        if let capacity = options.resizeTo, let predictedAfterResize {
-            rows.append(GuestRow(name: "size after resize", predicted: predictedAfterResize.sysfs["size"] ?? "—",
-                                 guest: report.value("vda.resized") ?? "—",
-                                 source: "set capacity=\(capacity) on the interposer while the guest runs"))
-        }
-        return Result(interpretation: options.interpretation, daemonOffers: upstream.offered, qemuOffers: qemuOffers,
-                      served: served, presented: presented, prediction: prediction, predictedAfterResize: predictedAfterResize,
-                      report: report, rows: rows, readSeconds: readSeconds(report), device: device,
-                      processes: [daemon.process.pid, qemuProcess])
-    }
-
-    /// The interposer's settings: the layout, the interpretation, and the values set by hand.
-    private static func settingsDevice(_ options: Options, offered: FeatureSet) throws(HostError) -> ServedDevice {
-        do {
-            return try ServedDevice(device: options.layout.device, interpretation: options.interpretation, offered: offered,
-                                    values: options.values)
-        } catch {
-            throw HostError(.refused, error.description)
-        }
-    }
-
-    /// Boots the guest against the interposer (on a thread of its own, as `serve --upstream` runs
-    /// it) or straight against the daemon, and reads its report.
-    private static func boot(_ options: Options, daemon: StorageDaemon,
-                             settings: ServedDevice) throws(HostError) -> (GuestReport, Int32) {
-        var socket = daemon.socketPath
-        let interposer = options.throughInterposer
-            ? try RunningServer(upstream: daemon.socketPath, settings: settings, offerOnly: options.features) : nil
-        if let interposer { socket = interposer.socketPath }
-        defer { interposer?.stop() }
-        var kernelArguments = ["cfgspace.expect=blk"]
-        if options.resizeTo != nil { kernelArguments.append("cfgspace.resize=1") }
-        if let mib = options.readMiB { kernelArguments.append("cfgspace.read=\(mib)") }
-        let machine = try GuestMachine(.init(
-            image: options.image, cpus: options.cpus, kernelArguments: kernelArguments,
-            arguments: ["-chardev", "socket,id=cfgspace-vhost,path=\(socket)",
-                        "-device", "vhost-user-blk-pci,chardev=cfgspace-vhost,num-queues=\(options.cpus)"],
-            sharedMemory: true, executable: options.qemu, timeout: options.timeout))
-        if let capacity = options.resizeTo, try machine.waitFor("vda.waiting") != nil {
-            guard let interposer else { throw HostError(.refused, "a resize needs the interposer") }
-            try interposer.command("set capacity=\(capacity)")
-        }
-        return (try finish(machine), machine.process.pid)
-    }
-
-    private static func finish(_ machine: GuestMachine) throws(HostError) -> GuestReport {
-        let report = try machine.finish()
-        guard report.value("begin") != nil else {
-            throw HostError(.refused, "the guest never reported; QEMU said: "
-                            + machine.process.finalErrorText().trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-        return report
+        let disk = try BlkParticipant(options)
+        let session = GuestSession.Options(image: options.image, cpus: options.cpus, memoryMiB: 512, qemu: options.qemu,
+                                           timeout: options.timeout)
+        let (report, qemuProcess) = try GuestSession.run([disk], session)
+        return Result(interpretation: options.interpretation, daemonOffers: disk.daemonOffers, qemuOffers: disk.qemuOffers,
+                      served: disk.served, presented: disk.presented, prediction: disk.prediction,
+                      predictedAfterResize: disk.predictedAfterResize, report: report, rows: disk.rows(report),
+                      readSeconds: readSeconds(report), device: options.layout.device,
+                      processes: [disk.daemonProcess, qemuProcess])
     }
 
     /// The read's duration from the kernel log's markers, in seconds.

@@ -3,6 +3,8 @@ import VirtioModel
 
 /// One value of the guest's, beside the driver model's prediction of it and where it came from.
 public struct GuestRow: Sendable {
+    /// The device it belongs to, in a run of several: `console`, `blk (packed)`.
+    public let device: String
     /// `logical_block_size`, `features`, `kernel log`.
     public let name: String
     public let predicted: String
@@ -12,42 +14,57 @@ public struct GuestRow: Sendable {
     public let source: String
 
     public var agrees: Bool { predicted == guest }
+
+    public init(device: String = "", name: String, predicted: String, guest: String, source: String) {
+        self.device = device
+        self.name = name
+        self.predicted = predicted
+        self.guest = guest
+        self.source = source
+    }
 }
 
 /// Holds a guest's view of its disk against a driver model's, value by value.
 enum GuestComparison {
-    /// The config field each /sys value follows from.
-    static let sources: [String: String] = [
-        "size": "capacity", "logical_block_size": "blk_size", "physical_block_size": "topology.physical_block_exp",
-        "minimum_io_size": "topology.min_io_size", "optimal_io_size": "topology.opt_io_size",
-        "discard_max_bytes": "max_discard_sectors", "discard_granularity": "discard_sector_alignment",
-        "write_zeroes_max_bytes": "max_write_zeroes_sectors", "write_cache": "writeback",
-        "alignment_offset": "topology.alignment_offset", "queues": "num_queues",
-    ]
+    /// The /sys/block/vda values the guest's init reports (`vda.NAME`), as the blk model names them.
+    static let blockNames = ["size", "logical_block_size", "physical_block_size", "minimum_io_size", "optimal_io_size",
+                             "discard_max_bytes", "discard_granularity", "write_zeroes_max_bytes", "write_cache",
+                             "alignment_offset", "ro", "queues"]
 
-    /// The guest's view as its init reported it.
-    static func view(_ report: GuestReport) -> LinuxBlkView {
+    /// The guest's view as its init reported it, under the names the blk model uses.
+    static func view(_ report: GuestReport) -> DriverView {
+        var view = DriverView()
         let hasDisk = report.value("vda.missing") == nil && report.value("vda.size") != nil
-        var sysfs: [String: String] = [:]
-        for name in LinuxBlkView.sysfsNames { sysfs[name] = report.value("vda.\(name)") }
-        return LinuxBlkView(hasDisk: hasDisk, features: report.value("vda.features") ?? "",
-                            sysfs: hasDisk ? sysfs : [:],
-                            kernelLog: report.values("vda.dmesg").map(LinuxBlkView.withoutDevicePrefix),
-                            failure: nil)
+        view.set("disk", .text(hasDisk ? "vda" : "none"))
+        if hasDisk {
+            for name in blockNames { view.set(name, report.value("vda.\(name)").map { .text($0) } ?? .absent) }
+        }
+        view.log = report.values("vda.dmesg").map(withoutDevicePrefix)
+        return view
     }
 
-    static func rows(predicted: LinuxBlkView, guest: LinuxBlkView, reads: [DriverRead], served: ServedDevice?) -> [GuestRow] {
-        var rows = [GuestRow(name: "features", predicted: predicted.features, guest: guest.features,
+    /// A kernel log line without the device prefix the guest's log carries (`virtio_blk virtio0: `).
+    static func withoutDevicePrefix(_ line: String) -> String {
+        guard line.hasPrefix("virtio_blk virtio"), let colon = line.firstIndex(of: ":") else { return line }
+        return String(line[line.index(after: colon)...].drop { $0 == " " })
+    }
+
+    static func rows(predicted: DriverPrediction, log: [String], guest: DriverView, guestFeatures: String,
+                     served: ServedDevice?) -> [GuestRow] {
+        var rows = [GuestRow(name: "features", predicted: predicted.featureBits, guest: guestFeatures,
                              source: "offered by QEMU's front-end, kept by virtio_blk's table and the transport")]
-        rows.append(GuestRow(name: "disk", predicted: predicted.hasDisk ? "vda" : "none", guest: guest.hasDisk ? "vda" : "none",
+        rows.append(GuestRow(name: "disk", predicted: predicted.view["disk"]?.description ?? "none",
+                             guest: guest["disk"]?.description ?? "none",
                              source: predicted.failure.map { "the probe fails: \($0)" } ?? "virtblk_probe succeeds"))
-        for name in LinuxBlkView.sysfsNames where predicted.hasDisk || guest.hasDisk {
-            rows.append(GuestRow(name: name, predicted: predicted.sysfs[name] ?? "—", guest: guest.sysfs[name] ?? "—",
-                                 source: source(of: name, reads: reads, served: served)))
+        let hasDisk = predicted.view["disk"] == .text("vda") || guest["disk"] == .text("vda")
+        for name in blockNames where hasDisk {
+            let entry = predicted.view.entries.first { $0.name == name }
+            rows.append(GuestRow(name: name, predicted: entry?.value.description ?? "—", guest: guest[name]?.description ?? "—",
+                                 source: source(of: entry, reads: predicted.reads, served: served)))
         }
-        let lines = max(predicted.kernelLog.count, guest.kernelLog.count)
+        let lines = max(log.count, guest.log.count)
         for index in 0..<lines {
-            rows.append(GuestRow(name: "kernel log", predicted: line(predicted.kernelLog, index), guest: line(guest.kernelLog, index),
+            rows.append(GuestRow(name: "kernel log", predicted: line(log, index), guest: line(guest.log, index),
                                  source: "virtio_blk's line \(index + 1)"))
         }
         return rows
@@ -56,9 +73,9 @@ enum GuestComparison {
     private static func line(_ lines: [String], _ index: Int) -> String { index < lines.count ? lines[index] : "—" }
 
     /// Where a value came from: the driver's read of its field, and what cfgspace served for it.
-    private static func source(of name: String, reads: [DriverRead], served: ServedDevice?) -> String {
-        if name == "ro" { return "the RO feature" }
-        guard let field = sources[name] else { return "" }
+    private static func source(of entry: DriverView.Entry?, reads: [DriverRead], served: ServedDevice?) -> String {
+        guard let entry else { return "" }
+        guard let field = entry.fields.first else { return entry.name == "ro" ? "the RO feature" : "" }
         var parts: [String] = []
         if let read = reads.last(where: { $0.field == field }) {
             parts.append("\(field) read at \(read.offset): " + hexBytes(read.bytes))
@@ -71,5 +88,4 @@ enum GuestComparison {
         }
         return parts.joined(separator: "; ")
     }
-
 }

@@ -1,9 +1,17 @@
 import Foundation
 
-/// The Linux guest `cfgspace guest` boots: Debian's cloud kernel, its virtio modules, busybox and
-/// cfgspace's init, built from Debian packages by Guest/build-image into a cache folder (both files
-/// are built into cfgspace, so this works from any directory). A cache whose stamp names the same
-/// kernel package and init is used as it is; anything else is rebuilt.
+/// Which of Debian's kernel flavours a guest boots: the cloud kernel (27 MB) drives most virtio
+/// devices; the generic one (70 MB) adds 9p, DRM (virtio-gpu) and virtio-crypto.
+public enum GuestKernel: String, Sendable, CaseIterable, Comparable {
+    case cloud, generic
+
+    public static func < (lhs: GuestKernel, rhs: GuestKernel) -> Bool { lhs == .cloud && rhs == .generic }
+}
+
+/// The Linux guest `cfgspace guest` boots: a Debian kernel, its virtio modules, busybox and
+/// cfgspace's init with its device reporters, built from Debian packages by Guest/build-image into a
+/// cache folder (every file is built into cfgspace, so this works from any directory). A cache whose
+/// stamp names the same kernel package and guest files is used as it is; anything else is rebuilt.
 public struct GuestImage: Sendable {
     public let kernel: String
     public let initrd: String
@@ -19,21 +27,25 @@ public struct GuestImage: Sendable {
         return base + "/cfgspace/guest"
     }
 
-    /// The image in `cache`, built (or rebuilt) first when it is missing or stale. Building needs
-    /// apt-get download, dpkg-deb and cpio; the first build downloads about 28 MB.
-    public static func ensure(cache: String = defaultCache(), timeout: Duration = .seconds(300)) throws(HostError) -> GuestImage {
+    /// The image of a kernel flavour in `cache`, built (or rebuilt) first when it is missing or stale.
+    /// Building needs apt-get download, dpkg-deb and cpio; the first build downloads the kernel
+    /// package (about 28 MB for cloud, 70 MB for generic).
+    public static func ensure(kernel: GuestKernel = .cloud, cache: String = defaultCache(),
+                              timeout: Duration = .seconds(300)) throws(HostError) -> GuestImage {
         let work = try TemporaryFolder(prefix: "cfgspace-image")
         defer { work.remove() }
         let script = work.file("build-image")
-        let initPath = work.file("guest-init")
         do {
-            try Data(PackageResources.build_image).write(to: URL(fileURLWithPath: script))
-            try Data(PackageResources.guest_init).write(to: URL(fileURLWithPath: initPath))
+            for file in GuestFiles.all {
+                let url = work.url.appendingPathComponent(file.path)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(file.bytes).write(to: url)
+            }
         } catch {
             throw HostError(.system, "cannot write the image builder to \(work.path): \(error.localizedDescription)")
         }
         let shell = try Program.locate("sh")
-        let builder = try ChildProcess(executable: shell, arguments: [script, cache, initPath])
+        let builder = try ChildProcess(executable: shell, arguments: [script, cache, kernel.rawValue])
         guard let ended = builder.wait(until: Deadline(in: timeout)) else {
             _ = builder.terminate()
             throw HostError(.timeout, "building the guest image took longer than \(timeout)")
@@ -42,8 +54,9 @@ public struct GuestImage: Sendable {
             throw HostError(.refused, "building the guest image failed (\(ended)): "
                             + builder.finalErrorText().trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        let stamp = (try? String(contentsOfFile: cache + "/stamp", encoding: .utf8)) ?? ""
-        return GuestImage(kernel: cache + "/vmlinuz", initrd: cache + "/initramfs.cpio.gz",
+        let folder = kernel == .cloud ? cache : cache + "/generic"
+        let stamp = (try? String(contentsOfFile: folder + "/stamp", encoding: .utf8)) ?? ""
+        return GuestImage(kernel: folder + "/vmlinuz", initrd: folder + "/initramfs.cpio.gz",
                           stamp: stamp.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }

@@ -60,8 +60,10 @@ public final class GuestMachine {
 
     deinit { _ = process.terminate() }
 
-    /// Reads the console until `key` is reported (its value), or the guest ends (nil).
+    /// Reads the console until `key` is reported (its value), or the guest ends (nil). A key
+    /// reported already is answered at once.
     public func waitFor(_ key: String) throws(HostError) -> String? {
+        if let value = report.value(key) { return value }
         while let line = try nextLine() {
             if let entry = report.take(line), entry.key == key { return entry.value }
         }

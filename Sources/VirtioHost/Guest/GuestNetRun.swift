@@ -41,32 +41,13 @@ public enum GuestNetRun {
     }
 
     public static func run(_ options: Options) throws(HostError) -> Result {
-        let probe = try QEMUProbe.run(.init(device: options.device, layout: options.layout, drivers: [.linuxCurrent],
-                                            qemu: options.qemu))
-        guard let predicted = probe.driverRuns.first?.real else {
+        let result = try GuestDeviceRun.run(.init(devices: [(NetGuestDevice.device, options.device)],
+                                                  layouts: options.layout.map { ["net": $0] } ?? [:], image: options.image,
+                                                  cpus: options.cpus, qemu: options.qemu, timeout: options.timeout))
+        guard let probe = result.probes.first, let predicted = probe.driverRuns.first?.real else {
             throw HostError(.refused, "the driver model did not run against \(options.device)")
         }
-        let machine = try GuestMachine(.init(
-            image: options.image, cpus: options.cpus, memoryMiB: 256, kernelArguments: ["cfgspace.expect=net"],
-            arguments: ["-netdev", "user,id=cfgspace-net", "-device", options.device + ",netdev=cfgspace-net"],
-            executable: options.qemu, timeout: options.timeout))
-        let report = try machine.finish()
-        guard report.value("begin") != nil else {
-            throw HostError(.refused, "the guest never reported; QEMU said: "
-                            + machine.process.finalErrorText().trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-        let values = predicted.values
-        let mtuRead = predicted.reads.last { $0.field == "mtu" }
-        let rows = [
-            GuestRow(name: "features", predicted: LinuxBlkView.featureString(predicted.negotiated),
-                     guest: report.value("eth0.features") ?? "—", source: "offered by QEMU, kept by the driver's table"),
-            GuestRow(name: "mtu", predicted: values.map { String($0.mtu) } ?? "—", guest: report.value("eth0.mtu") ?? "—",
-                     source: mtuRead.map { "mtu read at \($0.offset): " + hexBytes($0.bytes) }
-                        ?? "mtu not read"),
-            GuestRow(name: "address", predicted: values?.mac.map { hexBytes($0).replacingOccurrences(of: " ", with: ":") } ?? "random",
-                     guest: report.value("eth0.address") ?? "—", source: "mac, read a byte at a time"),
-        ]
-        return Result(probe: probe, predicted: predicted, report: report, rows: rows, qemuProcess: machine.process.pid)
+        return Result(probe: probe, predicted: predicted, report: result.report, rows: result.rows,
+                      qemuProcess: result.qemuProcess)
     }
-
 }

@@ -11,8 +11,9 @@ public struct GuestRunReport: Report {
     public let agrees: Bool
     /// The end of the guest's console when the run did not agree, for the story.
     public let console: [String]
-    /// Feature bit strings are shown by name, as this device names them.
-    private let names: @Sendable (String) -> String
+    /// Feature bit strings are shown by name, as each row's device names them (by the row's device's
+    /// first word: `blk (packed)` is blk), or as the run's one device does.
+    private let devices: [String: Device]
 
     public init(blk result: GuestBlkRun.Result) {
         let device = result.device
@@ -25,7 +26,7 @@ public struct GuestRunReport: Report {
         rows = result.rows
         agrees = result.agrees
         console = result.agrees ? [] : Array(result.report.console.suffix(8))
-        names = { Self.featureNames($0, device: device) }
+        devices = ["": device]
     }
 
     public init(net result: GuestNetRun.Result) {
@@ -36,7 +37,20 @@ public struct GuestRunReport: Report {
         rows = result.rows
         agrees = result.agrees
         console = result.agrees ? [] : Array(result.report.console.suffix(8))
-        names = { Self.featureNames($0, device: device) }
+        devices = ["": device]
+    }
+
+    public init(devices result: GuestDeviceRun.Result) {
+        let names = result.probes.map { "QEMU's \($0.requested)" }.joined(separator: ", ")
+        title = "Linux \(result.report.value("kernel") ?? "kernel unknown") reading " + names
+        facts = result.probes.map { probe in
+            ("\(probe.device.name) offers", probe.device.list(probe.offered))
+        } + [("model", result.probes.compactMap { $0.driverRuns.first?.driver.name }.joined(separator: ", ")
+                  + " against the same devices over qtest")]
+        rows = result.rows
+        agrees = result.agrees
+        console = result.agrees ? [] : Array(result.report.console.suffix(8))
+        devices = Dictionary(result.probes.map { ($0.device.name, $0.device) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// `SIZE_MAX, SEG_MAX, ...` for a 64-character bit string; the string itself if it is not one.
@@ -45,18 +59,26 @@ public struct GuestRunReport: Report {
         return device.list(FeatureSet(bits: bits.enumerated().filter { $0.element == "1" }.map(\.offset)))
     }
 
-    private func shown(_ row: GuestRow, _ value: String) -> String { row.name == "features" ? names(value) : value }
+    private func shown(_ row: GuestRow, _ value: String) -> String {
+        let key = String(row.device.prefix { $0 != " " })
+        guard row.name == "features", let device = devices[key] ?? devices[""] ?? devices.values.first else { return value }
+        return Self.featureNames(value, device: device)
+    }
 
     public func text(style: TextStyle) -> String {
         var out = style.bold(title) + "\n" + TextTable.keyValues(facts) + "\n"
-        var table = TextTable([.init("VALUE"), .init("MODEL", .right), .init("GUEST", .right), .init(""), .init("FROM", wraps: true)])
+        let several = Set(rows.map(\.device)).count > 1
+        var table = TextTable((several ? [.init("DEVICE")] : []) + [.init("VALUE"), .init("MODEL", .right, wraps: true),
+                                                                     .init("GUEST", .right, wraps: true), .init(""),
+                                                                     .init("FROM", wraps: true)])
         for row in rows where row.name != "features" && row.name != "kernel log" {
-            table.add([row.name, row.predicted, row.guest, row.agrees ? "" : style.red("DIFFERS"), row.source])
+            table.add((several ? [row.device] : []) + [row.name, row.predicted, row.guest, row.agrees ? "" : style.red("DIFFERS"),
+                                                        row.source])
         }
         out += table.rendered(style: style) + "\n"
         for row in rows where row.name == "features" || row.name == "kernel log" {
             let mark = row.agrees ? style.green("same") : style.red("DIFFERS")
-            out += "  \(row.name) (\(mark))\n    model  \(shown(row, row.predicted))\n"
+            out += "  \(several ? row.device + " " : "")\(row.name) (\(mark))\n    model  \(shown(row, row.predicted))\n"
             if !row.agrees { out += "    guest  \(shown(row, row.guest))\n" }
         }
         let differing = rows.filter { !$0.agrees }.count
@@ -68,8 +90,10 @@ public struct GuestRunReport: Report {
 
     public func markdown() -> String {
         let out = "## \(title)\n\n" + facts.map { "- **\($0.0)**: \($0.1)" }.joined(separator: "\n") + "\n\n"
-        var table = MarkdownTable([.init("Value"), .init("Model"), .init("Guest"), .init("Agrees"), .init("From")])
-        rows.forEach { table.add([$0.name, shown($0, $0.predicted), shown($0, $0.guest), $0.agrees ? "yes" : "**no**", $0.source]) }
+        var table = MarkdownTable([.init("Device"), .init("Value"), .init("Model"), .init("Guest"), .init("Agrees"), .init("From")])
+        rows.forEach {
+            table.add([$0.device, $0.name, shown($0, $0.predicted), shown($0, $0.guest), $0.agrees ? "yes" : "**no**", $0.source])
+        }
         return out + table.rendered()
     }
 
@@ -79,7 +103,8 @@ public struct GuestRunReport: Report {
             ("facts", .object(facts.map { ($0.0, .string($0.1)) })),
             ("agrees", .bool(agrees)),
             ("rows", .array(rows.map { row in
-                .object([("name", .string(row.name)), ("predicted", .string(row.predicted)), ("guest", .string(row.guest)),
+                .object([("device", .string(row.device)), ("name", .string(row.name)), ("predicted", .string(row.predicted)),
+                         ("guest", .string(row.guest)),
                          ("agrees", .bool(row.agrees)), ("source", .string(row.source))])
             })),
             ("console", .array(console.map { .string($0) })),

@@ -19,6 +19,8 @@ public final class Interposer: ConnectionHandler {
     let log: ServeLog
     /// The device features the front-end may see, of those the upstream offers; nil for all of them.
     let offerOnly: FeatureSet?
+    /// Bits the front-end never sees, transport bits included.
+    let withheld: FeatureSet
     /// Whether the layout is net's, whose back-ends count queue pairs in GET_QUEUE_NUM.
     private let countsQueuePairs: Bool
 
@@ -40,11 +42,13 @@ public final class Interposer: ConnectionHandler {
     private var relaying: VhostUserMessage?
     private var awaitingFrontend: Deadline?
 
-    init(frontend: VhostUserChannel, upstream path: String, offerOnly: FeatureSet?, context: ConnectionContext) throws(HostError) {
+    init(frontend: VhostUserChannel, upstream path: String, offerOnly: FeatureSet?, withheld: FeatureSet = FeatureSet(),
+         context: ConnectionContext) throws(HostError) {
         self.frontend = frontend
         upstream = try VhostUserClient(connectingTo: path, timeout: context.timeout)
         settings = context.device
         self.offerOnly = offerOnly
+        self.withheld = withheld
         timeout = context.timeout
         log = context.log
         countsQueuePairs = context.device.access { $0.device.id == 1 }
@@ -81,12 +85,13 @@ public final class Interposer: ConnectionHandler {
     static let transportBits: ClosedRange<Int> = 24...41
 
     /// The features offered to the front-end: the upstream's, less the device features not in
-    /// `offerOnly`.
+    /// `offerOnly` and less every withheld bit.
     private var offeredFeatures: UInt64 {
-        guard let offerOnly else { return upstreamFeatures }
+        let withheldMask = withheld.words.first ?? 0
+        guard let offerOnly else { return upstreamFeatures & ~withheldMask }
         var mask = offerOnly.words.first ?? 0
         for bit in Self.transportBits { mask |= 1 << UInt64(bit) }
-        return upstreamFeatures & mask
+        return upstreamFeatures & mask & ~withheldMask
     }
 
     var extraDescriptors: [Int32] {

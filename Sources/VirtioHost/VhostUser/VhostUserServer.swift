@@ -51,15 +51,16 @@ public final class VhostUserServer: @unchecked Sendable {
     /// An interposer between a front-end and the back-end at `upstream`: everything passes through
     /// but the configuration, which is `served`'s, with the upstream's values unless overridden.
     /// `served`'s values are the ones set by hand; they win over the upstream's.
-    /// `offerOnly` limits the device features the front-end sees to those listed (of the upstream's).
+    /// `offerOnly` limits the device features the front-end sees to those listed (of the upstream's);
+    /// `withheld` are bits it never sees (those a chosen spec version does not list).
     /// The upstream is checked first: not this server's own path, a path a socket can have, and
     /// something listening there.
     public convenience init(path: String, upstream: String, served: ServedDevice, offerOnly: FeatureSet? = nil,
-                            socketMode: mode_t = defaultSocketMode, timeout: Duration = .seconds(5),
-                            log: ServeLog) throws(HostError) {
+                            withheld: FeatureSet = FeatureSet(), socketMode: mode_t = defaultSocketMode,
+                            timeout: Duration = .seconds(5), log: ServeLog) throws(HostError) {
         try Self.checkUpstream(upstream, for: path)
         try self.init(path: path, served: served, socketMode: socketMode, timeout: timeout, log: log) { channel, context throws(HostError) in
-            try Interposer(frontend: channel, upstream: upstream, offerOnly: offerOnly, context: context)
+            try Interposer(frontend: channel, upstream: upstream, offerOnly: offerOnly, withheld: withheld, context: context)
         }
     }
 

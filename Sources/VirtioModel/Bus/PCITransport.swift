@@ -105,6 +105,17 @@ final class PCITransport: Transport {
         }
     }
 
+    /// `vp_set`: one access of the field's width on the modern interface (8 bytes as two 32-bit
+    /// writes); `vp_legacy_set`, byte by byte.
+    func set(_ offset: Int, _ bytes: [UInt8], field: String?) {
+        var start = 0
+        for (_, width) in accesses(offset, bytes.count) {
+            if isModern { checkWidth(offset + start, width) }
+            device.writeConfig(offset: offset + start, bytes: Array(bytes[start..<start + width]), field: field)
+            start += width
+        }
+    }
+
     func generation() -> UInt32 {
         isModern ? device.readGeneration() : 0
     }

@@ -35,6 +35,8 @@ protocol Transport: AnyObject {
     func finalizeFeatures(_ features: FeatureSet, windows: Int) -> Int32
     /// One config read of `count` bytes for `field`, into a zeroed buffer.
     func get(_ offset: Int, _ count: Int, field: String?) -> [UInt8]
+    /// One config write of `bytes` for `field`.
+    func set(_ offset: Int, _ bytes: [UInt8], field: String?)
     /// The configuration generation; 0 where the transport has none.
     func generation() -> UInt32
 }

@@ -95,5 +95,11 @@ final class VDPABus: Transport {
         return buffer
     }
 
+    /// `vdpa_set_config`: the parent's set_config with the whole buffer. Unlike a read, a write
+    /// never sets features first.
+    func set(_ offset: Int, _ bytes: [UInt8], field: String?) {
+        device.writeConfig(offset: offset, bytes: bytes, field: field)
+    }
+
     func generation() -> UInt32 { device.readGeneration() }
 }

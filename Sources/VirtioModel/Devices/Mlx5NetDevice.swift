@@ -21,6 +21,47 @@ final class Mlx5NetDevice: DeviceModel {
     }
 
     let version: Version
+
+    /// mlx5's kinds: the thread's 5.12, the same with its patch, and today's.
+    static let kinds = [
+        kind("mlx5-5.12", .v5_12,
+             summary: "mlx5 vDPA (v5.12): needs ACCESS_PLATFORM; mtu and LINK_UP written only by a successful set_features",
+             follows: "`mlx5_vnet.c` at `009ef05f9812`: `verify_min_features` needs ACCESS_PLATFORM; mtu and LINK_UP "
+                + "written only in a successful set_features; 24 bytes; reads past the end leave the buffer untouched; "
+                + "reset zeroes `mlx_features`"),
+        kind("mlx5-5.12-patched", .v5_12Patched,
+             summary: "mlx5 vDPA (v5.12) with the 2021 patch: set_features(0) is accepted",
+             follows: "the same, with features 0 accepted (the 2021 patch, never merged)"),
+        kind("mlx5-current", .current,
+             summary: "mlx5 vDPA (current): refuses MQ without CTRL_VQ; config filled when the device is added",
+             follows: "`verify_driver_features` (MQ without CTRL_VQ is -EINVAL), config filled at `dev_add`, VERSION_1 "
+                + "and ACCESS_PLATFORM required to be created"),
+    ]
+
+    private static func kind(_ name: String, _ version: Version, summary: String, follows: String) -> DeviceKind {
+        DeviceKind(name: name, layout: "net", summary: summary, follows: follows, defaultBus: .vdpa,
+                   settableFields: ["mac", "status", "max_virtqueue_pairs", "mtu"],
+                   defaults: { _ in defaults(version) },
+                   make: { device, parameters, trace throws(ScenarioError) in
+                       try Mlx5NetDevice(version: version, name: name, device: device, parameters: parameters, trace: trace)
+                   })
+    }
+
+    private static func defaults(_ version: Version) -> DeviceDefaults {
+        let values: [(field: String, text: String)] = [("mac", "0c:42:a1:12:34:56"), ("status", "1"),
+                                                       ("max_virtqueue_pairs", "8"), ("mtu", "9000")]
+        if version == .current {
+            // get_supported_features: firmware offloads plus VERSION_1 | ACCESS_PLATFORM | CTRL_VQ |
+            // CTRL_MAC_ADDR | MQ | STATUS | MTU | CTRL_VLAN | MAC.
+            return DeviceDefaults(features: ["CSUM", "GUEST_CSUM", "HOST_TSO4", "HOST_TSO6", "MTU", "MAC", "STATUS",
+                                             "CTRL_VQ", "CTRL_VLAN", "MQ", "CTRL_MAC_ADDR", "VERSION_1", "ACCESS_PLATFORM"],
+                                  values: values)
+        }
+        // Firmware offloads, VERSION_1 and ACCESS_PLATFORM, as mlx5_vdpa_get_features reports, plus MTU,
+        // MAC and STATUS: the thread's setup needs F_MTU, which upstream 5.12 did not yet offer.
+        return DeviceDefaults(features: ["CSUM", "GUEST_CSUM", "HOST_TSO4", "HOST_TSO6", "MTU", "MAC", "STATUS",
+                                         "VERSION_1", "ACCESS_PLATFORM"], values: values)
+    }
     /// What the device would put in config: the vport MAC, the HW MTU, link state, queue pairs.
     private let configured: [String: FieldValue]
     /// `mlx_features`: what get_features reported; v5.12's reset zeroes it.
@@ -34,7 +75,7 @@ final class Mlx5NetDevice: DeviceModel {
         didSet { readStateDidChange() }
     }
 
-    init(version: Version, kind: DeviceKind, device: Device, parameters: DeviceParameters, trace: Trace) throws(ScenarioError) {
+    init(version: Version, name: String, device: Device, parameters: DeviceParameters, trace: Trace) throws(ScenarioError) {
         self.version = version
         let configured = Dictionary(parameters.values.map { ($0.path, $0.value) }, uniquingKeysWith: { $1 })
         self.configured = configured
@@ -65,7 +106,7 @@ final class Mlx5NetDevice: DeviceModel {
         mlxFeatures = version == .current ? offered : FeatureSet()
         // actual_features is 0 at dev_add, so stores then use the guest's legacy order.
         storedEncoding = ConfigImage.Encoding(isModern: false, guestIsLittleEndian: parameters.guestIsLittleEndian)
-        super.init(name: kind.rawValue, device: device, offered: offered, image: image,
+        super.init(name: name, device: device, offered: offered, image: image,
                    configSize: image.layout.measure(.end(of: ["supported_hash_types"])),
                    pastEnd: parameters.pastEnd ?? .untouched,
                    guestIsLittleEndian: parameters.guestIsLittleEndian, trace: trace)

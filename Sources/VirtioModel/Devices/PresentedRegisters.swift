@@ -9,7 +9,8 @@ public final class PresentedRegisters: RegisterPort {
     public let label: String
     public var failure: String? { nil }
     private let offered: FeatureSet
-    private let bytes: [UInt8]
+    private var bytes: [UInt8]
+    private var generation: UInt32 = 0
     private var status: UInt8 = 0
     private var driverWindows = [UInt32](repeating: 0, count: DeviceModel.featureWindows)
 
@@ -32,8 +33,14 @@ public final class PresentedRegisters: RegisterPort {
         if driverWindows.indices.contains(window) { driverWindows[window] = value }
     }
 
-    /// The bytes never change while presented.
-    public func readGeneration() -> UInt32 { 0 }
+    /// Moves only when `present` changes the bytes.
+    public func readGeneration() -> UInt32 { generation }
+
+    /// A config change: new bytes, and a new generation.
+    public func present(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        generation &+= 1
+    }
 
     /// The presented bytes; all ones past them, as QEMU's virtio-pci answers.
     public func readConfig(offset: Int, count: Int) -> [UInt8] {

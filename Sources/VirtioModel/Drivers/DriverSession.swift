@@ -28,18 +28,21 @@ final class DriverSession {
     var layout: Layout
     let trace: Trace
     let guestIsLittleEndian: Bool
+    /// The guest's CPUs, for drivers that size their queues by them.
+    let cpus: Int
     /// The driver's feature view (`vdev->features`).
     var features = FeatureSet()
     var stage = "probe"
     private(set) var reads: [DriverRead] = []
     private(set) var dropped: [DroppedFeature] = []
 
-    init(transport: any Transport, device: Device, layout: Layout, guestIsLittleEndian: Bool) {
+    init(transport: any Transport, device: Device, layout: Layout, guestIsLittleEndian: Bool, cpus: Int = 1) {
         self.transport = transport
         self.device = device
         self.layout = layout
         self.trace = transport.trace
         self.guestIsLittleEndian = guestIsLittleEndian
+        self.cpus = cpus
     }
 
     func has(_ feature: String) -> Bool { device.has(feature, in: features) }
@@ -70,8 +73,11 @@ final class DriverSession {
     /// little-endian (`virtio_is_little_endian`).
     func readVirtio(_ field: String) -> UInt64 {
         let bytes = readBytes(field)
-        return remember(field, bytes, Self.number(bytes, littleEndian: has("VERSION_1") || guestIsLittleEndian))
+        return remember(field, bytes, Self.number(bytes, littleEndian: virtioIsLittleEndian))
     }
+
+    /// Whether `virtio` fields are little-endian for this driver now (`virtio_is_little_endian`).
+    var virtioIsLittleEndian: Bool { has("VERSION_1") || guestIsLittleEndian }
 
     /// A read of a little-endian number (`virtio_cread_le`).
     func readLittleEndian(_ field: String) -> UInt64 {
@@ -109,6 +115,33 @@ final class DriverSession {
         case .little: readLittleEndian(field)
         default: readVirtio(field)
         }
+    }
+
+    /// A read of a number as a sized accessor reads it: `width` bytes at the field's offset, whatever the
+    /// field's own size (`virtio_cread8` on a 16-bit field), in the `virtio` order.
+    func readVirtio(_ field: String, width: Int) -> UInt64 {
+        let bytes = readBytes(field, width: width)
+        return remember(field, bytes, Self.number(bytes, littleEndian: virtioIsLittleEndian))
+    }
+
+    /// A byte array or string read whole (`virtio_cread_bytes`, one access per byte), remembered.
+    func readArray(_ field: String) -> [UInt8] {
+        let bytes = readConsistently(field)
+        remember(field, bytes: bytes)
+        return bytes
+    }
+
+    /// Writes a number to a field (`virtio_cwrite`), `virtio` fields in the driver's order, `le` fields
+    /// little-endian, at the field's own width unless `width` says otherwise.
+    func write(_ field: String, _ value: UInt64, width: Int? = nil) {
+        guard let placed = layout.field(field), let offset = placed.offset else {
+            note("\(field) has no place in the driver's layout; not written")
+            return
+        }
+        let count = width ?? placed.size
+        let little = placed.field.type.scalar?.byteOrder == .little || virtioIsLittleEndian
+        let bytes = (0..<count).map { UInt8(truncatingIfNeeded: value >> (8 * UInt64($0))) }
+        transport.set(offset, little ? bytes : bytes.reversed(), field: field)
     }
 
     /// Runs `body` until the generation before and after it agree, a bounded number of times.

@@ -10,28 +10,39 @@ public struct MatrixReport: Report {
         self.matrix = matrix
     }
 
-    static let reference = "linux-current on qemu over direct, with the same offered features and values"
+    /// The reference pair in words.
+    var reference: String {
+        "\(matrix.reference.name) on qemu over direct, with the same offered features and values"
+    }
 
-    private static let columns: [TextTable.Column] = [
-        .init("DRIVER"), .init("DEVICE"), .init("PROBE"), .init("MTU", .right), .init("PAIRS", .right),
-        .init("MAC"), .init("LINK"), .init("SPEED"), .init("VIOLATIONS", .right), .init("DROPPED", wraps: true),
-    ]
+    /// Values fit one column each up to this many; past it, a row lists only the values that differ.
+    static let widestTable = 6
+
+    private var valueNames: [String] { matrix.valueNames }
+    private var isWide: Bool { valueNames.count > Self.widestTable }
+
+    private var columns: [TextTable.Column] {
+        let values: [TextTable.Column] = isWide ? [.init("DIFFERS", wraps: true)]
+            : valueNames.map { .init($0.uppercased(), $0 == "mac" || $0 == "link" || $0 == "speed" ? .left : .right) }
+        return [.init("DRIVER"), .init("DEVICE"), .init("PROBE")] + values
+            + [.init("VIOLATIONS", .right), .init("DROPPED", wraps: true)]
+    }
 
     /// The cells of a row, each with whether it differs from the reference.
     private func cells(_ row: Matrix.Row) -> [(text: String, differs: Bool)] {
         let outcome = row.outcome
-        let values = outcome.values
-        let differs = { (aspect: Matrix.Aspect) in row.differences.contains(aspect) }
+        let differs = { (name: String) in row.differences.contains(name) }
+        let values: [(text: String, differs: Bool)] = isWide
+            ? [(row.differences.filter { $0 != "probe" }.map { name in
+                "\(name) \(OutcomeText.value(outcome.view, name)) (\(OutcomeText.value(row.reference.view, name)))"
+            }.joined(separator: "; "), false)]
+            : valueNames.map { (OutcomeText.value(outcome.view, $0), differs($0)) }
         return [
-            (outcome.driver.rawValue, false),
+            (outcome.driver.name, false),
             // The bus only where it is not the device's own (qemu direct, mlx5 over vDPA).
-            (outcome.device.rawValue + (outcome.bus == outcome.device.defaultBus ? "" : " (\(outcome.bus.rawValue))"), false),
-            (outcome.probeFailure == nil ? "ok" : "failed", differs(.probe)),
-            (values.map { "\($0.mtu)" } ?? "—", differs(.mtu)),
-            (values.map { "\($0.maxQueuePairs)" } ?? "—", differs(.pairs)),
-            (values.map { OutcomeText.mac($0.mac) } ?? "—", differs(.mac)),
-            (OutcomeText.link(values?.linkUp), differs(.link)),
-            (OutcomeText.speed(values), differs(.speed)),
+            (outcome.device.name + (outcome.bus == outcome.device.defaultBus ? "" : " (\(outcome.bus.rawValue))"), false),
+            (outcome.probeFailure == nil ? "ok" : "failed", differs("probe")),
+        ] + values + [
             ("\(outcome.violations.count)", false),
             (outcome.dropped.map(\.feature).joined(separator: ","), false),
         ]
@@ -44,17 +55,19 @@ public struct MatrixReport: Report {
     // MARK: - Text
 
     public func text(style: TextStyle) -> String {
-        var out = style.bold("Driver × device, \(OutcomeText.host(matrix.hostIsLittleEndian))") + "\n"
-        out += TextTable.paragraph("Each row is set against \(Self.reference); * marks a cell that differs from it.")
+        var out = style.bold("\(matrix.deviceType.name): driver × device, \(OutcomeText.host(matrix.hostIsLittleEndian))") + "\n"
+        out += TextTable.paragraph("Each row is set against \(reference); "
+                                   + (isWide ? "DIFFERS lists each value that differs from it, the reference's in brackets."
+                                        : "* marks a cell that differs from it."))
         for selection in matrix.selections {
             out += "\n" + style.bold("Features: \(selection)") + "\n"
-            var table = TextTable(Self.columns)
+            var table = TextTable(columns)
             table.gap = " "
             for row in rows(in: selection) {
                 let cells = cells(row)
                 table.add(cells.enumerated().map { index, cell in
                     if cell.differs { return style.red(cell.text + "*") }
-                    if index == 8 && cell.text != "0" { return style.yellow(cell.text) }
+                    if index == cells.count - 2 && cell.text != "0" { return style.yellow(cell.text) }
                     return cell.text
                 })
             }
@@ -71,7 +84,7 @@ public struct MatrixReport: Report {
     private func notCreated(in selection: String) -> [String] {
         var seen: Set<DeviceKind> = []
         return matrix.skipped.filter { $0.selection == selection && seen.insert($0.device).inserted }.map {
-            "\($0.device.rawValue) not created: \($0.reason)"
+            "\($0.device.name) not created: \($0.reason)"
         }
     }
 
@@ -79,18 +92,18 @@ public struct MatrixReport: Report {
     private var legend: [(String, String)] {
         let drivers = Set(matrix.rows.map(\.outcome.driver))
         let devices = Set(matrix.rows.map(\.outcome.device))
-        return DriverKind.allCases.filter(drivers.contains).map { ($0.rawValue, $0.summary) }
-            + DeviceKind.allCases.filter(devices.contains).map { ($0.rawValue, $0.summary) }
+        return DriverKind.all.filter(drivers.contains).map { ($0.name, $0.summary) }
+            + DeviceKind.all.filter(devices.contains).map { ($0.name, $0.summary) }
     }
 
     // MARK: - Markdown
 
     public func markdown() -> String {
-        var out = "# Driver × device, \(OutcomeText.host(matrix.hostIsLittleEndian))\n\n"
-        out += "Each row is set against \(Self.reference); **bold** marks a cell that differs from it.\n"
+        var out = "# \(matrix.deviceType.name): driver × device, \(OutcomeText.host(matrix.hostIsLittleEndian))\n\n"
+        out += "Each row is set against \(reference); **bold** marks a cell that differs from it.\n"
         for selection in matrix.selections {
             out += "\n## Features: \(selection)\n\n"
-            var table = MarkdownTable(Self.columns.map { .init($0.title.lowercased(), $0.alignment) })
+            var table = MarkdownTable(columns.map { .init($0.title.lowercased(), $0.alignment) })
             for row in rows(in: selection) {
                 table.add(cells(row).map { $0.differs ? "**\($0.text)**" : $0.text })
             }
@@ -107,29 +120,25 @@ public struct MatrixReport: Report {
     public func json() -> JSON {
         .object([
             ("host_endian", .string(matrix.hostIsLittleEndian ? "little" : "big")),
-            ("reference", .string(Self.reference)),
+            ("layout", .string(matrix.deviceType.name)),
+            ("reference", .string(reference)),
             ("selections", .array(matrix.selections.map { .string($0) })),
             ("not_created", .array(matrix.skipped.map { skipped in
-                .object([("selection", .string(skipped.selection)), ("driver", .string(skipped.driver.rawValue)),
-                         ("device", .string(skipped.device.rawValue)), ("reason", .string(skipped.reason))])
+                .object([("selection", .string(skipped.selection)), ("driver", .string(skipped.driver.name)),
+                         ("device", .string(skipped.device.name)), ("reason", .string(skipped.reason))])
             })),
             ("rows", .array(matrix.rows.map { row in
                 let outcome = row.outcome
                 return .object([
                     ("selection", .string(row.selection)),
-                    ("driver", .string(outcome.driver.rawValue)),
-                    ("device", .string(outcome.device.rawValue)),
+                    ("driver", .string(outcome.driver.name)),
+                    ("device", .string(outcome.device.name)),
                     ("bus", .string(outcome.bus.rawValue)),
                     ("probe_failed", .bool(outcome.probeFailure != nil)),
-                    ("mtu", .int(outcome.values?.mtu)),
-                    ("max_virtqueue_pairs", .int(outcome.values?.maxQueuePairs)),
-                    ("mac", .string(outcome.values.map { OutcomeText.mac($0.mac) })),
-                    ("link_up", outcome.values.map { .bool($0.linkUp) } ?? .null),
-                    ("speed", .int(outcome.values?.speed.map { Int($0) })),
-                    ("duplex", .int(outcome.values?.duplex.map { Int($0) })),
+                    ("values", OutcomeText.json(outcome.view)),
                     ("dropped", .array(outcome.dropped.map { .string($0.feature) })),
                     ("violations", .array(outcome.violations.map { .string($0.rule.rawValue) })),
-                    ("differs", .array(row.differences.map { .string($0.rawValue) })),
+                    ("differs", .array(row.differences.map { .string($0) })),
                 ])
             })),
         ])

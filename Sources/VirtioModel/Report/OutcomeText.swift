@@ -1,20 +1,27 @@
+import Rendering
 import ConfigLayout
 
 /// Words the scenario and matrix reports share.
 enum OutcomeText {
-    static func mac(_ bytes: [UInt8]?) -> String {
-        guard let bytes else { return "random" }
-        return bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined(separator: ":")
+    static func mac(_ bytes: [UInt8]) -> String { DriverValue.mac(bytes).description }
+
+    /// What a view shows under a name: its value, or — when it shows no such thing.
+    static func value(_ view: DriverView, _ name: String) -> String {
+        view[name]?.description ?? "—"
     }
 
-    static func link(_ up: Bool?) -> String {
-        up.map { $0 ? "up" : "down" } ?? "—"
+    /// A value in JSON: a number as a number, anything else as the text people read.
+    static func json(_ value: DriverValue?) -> JSON {
+        switch value {
+        case .number(let number)?: number <= UInt64(Int.max) ? .int(Int(number)) : .string(String(number))
+        case .absent?, nil: .null
+        case let value?: .string(value.description)
+        }
     }
 
-    static func speed(_ values: NetValues?) -> String {
-        guard let values, values.speed != nil || values.duplex != nil else { return "—" }
-        let duplex = values.duplex.map { $0 == 1 ? "full" : "half" } ?? "unknown"
-        return (values.speed.map { "\($0)" } ?? "unknown") + "/" + duplex
+    /// The driver's values as a JSON object, by name.
+    static func json(_ view: DriverView) -> JSON {
+        .object(view.entries.map { ($0.name, json($0.value)) })
     }
 
     static func host(_ littleEndian: Bool) -> String {

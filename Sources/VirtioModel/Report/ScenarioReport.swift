@@ -12,10 +12,10 @@ public struct ScenarioReport: Report {
         self.showsTrace = showsTrace
     }
 
-    private var device: Device { outcome.netDevice }
+    private var device: Device { outcome.deviceType }
 
     var title: String {
-        "\(outcome.driver.rawValue) probing \(outcome.device.rawValue) over \(outcome.bus.rawValue), "
+        "\(outcome.driver.name) probing \(outcome.device.name) over \(outcome.bus.rawValue), "
             + OutcomeText.host(outcome.hostIsLittleEndian)
     }
 
@@ -39,31 +39,31 @@ public struct ScenarioReport: Report {
         return facts
     }
 
-    /// Each value the driver ended with beside what the device was given.
+    /// Each value the driver ended with beside what the device was given for the fields it follows
+    /// from (`mtu`, or `speed=10000, duplex=1` for several).
     private var valueRows: [[String]] {
-        let values = outcome.values
-        let configured = { (field: String) in outcome.configuredValue(field)?.description ?? "—" }
-        let number = { (field: String) -> UInt64? in
-            if case .integer(let value)? = outcome.configuredValue(field) { return value }
-            return nil
+        outcome.view.entries.map { entry in
+            let configured = entry.fields.map { field in
+                (field, outcome.configuredValue(field)?.description ?? "—")
+            }
+            let text = configured.isEmpty ? "—" : configured.count == 1 ? configured[0].1
+                : configured.map { "\($0.0)=\($0.1)" }.joined(separator: ", ")
+            return [entry.name, entry.value.description, text]
         }
-        let link = number("status").map { OutcomeText.link($0 & 1 != 0) } ?? "—"
-        var settings = NetValues.assumed
-        settings.settings(speed: number("speed") ?? UInt64.max, duplex: number("duplex") ?? UInt64.max)
-        return [
-            ["mtu", values.map { "\($0.mtu)" } ?? "—", configured("mtu")],
-            ["max queue pairs", values.map { "\($0.maxQueuePairs)" } ?? "—", configured("max_virtqueue_pairs")],
-            ["mac", values.map { OutcomeText.mac($0.mac) } ?? "—", configured("mac")],
-            ["link", OutcomeText.link(values?.linkUp), link],
-            ["speed/duplex", OutcomeText.speed(values), OutcomeText.speed(settings)],
-        ]
     }
 
     private var readRows: [[String]] {
         outcome.reads.map { read in
             [read.stage, read.field, "\(read.offset)", hexBytes(read.bytes),
-             read.value.map { "\($0)" + ($0 > 9 ? " (\(hex($0)))" : "") } ?? OutcomeText.mac(read.bytes)]
+             read.value.map { "\($0)" + ($0 > 9 ? " (\(hex($0)))" : "") } ?? Self.bytesText(read.bytes)]
         }
+    }
+
+    /// A byte array as read: text when it is printable, else colon-separated bytes.
+    static func bytesText(_ bytes: [UInt8]) -> String {
+        let text = bytes.prefix { $0 != 0 }
+        if text.count >= 2, text.allSatisfy({ (0x20..<0x7f).contains($0) }) { return "\"" + String(decoding: text, as: UTF8.self) + "\"" }
+        return OutcomeText.mac(bytes)
     }
 
     // MARK: - Text
@@ -73,9 +73,10 @@ public struct ScenarioReport: Report {
             (key, key == "probe" && outcome.probeFailure != nil ? style.red(value)
                 : key == "dropped" ? style.yellow(value) : value)
         })
-        var values = TextTable([.init("VALUE"), .init("DRIVER", .right), .init("CONFIGURED", .right)])
+        var values = TextTable([.init("VALUE"), .init("DRIVER", .right, wraps: true), .init("CONFIGURED", .right, wraps: true)])
         valueRows.forEach { values.add($0) }
         out += "\n" + style.bold("Values") + "\n" + values.rendered(style: style)
+        if let log = logText { out += "\n" + style.bold("Kernel log") + "\n" + log }
         if !outcome.reads.isEmpty {
             var reads = TextTable([.init("STAGE"), .init("FIELD"), .init("OFFSET", .right), .init("BYTES"), .init("VALUE", wraps: true)])
             readRows.forEach { reads.add($0) }
@@ -104,6 +105,11 @@ public struct ScenarioReport: Report {
         return out
     }
 
+    /// The driver's log lines, indented; nil when it logged nothing.
+    private var logText: String? {
+        outcome.view.log.isEmpty ? nil : outcome.view.log.map { "  " + $0 + "\n" }.joined()
+    }
+
     // MARK: - Markdown
 
     public func markdown() -> String {
@@ -114,6 +120,9 @@ public struct ScenarioReport: Report {
         var values = MarkdownTable([.init("value"), .init("driver", .right), .init("configured", .right)])
         valueRows.forEach { values.add($0) }
         out += values.rendered()
+        if !outcome.view.log.isEmpty {
+            out += "\n## Kernel log\n\n```\n" + outcome.view.log.map { $0 + "\n" }.joined() + "```\n"
+        }
         if !outcome.reads.isEmpty {
             var reads = MarkdownTable([.init("stage"), .init("field"), .init("offset", .right), .init("bytes"), .init("value")])
             readRows.forEach { reads.add($0) }
@@ -140,19 +149,10 @@ public struct ScenarioReport: Report {
     /// The contract for programs: names, not prose, wherever a value has a name.
     public func json() -> JSON {
         let names = { (set: FeatureSet) in JSON.array(device.names(of: set).map { .string($0) }) }
-        let values: JSON = outcome.values.map { values in
-            .object([
-                ("mtu", .int(values.mtu)),
-                ("max_virtqueue_pairs", .int(values.maxQueuePairs)),
-                ("mac", .string(values.mac.map { OutcomeText.mac($0) })),
-                ("link_up", .bool(values.linkUp)),
-                ("speed", .int(values.speed.map { Int($0) })),
-                ("duplex", .int(values.duplex.map { Int($0) })),
-            ])
-        } ?? .null
         var object: [(key: String, value: JSON)] = [
-            ("driver", .string(outcome.driver.rawValue)),
-            ("device", .string(outcome.device.rawValue)),
+            ("layout", .string(device.name)),
+            ("driver", .string(outcome.driver.name)),
+            ("device", .string(outcome.device.name)),
             ("bus", .string(outcome.bus.rawValue)),
             ("host_endian", .string(outcome.hostIsLittleEndian ? "little" : "big")),
             ("offered", names(outcome.offered)),
@@ -163,7 +163,8 @@ public struct ScenarioReport: Report {
             ("probe_failed", .bool(outcome.probeFailure != nil)),
             ("probe_failure", .string(outcome.probeFailure)),
             ("status", .string("\(outcome.finalStatus)")),
-            ("values", values),
+            ("values", outcome.probeFailure == nil || !outcome.view.entries.isEmpty ? OutcomeText.json(outcome.view) : .null),
+            ("log", .array(outcome.view.log.map { .string($0) })),
             ("configured", .object(outcome.configured.map { ($0.field, Self.json($0.value)) })),
             ("config_size", .int(outcome.configSize)),
             ("past_end", .string(outcome.pastEnd.rawValue)),

@@ -5,10 +5,14 @@ import ConfigLayout
 import VirtioHost
 import VirtioModel
 
-/// `cfgspace guest [--device blk|net] [...]`: boot a real Linux guest and hold what its own driver
-/// made of the device against cfgspace's model of that driver.
+/// `cfgspace guest [--device NAME] [...]` and `cfgspace guest --matrix`: boot a real Linux guest and
+/// hold what its own drivers made of the devices against cfgspace's models of those drivers.
 enum GuestCommand: Command {
-    static let defaultNetDevice = "virtio-net-pci,mq=off,host_mtu=9000"
+    /// "console (virtio-serial-pci,max_ports=5), ...".
+    private static var ownDevices: String {
+        GuestDevice.all.compactMap { device in device.defaultQEMUDevice.map { "\(device.name) (\($0))" } }
+            .joined(separator: ", ")
+    }
 
     static let spec = CommandSpec(
         name: "guest",
@@ -19,14 +23,17 @@ enum GuestCommand: Command {
             + "TCG), whose virtio_blk reports /sys/block/vda, the negotiated features, its kernel log lines and the "
             + "first block's checksum. Beside each value: what cfgspace's model of Linux 6.1's virtio_blk predicts "
             + "from the bytes cfgspace predicts QEMU presents, and the field it came from.\n"
-            + "net: QEMU's own virtio-net (--qemu-device, by default mq=off,host_mtu=9000) read by the guest's "
-            + "virtio_net, beside the linux-current model run against the same device over qtest.\n"
-            + "The guest image is built on first use from Debian's packages (apt-get download; about 28 MB) into "
-            + "CFGSPACE_GUEST_CACHE, or ~/.cache/cfgspace/guest. Exit status 1 on any difference.",
+            + "QEMU's own devices, made from --qemu-device (by default: " + ownDevices + "), read by the guest's "
+            + "own drivers, beside cfgspace's model of each driver run against the same device over qtest.\n"
+            + "--matrix: every device at once, in as few boots as they allow, in one table.\n"
+            + "The guest image is built on first use from Debian's packages (apt-get download; about 28 MB, or 70 MB "
+            + "for the generic kernel that 9p, gpu and crypto need) into CFGSPACE_GUEST_CACHE, or "
+            + "~/.cache/cfgspace/guest. Exit status 1 on any difference.",
         options: [
             SharedOptions.include,
-            .init(name: "device", valueName: "device", help: "The device the guest reads.", choices: ["blk", "net"],
-                  defaultValue: "blk"),
+            .init(name: "device", valueName: "device", help: "The device the guest reads, by its layout's name.",
+                  choices: GuestDevice.all.map(\.name), defaultValue: "blk"),
+            .init(name: "matrix", help: "Every device, in as few boots as they allow, in one table."),
             .init(name: "layout", valueName: "file", help: "The device's layout; by default the built-in one."),
             .init(name: "interpretation", valueName: "interpretation", help: "blk: how the interposer lays the bytes out.",
                   choices: Interpretation.allCases.map(\.rawValue), defaultValue: Interpretation.fixed.rawValue),
@@ -38,62 +45,88 @@ enum GuestCommand: Command {
             .init(name: "resize-to", valueName: "sectors",
                   help: "blk: once the guest has reported, set capacity to this on the interposer and check the guest sees it."),
             .init(name: "direct", help: "blk: no interposer; QEMU reads qemu-storage-daemon's config itself."),
-            .init(name: "qemu-device", valueName: "spec", help: "net: the -device value.", defaultValue: defaultNetDevice),
+            .init(name: "qemu-device", valueName: "spec",
+                  help: "For a device QEMU makes itself: the -device value, such as virtio-serial-pci,max_ports=5."),
             .init(name: "qemu", valueName: "path", help: "The QEMU program; by default qemu-system-x86_64 on PATH."),
             SharedOptions.format(),
         ])
 
     static func run(_ arguments: ParsedArguments, console: Console) throws(CommandError) {
         guard let format = arguments.choice("format", as: ReportFormat.self),
-              let interpretation = arguments.choice("interpretation", as: Interpretation.self) else { throw .failed }
+              let interpretation = arguments.choice("interpretation", as: Interpretation.self) else {
+            throw .usage("guest needs --format and --interpretation values; give --interpretation fixed, say.")
+        }
         guard let cpus = arguments.value("cpus").flatMap(Int.init), (1...8).contains(cpus) else {
             throw .usage("The value '\(arguments.value("cpus") ?? "")' is invalid for '--cpus <count>': give 1 to 8.")
         }
-        let isNet = arguments.value("device") == "net"
-        let source = arguments.value("layout") ?? (isNet ? "net" : "blk")
-        let device = try LayoutInput.device(try LayoutInput.device(at: source, named: nil, arguments: arguments, console: console), asOf: SpecVersion.newest)
-        guard device.id == (isNet ? 1 : 2) else {
-            throw .usage("The layout '\(source)' describes \(device.name) (ID \(device.id)), not \(isNet ? "net (ID 1)" : "blk (ID 2)").")
+        let style = TextStyle(colors: console.stdoutColors)
+        if arguments.flag("matrix") {
+            let single = ["device", "layout", "features", "set", "resize-to", "qemu-device"].filter { !arguments.values($0).isEmpty }
+                + (arguments.flag("direct") ? ["direct"] : []) + (interpretation != .fixed ? ["interpretation"] : [])
+            if let option = single.first {
+                throw .usage("--\(option) is for one device; --matrix runs every device with its defaults, fed ones "
+                             + "under both interpretations.")
+            }
+            let result = try hosted(console) { () throws(HostError) in try GuestMatrix.run(.init(cpus: cpus, qemu: arguments.value("qemu"))) }
+            console.out(GuestMatrixReport(result: result).render(format, style: style))
+            if !result.agrees {
+                console.error("\(result.rows.filter { !$0.agrees }.count) values differ from the prediction")
+                throw .failed
+            }
+            return
+        }
+        let name = arguments.value("device") ?? "blk"
+        guard let guestDevice = GuestDevice.named(name) else {
+            throw .usage("No guest reads '\(name)'; give --device " + GuestDevice.all.map(\.name).joined(separator: ", ") + ".")
+        }
+        let source = arguments.value("layout") ?? name
+        let device = try LayoutInput.device(try LayoutInput.device(at: source, named: nil, arguments: arguments, console: console),
+                                            asOf: SpecVersion.newest)
+        guard device.name == name else {
+            throw .usage("The layout '\(source)' describes \(device.name) (ID \(device.id)), not \(name).")
         }
         // Every argument is checked before the image is built or anything starts.
-        let blkOnly = ["features", "set", "resize-to", "interpretation"].filter { arguments.values($0).isEmpty == false }
-            + (arguments.flag("direct") ? ["direct"] : [])
-        if isNet, let option = blkOnly.first(where: { $0 != "interpretation" || interpretation != .fixed }) {
-            throw .usage("--\(option) is for --device blk; the net guest reads QEMU's own virtio-net.")
+        let fedOnly = ["features", "set", "resize-to"].filter { !arguments.values($0).isEmpty }
+            + (arguments.flag("direct") ? ["direct"] : []) + (interpretation != .fixed ? ["interpretation"] : [])
+        if !guestDevice.isFed, let option = fedOnly.first {
+            throw .usage("--\(option) is for blk, which cfgspace feeds; the \(name) guest reads QEMU's own device.")
         }
-        if !isNet && arguments.values("qemu-device").isEmpty == false && arguments.value("qemu-device") != defaultNetDevice {
-            throw .usage("--qemu-device is for --device net; the blk guest's device is vhost-user-blk-pci.")
+        if guestDevice.isFed, !arguments.values("qemu-device").isEmpty {
+            throw .usage("--qemu-device is for a device QEMU makes itself; cfgspace feeds \(name) over vhost-user.")
         }
-        let choices = isNet ? nil : try blkChoices(arguments, device: device, interpretation: interpretation, console: console)
-        let image: GuestImage
-        do {
-            image = try GuestImage.ensure()
-        } catch {
-            console.error("no guest image: \(error.description)")
-            throw .failed
-        }
-        let style = TextStyle(colors: console.stdoutColors)
-        do {
-            guard let choices else {
-                let result = try GuestNetRun.run(.init(device: arguments.value("qemu-device") ?? "", layout: (source, device),
-                                                       image: image, cpus: cpus, qemu: arguments.value("qemu")))
-                console.out(GuestRunReport(net: result).render(format, style: style))
-                if !result.agrees { throw CommandError.failed }
-                return
+        let choices = guestDevice.isFed ? try blkChoices(arguments, device: device, interpretation: interpretation, console: console)
+            : nil
+        let image = try hosted(console) { () throws(HostError) in try GuestImage.ensure(kernel: guestDevice.kernel) }
+        guard let choices else {
+            let options = GuestDeviceRun.Options(devices: [(guestDevice, arguments.value("qemu-device"))],
+                                                 layouts: [name: (source, device)], image: image, cpus: cpus,
+                                                 qemu: arguments.value("qemu"))
+            let result = try hosted(console) { () throws(HostError) in try GuestDeviceRun.run(options) }
+            console.out(GuestRunReport(devices: result).render(format, style: style))
+            if !result.agrees {
+                console.error("\(result.rows.filter { !$0.agrees }.count) values differ from the prediction")
+                throw .failed
             }
-            let options = GuestBlkRun.Options(layout: (source, device), image: image, interpretation: interpretation,
-                                              features: choices.features, values: choices.values, cpus: cpus,
-                                              resizeTo: choices.resizeTo, throughInterposer: !choices.direct,
-                                              qemu: arguments.value("qemu"))
-            let result = try GuestBlkRun.run(options)
-            console.out(GuestRunReport(blk: result).render(format, style: style))
-            if !result.agrees { throw CommandError.failed }
-        } catch let error as HostError {
-            console.error(error.description)
+            return
+        }
+        let options = GuestBlkRun.Options(layout: (source, device), image: image, interpretation: interpretation,
+                                          features: choices.features, values: choices.values, cpus: cpus,
+                                          resizeTo: choices.resizeTo, throughInterposer: !choices.direct,
+                                          qemu: arguments.value("qemu"))
+        let result = try hosted(console) { () throws(HostError) in try GuestBlkRun.run(options) }
+        console.out(GuestRunReport(blk: result).render(format, style: style))
+        if !result.agrees {
+            console.error("\(result.rows.filter { !$0.agrees }.count) values differ from the prediction")
             throw .failed
-        } catch let error as CommandError {
-            throw error
+        }
+    }
+
+    /// Runs host work, its failure reported as an error that stops the command.
+    private static func hosted<T>(_ console: Console, _ body: () throws(HostError) -> T) throws(CommandError) -> T {
+        do {
+            return try body()
         } catch {
+            console.error(error.description)
             throw .failed
         }
     }

@@ -9,22 +9,24 @@ enum SimulateCommand: Command {
     static let spec = CommandSpec(
         name: "simulate",
         abstract: "Run a driver model against a device model and show what each saw.",
-        discussion: "A scenario is a driver (" + DriverKind.allCases.map(\.rawValue).joined(separator: ", ")
-            + ") probing a device (" + DeviceKind.allCases.map(\.rawValue).joined(separator: ", ")
-            + ") over a bus, with the device's offered features and field values and the host's byte order. "
-            + "It prints the features negotiated and dropped, the values the driver ended with, its config reads, "
-            + "the spec rules broken by either side and, with --trace, every status write, feature access and "
-            + "config access with its bytes.\n"
+        discussion: "A scenario is a driver model probing a device model over a bus, with the device's offered "
+            + "features and field values and the host's byte order. It prints the features negotiated and dropped, "
+            + "the values the driver shows its user, its config reads, the spec rules broken by either side and, "
+            + "with --trace, every status write, feature access and config access with its bytes.\n"
+            + "--layout names the device type (net by default); with nothing else, its reference driver runs against "
+            + "the qemu model. Drivers by device type: " + driverCatalogue + ". Device models: " + deviceCatalogue + ".\n"
             + "--features takes a whole set (MAC,MTU,VERSION_1) or edits of the device's defaults (+MTU,-MQ).\n"
-            + "With --matrix, runs every driver against every device on its usual bus, under each --features "
-            + "given (by default the devices' defaults and +MTU,-MQ), and marks where an outcome differs from "
-            + "linux-current on qemu with the same features and values.",
+            + "With --matrix, runs every driver against every device model of the type on its usual bus, under each "
+            + "--features given (by default the devices' defaults, and for net +MTU,-MQ), and marks where an outcome "
+            + "differs from the reference driver on qemu with the same features and values.",
         options: [
             SharedOptions.include,
-            .init(name: "driver", valueName: "driver", help: "The driver model; with --matrix, repeat to choose rows.",
-                  choices: DriverKind.allCases.map(\.rawValue), isRepeatable: true),
-            .init(name: "device", valueName: "device", help: "The device model; with --matrix, repeat to choose rows.",
-                  choices: DeviceKind.allCases.map(\.rawValue), isRepeatable: true),
+            .init(name: "driver", valueName: "driver",
+                  help: "The driver model; by default the device type's reference (Linux). With --matrix, repeat to "
+                      + "choose rows.", choices: DriverKind.names, isRepeatable: true),
+            .init(name: "device", valueName: "device",
+                  help: "The device model; by default qemu. With --matrix, repeat to choose rows.",
+                  choices: DeviceKind.all.map(\.name), isRepeatable: true),
             .init(name: "bus", valueName: "bus", help: "What sits between them; by default vdpa for mlx5 and direct "
                       + "for the others.", choices: BusKind.allCases.map(\.rawValue)),
             .init(name: "features", valueName: "features",
@@ -41,33 +43,75 @@ enum SimulateCommand: Command {
             .init(name: "matrix", help: "Run every driver against every device instead of one scenario."),
             .init(name: "strict", help: "Exit with 1 when the scenario records a violation, or with --matrix when a "
                       + "cell differs from its reference: for scripts."),
-            .init(name: "layout", valueName: "file", help: "The virtio-net layout the models read.",
+            .init(name: "layout", valueName: "file", help: "The device type: a built-in layout's name or a layout file.",
                   defaultValue: "net"),
+            .init(name: "cpus", valueName: "count", help: "The guest's CPUs, for drivers that size queues by them.",
+                  defaultValue: "1"),
+            SharedOptions.spec,
             SharedOptions.format(),
         ])
 
+    /// "net: linux-5.12, ...; blk: linux-6.1, spec-literal; any other: spec-literal".
+    private static var driverCatalogue: String {
+        var layouts: [String] = []
+        for kind in DriverKind.all { if let layout = kind.layout, !layouts.contains(layout) { layouts.append(layout) } }
+        let generic = DriverKind.all.filter { $0.layout == nil }.map(\.name)
+        return layouts.map { layout in
+            layout + ": " + (DriverKind.all.filter { $0.layout == layout }.map(\.name)
+                             + generic.filter { name in !DriverKind.all.contains { $0.layout == layout && $0.name == name } })
+                .joined(separator: ", ")
+        }.joined(separator: "; ") + "; any other: " + generic.joined(separator: ", ")
+    }
+
+    /// "qemu and packed for any device; net: mlx5-5.12, ...".
+    private static var deviceCatalogue: String {
+        let generic = DeviceKind.all.filter { $0.layout == nil }.map(\.name).joined(separator: " and ")
+        var layouts: [String] = []
+        for kind in DeviceKind.all { if let layout = kind.layout, !layouts.contains(layout) { layouts.append(layout) } }
+        return generic + " for any device type; " + layouts.map { layout in
+            layout + " also " + DeviceKind.all.filter { $0.layout == layout }.map(\.name).joined(separator: ", ")
+        }.joined(separator: "; ")
+    }
+
     static func run(_ arguments: ParsedArguments, console: Console) throws(CommandError) {
         guard let format = arguments.choice("format", as: ReportFormat.self),
-              let layoutPath = arguments.value("layout") else { throw .failed }
-        // In the catalogue's order, however they were typed.
-        let drivers = DriverKind.allCases.filter { arguments.values("driver").contains($0.rawValue) }
-        let devices = DeviceKind.allCases.filter { arguments.values("device").contains($0.rawValue) }
+              let layoutPath = arguments.value("layout") else {
+            throw .usage("simulate needs --format and --layout values; give --layout net, say.")
+        }
         let hostIsLittleEndian = arguments.value("host-endian") != "big"
         let style = TextStyle(colors: console.stdoutColors)
+        guard let cpus = arguments.value("cpus").flatMap(Int.init), (1...1024).contains(cpus) else {
+            throw .usage("The value '\(arguments.value("cpus") ?? "")' is invalid for '--cpus <count>': give a number "
+                         + "of CPUs from 1 to 1024.")
+        }
 
+        let version = try LayoutInput.version(arguments.value("spec"), option: "spec")
         let loaded = try LayoutInput.device(at: layoutPath, named: nil, arguments: arguments, console: console)
-        let device = try LayoutInput.device(loaded, asOf: SpecVersion.newest)
-        let simulator: Simulator
-        do {
-            simulator = try Simulator(device: device)
-        } catch {
-            console.error("'\(layoutPath)': \(error.description)")
-            throw .failed
+        // The models offer, and the drivers accept, only what the version lists.
+        let device = try LayoutInput.device(loaded, asOf: version)
+        let simulator = Simulator(device: device)
+        // In the catalogue's order, however they were typed; each must fit the device type.
+        let drivers = try arguments.values("driver").map { name throws(CommandError) in
+            guard let kind = DriverKind.named(name, for: device) else {
+                throw .usage("\(name) does not drive \(device.name); give --driver "
+                             + simulator.drivers.map(\.name).joined(separator: ", --driver ") + ".")
+            }
+            return kind
+        }
+        let devices = try arguments.values("device").map { name throws(CommandError) in
+            guard let kind = DeviceKind.named(name, for: device) else {
+                throw .usage("\(name) does not model \(device.name); give --device "
+                             + simulator.devices.map(\.name).joined(separator: ", --device ") + ".")
+            }
+            return kind
         }
         let selections = try arguments.values("features").map { text throws(CommandError) in
             switch FeatureSelection.parse(text, for: device) {
             case .success(let selection): return selection
-            case .failure(let error): throw .usage("The value '\(text)' is invalid for '--features <features>': \(error.description)")
+            case .failure(let error):
+                let absent = text.split(separator: ",").lazy.map { String($0.drop { "+-".contains($0) }) }
+                    .compactMap { LayoutInput.absence(of: $0, in: loaded, version: version) }.first
+                throw .usage("The value '\(text)' is invalid for '--features <features>': \(absent ?? error.description)")
             }
         }
 
@@ -77,16 +121,19 @@ enum SimulateCommand: Command {
             }
             let matrix = Matrix(simulator: simulator,
                                 selections: selections.isEmpty ? Matrix.defaultSelections(for: device) : selections,
-                                drivers: drivers.isEmpty ? DriverKind.allCases : drivers,
-                                devices: devices.isEmpty ? DeviceKind.allCases : devices,
+                                drivers: drivers.isEmpty ? nil : DriverKind.all.filter(drivers.contains),
+                                devices: devices.isEmpty ? nil : DeviceKind.all.filter(devices.contains),
                                 hostIsLittleEndian: hostIsLittleEndian)
             console.out(MatrixReport(matrix: matrix).render(format, style: style))
-            if arguments.flag("strict") && matrix.rows.contains(where: { !$0.differences.isEmpty }) { throw .failed }
+            if arguments.flag("strict") && matrix.rows.contains(where: { !$0.differences.isEmpty }) {
+                console.error("--strict: \(matrix.rows.filter { !$0.differences.isEmpty }.count) scenarios differ from the reference")
+                throw .failed
+            }
             return
         }
 
-        guard arguments.values("driver").count == 1, arguments.values("device").count == 1, let driver = drivers.first, let deviceKind = devices.first else {
-            throw .usage("simulate runs one scenario: give one --driver and one --device, such as "
+        guard drivers.count <= 1, devices.count <= 1 else {
+            throw .usage("simulate runs one scenario: give at most one --driver and one --device, such as "
                          + "--driver linux-5.12 --device mlx5-5.12, or --matrix for every pair.")
         }
         guard selections.count <= 1 else {
@@ -99,17 +146,25 @@ enum SimulateCommand: Command {
         let values = zip(checked, arguments.values("set")).map { assignment, item in
             (field: assignment.path, text: String(item[item.index(after: item.firstIndex(of: "=") ?? item.startIndex)...]))
         }
-        let scenario = Scenario(driver: driver, device: deviceKind, bus: arguments.choice("bus", as: BusKind.self),
-                                features: selections.first ?? .defaults, values: values,
-                                hostIsLittleEndian: hostIsLittleEndian, pastEnd: arguments.choice("past-end", as: PastEndPolicy.self))
-        do {
-            let outcome = try simulator.run(scenario)
-            console.out(ScenarioReport(outcome: outcome, showsTrace: arguments.flag("trace")).render(format, style: style))
-            if arguments.flag("strict") && !outcome.violations.isEmpty { throw CommandError.failed }
-        } catch let error as CommandError {
-            throw error
+        let scenario = Scenario(driver: drivers.first ?? DriverKind.reference(for: device), device: devices.first ?? .qemu,
+                                bus: arguments.choice("bus", as: BusKind.self), features: selections.first ?? .defaults,
+                                values: values, hostIsLittleEndian: hostIsLittleEndian,
+                                pastEnd: arguments.choice("past-end", as: PastEndPolicy.self), cpus: cpus)
+        let outcome: Outcome
+        do throws(ScenarioError) {
+            outcome = try simulator.run(scenario)
         } catch {
-            console.error("\(error)")
+            // A version older than the fields and features the models name is the user's choice, not the layout's fault.
+            let later = SpecVersion.known.filter { $0 > version }
+            if let works = later.first(where: { (try? Simulator(device: loaded.asOf($0)).run(scenario)) != nil }) {
+                throw .usage("--spec \(version): \(error.description). Give --spec \(works) or later.")
+            }
+            console.error(error.description)
+            throw .failed
+        }
+        console.out(ScenarioReport(outcome: outcome, showsTrace: arguments.flag("trace")).render(format, style: style))
+        if arguments.flag("strict") && !outcome.violations.isEmpty {
+            console.error("--strict: the scenario broke \(outcome.violations.count) rules")
             throw .failed
         }
     }

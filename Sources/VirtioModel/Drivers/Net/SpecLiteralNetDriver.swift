@@ -4,8 +4,12 @@ import ConfigLayout
 /// order (negotiate, FEATURES_OK, then read config), "only exists if" read as packed offsets keyed by
 /// the offered features, and only fields whose features it negotiated, read with the access widths of
 /// 4.1.3.1 inside a config_generation loop.
-struct SpecLiteralNetDriver: NetDriver {
-    var vdpaFront: VDPABus.Front { .virtioVDPA }
+struct SpecLiteralNetDriver: DriverModel {
+    static let kind = DriverKind(
+        name: "spec-literal", layout: "net",
+        summary: "the spec read literally: negotiates first, reads packed offsets keyed by offered features",
+        follows: "3.1.1 in order, packed offsets keyed by the offered features, only negotiated fields, conforming access widths",
+        fields: NetValues.fields, make: { SpecLiteralNetDriver() })
 
     func probe(_ session: DriverSession) -> DriverResult {
         let transport = session.transport
@@ -63,6 +67,6 @@ struct SpecLiteralNetDriver: NetDriver {
             }
         }
         transport.addStatus(.driverOK)
-        return DriverResult(values: values, failure: nil, unsupported: unsupported)
+        return DriverResult(view: values.view, failure: nil, unsupported: unsupported)
     }
 }

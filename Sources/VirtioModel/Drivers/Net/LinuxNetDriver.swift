@@ -9,14 +9,27 @@ import ConfigLayout
 /// - `v5_16`: `2f9a174f918e` writes VERSION_1 alone before validate when the guest is big-endian.
 /// - `current`: `4fa59ede9519` writes all features, validates, writes them again if validate changed
 ///   them, then sets FEATURES_OK.
-struct LinuxNetDriver: NetDriver {
+struct LinuxNetDriver: DriverModel {
     enum Version {
         case v5_12, v5_16, current
     }
 
     let version: Version
 
-    var vdpaFront: VDPABus.Front { .virtioVDPA }
+    static let kinds = [
+        DriverKind(name: "linux-5.12", layout: "net",
+                   summary: "Linux 5.12: validate reads mtu before any feature is written (404123c2db79)",
+                   follows: "`virtio_dev_probe` with validate before any feature write, `virtnet_validate`, `virtnet_probe`",
+                   fields: NetValues.fields, make: { LinuxNetDriver(version: .v5_12) }),
+        DriverKind(name: "linux-5.16-be", layout: "net",
+                   summary: "Linux with 2f9a174f918e: on a big-endian guest, VERSION_1 alone is written before validate",
+                   follows: "`2f9a174f918e`: VERSION_1 alone written before validate on a big-endian guest",
+                   fields: NetValues.fields, make: { LinuxNetDriver(version: .v5_16) }),
+        DriverKind(name: "linux-current", layout: "net",
+                   summary: "Linux with 4fa59ede9519: all features written, validate, rewritten if changed, FEATURES_OK",
+                   follows: "`4fa59ede9519`: all features written, validate, rewritten if changed, then FEATURES_OK",
+                   fields: NetValues.fields, isReference: true, make: { LinuxNetDriver(version: .current) }),
+    ]
 
     /// The driver's feature table (VIRTNET_FEATURES) and the transport bits `vring_transport_features` keeps.
     private var knownFeatures: [String] {
@@ -154,6 +167,6 @@ struct LinuxNetDriver: NetDriver {
             // virtnet_update_settings: virtio_cread_le(speed), virtio_cread8(duplex).
             values.settings(speed: session.readLittleEndian("speed"), duplex: session.readVirtio("duplex"))
         }
-        return DriverResult(values: values, failure: nil, unsupported: unsupported)
+        return DriverResult(view: values.view, failure: nil, unsupported: unsupported)
     }
 }

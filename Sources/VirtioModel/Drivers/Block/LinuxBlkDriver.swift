@@ -5,7 +5,16 @@ import ConfigLayout
 /// and virtio-pci modern (`vp_finalize_features`): which fields it reads under which negotiated
 /// features, at their `offsetof` offsets, what it refuses, and how each /sys/block/vda value follows
 /// from what it read. A real guest running the same driver is the check on this model.
-public enum LinuxBlkDriver {
+struct LinuxBlkDriver: DriverModel {
+    static let kind = DriverKind(
+        name: "linux-6.1", layout: "blk",
+        summary: "Linux 6.1's virtio_blk: reads by feature, refuses bad block sizes and zero limits, sizes queues by CPUs",
+        follows: "drivers/block/virtio_blk.c `virtblk_probe`, `init_vq`, `virtblk_update_capacity`; block/blk-settings.c",
+        fields: ["capacity", "seg_max", "size_max", "blk_size", "topology.physical_block_exp", "topology.alignment_offset",
+                 "topology.min_io_size", "topology.opt_io_size", "writeback", "num_queues", "max_discard_sectors",
+                 "max_discard_seg", "discard_sector_alignment", "max_write_zeroes_sectors"],
+        isReference: true, make: { LinuxBlkDriver() })
+
     /// virtio_blk's `features[]` in 6.1 (ZONED came in 6.3).
     static let featureTable = ["SEG_MAX", "SIZE_MAX", "GEOMETRY", "RO", "BLK_SIZE", "FLUSH", "TOPOLOGY", "CONFIG_WCE",
                                "MQ", "DISCARD", "WRITE_ZEROES", "SECURE_ERASE"]
@@ -14,31 +23,20 @@ public enum LinuxBlkDriver {
     static let transportFeatures = ["INDIRECT_DESC", "EVENT_IDX", "VERSION_1", "ACCESS_PLATFORM", "RING_PACKED",
                                     "ORDER_PLATFORM", "RING_RESET"]
 
-    /// Predicts what a guest with `cpus` CPUs makes of a device that offers `offered` and presents
-    /// `presented` as its configuration (all ones past it).
-    public static func probe(device: Device, offered: FeatureSet, presented: [UInt8], cpus: Int,
-                             label: String = "presented device") -> LinuxBlkPrediction {
-        let trace = Trace()
-        let port = PresentedRegisters(label: label, offered: offered, bytes: presented)
-        let remote = RemoteDevice(port: port, name: label, device: device, offered: offered, configSize: presented.count,
-                                  configBytes: presented, trace: trace)
-        let transport = PCITransport(device: remote, trace: trace)
-        let session = DriverSession(transport: transport, device: device,
-                                    layout: Layout(device: device, features: offered, interpretation: .fixed),
-                                    guestIsLittleEndian: true)
-        var run = Run(session: session, cpus: cpus)
-        let view = run.probe()
-        return LinuxBlkPrediction(view: view, reads: session.reads, negotiated: session.features, notes: run.notes,
-                                  trace: trace.entries)
+    func probe(_ session: DriverSession) -> DriverResult {
+        var run = Run(session: session)
+        return run.probe()
     }
 
-    /// A config change on a probed disk (`virtblk_config_changed_work`): the capacity read again,
+    /// `virtblk_config_changed_work` → `virtblk_update_capacity(vblk, true)`: the capacity read again,
     /// the disk resized, and the kernel's "new size" line.
-    public static func resized(_ view: LinuxBlkView, capacity: UInt64) -> LinuxBlkView {
+    func configChanged(_ session: DriverSession, view: DriverView) -> DriverView {
+        guard view["disk"] == .text("vda"), case .number(let logical)? = view["logical_block_size"] else { return view }
+        session.stage = "config changed"
+        let capacity = session.consistently { session.readVirtio("capacity") }
         var view = view
-        guard view.hasDisk, let logical = view.sysfs["logical_block_size"].flatMap(UInt64.init) else { return view }
-        view.sysfs["size"] = String(capacity)
-        view.kernelLog.append(capacityLine(capacity, logical: logical, resize: true))
+        view.set("size", capacity)
+        view.log.append(Self.capacityLine(capacity, logical: logical, resize: true))
         return view
     }
 
@@ -54,20 +52,18 @@ public enum LinuxBlkDriver {
     /// One probe: the session, the queue limits as they are set, and what the driver said.
     private struct Run {
         let session: DriverSession
-        let cpus: Int
         var limits = BlockQueueLimits()
-        var notes: [String] = []
         var log: [String] = []
+        var unsupported = FeatureSet()
 
-        init(session: DriverSession, cpus: Int) {
+        init(session: DriverSession) {
             self.session = session
-            self.cpus = cpus
         }
 
         private func has(_ feature: String) -> Bool { session.has(feature) }
         private func read(_ field: String) -> UInt32 { UInt32(truncatingIfNeeded: session.readVirtio(field)) }
 
-        mutating func probe() -> LinuxBlkView {
+        mutating func probe() -> DriverResult {
             let transport = session.transport
             // virtio_dev_probe: reset, ACKNOWLEDGE, DRIVER; the driver's table and the transport's bits.
             transport.reset()
@@ -75,6 +71,7 @@ public enum LinuxBlkDriver {
             transport.addStatus(.driver)
             let offered = transport.getFeatures(windows: 2)
             session.features = offered.intersection(session.device.features(named: featureTable + transportFeatures))
+            unsupported = offered.subtracting(session.features)
             if transport.finalizeFeatures(session.features, windows: 2) != 0 {
                 return failed("virtio: device uses modern interface but does not have VIRTIO_F_VERSION_1")
             }
@@ -88,7 +85,7 @@ public enum LinuxBlkDriver {
             if has("MQ") {
                 let count = read("num_queues")
                 if count == 0 { return failed("MQ advertised but zero queues reported") }
-                queues = min(max(1, cpus), Int(count))
+                queues = min(max(1, session.cpus), Int(count))
             }
             log.append("\(queues)/0/0 default/read/poll queues")
             // virtblk_get_cache_mode: the writeback field under CONFIG_WCE, else FLUSH.
@@ -117,11 +114,11 @@ public enum LinuxBlkDriver {
             }
             // virtblk_update_capacity, then virtio_device_ready.
             let capacity = session.consistently { session.readVirtio("capacity") }
-            log.append(capacityLine(capacity, logical: UInt64(limits.logicalBlockSize), resize: false))
+            log.append(LinuxBlkDriver.capacityLine(capacity, logical: UInt64(limits.logicalBlockSize), resize: false))
             transport.addStatus(.driverOK)
-            return LinuxBlkView(hasDisk: true, features: LinuxBlkView.featureString(session.features),
-                                sysfs: sysfs(capacity: capacity, queues: queues, writeback: writeback),
-                                kernelLog: log, failure: nil)
+            var view = sysfs(capacity: capacity, queues: queues, writeback: writeback)
+            view.log = log
+            return DriverResult(view: view, failure: nil, unsupported: unsupported)
         }
 
         /// blk_size under BLK_SIZE, refused unless `blk_validate_block_size` takes it.
@@ -143,7 +140,7 @@ public enum LinuxBlkDriver {
             if exponent != 0 {
                 // An int shifted by the low five bits of the count, as x86 shifts.
                 limits.setPhysicalBlockSize(block &* (UInt32(1) << (exponent & 31)))
-                if exponent > 31 { notes.append("physical_block_exp \(exponent) shifts past 32 bits (undefined in C)") }
+                if exponent > 31 { session.note("physical_block_exp \(exponent) shifts past 32 bits (undefined in C)") }
             }
             let alignment = read("topology.alignment_offset")
             if alignment != 0 { limits.setAlignmentOffset(block &* alignment) }
@@ -165,32 +162,35 @@ public enum LinuxBlkDriver {
             return nil
         }
 
-        private func sysfs(capacity: UInt64, queues: Int, writeback: Bool) -> [String: String] {
-            [
-                "size": String(capacity),
-                "logical_block_size": String(limits.logicalBlockSize),
-                "physical_block_size": String(limits.physicalBlockSize),
-                "minimum_io_size": String(limits.ioMin),
-                "optimal_io_size": String(limits.ioOpt),
-                "discard_max_bytes": String(UInt64(limits.maxDiscardSectors) << 9),
-                "discard_granularity": String(limits.discardGranularity),
-                "write_zeroes_max_bytes": String(UInt64(limits.maxWriteZeroesSectors) << 9),
-                "write_cache": writeback ? "write back" : "write through",
-                "alignment_offset": String(limits.alignmentOffset),
-                "ro": has("RO") ? "1" : "0",
-                "queues": String(queues),
-            ]
+        /// The disk as /sys/block/vda shows it, each value with the fields it follows from.
+        private func sysfs(capacity: UInt64, queues: Int, writeback: Bool) -> DriverView {
+            var view = DriverView()
+            view.set("disk", .text("vda"))
+            view.set("size", capacity, from: ["capacity"])
+            view.set("logical_block_size", UInt64(limits.logicalBlockSize), from: ["blk_size"])
+            view.set("physical_block_size", UInt64(limits.physicalBlockSize), from: ["topology.physical_block_exp"])
+            view.set("minimum_io_size", UInt64(limits.ioMin), from: ["topology.min_io_size"])
+            view.set("optimal_io_size", UInt64(limits.ioOpt), from: ["topology.opt_io_size"])
+            view.set("discard_max_bytes", UInt64(limits.maxDiscardSectors) << 9, from: ["max_discard_sectors"])
+            view.set("discard_granularity", UInt64(limits.discardGranularity), from: ["discard_sector_alignment"])
+            view.set("write_zeroes_max_bytes", UInt64(limits.maxWriteZeroesSectors) << 9, from: ["max_write_zeroes_sectors"])
+            view.set("write_cache", .text(writeback ? "write back" : "write through"), from: ["writeback"])
+            view.set("alignment_offset", UInt64(limits.alignmentOffset), from: ["topology.alignment_offset"])
+            view.set("ro", has("RO") ? 1 : 0)
+            view.set("queues", UInt64(queues), from: ["num_queues"])
+            return view
         }
 
         /// The probe fails (-EINVAL for every refusal but the device's own): the device is marked FAILED,
         /// no disk appears, and the driver core says so (drivers/base/dd.c `call_driver_probe`; the
         /// guest has one virtio device, virtio0).
-        private mutating func failed(_ reason: String, errno: Int = -22) -> LinuxBlkView {
+        private mutating func failed(_ reason: String, errno: Int = -22) -> DriverResult {
             log.append(reason)
             log.append("virtio_blk: probe of virtio0 failed with error \(errno)")
-            _ = session.fail(reason)
-            return LinuxBlkView(hasDisk: false, features: LinuxBlkView.featureString(session.features), sysfs: [:],
-                                kernelLog: log, failure: reason)
+            var view = DriverView()
+            view.set("disk", .text("none"))
+            view.log = log
+            return .failed(session, reason, unsupported: unsupported, view: view)
         }
     }
 }

@@ -6,8 +6,13 @@ import ConfigLayout
 ///
 /// On virtio-pci, `modern_read_dev_config` reads byte by byte inside a config_generation loop. On
 /// vDPA the PMD is virtio-user over vhost-vdpa, where a read is one VHOST_VDPA_GET_CONFIG ioctl.
-struct DPDKNetDriver: NetDriver {
+struct DPDKNetDriver: DriverModel {
     var vdpaFront: VDPABus.Front { .vhostVDPA }
+
+    static let kind = DriverKind(
+        name: "dpdk", layout: "net", summary: "DPDK virtio PMD: reads mtu before writing any feature",
+        follows: "`virtio_ethdev_negotiate_features`: mtu read before any feature write; byte-by-byte config reads on PCI",
+        fields: NetValues.fields, make: { DPDKNetDriver() })
 
     private static let requested = ["MAC", "STATUS", "MQ", "CTRL_VQ", "CTRL_RX", "CTRL_VLAN", "CSUM", "GUEST_CSUM",
                                     "HOST_TSO4", "HOST_TSO6", "GUEST_TSO4", "GUEST_TSO6", "MRG_RXBUF", "MTU",
@@ -71,6 +76,6 @@ struct DPDKNetDriver: NetDriver {
             values.settings(speed: read(session, "speed"), duplex: read(session, "duplex"))
         }
         transport.addStatus(.driverOK)
-        return DriverResult(values: values, failure: nil, unsupported: unsupported)
+        return DriverResult(view: values.view, failure: nil, unsupported: unsupported)
     }
 }

@@ -1,0 +1,86 @@
+import ConfigLayout
+import Foundation
+import VirtioModel
+
+/// What a QEMU device needs beside its `-device` value in a guest: QEMU arguments (`-netdev ...`)
+/// and properties for the device itself (`netdev=...`).
+public struct QEMUBackend: Sendable {
+    public var arguments: [String]
+    public var properties: [String]
+
+    public init(arguments: [String] = [], properties: [String] = []) {
+        self.arguments = arguments
+        self.properties = properties
+    }
+}
+
+/// What a fed device is started with in a guest matrix.
+public struct FedOptions: Sendable {
+    public var interpretation: Interpretation
+    /// The image the guest boots (a fed run of its own boots it itself).
+    public var image: GuestImage
+    public var cpus: Int
+    public var qemu: String?
+}
+
+/// A device type a real Linux guest's own driver reads, as `cfgspace guest --device NAME` and the
+/// guest matrix use it: which kernel has its driver, how QEMU presents it, and how the guest's
+/// reporter (`Guest/devices/NAME.sh`) names what the driver shows. Each type declares itself in a file
+/// of its own; `all` lists them.
+public struct GuestDevice: Sendable {
+    /// How QEMU presents the device to the guest.
+    enum Presentation: Sendable {
+        /// QEMU's own device, made from a `-device` value; the driver model runs against the same
+        /// device over qtest first. `backend` gives what the device needs in the guest (a netdev, a
+        /// memory backend, a shared folder), given a scratch folder for its files and the device's id.
+        case qemu(defaultDevice: String, backend: @Sendable (_ scratch: String, _ id: String) -> QEMUBackend)
+        /// Fed by cfgspace over vhost-user (blk behind the interposer, vsock behind serve): `make`
+        /// starts what feeds it under an interpretation.
+        case fed(make: @Sendable (FedOptions) throws(HostError) -> any GuestParticipant)
+    }
+
+    /// The layout's name, which is also the reporter's: `console`.
+    public let name: String
+    /// The kernel flavour that builds its driver.
+    public let kernel: GuestKernel
+    let presentation: Presentation
+    /// The driver model that predicts what the guest shows.
+    public let driver: String
+    /// The key the guest reports a view entry under, when it is not `NAME.ENTRY`.
+    let keys: [String: String]
+    /// The view entries to hold against the guest; nil for every one.
+    let compared: [String]?
+    /// What the guest machine needs beyond the default (more memory for virtio-mem, say).
+    public let memoryMiB: Int?
+
+    init(name: String, kernel: GuestKernel = .cloud, presentation: Presentation, driver: String = "linux-6.1",
+         keys: [String: String] = [:], compared: [String]? = nil, memoryMiB: Int? = nil) {
+        self.name = name
+        self.kernel = kernel
+        self.presentation = presentation
+        self.driver = driver
+        self.keys = keys
+        self.compared = compared
+        self.memoryMiB = memoryMiB
+    }
+
+    /// The key the guest reports a value under.
+    func key(_ entry: String) -> String { keys[entry] ?? "\(name).\(entry)" }
+
+    /// Every device type a guest can read, in the order the matrix shows them.
+    public static let all: [GuestDevice] = [BlkGuestDevice.device, NetGuestDevice.device]
+
+    public static func named(_ name: String) -> GuestDevice? { all.first { $0.name == name } }
+
+    /// Whether cfgspace feeds it over vhost-user (else QEMU makes it).
+    public var isFed: Bool {
+        if case .fed = presentation { return true }
+        return false
+    }
+
+    /// The `-device` value QEMU's own device is made from by default; nil for a fed device.
+    public var defaultQEMUDevice: String? {
+        if case .qemu(let device, _) = presentation { return device }
+        return nil
+    }
+}

@@ -1,0 +1,12 @@
+/// The files Guest/build-image builds an image from, built into cfgspace: the builder, the init, and
+/// each device's reporter (`devices/NAME.sh`) and module list (`devices/NAME.modules`). A device of
+/// the guest matrix adds its two files here.
+enum GuestFiles {
+    static let all: [(path: String, bytes: [UInt8])] = [
+        ("build-image", PackageResources.build_image),
+        ("guest-init", PackageResources.guest_init),
+        ("devices/core.modules", PackageResources.core_modules),
+        ("devices/blk.sh", PackageResources.blk_sh), ("devices/blk.modules", PackageResources.blk_modules),
+        ("devices/net.sh", PackageResources.net_sh), ("devices/net.modules", PackageResources.net_modules),
+    ]
+}

@@ -1,0 +1,36 @@
+import ConfigLayout
+
+/// What QEMU 7.2's devices offer and serve when created with their default properties, as the
+/// `qemu` model's defaults, device type by device type (the layout's name). A device type not listed
+/// offers VERSION_1 and every feature some field depends on, and serves zeros.
+enum QEMUDeviceDefaults {
+    static func defaults(for device: Device) -> DeviceDefaults {
+        table[device.name] ?? DeviceDefaults(features: device.names(of: ServedDevice.defaultFeatures(of: device)))
+    }
+
+    /// The transport bits every QEMU virtio-pci device offers (`DEFINE_VIRTIO_COMMON_FEATURES`,
+    /// hw/virtio/virtio.h; VERSION_1 from `virtio_pci_device_plugged` on a modern function).
+    static let transport = ["INDIRECT_DESC", "EVENT_IDX", "VERSION_1"]
+
+    static let table: [String: DeviceDefaults] = [
+        // virtio-net's default host features (hw/net/virtio-net.c `virtio_net_properties`), with host_mtu set.
+        "net": DeviceDefaults(
+            features: ["CSUM", "GUEST_CSUM", "GUEST_TSO4", "GUEST_TSO6", "GUEST_ECN", "GUEST_UFO", "HOST_TSO4", "HOST_TSO6",
+                       "HOST_ECN", "HOST_UFO", "MRG_RXBUF", "STATUS", "CTRL_VQ", "CTRL_RX", "CTRL_VLAN", "CTRL_RX_EXTRA",
+                       "GUEST_ANNOUNCE", "MQ", "CTRL_MAC_ADDR", "MAC", "MTU"] + transport,
+            values: [("mac", "52:54:00:12:34:56"), ("status", "1"), ("max_virtqueue_pairs", "4"), ("mtu", "9000"),
+                     ("speed", "10000"), ("duplex", "1"), ("rss_max_key_size", "40"),
+                     ("rss_max_indirection_table_length", "128"), ("supported_hash_types", "0x1ff")]),
+        // virtio-blk-pci over a 1 GiB drive on one vCPU (hw/block/virtio-blk.c `virtio_blk_get_features`,
+        // `virtio_blk_update_config`, `virtio_blk_properties`): seg_max is queue-size - 2 under
+        // seg-max-adjust, the geometry is `hd_geometry_guess`'s for 2097152 sectors, discard and
+        // write-zeroes limits are BDRV_REQUEST_MAX_SECTORS, write caching is on.
+        "blk": DeviceDefaults(
+            features: ["SEG_MAX", "GEOMETRY", "BLK_SIZE", "FLUSH", "TOPOLOGY", "CONFIG_WCE", "DISCARD", "WRITE_ZEROES"]
+                + transport,
+            values: [("capacity", "2097152"), ("seg_max", "254"), ("geometry.cylinders", "2080"), ("geometry.heads", "16"),
+                     ("geometry.sectors", "63"), ("blk_size", "512"), ("writeback", "1"), ("num_queues", "1"),
+                     ("max_discard_sectors", "4194303"), ("max_discard_seg", "1"), ("discard_sector_alignment", "1"),
+                     ("max_write_zeroes_sectors", "4194303"), ("max_write_zeroes_seg", "1"), ("write_zeroes_may_unmap", "1")]),
+    ]
+}
