@@ -14,7 +14,7 @@ final class OwnDeviceParticipant: GuestParticipant {
     let predicted: Outcome
     let label: String
     private let id: String
-    private let scratch: URL
+    private let scratch: TemporaryFolder
     private let backend: QEMUBackend
 
     var reporter: String { device.name }
@@ -33,12 +33,7 @@ final class OwnDeviceParticipant: GuestParticipant {
             throw HostError(.refused, "the \(device.driver) model did not run against \(self.spec)")
         }
         predicted = run.real
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cfgspace-guest-\(device.name)-\(UUID().uuidString)")
-        do {
-            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        } catch {
-            throw HostError(.system, "cannot make \(scratch.path): \(error.localizedDescription)")
-        }
+        scratch = try TemporaryFolder(prefix: "cfgspace-guest-\(device.name)")
         backend = makeBackend(scratch.path, id)
     }
 
@@ -70,6 +65,6 @@ final class OwnDeviceParticipant: GuestParticipant {
     }
 
     func stop() {
-        try? FileManager.default.removeItem(at: scratch)
+        scratch.remove()
     }
 }
