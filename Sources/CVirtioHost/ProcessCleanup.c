@@ -239,3 +239,5 @@ int cvh_stop_on_signal(void) {
 }
 
 int cvh_stop_signal(void) { return atomic_load(&stop_signal); }
+
+int cvh_ending_signal(void) { return atomic_load(&ending_signal); }

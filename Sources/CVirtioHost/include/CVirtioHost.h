@@ -39,6 +39,9 @@ int cvh_stop_on_signal(void);
 /// The signal that asked the process to stop, or 0.
 int cvh_stop_signal(void);
 
+/// The signal that is ending the process (its children being ended, its folders removed), or 0.
+int cvh_ending_signal(void);
+
 /// mkdtemp(template_path) (which ends in XXXXXX and is rewritten in place), registered to be removed
 /// with everything in it when a signal ends the process, or at exit. 0, or -1 with errno set (EINTR
 /// when the process is already ending, EMFILE when too many folders are registered).

@@ -22,4 +22,8 @@ public enum SignalStop {
         case let other: "signal \(other)"
         }
     }
+
+    /// Whether a signal is ending the process: what fails in the meantime (a child it ended, a
+    /// socket it closed) is the signal's doing, not the command's to report.
+    public static var processIsEnding: Bool { cvh_ending_signal() != 0 }
 }
