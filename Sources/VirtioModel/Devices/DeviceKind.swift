@@ -8,6 +8,7 @@ public enum DeviceKind: String, CaseIterable, Sendable {
     case mlx5Current = "mlx5-current"
     case packed
     case firecracker
+    case vdpaSimNet = "vdpasim-net"
 
     public var summary: String {
         switch self {
@@ -17,13 +18,14 @@ public enum DeviceKind: String, CaseIterable, Sendable {
         case .mlx5Current: "mlx5 vDPA (current): refuses MQ without CTRL_VQ; config filled when the device is added"
         case .packed: "a literal reading of \"only exists if\": absent fields take no bytes (non-conforming)"
         case .firecracker: "firecracker: fixed offsets, offers MTU without MQ or STATUS, zeros past the end"
+        case .vdpaSimNet: VDPASimNetDevice.summary
         }
     }
 
     /// The bus a device of this kind sits on unless a scenario says otherwise.
     public var defaultBus: BusKind {
         switch self {
-        case .mlx5_5_12, .mlx5_5_12Patched, .mlx5Current: .vdpa
+        case .mlx5_5_12, .mlx5_5_12Patched, .mlx5Current, .vdpaSimNet: .vdpa
         case .qemu, .packed, .firecracker: .direct
         }
     }
@@ -52,6 +54,7 @@ public enum DeviceKind: String, CaseIterable, Sendable {
             // Net::new: offloads, VERSION_1 and EVENT_IDX; MAC and MTU because both are configured.
             ["GUEST_CSUM", "CSUM", "GUEST_TSO4", "GUEST_TSO6", "GUEST_UFO", "HOST_TSO4", "HOST_TSO6", "HOST_UFO",
              "MRG_RXBUF", "MAC", "MTU", "VERSION_1", "EVENT_IDX"]
+        case .vdpaSimNet: VDPASimNetDevice.featureNames
         }
     }
 
@@ -66,6 +69,7 @@ public enum DeviceKind: String, CaseIterable, Sendable {
             [("mac", "0c:42:a1:12:34:56"), ("status", "1"), ("max_virtqueue_pairs", "8"), ("mtu", "9000")]
         case .firecracker:
             [("mac", "06:00:ac:10:00:02"), ("mtu", "9000")]
+        case .vdpaSimNet: VDPASimNetDevice.defaultValues
         }
     }
 
@@ -75,6 +79,7 @@ public enum DeviceKind: String, CaseIterable, Sendable {
         case .qemu, .packed: nil
         case .mlx5_5_12, .mlx5_5_12Patched, .mlx5Current: ["mac", "status", "max_virtqueue_pairs", "mtu"]
         case .firecracker: ["mac", "mtu"]
+        case .vdpaSimNet: VDPASimNetDevice.settableFields
         }
     }
 
@@ -88,6 +93,7 @@ public enum DeviceKind: String, CaseIterable, Sendable {
             try Mlx5NetDevice(version: .v5_12Patched, kind: self, device: device, parameters: parameters, trace: trace)
         case .mlx5Current:
             try Mlx5NetDevice(version: .current, kind: self, device: device, parameters: parameters, trace: trace)
+        case .vdpaSimNet: try VDPASimNetDevice(device: device, parameters: parameters, trace: trace)
         }
     }
 }

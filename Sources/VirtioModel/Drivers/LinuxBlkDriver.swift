@@ -52,7 +52,7 @@ public enum LinuxBlkDriver {
     }
 
     /// One probe: the session, the queue limits as they are set, and what the driver said.
-    private struct Run {
+    struct Run {
         let session: DriverSession
         let cpus: Int
         var limits = BlockQueueLimits()

@@ -14,7 +14,7 @@ public struct MatrixReport: Report {
 
     private static let columns: [TextTable.Column] = [
         .init("DRIVER"), .init("DEVICE"), .init("PROBE"), .init("MTU", .right), .init("PAIRS", .right),
-        .init("MAC"), .init("LINK"), .init("SPEED"), .init("VIOLATIONS", .right), .init("DROPPED", wraps: true),
+        .init("MAC"), .init("LINK"), .init("SPEED"), .init("VIOLATIONS", .right), .init("DROPPED", movesBelow: true),
     ]
 
     /// The cells of a row, each with whether it differs from the reference.
