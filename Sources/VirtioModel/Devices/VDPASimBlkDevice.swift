@@ -10,9 +10,9 @@ import ConfigLayout
 ///   (VDPASIM_BLK_CAPACITY 0x40000 sectors), size_max 4096, seg_max 32, one queue, 512-byte blocks,
 ///   discard_sector_alignment 512 (the bytes of a sector, in a field counted in sectors), and
 ///   UINT_MAX sectors of discard and write zeroes, one segment each;
-/// - shares vdpa_sim's feature check (ACCESS_PLATFORM or -EINVAL), its 72-byte config
-///   (`sizeof(struct virtio_blk_config)` in 6.1, up to secure_erase_sector_alignment) and its reset.
-public final class VDPASimBlkDevice: DeviceModel {
+/// - has a 72-byte config (`sizeof(struct virtio_blk_config)` in 6.1, up to
+///   secure_erase_sector_alignment), and shares the rest of vdpa_sim (`VDPASimDevice`).
+public final class VDPASimBlkDevice: VDPASimDevice {
     /// VDPASIM_BLK_FEATURES.
     static let featureNames = ["ANY_LAYOUT", "VERSION_1", "ACCESS_PLATFORM", "FLUSH", "SIZE_MAX", "SEG_MAX", "BLK_SIZE",
                                "TOPOLOGY", "MQ", "DISCARD", "WRITE_ZEROES"]
@@ -29,10 +29,6 @@ public final class VDPASimBlkDevice: DeviceModel {
         ("max_write_zeroes_sectors", .integer(discardAndWriteZeroesSectors)), ("max_write_zeroes_seg", .integer(1)),
     ]
 
-    private var generationCounter: UInt32 = 0 {
-        didSet { readStateDidChange() }
-    }
-
     /// The simulator for a blk layout (as of the newest spec), recording into `trace`.
     public init(device: Device, trace: Trace, guestIsLittleEndian: Bool = true) throws(ScenarioError) {
         let everything = FeatureSet(bits: device.allFeatures.map(\.bit))
@@ -47,25 +43,7 @@ public final class VDPASimBlkDevice: DeviceModel {
                    pastEnd: .untouched, guestIsLittleEndian: guestIsLittleEndian, trace: trace)
     }
 
-    override func setDriverFeatures(_ features: FeatureSet) -> Int32 {
-        guard device.has("ACCESS_PLATFORM", in: features) else {
-            trace.note(.device, "\(name): vdpasim_set_driver_features needs ACCESS_PLATFORM: -EINVAL")
-            return Errno.einval
-        }
-        driverFeatures = features.intersection(offered)
-        return 0
-    }
-
-    override var generationFollowsImage: Bool { false }
-
-    override func configGeneration() -> UInt32 { generationCounter }
-
-    override func didReset() { generationCounter &+= 1 }
-
-    /// `vdpasim_get_config` refuses a read past the config by returning without a copy.
     override func serveConfig(offset: Int, into buffer: inout [UInt8]) -> ReadOutcome {
-        let (end, overflow) = offset.addingReportingOverflow(buffer.count)
-        guard offset >= 0, !overflow, end <= configSize else { return .untouched }
-        return super.serveConfig(offset: offset, into: &buffer)
+        isInside(offset: offset, count: buffer.count) ? super.serveConfig(offset: offset, into: &buffer) : .untouched
     }
 }

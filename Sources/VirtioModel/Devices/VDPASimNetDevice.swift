@@ -5,17 +5,15 @@ import ConfigLayout
 ///
 /// - `vdpasim_get_device_features` offers `VDPASIM_NET_FEATURES`: ANY_LAYOUT, VERSION_1 and
 ///   ACCESS_PLATFORM (`VDPASIM_FEATURES`) with MAC, MTU, CTRL_VQ and CTRL_MAC_ADDR; no STATUS, no MQ.
-/// - `vdpasim_set_driver_features` refuses any set without ACCESS_PLATFORM ("DMA mapping must be
-///   done by driver": -EINVAL), features 0 included, and keeps the rest masked by what it offers.
-///   Like mlx5 in 5.12, it refuses the core's set_features(0); unlike mlx5, its config does not
-///   depend on features ever having been accepted.
+/// - Like every vdpa_sim (`VDPASimDevice`) it refuses features without ACCESS_PLATFORM, the core's
+///   set_features(0) included, as mlx5 did in 5.12; unlike mlx5, its config does not depend on
+///   features ever having been accepted.
 /// - `vdpasim_net_setup_config` writes mac (zeros unless given) and mtu (1500 unless given) once,
 ///   at `vdpa dev add`, with `cpu_to_vdpasim16` while no features are set: the guest's legacy order.
 /// - `vdpasim_get_config` refuses a read past `config_size`, `sizeof(struct virtio_net_config)` (24
 ///   bytes), by returning without touching the buffer; any other read first runs
 ///   `vdpasim_net_get_config`, which writes status = LINK_UP in the order of the features then.
-/// - `vdpasim_do_reset` zeroes features and status and bumps the generation.
-final class VDPASimNetDevice: DeviceModel {
+final class VDPASimNetDevice: VDPASimDevice {
     static let summary = "vdpa_sim (Linux 6.1): offers no STATUS or MQ, refuses features without ACCESS_PLATFORM"
     /// VDPASIM_NET_FEATURES.
     static let featureNames = ["ANY_LAYOUT", "VERSION_1", "ACCESS_PLATFORM", "MAC", "MTU", "CTRL_VQ", "CTRL_MAC_ADDR"]
@@ -26,9 +24,6 @@ final class VDPASimNetDevice: DeviceModel {
     /// VIRTIO_NET_S_LINK_UP.
     static let linkUp: UInt64 = 1
 
-    private var generationCounter: UInt32 = 0 {
-        didSet { readStateDidChange() }
-    }
     /// The byte order mac and mtu were stored in at dev_add (no features yet).
     private let addedEncoding: ConfigImage.Encoding
 
@@ -58,31 +53,14 @@ final class VDPASimNetDevice: DeviceModel {
                    trace: trace)
     }
 
-    override func setDriverFeatures(_ features: FeatureSet) -> Int32 {
-        // "DMA mapping must be done by driver": if (!(features & (1ULL << VIRTIO_F_ACCESS_PLATFORM))) return -EINVAL;
-        guard device.has("ACCESS_PLATFORM", in: features) else {
-            trace.note(.device, "\(name): vdpasim_set_driver_features needs ACCESS_PLATFORM: -EINVAL")
-            return Errno.einval
-        }
-        driverFeatures = features.intersection(offered)
-        return 0
-    }
-
     override func encoding() -> ConfigImage.Encoding { addedEncoding }
 
     override var servesImage: Bool { false }
 
-    override var generationFollowsImage: Bool { false }
-
-    override func configGeneration() -> UInt32 { generationCounter }
-
-    override func didReset() { generationCounter &+= 1 }
-
-    /// `vdpasim_get_config`: "if (offset + len > vdpasim->dev_attr.config_size) return;", then
-    /// `vdpasim_net_get_config` stores status in the features' order, then the copy.
+    /// `vdpasim_get_config`, where `vdpasim_net_get_config` stores status in the features' order
+    /// before the copy.
     override func serveConfig(offset: Int, into buffer: inout [UInt8]) -> ReadOutcome {
-        let (end, overflow) = offset.addingReportingOverflow(buffer.count)
-        guard offset >= 0, !overflow, end <= configSize else {
+        guard isInside(offset: offset, count: buffer.count) else {
             return pastEnd == .untouched ? .untouched : super.serveConfig(offset: offset, into: &buffer)
         }
         var bytes = image.bytes(addedEncoding)

@@ -39,7 +39,8 @@ enum GuestCommand: Command {
                   choices: Interpretation.allCases.map(\.rawValue), defaultValue: Interpretation.fixed.rawValue),
             .init(name: "features", valueName: "features",
                   help: "blk: the device features the guest may see, of the daemon's (transport bits pass through)."),
-            .init(name: "set", valueName: "field=value", help: "blk: a value over the daemon's, such as blk_size=4096.",
+            .init(name: "set", valueName: "field=value", help: "blk: a value over the daemon's, such as blk_size=4096; "
+                      + "--bus vdpa --device net and --driver dpdk: mac or mtu, such as mtu=9000.",
                   isRepeatable: true),
             .init(name: "cpus", valueName: "count", help: "The guest's CPUs (and blk's queues).", defaultValue: "2"),
             .init(name: "resize-to", valueName: "sectors",

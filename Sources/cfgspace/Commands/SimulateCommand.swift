@@ -25,8 +25,8 @@ enum SimulateCommand: Command {
                   choices: DriverKind.allCases.map(\.rawValue), isRepeatable: true),
             .init(name: "device", valueName: "device", help: "The device model; with --matrix, repeat to choose rows.",
                   choices: DeviceKind.allCases.map(\.rawValue), isRepeatable: true),
-            .init(name: "bus", valueName: "bus", help: "What sits between them; by default vdpa for mlx5 and direct "
-                      + "for the others.", choices: BusKind.allCases.map(\.rawValue)),
+            .init(name: "bus", valueName: "bus", help: "What sits between them; by default vdpa for mlx5 and "
+                      + "vdpasim-net, and direct for the others.", choices: BusKind.allCases.map(\.rawValue)),
             .init(name: "features", valueName: "features",
                   help: "The offered features: 'defaults', names or bit numbers, or edits such as +MTU,-MQ. "
                       + "With --matrix, repeat for more feature sets.", isRepeatable: true),
