@@ -19,7 +19,7 @@ import TestSupport
     }
 
     private static var canBoot: Bool {
-        Tools.find("qemu-system-x86_64") != nil && Tools.find("dpdk-testpmd") != nil && Tools.find("make") != nil
+        ["qemu-system-x86_64", "dpdk-testpmd", "make", "gcc-12"].allSatisfy { Tools.find($0) != nil }
     }
 
     private func run(_ arguments: [String]) throws -> [String: Any] {
@@ -38,7 +38,7 @@ import TestSupport
         return try #require(section["rows"] as? [[String: Any]])
     }
 
-    @Test(.enabled(if: canBoot || Tools.areRequired, "needs QEMU, make and DPDK's testpmd to build and boot the vDPA guest"))
+    @Test(.enabled(if: canBoot || Tools.areRequired, "needs QEMU, make, gcc-12 and DPDK's testpmd to build and boot the vDPA guest"))
     func vdpaNetWithTheReplay() throws {
         let document = try run(["--bus", "vdpa", "--device", "net", "--set", "mtu=9000", "--replay"])
         #expect(document["agrees"] as? Bool == true)
@@ -47,7 +47,7 @@ import TestSupport
         #expect(try rows(document, section: "replay").allSatisfy { $0["agrees"] as? Bool == true })
     }
 
-    @Test(.enabled(if: canBoot || Tools.areRequired, "needs QEMU, make and DPDK's testpmd to build and boot the vDPA guest"))
+    @Test(.enabled(if: canBoot || Tools.areRequired, "needs QEMU, make, gcc-12 and DPDK's testpmd to build and boot the vDPA guest"))
     func dpdkOnBothPorts() throws {
         let document = try run(["--driver", "dpdk"])
         #expect(document["agrees"] as? Bool == true)
