@@ -42,8 +42,8 @@ import TestSupport
         // A short TMPDIR (mkdtemp's six letters, not a UUID): the guest's sockets go in folders under
         // it, and a socket's path holds at most 107 bytes.
         var template = Array((FileManager.default.temporaryDirectory.path + "/cfgspace-gs-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else { throw TestFailure("mkdtemp: \(String(cString: strerror(errno)))") }
-        let scratch = URL(fileURLWithPath: String(cString: made), isDirectory: true)
+        guard let folder = mkdtemp(&template) else { throw TestFailure("mkdtemp: \(String(cString: strerror(errno)))") }
+        let scratch = URL(fileURLWithPath: String(cString: folder), isDirectory: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         var environment = ProcessInfo.processInfo.environment
         environment["CFGSPACE_GUEST_CACHE"] = environment["CFGSPACE_GUEST_CACHE"]
