@@ -66,9 +66,12 @@ public struct GuestDevice: Sendable {
     public let memoryMiB: Int?
     /// A config change to make while the guest runs, for a QEMU device whose driver reacts to one.
     let change: RuntimeChange?
+    /// What the guest cannot show of the driver's behaviour, and why; the output says so.
+    public let unshown: String?
 
     init(name: String, kernel: GuestKernel = .cloud, presentation: Presentation, driver: String = "linux-6.1",
-         keys: [String: String] = [:], compared: [String]? = nil, memoryMiB: Int? = nil, change: RuntimeChange? = nil) {
+         keys: [String: String] = [:], compared: [String]? = nil, memoryMiB: Int? = nil, change: RuntimeChange? = nil,
+         unshown: String? = nil) {
         self.name = name
         self.kernel = kernel
         self.presentation = presentation
@@ -77,6 +80,7 @@ public struct GuestDevice: Sendable {
         self.compared = compared
         self.memoryMiB = memoryMiB
         self.change = change
+        self.unshown = unshown
     }
 
     /// The key the guest reports a value under.
