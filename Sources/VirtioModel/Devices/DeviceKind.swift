@@ -78,6 +78,8 @@ public struct DeviceParameters: Sendable {
     var values: [(path: String, value: FieldValue)]
     var pastEnd: PastEndPolicy?
     var guestIsLittleEndian: Bool
+    /// The QEMU properties a `qemu` model sizes its config with.
+    var qemuProperties: QemuProperties = .defaults
 
     /// An image of all the values under an interpretation keyed by the offered features.
     func image(of device: Device, interpretation: Interpretation) throws(ScenarioError) -> ConfigImage {
