@@ -22,6 +22,8 @@ import Testing
             }
         })
         #expect(LinuxDriverHarness.driverOKIndex(prediction.trace) != nil)
+        // What /sys/class/misc/hw_random shows: the first virtio rng, at the driver's quality of 1000.
+        #expect(prediction.view.texts == ["rng_current": "virtio_rng.0", "rng_quality": "1000"])
     }
 
     @Test func aLegacyDeviceNeedsNoFeaturesOK() throws {
