@@ -59,7 +59,7 @@ final class OwnDeviceParticipant: GuestParticipant {
 
     var needsQMP: Bool { device.change != nil }
 
-    var kernelArguments: [String] { device.change != nil ? ["cfgspace.\(device.name).change=1"] : [] }
+    var kernelArguments: [String] { device.kernelArguments + (device.change != nil ? ["cfgspace.\(device.name).change=1"] : []) }
 
     /// The run-time change: the model's view after the same change to the config the probe read, then,
     /// once the guest says it is waiting, the QMP command. A guest that never waits shows nothing after

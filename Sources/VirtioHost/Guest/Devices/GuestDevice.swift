@@ -68,10 +68,12 @@ public struct GuestDevice: Sendable {
     let change: RuntimeChange?
     /// What the guest cannot show of the driver's behaviour, and why; the output says so.
     public let unshown: String?
+    /// What the guest's kernel is booted with for the driver model to hold (`init_on_free=1`).
+    let kernelArguments: [String]
 
     init(name: String, kernel: GuestKernel = .cloud, presentation: Presentation, driver: String = "linux-6.1",
          keys: [String: String] = [:], compared: [String]? = nil, memoryMiB: Int? = nil, change: RuntimeChange? = nil,
-         unshown: String? = nil) {
+         unshown: String? = nil, kernelArguments: [String] = []) {
         self.name = name
         self.kernel = kernel
         self.presentation = presentation
@@ -81,6 +83,7 @@ public struct GuestDevice: Sendable {
         self.memoryMiB = memoryMiB
         self.change = change
         self.unshown = unshown
+        self.kernelArguments = kernelArguments
     }
 
     /// The key the guest reports a value under.
