@@ -7,10 +7,7 @@ balloon_pages() {
 mem_total_kb() { awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo; }
 report_balloon() {
     local device before total pages n still
-    device=$(wait_virtio 0x0005 50)
-    [ -n "$device" ] || { say balloon.missing=1; return; }
-    say "balloon.features=$(features_of "$device")"
-    report_probe balloon "$device" virtio_balloon 100
+    report_virtio balloon 0x0005 virtio_balloon || return
     say "balloon.actual=$(balloon_pages)"
     if [ "$(arg balloon.change)" = 1 ] && [ -e "/sys/bus/virtio/devices/$device/driver" ]; then
         before=$(balloon_pages)

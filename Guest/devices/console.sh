@@ -5,10 +5,7 @@ report_console() {
     local device ports
     # The console resize cannot be shown with QEMU 7.2: it never offers SIZE, has no cols or rows to
     # set and sends no RESIZE message; cfgspace checks that path on the model alone.
-    device=$(wait_virtio 0x0003 50)
-    [ -n "$device" ] || { say console.missing=1; return; }
-    say "console.features=$(features_of "$device")"
-    report_probe console "$device" virtio_console 100
+    report_virtio console 0x0003 virtio_console || return
     if grep -q " $device-input\$" /proc/interrupts; then
         say "console.max_nr_ports=$(grep -c " $device-input\$" /proc/interrupts)"
     fi

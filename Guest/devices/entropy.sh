@@ -2,10 +2,7 @@
 # hw_random core made current.
 report_entropy() {
     local device
-    device=$(wait_virtio 0x0004 50)
-    [ -n "$device" ] || { say entropy.missing=1; return; }
-    say "entropy.features=$(features_of "$device")"
-    report_probe entropy "$device" virtio_rng 100
+    report_virtio entropy 0x0004 virtio_rng || return
     # The hw_random core's view: the driver registers from its scan, after probe.
     if wait_for /sys/class/misc/hw_random/rng_current 50; then
         say "entropy.rng_current=$(cat /sys/class/misc/hw_random/rng_current)"

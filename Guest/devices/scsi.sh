@@ -19,10 +19,7 @@ scan_limit() {
 }
 report_scsi() {
     local device host h name id disk
-    device=$(wait_virtio 0x0008 50)
-    [ -n "$device" ] || { say scsi.missing=1; return; }
-    say "scsi.features=$(features_of "$device")"
-    report_probe scsi "$device" virtio_scsi 100
+    report_virtio scsi 0x0008 virtio_scsi || return
     host=$(ls -d "/sys/bus/virtio/devices/$device"/host* 2>/dev/null | head -n 1)
     if [ -n "$host" ]; then
         h=/sys/class/scsi_host/$(basename "$host")

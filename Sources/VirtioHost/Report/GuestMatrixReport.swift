@@ -54,7 +54,7 @@ public struct GuestMatrixReport: Report {
     }
 
     public func markdown() -> String {
-        var out = "## Guest matrix: \(kernel), \(result.boots.count) boots, " + String(format: "%.1f s", result.seconds) + "\n\n"
+        let out = "## Guest matrix: \(kernel), \(result.boots.count) boots, " + String(format: "%.1f s", result.seconds) + "\n\n"
         var table = MarkdownTable([.init("Device"), .init("Value"), .init("Model"), .init("Guest"), .init("Agrees")])
         for row in result.rows {
             let (model, guest) = cells(row)
