@@ -18,12 +18,15 @@ public final class GuestMachine {
         public var sharedMemory: Bool
         /// QEMU's monitor, for commands while the guest runs (`balloon`).
         public var qmp: Bool
+        /// QEMU's `-cpu`; nil for its default (qemu64, which lacks the SSE4.2 DPDK needs).
+        public var cpu: String?
         public var executable: String?
         /// The whole boot, from start to power-off.
         public var timeout: Duration
 
         public init(image: GuestImage, cpus: Int = 2, memoryMiB: Int = 512, kernelArguments: [String] = [],
-                    arguments: [String] = [], sharedMemory: Bool = false, qmp: Bool = false, executable: String? = nil,
+                    arguments: [String] = [], sharedMemory: Bool = false, qmp: Bool = false, cpu: String? = nil,
+                    executable: String? = nil,
                     timeout: Duration = .seconds(120)) {
             self.image = image
             self.cpus = cpus
@@ -32,6 +35,7 @@ public final class GuestMachine {
             self.arguments = arguments
             self.sharedMemory = sharedMemory
             self.qmp = qmp
+            self.cpu = cpu
             self.executable = executable
             self.timeout = timeout
         }
@@ -58,6 +62,7 @@ public final class GuestMachine {
         }
         // panic=-1 and -no-reboot: a guest that panics ends the run at once instead of hanging it.
         let append = (["console=ttyS0", "loglevel=3", "panic=-1"] + options.kernelArguments).joined(separator: " ")
+        if let cpu = options.cpu { arguments += ["-cpu", cpu] }
         arguments += ["-machine", machine, "-smp", String(options.cpus), "-m", "\(options.memoryMiB)M",
                       "-kernel", options.image.kernel, "-initrd", options.image.initrd, "-append", append,
                       "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio", "-no-reboot"]

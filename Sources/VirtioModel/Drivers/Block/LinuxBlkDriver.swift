@@ -46,7 +46,7 @@ struct LinuxBlkDriver: DriverModel {
     }
 
     /// One probe: the session, the queue limits as they are set, and what the driver said.
-    private struct Run {
+    struct Run {
         let session: DriverSession
         var limits = BlockQueueLimits()
         var log: [String] = []
