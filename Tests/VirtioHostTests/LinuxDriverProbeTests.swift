@@ -15,6 +15,7 @@ struct LinuxDriverProbeTests {
         "virtio-balloon-pci", "virtio-balloon-pci,deflate-on-oom=on,free-page-hint=on",
         "virtio-balloon-pci,page-poison=off,free-page-reporting=on",
         "virtio-scsi-pci", "virtio-scsi-pci,num_queues=4,max_sectors=1024,cmd_per_lun=64", "virtio-scsi-pci,disable-modern=on",
+        "virtio-scsi-pci,virtqueue_size=64,cmd_per_lun=100",
         "virtio-rng-pci",
     ])
     func everyLinuxModelTracesAsOnTheModel(device: String) throws {
@@ -38,6 +39,11 @@ struct LinuxDriverProbeTests {
         #expect(scsi["max_hw_sectors_kb"] == "512" && scsi["cmd_per_lun"] == "64" && scsi["max_id"] == "256")
         // One CPU in the model: four queues offered, one used.
         #expect(scsi["nr_hw_queues"] == "1")
+        // can_queue is the request ring's size, read from the transport's queue_size; cmd_per_lun is cut to it.
+        let small = try #require(try QEMUProbeTests.probe("virtio-scsi-pci,virtqueue_size=64,cmd_per_lun=100", drivers: ["linux-6.1"])
+            .driverRuns.first?.real.view.texts)
+        #expect(small["can_queue"] == "64" && small["cmd_per_lun"] == "64" && small["queue_depth"] == "64")
+        #expect(scsi["can_queue"] == "256")
         let console = try #require(try QEMUProbeTests.probe("virtio-serial-pci,max_ports=5", drivers: ["linux-6.1"])
             .driverRuns.first?.real.view.texts)
         #expect(console["max_nr_ports"] == "5")

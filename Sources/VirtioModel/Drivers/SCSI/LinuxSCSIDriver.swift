@@ -19,9 +19,12 @@ struct LinuxSCSIDriver: DriverModel {
     /// INOUT is not in it.
     static let featureTable = ["HOTPLUG", "CHANGE", "T10_PI"]
     /// `shost->can_queue` is the first request queue's vring size (`virtqueue_get_vring_size`), which
-    /// virtio-pci's common configuration gives, not the device's: the model takes QEMU 7.2's
-    /// `virtqueue_size` default, 256 (hw/scsi/virtio-scsi.c `virtio_scsi_properties`).
+    /// virtio-pci's common configuration gives, not the device's config: the transport's queue_size
+    /// for a real device, and QEMU 7.2's `virtqueue_size` default, 256, for a model without queues
+    /// (hw/scsi/virtio-scsi.c `virtio_scsi_properties`).
     static let queueSize: UInt32 = 256
+    /// The first request queue: after control (0) and event (1).
+    static let firstRequestQueue = 2
     /// VIRTIO_SCSI_CDB_SIZE and VIRTIO_SCSI_SENSE_SIZE, which `virtscsi_init` writes.
     static let cdbSize: UInt64 = 32
     static let senseSize: UInt64 = 96
@@ -55,7 +58,8 @@ struct LinuxSCSIDriver: DriverModel {
         session.note("virtio_find_vqs: control, event and \(queues) request queue\(queues == 1 ? "" : "s")")
         session.write("cdb_size", Self.cdbSize)
         session.write("sense_size", Self.senseSize)
-        let canQueue = Self.queueSize
+        // "shost->can_queue = virtqueue_get_vring_size(vscsi->req_vqs[0]->vq)".
+        let canQueue = session.transport.queueSize(Self.firstRequestQueue).map { UInt32(truncatingIfNeeded: $0) } ?? Self.queueSize
         let perLun = min(read("cmd_per_lun").nonZero(or: 1), canQueue)
         let sectors = read("max_sectors").nonZero(or: 0xFFFF)
         let luns = read("max_lun") &+ 1 &+ 0x4000
