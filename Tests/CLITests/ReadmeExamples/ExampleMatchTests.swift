@@ -49,7 +49,7 @@ import Testing
         let text = """
             Intro.
 
-            <!-- example needs qemu-storage-daemon at /tmp/qsd.sock -->
+            <!-- example needs qemu-storage-daemon at /tmp/qsd.sock exits 1 -->
             ```
             $ cfgspace probe vhost-user --socket /tmp/qsd.sock \\
                 --device 'blk x'
@@ -65,6 +65,10 @@ import Testing
         #expect(examples.count == 1)
         let example = examples[0]
         #expect(example.line == 4 && example.need == .storageDaemon && example.placeholder == "/tmp/qsd.sock")
+        #expect(example.status == 1)
+        #expect(ReadmeExamples.directive("<!-- example needs nosuch -->") == nil)
+        #expect(ReadmeExamples.directive("<!-- example exits one -->") == nil)
+        #expect(ReadmeExamples.directive("<!-- example exits 64 -->")?.status == 64)
         #expect(example.words == ["cfgspace", "probe", "vhost-user", "--socket", "/tmp/qsd.sock", "--device", "blk x"])
         #expect(example.expected == ["line one", "..."])
         let rewritten = ReadmeExamples.replacing(output: ["line 1", "line 2"], ofExample: 0, in: text)

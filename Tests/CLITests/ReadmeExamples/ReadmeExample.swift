@@ -10,6 +10,8 @@ import Testing
 ///     <!-- example needs vdpa-guest -->                    the vDPA guest image (QEMU, make, gcc-12, testpmd)
 ///     <!-- example needs qemu-storage-daemon at PATH -->   a daemon exporting a 1 GiB disk; PATH in the
 ///                                                          block stands for its real socket
+///
+/// The command must exit 0, or the status `exits N` in the same comment gives.
 struct ReadmeExample: Sendable, CustomTestStringConvertible {
     enum Need: String, Sendable, CaseIterable {
         case nothing, qemu, guest, vdpaGuest = "vdpa-guest", storageDaemon = "qemu-storage-daemon"
@@ -29,6 +31,8 @@ struct ReadmeExample: Sendable, CustomTestStringConvertible {
     let need: Need
     /// The socket path the block names, for `qemu-storage-daemon at PATH`.
     let placeholder: String?
+    /// The exit status the command must end with.
+    let status: Int32
 
     var testDescription: String { "README.md:\(line): \(command)" }
 
@@ -83,22 +87,34 @@ enum ReadmeExamples {
                 if part.hasSuffix("\\") { part.removeLast() }
                 return part.trimmingCharacters(in: .whitespaces)
             }.joined(separator: " ")
-            let (need, placeholder) = directive(open > 0 ? lines[open - 1] : "")
+            let said = directive(open > 0 ? lines[open - 1] : "") ?? (.nothing, nil, 0)
             examples.append(ReadmeExample(ordinal: examples.count, line: open + 1, command: command,
                                           commandLines: commandLines, expected: Array(body.dropFirst(commandLines.count)),
-                                          need: need, placeholder: placeholder))
+                                          need: said.need, placeholder: said.placeholder, status: said.status))
         }
         return examples
     }
 
-    /// `<!-- example needs WHAT [at PATH] -->`; anything else needs nothing.
-    static func directive(_ line: String) -> (ReadmeExample.Need, String?) {
+    /// `<!-- example [needs WHAT [at PATH]] [exits N] -->`; no comment needs nothing and exits 0.
+    /// Nil for a comment that starts like one but says something else.
+    static func directive(_ line: String) -> (need: ReadmeExample.Need, placeholder: String?, status: Int32)? {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
-        guard trimmed.hasPrefix("<!-- example needs "), trimmed.hasSuffix("-->") else { return (.nothing, nil) }
-        let words = trimmed.dropFirst("<!-- example needs ".count).dropLast(3).split(separator: " ").map(String.init)
-        guard let first = words.first, let need = ReadmeExample.Need(rawValue: first) else { return (.nothing, nil) }
-        let placeholder = words.count == 3 && words[1] == "at" ? words[2] : nil
-        return (need, placeholder)
+        guard trimmed.hasPrefix("<!-- example"), trimmed.hasSuffix("-->") else { return (.nothing, nil, 0) }
+        var words = trimmed.dropFirst("<!-- example".count).dropLast(3).split(separator: " ").map(String.init)[...]
+        var result: (need: ReadmeExample.Need, placeholder: String?, status: Int32) = (.nothing, nil, 0)
+        while let word = words.popFirst() {
+            switch (word, words.popFirst()) {
+            case ("needs", let what?):
+                guard let need = ReadmeExample.Need(rawValue: what) else { return nil }
+                result.need = need
+                if words.first == "at" { words.removeFirst(); result.placeholder = words.popFirst() }
+            case ("exits", let status?):
+                guard let status = Int32(status) else { return nil }
+                result.status = status
+            default: return nil
+            }
+        }
+        return result
     }
 
     /// `text` with the output lines of the example numbered `ordinal` replaced.

@@ -30,7 +30,7 @@ import VirtioHost
         // nothing"; say so instead.
         let text = (try? String(contentsOf: Self.readme, encoding: .utf8)) ?? ""
         for line in text.components(separatedBy: "\n") where line.hasPrefix("<!-- example") {
-            #expect(ReadmeExamples.directive(line).0 != .nothing, "unknown directive: \(line)")
+            #expect(ReadmeExamples.directive(line) != nil, "a comment that says nothing known: \(line)")
         }
     }
 
@@ -79,6 +79,8 @@ import VirtioHost
         let result = try Subprocess.run(Subprocess.cfgspace, words.flatMap(Self.expand), in: PackagePaths.root,
                                         environment: environment, timeout: .seconds(900), merged: true)
         #expect(!result.endedBySignal && !result.timedOut, "\(example.testDescription): ended by a signal\n\(result.stdout)")
+        #expect(result.status == example.status,
+                "\(example.testDescription): exit \(result.status), the README says \(example.status)\n\(result.stdout)")
         var output = result.stdout
         if let placeholder { output = output.replacingOccurrences(of: real, with: placeholder) }
         let match = ExampleMatch(shown: example.expected, output: output)
