@@ -4,7 +4,7 @@ import Foundation
 /// separated by `...`: each run must appear in the output, in order, line for line; a run with no
 /// `...` before it starts the output, and one with no `...` after it ends it. Lines compare with
 /// their trailing spaces dropped, and with what changes from machine to machine (a kernel's
-/// release, a temporary folder) standing for itself.
+/// release, a temporary folder, a time in seconds) standing for itself.
 struct ExampleMatch {
     static let elision = "..."
 
@@ -104,6 +104,7 @@ struct ExampleMatch {
     private static let volatile: [(NSRegularExpression, String)] = [
         (#"\b\d+\.\d+\.\d+-\d+-(cloud-)?amd64\b"#, "KERNEL"),
         (#"/tmp/cfgspace-[A-Za-z0-9._-]+"#, "TEMPORARY"),
+        (#"\b\d+\.\d+ s\b"#, "SECONDS"),
     ].compactMap { pattern, stand in (try? NSRegularExpression(pattern: pattern)).map { ($0, stand) } }
 
     static func normalised(_ line: String) -> String {

@@ -32,8 +32,8 @@ import Testing
     }
 
     @Test func whatDiffersByMachineStandsForItself() {
-        let line = "Linux virtio_blk (6.1.0-57-cloud-amd64) in /tmp/cfgspace-guest-1234ABCD"
-        let other = "Linux virtio_blk (6.1.0-41-cloud-amd64) in /tmp/cfgspace-guest-99FF"
+        let line = "Linux virtio_blk (6.1.0-57-cloud-amd64) in /tmp/cfgspace-guest-1234ABCD, 15.4 s"
+        let other = "Linux virtio_blk (6.1.0-41-cloud-amd64) in /tmp/cfgspace-guest-99FF, 9.0 s"
         #expect(ExampleMatch(shown: [line], output: other).mismatch == nil)
         #expect(ExampleMatch(shown: ["Linux virtio_blk (6.2)"], output: other).mismatch != nil)
     }
