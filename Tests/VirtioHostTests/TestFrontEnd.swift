@@ -45,12 +45,15 @@ final class TestFrontEnd {
         try send(.setOwner)
     }
 
-    /// Gives the back-end a channel of its own (SET_BACKEND_REQ_FD) and keeps our end.
+    /// Gives the back-end a channel of its own (SET_BACKEND_REQ_FD) and keeps our end, once the
+    /// back-end holds it: a connection's messages are handled in order, so a query answered behind
+    /// it says that a change made from now on is told on the channel.
     func giveBackendChannel() throws {
         let (ours, theirs) = try Descriptor.socketPair()
         try send(.setBackendReqFD, descriptors: [theirs.raw])
         theirs.close()
         backend = VhostUserChannel(ours, what: "the back-end channel")
+        _ = try u64(.getFeatures)
     }
 
     /// GET_CONFIG of `size` bytes at `offset`: the bytes, or nil for the back-end's error (an empty payload).
