@@ -16,9 +16,13 @@ final class QEMUDevice: DeviceModel {
         defaults: QEMUDeviceDefaults.defaults(for:),
         make: { device, parameters, trace throws(ScenarioError) in try QEMUDevice(device: device, parameters: parameters, trace: trace) })
 
+    /// input's select and subsel, answered as QEMU's virtio-input answers them.
+    private var selection: QEMUSelectorState?
+
     init(device: Device, parameters: DeviceParameters, trace: Trace) throws(ScenarioError) {
         let image = try parameters.image(of: device, interpretation: .fixed)
-        let size = image.layout.size(under: .qemu)
+        selection = QEMUSelectorState(device: device, layout: image.layout, contents: parameters.selections)
+        let size = selection?.configSize(image.layout) ?? image.layout.size(under: .qemu)
         super.init(name: "qemu", device: device, offered: parameters.offered, image: image,
                    configSize: size, pastEnd: parameters.pastEnd ?? .allOnes,
                    guestIsLittleEndian: parameters.guestIsLittleEndian, trace: trace)
@@ -43,6 +47,11 @@ final class QEMUDevice: DeviceModel {
     /// An unaligned read that straddles the end reaches virtio in aligned pieces (`QEMUMemoryAccess`),
     /// each all-ones only if it is itself past the end.
     override func serveConfig(offset: Int, into buffer: inout [UInt8]) -> ReadOutcome {
+        guard selection == nil else { return serveSelected(offset: offset, into: &buffer) }
+        return servePieces(offset: offset, into: &buffer)
+    }
+
+    private func servePieces(offset: Int, into buffer: inout [UInt8]) -> ReadOutcome {
         // Pieces of a read inside the space read what the whole read would.
         let inside = offset >= 0 && buffer.count <= configSize && offset <= configSize - buffer.count
         guard pastEnd == .allOnes, !inside else { return super.serveConfig(offset: offset, into: &buffer) }
@@ -58,6 +67,20 @@ final class QEMUDevice: DeviceModel {
         return QEMUMemoryAccess.outcome(offset: offset, count: buffer.count, size: configSize)
     }
 
+    /// A read refreshes the config from the chosen entry (`virtio_input_get_config`), zeros when there
+    /// is none; the reads themselves are every device's.
+    private func serveSelected(offset: Int, into buffer: inout [UInt8]) -> ReadOutcome {
+        let found = selection?.isFound ?? true
+        selection?.didRead()
+        let outcome = servePieces(offset: offset, into: &buffer)
+        if outcome == .served && !found { buffer = [UInt8](repeating: 0, count: buffer.count) }
+        return outcome
+    }
+
+    /// A selection's bytes depend on the last read as well as the image, so no read is served from a
+    /// steady copy.
+    override var servesImage: Bool { selection == nil }
+
     /// "When using the legacy interface, mac is driver-writable which provided a way for drivers to
     /// update the MAC without negotiating VIRTIO_NET_F_CTRL_MAC_ADDR" (5.1.4.3). QEMU takes it
     /// whenever neither VERSION_1 nor CTRL_MAC_ADDR is negotiated (`virtio_net_set_config`), through
@@ -71,6 +94,11 @@ final class QEMUDevice: DeviceModel {
     /// as only `virtio_notify_config` moves it. A write past the end is dropped. Other devices' exact
     /// writes of driver-writable fields are the base class's.
     override func storeConfig(offset: Int, bytes: [UInt8]) {
+        if var state = selection, state.take(offset: offset, bytes: bytes) {
+            state.apply(to: &image)
+            selection = state
+            return
+        }
         guard macIsWritable, offset >= 0, offset <= configSize - bytes.count,
               let mac = image.field("mac"), let start = mac.offset else { return }
         var value: [UInt8] = if case .bytes(let current)? = image.value("mac") { current } else {
