@@ -1,0 +1,77 @@
+import ConfigLayout
+
+/// Linux 6.1's virtio_pmem (drivers/nvdimm/virtio_pmem.c `virtio_pmem_probe`): no feature of its own,
+/// start and size read once with LE accessors and never checked, DRIVER_OK set inside probe before
+/// the nvdimm region is created. What a user then sees comes from libnvdimm and nd_pmem
+/// (drivers/nvdimm/region_devs.c, pmem.c): the region, the pmem0 disk, and /proc/iomem; a range the
+/// memory hotplug code cannot map (not 2 MiB aligned) or a namespace under a page leaves no disk.
+/// There is no config_changed.
+struct LinuxPmemDriver: DriverModel {
+    static let kind = DriverKind(
+        name: "linux-6.1", layout: "pmem",
+        summary: "Linux 6.1's virtio_pmem: start and size unchecked; libnvdimm and nd_pmem refuse what they cannot map",
+        follows: "drivers/nvdimm/virtio_pmem.c `virtio_pmem_probe`; region_devs.c; pmem.c `pmem_attach_disk`; "
+            + "mm/memory_hotplug.c `__add_pages`",
+        fields: ["start", "size"], isReference: true, make: { LinuxPmemDriver() })
+
+    /// `PAGES_PER_SUBSECTION` pages on x86-64 with SPARSEMEM_VMEMMAP: `check_pfn_span`'s unit.
+    static let subsection: UInt64 = 2 << 20
+    /// `MEMREMAP_COMPAT_ALIGN_MAX` (region_devs.c `default_align`).
+    static let compatAlign: UInt64 = 16 << 20
+    static let page: UInt64 = 4096
+
+    func probe(_ session: DriverSession) -> DriverResult {
+        let (unsupported, refusal) = LinuxVirtioCore.negotiate(session, table: [])
+        if let refusal {
+            return LinuxVirtioCore.failed(session, driver: "virtio_pmem", reason: refusal.reason, errno: refusal.errno,
+                                          log: [refusal.reason], unsupported: unsupported)
+        }
+        session.stage = "virtio_pmem_probe"
+        // virtio_cread_le of a u64: __virtio_cread_many, a generation loop around two 32-bit reads.
+        let start = session.consistently { session.readLittleEndian("start") }
+        let size = session.consistently { session.readLittleEndian("size") }
+        // "virtio_device_ready(vdev)" before nvdimm_pmem_region_create.
+        session.transport.addStatus(.driverOK)
+        var view = DriverView()
+        var log: [String] = []
+        view.set("provider", .text("virtio-pmem"))
+        // res.end = start + size - 1: the region's size is resource_size(res), size itself.
+        view.set("region.size", size, from: ["size"])
+        view.set("region.resource", .text(Self.cHex(start)), from: ["start"])
+        view.set("region.align", .text(Self.cHex(size < Self.compatAlign ? Self.page : Self.compatAlign)), from: ["size"])
+        let end = start &+ size &- 1
+        if size < Self.page {
+            // nvdimm_namespace_common_probe: "too small must be at least %#x" (dev_dbg), -ENODEV: silent.
+            session.note("a namespace of \(size) bytes is under a page: nd_pmem does not bind it, silently")
+        } else {
+            // pmem_attach_disk warns first: a virtio-pmem region has no flush hint (nvdimm_has_flush).
+            log.append("nd_pmem namespace0.0: unable to guarantee persistence of writes")
+            if start % Self.subsection != 0 || size % Self.subsection != 0 {
+                // devm_memremap_pages → arch_add_memory → __add_pages: check_pfn_span.
+                let pfn = start / Self.page
+                log.append("Misaligned __add_pages start: \(Self.cHex(pfn)) end: #\(String(pfn &+ size / Self.page &- 1, radix: 16))")
+                log.append("nd_pmem: probe of namespace0.0 failed with error -22")
+            } else {
+                // set_capacity(disk, size / 512) for a raw namespace; devm_request_mem_region names it.
+                view.set("disk", .text("pmem0"), from: ["start", "size"])
+                view.set("disk.size", size / 512, from: ["size"])
+                view.set("iomem", .text(Self.iomemRange(start, end) + " : namespace0.0"), from: ["start", "size"])
+            }
+        }
+        if view["disk"] == nil { view.set("disk", .text("none"), from: ["start", "size"]) }
+        view.log = log
+        return DriverResult(view: view, failure: nil, unsupported: unsupported)
+    }
+
+    /// `%#llx`: 0x and hex, but a bare 0 for zero.
+    static func cHex(_ value: UInt64) -> String { value == 0 ? "0" : "0x" + String(value, radix: 16) }
+
+    /// A /proc/iomem range (kernel/resource.c `r_show`): each end in at least 8 hex digits.
+    static func iomemRange(_ start: UInt64, _ end: UInt64) -> String {
+        func padded(_ value: UInt64) -> String {
+            let text = String(value, radix: 16)
+            return String(repeating: "0", count: max(0, 8 - text.count)) + text
+        }
+        return padded(start) + "-" + padded(end)
+    }
+}
