@@ -8,6 +8,8 @@ public final class GuestMachine {
         public var image: GuestImage
         public var cpus: Int
         public var memoryMiB: Int
+        /// Room for memory devices beyond the RAM (`-m ...,maxmem=`); 0 for none.
+        public var deviceMemoryMiB: Int
         /// `cfgspace.expect=blk` and the like, after the console settings.
         public var kernelArguments: [String]
         /// QEMU arguments for the devices (`-device`, `-chardev`, `-netdev`).
@@ -18,12 +20,13 @@ public final class GuestMachine {
         /// The whole boot, from start to power-off.
         public var timeout: Duration
 
-        public init(image: GuestImage, cpus: Int = 2, memoryMiB: Int = 512, kernelArguments: [String] = [],
-                    arguments: [String] = [], sharedMemory: Bool = false, executable: String? = nil,
-                    timeout: Duration = .seconds(120)) {
+        public init(image: GuestImage, cpus: Int = 2, memoryMiB: Int = 512, deviceMemoryMiB: Int = 0,
+                    kernelArguments: [String] = [], arguments: [String] = [], sharedMemory: Bool = false,
+                    executable: String? = nil, timeout: Duration = .seconds(120)) {
             self.image = image
             self.cpus = cpus
             self.memoryMiB = memoryMiB
+            self.deviceMemoryMiB = deviceMemoryMiB
             self.kernelArguments = kernelArguments
             self.arguments = arguments
             self.sharedMemory = sharedMemory
@@ -48,7 +51,8 @@ public final class GuestMachine {
         }
         // panic=-1 and -no-reboot: a guest that panics ends the run at once instead of hanging it.
         let append = (["console=ttyS0", "loglevel=3", "panic=-1"] + options.kernelArguments).joined(separator: " ")
-        arguments += ["-machine", machine, "-smp", String(options.cpus), "-m", "\(options.memoryMiB)M",
+        let maxmem = options.deviceMemoryMiB > 0 ? ",maxmem=\(options.memoryMiB + options.deviceMemoryMiB)M" : ""
+        arguments += ["-machine", machine, "-smp", String(options.cpus), "-m", "\(options.memoryMiB)M" + maxmem,
                       "-kernel", options.image.kernel, "-initrd", options.image.initrd, "-append", append,
                       "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio", "-no-reboot"]
         process = try ChildProcess(executable: qemu, arguments: arguments + options.arguments, output: .pipe)

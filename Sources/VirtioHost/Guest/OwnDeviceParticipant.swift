@@ -3,8 +3,9 @@ import Foundation
 import VirtioModel
 
 /// A QEMU device the guest's own driver reads as QEMU presents it. Before the boot, cfgspace's model
-/// of the same driver probes the same device over qtest (`probe qemu --driver`): what it shows is
-/// the prediction, value by value, with the offset and bytes each came from.
+/// of the same driver probes the same device over qtest (`probe qemu --driver`), with the same
+/// back-end: what it shows is the prediction, value by value, with the offset and bytes each came from.
+/// The second and later devices of a type in one boot report as NAME2, NAME3, ... in bus order.
 final class OwnDeviceParticipant: GuestParticipant {
     let device: GuestDevice
     /// The `-device` value, as given.
@@ -16,47 +17,97 @@ final class OwnDeviceParticipant: GuestParticipant {
     private let id: String
     private let scratch: URL
     private let backend: QEMUBackend
+    /// The back-end process the guest's QEMU talks to, started after the probe's has gone.
+    private var daemon: (any BackendDaemon)?
 
     var reporter: String { device.name }
 
+    /// The device's `instance`-th of its type in the boot, from 1.
     init(_ device: GuestDevice, spec: String? = nil, layout: (path: String, device: Device)?, cpus: Int,
-         qemu: String?) throws(HostError) {
+         qemu: String?, instance: Int = 1) throws(HostError) {
         guard case .qemu(let defaultDevice, let makeBackend) = device.presentation else {
             throw HostError(.refused, "\(device.name) is fed by cfgspace, not made by QEMU")
         }
         self.device = device
         self.spec = spec ?? defaultDevice
-        label = device.name
-        id = "cfgspace-\(device.name)"
-        probe = try QEMUProbe.run(.init(device: self.spec, layout: layout, drivers: [device.driver], cpus: cpus, qemu: qemu))
-        guard let run = probe.driverRuns.first else {
-            throw HostError(.refused, "the \(device.driver) model did not run against \(self.spec)")
-        }
-        predicted = run.real
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cfgspace-guest-\(device.name)-\(UUID().uuidString)")
+        label = instance == 1 ? device.name : "\(device.name)\(instance)"
+        id = "cfgspace-\(label)"
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cfgspace-guest-\(label)-\(UUID().uuidString)")
         do {
             try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         } catch {
             throw HostError(.system, "cannot make \(scratch.path): \(error.localizedDescription)")
         }
         backend = makeBackend(scratch.path, id)
+        do throws(HostError) {
+            probe = try Self.probe(self.spec, device: device, backend: backend, layout: layout, cpus: cpus, qemu: qemu)
+            guard let run = probe.driverRuns.first else {
+                throw HostError(.refused, "the \(device.driver) model did not run against \(self.spec)")
+            }
+            predicted = run.real
+            daemon = try backend.daemon?()
+        } catch {
+            try? FileManager.default.removeItem(at: scratch)
+            throw error
+        }
+    }
+
+    /// The driver model's run against the device over qtest, with its back-end (and its own back-end
+    /// process, stopped before the guest's starts: both listen on one socket).
+    private static func probe(_ spec: String, device: GuestDevice, backend: QEMUBackend, layout: (path: String, device: Device)?,
+                              cpus: Int, qemu: String?) throws(HostError) -> QEMUProbeResult {
+        let daemon = try backend.daemon?()
+        defer { daemon?.stop() }
+        // The probe's machine has 16 MiB of RAM, and the same room for memory devices as the guest's.
+        let memory = device.deviceMemoryMiB.map { ["-m", "16M,maxmem=\(16 + $0)M"] } ?? []
+        return try QEMUProbe.run(.init(device: ([spec] + unset(backend.properties, in: spec)).joined(separator: ","),
+                                       layout: layout, drivers: [device.driver], cpus: cpus, qemu: qemu,
+                                       qemuArguments: backend.arguments + memory))
+    }
+
+    /// The backend's properties the spec does not set itself.
+    private static func unset(_ properties: [String], in spec: String) -> [String] {
+        let given = (try? QEMUDeviceSpec.parse(spec).get())
+        return properties.filter { property in
+            guard let key = property.split(separator: "=", maxSplits: 1).first else { return true }
+            return given?.value(String(key)) == nil
+        }
     }
 
     var qemuArguments: [String] {
         let named = (try? QEMUDeviceSpec.parse(spec).get())?.value("id") != nil
         let properties = named ? [] : ["id=\(id)"]
-        return backend.arguments + ["-device", ([spec] + properties + backend.properties).joined(separator: ",")]
+        return backend.arguments + ["-device", ([spec] + properties + Self.unset(backend.properties, in: spec)).joined(separator: ",")]
     }
+
+    var needsSharedMemory: Bool { backend.sharedMemory }
+
+    var kernelArguments: [String] {
+        guard predicted.probeFailure == nil, let arguments = device.reporterArguments else { return [] }
+        return arguments(label, predicted)
+    }
+
+    /// The key the guest reports a value under: the device's own for the first of its type, else
+    /// under the label.
+    private func key(_ entry: String) -> String { label == device.name ? device.key(entry) : "\(label).\(entry)" }
 
     func rows(_ report: GuestReport) -> [GuestRow] {
         var rows = [GuestRow(device: label, name: "features", predicted: DriverPrediction.featureBits(predicted.negotiated),
-                             guest: report.value(device.key("features")) ?? "—",
+                             guest: report.value(key("features")) ?? "—",
                              source: "offered by QEMU, kept by the driver's table and the transport")]
         rows.append(GuestRow(device: label, name: "probe", predicted: predicted.probeFailure.map { "failed: \($0)" } ?? "ok",
-                             guest: report.value(device.key("probe")) ?? "—", source: "the driver's probe"))
+                             guest: report.value(key("probe")) ?? "—", source: "the driver's probe"))
         for entry in predicted.view.entries where device.compared?.contains(entry.name) ?? true {
             rows.append(GuestRow(device: label, name: entry.name, predicted: entry.value.description,
-                                 guest: report.value(device.key(entry.name)) ?? "—", source: source(of: entry)))
+                                 guest: report.value(key(entry.name)) ?? "—", source: source(of: entry)))
+        }
+        if device.comparesLog {
+            let guest = report.values(key("dmesg")).map(GuestComparison.withoutDevicePrefix)
+            let log = predicted.view.log
+            for index in 0..<max(log.count, guest.count) {
+                rows.append(GuestRow(device: label, name: "kernel log", predicted: index < log.count ? log[index] : "—",
+                                     guest: index < guest.count ? guest[index] : "—", source: "the driver's line \(index + 1)"))
+            }
         }
         return rows
     }
@@ -70,6 +121,7 @@ final class OwnDeviceParticipant: GuestParticipant {
     }
 
     func stop() {
+        daemon?.stop()
         try? FileManager.default.removeItem(at: scratch)
     }
 }

@@ -3,16 +3,41 @@ import Foundation
 import VirtioModel
 
 /// What a QEMU device needs beside its `-device` value in a guest: QEMU arguments (`-netdev ...`)
-/// and properties for the device itself (`netdev=...`).
+/// and properties for the device itself (`netdev=...`), a back-end process running beside QEMU
+/// (virtiofsd), and whether QEMU's guest memory must be shareable. The qtest probe of the device
+/// gets the same; a property the `-device` value gives itself wins over the backend's.
 public struct QEMUBackend: Sendable {
     public var arguments: [String]
     public var properties: [String]
+    /// Starts the back-end process; called once for the probe and once for the guest, each started
+    /// process stopped after its QEMU.
+    var daemon: (@Sendable () throws(HostError) -> any BackendDaemon)?
+    /// A vhost-user back-end maps guest memory: QEMU's RAM must be a shareable memfd.
+    var sharedMemory: Bool
 
     public init(arguments: [String] = [], properties: [String] = []) {
         self.arguments = arguments
         self.properties = properties
+        daemon = nil
+        sharedMemory = false
+    }
+
+    init(arguments: [String], properties: [String], sharedMemory: Bool,
+         daemon: (@Sendable () throws(HostError) -> any BackendDaemon)?) {
+        self.arguments = arguments
+        self.properties = properties
+        self.sharedMemory = sharedMemory
+        self.daemon = daemon
     }
 }
+
+/// A process a device's back-end runs beside QEMU.
+protocol BackendDaemon: AnyObject {
+    /// Stops it; safe to call again.
+    func stop()
+}
+
+extension VirtioFSDaemon: BackendDaemon {}
 
 /// What a fed device is started with in a guest matrix.
 public struct FedOptions: Sendable {
@@ -52,9 +77,19 @@ public struct GuestDevice: Sendable {
     let compared: [String]?
     /// What the guest machine needs beyond the default (more memory for virtio-mem, say).
     public let memoryMiB: Int?
+    /// How far above the device-memory base (4 GiB on a pc with less than 3.5 GiB of RAM) the
+    /// device's memory reaches: the machine's `maxmem` beyond its RAM (virtio-mem, virtio-pmem).
+    public let deviceMemoryMiB: Int?
+    /// Whether the driver's kernel log lines (the reporter's NAME.dmesg, without a "driver virtioN: "
+    /// prefix) are held against the model's too.
+    let comparesLog: Bool
+    /// `cfgspace.NAME.OPTION=VALUE` words the reporter needs from the prediction (the tag virtiofs
+    /// must mount), given the key prefix the reporter reports under (`fs`, `fs2`).
+    let reporterArguments: (@Sendable (_ prefix: String, _ predicted: Outcome) -> [String])?
 
     init(name: String, kernel: GuestKernel = .cloud, presentation: Presentation, driver: String = "linux-6.1",
-         keys: [String: String] = [:], compared: [String]? = nil, memoryMiB: Int? = nil) {
+         keys: [String: String] = [:], compared: [String]? = nil, memoryMiB: Int? = nil, deviceMemoryMiB: Int? = nil,
+         comparesLog: Bool = false, reporterArguments: (@Sendable (_ prefix: String, _ predicted: Outcome) -> [String])? = nil) {
         self.name = name
         self.kernel = kernel
         self.presentation = presentation
@@ -62,13 +97,17 @@ public struct GuestDevice: Sendable {
         self.keys = keys
         self.compared = compared
         self.memoryMiB = memoryMiB
+        self.deviceMemoryMiB = deviceMemoryMiB
+        self.comparesLog = comparesLog
+        self.reporterArguments = reporterArguments
     }
 
     /// The key the guest reports a value under.
     func key(_ entry: String) -> String { keys[entry] ?? "\(name).\(entry)" }
 
     /// Every device type a guest can read, in the order the matrix shows them.
-    public static let all: [GuestDevice] = [BlkGuestDevice.device, NetGuestDevice.device]
+    public static let all: [GuestDevice] = [BlkGuestDevice.device, NetGuestDevice.device, InputGuestDevice.device,
+                                            MemGuestDevice.device, PmemGuestDevice.device, FSGuestDevice.device]
 
     public static func named(_ name: String) -> GuestDevice? { all.first { $0.name == name } }
 

@@ -106,13 +106,14 @@ struct LinuxMemDriver: DriverModel {
         } else {
             plugging.plug(toward: requested, usableRegionSize: usable)
         }
-        let fields = ["requested_size", "usable_region_size", "block_size", "addr"]
+        // Where the added memory starts follows from addr, how much from requested_size (in units of
+        // block_size, as far as usable_region_size reaches).
         let ram = plugging.systemRAM.map { LinuxPmemDriver.iomemRange($0.start, $0.end) } ?? "none"
-        view.set("system_ram", .text(ram), from: fields)
+        view.set("system_ram", .text(ram), from: ["addr", "requested_size"])
         view.set("memory_blocks", .text(plugging.memoryBlocks.isEmpty ? "none" : plugging.memoryBlocks.map(String.init)
-                     .joined(separator: " ")), from: fields)
+                     .joined(separator: " ")), from: ["addr", "requested_size"])
         // Once the user onlines the blocks, MemTotal grows by what is plugged in them.
-        view.set("memtotal_added_kib", plugging.plugged / 1024, from: fields)
+        view.set("memtotal_added_kib", plugging.plugged / 1024, from: ["requested_size"])
     }
 
     /// A le64 read as `virtio_cread_le` does it: a generation loop around two 32-bit reads.
