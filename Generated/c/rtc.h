@@ -6,8 +6,11 @@
 
 CFGSPACE_BEGIN_C
 
-/* rtc (ID 17): RTC device. virtio 1.4, 5.23 RTC Device: None currently defined. */
+/* rtc (ID 17): RTC device. virtio 1.4, 5.23.4 Device configuration layout: None currently defined. */
 #define CFGSPACE_RTC_DEVICE_ID 17
+
+/* Feature bits. */
+#define CFGSPACE_RTC_F_ALARM 0 /* The device supports alarms for some of its clocks; the alarmq exists only with it. */
 
 /* The specification defines no configuration for this device. */
 

@@ -48,8 +48,8 @@ struct cfgspace_feature_size {
 /* Device-independent feature bits: virtio 1.4, 6 Reserved Feature Bits. */
 #define CFGSPACE_F_NOTIFY_ON_EMPTY   24 /* Legacy: notify the driver when the available ring is empty, even with notifications off. Legacy only. */
 #define CFGSPACE_F_ANY_LAYOUT        27 /* Legacy: the device accepts any framing of headers and data in descriptors. Legacy only. */
-#define CFGSPACE_F_INDIRECT_DESC     28 /* The driver may use indirect descriptors (VIRTIO_F_RING_INDIRECT_DESC in 1.0 and 1.1). */
-#define CFGSPACE_F_EVENT_IDX         29 /* The used_event and avail_event fields (VIRTIO_F_RING_EVENT_IDX in 1.0 and 1.1). */
+#define CFGSPACE_F_INDIRECT_DESC     28 /* The driver may use indirect descriptors (RING_INDIRECT_DESC in 1.0 and 1.1). */
+#define CFGSPACE_F_EVENT_IDX         29 /* The used_event and avail_event fields (RING_EVENT_IDX in 1.0 and 1.1). */
 #define CFGSPACE_F_VERSION_1         32 /* Compliance with this specification; without it the device speaks the legacy interface. */
 #define CFGSPACE_F_ACCESS_PLATFORM   33 /* The device sits behind a platform IOMMU or other access restriction. */
 #define CFGSPACE_F_RING_PACKED       34 /* The packed virtqueue layout. */

@@ -7,9 +7,9 @@
 pub const F_NOTIFY_ON_EMPTY: u64 = 1 << 24;
 /// Legacy: the device accepts any framing of headers and data in descriptors. Legacy only. Bit 27.
 pub const F_ANY_LAYOUT: u64 = 1 << 27;
-/// The driver may use indirect descriptors (VIRTIO_F_RING_INDIRECT_DESC in 1.0 and 1.1). Bit 28.
+/// The driver may use indirect descriptors (RING_INDIRECT_DESC in 1.0 and 1.1). Bit 28.
 pub const F_INDIRECT_DESC: u64 = 1 << 28;
-/// The used_event and avail_event fields (VIRTIO_F_RING_EVENT_IDX in 1.0 and 1.1). Bit 29.
+/// The used_event and avail_event fields (RING_EVENT_IDX in 1.0 and 1.1). Bit 29.
 pub const F_EVENT_IDX: u64 = 1 << 29;
 /// Compliance with this specification; without it the device speaks the legacy interface. Bit 32.
 pub const F_VERSION_1: u64 = 1 << 32;

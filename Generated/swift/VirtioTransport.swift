@@ -9,9 +9,9 @@ public enum VirtioTransport {
         public static let notifyOnEmpty = 24
         /// Legacy: the device accepts any framing of headers and data in descriptors. Legacy only.
         public static let anyLayout = 27
-        /// The driver may use indirect descriptors (VIRTIO_F_RING_INDIRECT_DESC in 1.0 and 1.1).
+        /// The driver may use indirect descriptors (RING_INDIRECT_DESC in 1.0 and 1.1).
         public static let indirectDesc = 28
-        /// The used_event and avail_event fields (VIRTIO_F_RING_EVENT_IDX in 1.0 and 1.1).
+        /// The used_event and avail_event fields (RING_EVENT_IDX in 1.0 and 1.1).
         public static let eventIdx = 29
         /// Compliance with this specification; without it the device speaks the legacy interface.
         public static let version1 = 32

@@ -33,12 +33,17 @@ public enum ArgumentParser {
                     inlineValue = String(name[name.index(after: equals)...])
                     name = String(name[..<equals])
                 }
+            } else if let option = command.allOptions.first(where: { $0.aliases.contains(argument) }) {
+                name = option.name
             } else {
                 let letter = argument.dropFirst()
-                guard letter.count == 1, let option = command.allOptions.first(where: { $0.short == letter.first }) else {
+                guard let option = command.allOptions.first(where: { $0.short == letter.first }),
+                      letter.count == 1 || !option.isFlag else {
                     return fail("Unknown option '\(argument)'." + suggestion(for: argument, in: command))
                 }
                 name = option.name
+                // `-Ifolder`, as compilers take it.
+                if letter.count > 1 { inlineValue = String(letter.dropFirst()) }
             }
 
             guard let option = command.allOptions.first(where: { $0.name == name }) else {

@@ -25,9 +25,12 @@ public struct CommandSpec: Sendable {
         public var defaultValue: String?
         public var isRepeatable: Bool
         public var isRequired: Bool
+        /// Other spellings taken as the option, as other tools spell it: `-include`.
+        public var aliases: [String]
 
         public init(name: String, short: Character? = nil, valueName: String? = nil, help: String, choices: [String]? = nil,
-                    defaultValue: String? = nil, isRepeatable: Bool = false, isRequired: Bool = false) {
+                    defaultValue: String? = nil, isRepeatable: Bool = false, isRequired: Bool = false, aliases: [String] = []) {
+            self.aliases = aliases
             self.name = name
             self.short = short
             self.valueName = valueName

@@ -50,17 +50,19 @@ public struct DiffReport: Report {
         var table = TextTable([.init("FIELD"), .init(from.uppercased(), .right), .init(to.uppercased(), .right),
                                .init("MOVES WHEN", movesBelow: true), .init("SETS", .right), .init("BY", .right), .init("EXAMPLE", wraps: true)])
         for change in diff.fields {
-            let row = [change.path, offsets(change.fromOffsets, change.from.offset),
-                       offsets(change.toOffsets, change.to.offset)]
+            let exact = change.rangesAreExact
+            let row = [change.path, offsets(change.fromOffsets, change.from.offset, exact: exact),
+                       offsets(change.toOffsets, change.to.offset, exact: exact)]
             if change.moves {
                 table.add(row.map(style.yellow) + [Self.written(change.movesWhen), Format.count(change.movedSetCount),
-                                                   bounded(change.shift), example(change.example)])
+                                                   bounded(change.shift, exact: exact), example(change.example)])
             } else {
                 table.add(row + [style.dim("never"), "", "", ""])
             }
         }
         let size = diff.size
-        let sizeCells = ["(size)", bounded(size.fromRange), bounded(size.toRange)]
+        let sizeCells = ["(size)", bounded(size.fromRange, exact: size.fromRangeIsExact),
+                         bounded(size.toRange, exact: size.toRangeIsExact)]
         if size.differs {
             table.add(sizeCells.map(style.yellow) + [Self.written(size.differsWhen), Format.count(size.differingSetCount),
                                                      "", example(size.example)])
@@ -69,8 +71,7 @@ public struct DiffReport: Report {
         }
         out += table.rendered(style: style)
         if !diff.rangesAreExact {
-            out += TextTable.paragraph("~ marks a bound: the layout is too large for exact ranges, and the true range lies "
-                                       + "within. Conditions, counts and examples are exact.", indent: "  ", continuation: "  ")
+            out += TextTable.paragraph(Self.boundsNote, indent: "  ", continuation: "  ")
         }
 
         let symbolic = moving.filter { $0.from.offset != $0.to.offset }
@@ -135,15 +136,18 @@ public struct DiffReport: Report {
         condition?.description ?? "(no short form; see the example)"
     }
 
+    static let boundsNote = "~ marks a bound: the layout is too large for exact ranges, and the true range lies "
+        + "within. Conditions, counts and examples are exact."
+
     /// `10` when constant, `6..10` when it varies; `6..10~` when the range is only a bound.
-    private func offsets(_ range: ClosedRange<Int>?, _ symbolic: SymbolicValue) -> String {
-        range.map { bounded($0) } ?? symbolic.description
+    private func offsets(_ range: ClosedRange<Int>?, _ symbolic: SymbolicValue, exact: Bool) -> String {
+        range.map { bounded($0, exact: exact) } ?? symbolic.description
     }
 
     /// A range, marked `~` when the diff could only bound it (a constant is always exact).
-    private func bounded(_ range: ClosedRange<Int>?) -> String {
+    private func bounded(_ range: ClosedRange<Int>?, exact: Bool) -> String {
         guard let range else { return "" }
-        return Format.range(range) + (diff.rangesAreExact || range.lowerBound == range.upperBound ? "" : "~")
+        return Format.range(range) + (exact || range.lowerBound == range.upperBound ? "" : "~")
     }
 
     // MARK: - JSON
@@ -227,17 +231,20 @@ public struct DiffReport: Report {
         var table = MarkdownTable([.init("Field"), .init(from.capitalized, .right), .init(to.capitalized, .right),
                                    .init("Moves when"), .init("Sets", .right), .init("By", .right), .init("Example")])
         for change in diff.fields {
-            table.add(["`\(change.path)`", offsets(change.fromOffsets, change.from.offset),
-                       offsets(change.toOffsets, change.to.offset),
+            let exact = change.rangesAreExact
+            table.add(["`\(change.path)`", offsets(change.fromOffsets, change.from.offset, exact: exact),
+                       offsets(change.toOffsets, change.to.offset, exact: exact),
                        change.moves ? "`\(Self.written(change.movesWhen))`" : "never",
-                       change.moves ? Format.count(change.movedSetCount) : "", bounded(change.shift),
+                       change.moves ? Format.count(change.movedSetCount) : "", bounded(change.shift, exact: exact),
                        example(change.example)])
         }
-        table.add(["(size)", Format.range(diff.size.fromRange), Format.range(diff.size.toRange),
+        table.add(["(size)", bounded(diff.size.fromRange, exact: diff.size.fromRangeIsExact),
+                   bounded(diff.size.toRange, exact: diff.size.toRangeIsExact),
                    diff.size.differs ? "`\(Self.written(diff.size.differsWhen))`" : "never",
                    diff.size.differs ? Format.count(diff.size.differingSetCount) : "", "",
                    example(diff.size.example)])
         out += table.rendered()
+        if !diff.rangesAreExact { out += "\n" + Self.boundsNote + "\n" }
 
         let symbolic = moving.filter { $0.from.offset != $0.to.offset }
         if !symbolic.isEmpty {

@@ -11,7 +11,7 @@ public struct VersionDiffReport: Report {
     }
 
     private var heading: String {
-        "\(Format.title(of: diff.device)): virtio \(diff.from) → \(diff.to)"
+        "\(Format.title(of: diff.device)): " + (diff.comparesVersions ? "virtio \(diff.from) → \(diff.to)" : "\(diff.from) → \(diff.to)")
     }
 
     private func place(_ field: PlacedField?) -> String {
@@ -65,10 +65,12 @@ public struct VersionDiffReport: Report {
     private func features(style: TextStyle) -> String {
         var out = ""
         if !diff.featuresAdded.isEmpty {
-            out += "\nFeatures added: " + diff.featuresAdded.map { "\($0.name) (\($0.bit))" }.joined(separator: ", ") + "\n"
+            out += "\n" + TextTable.paragraph("Features added: " + diff.featuresAdded.map { "\($0.name) (\($0.bit))" }
+                .joined(separator: ", "), continuation: "  ")
         }
         if !diff.featuresRemoved.isEmpty {
-            out += "\nFeatures removed: " + diff.featuresRemoved.map { "\($0.name) (\($0.bit))" }.joined(separator: ", ") + "\n"
+            out += "\n" + TextTable.paragraph("Features removed: " + diff.featuresRemoved.map { "\($0.name) (\($0.bit))" }
+                .joined(separator: ", "), continuation: "  ")
         }
         return out
     }
@@ -81,8 +83,8 @@ public struct VersionDiffReport: Report {
         }
         return .object([
             ("device", .string(diff.device.name)),
-            ("from", .string(diff.from.description)),
-            ("to", .string(diff.to.description)),
+            ("from", .string(diff.from)),
+            ("to", .string(diff.to)),
             ("from_size", .int(diff.oldSize)),
             ("to_size", .int(diff.newSize)),
             ("breaking", .bool(!diff.breaking.isEmpty)),

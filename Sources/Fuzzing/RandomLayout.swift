@@ -6,6 +6,8 @@ import ConfigLayout
 public struct RandomLayout {
     var random: SplitMix64
     let featureCount: Int
+    /// Every member's dotted path, leaf or not, as `fields` writes them.
+    private var paths: [String] = []
 
     public init(seed: UInt64, featureCount: Int) {
         random = SplitMix64(seed: seed)
@@ -39,11 +41,13 @@ public struct RandomLayout {
         return text
     }
 
-    private mutating func fields(count: Int, depth: Int, prefix: String) -> [String] {
+    private mutating func fields(count: Int, depth: Int, prefix: String, path: String = "") -> [String] {
         (0..<count).map { index in
             let name = "\(prefix)\(index)"
+            paths.append(path + name)
             if depth < 2, chance(15) {
-                let inner = fields(count: Int.random(in: 1...3, using: &random), depth: depth + 1, prefix: name + "_")
+                let inner = fields(count: Int.random(in: 1...3, using: &random), depth: depth + 1, prefix: name + "_",
+                                   path: path + name + ".")
                 let kind = chance(60) ? "struct" : "union"
                 return "\(name) \(kind) { \(inner.joined(separator: "; ")) }\(clauses())"
             }
@@ -51,8 +55,10 @@ public struct RandomLayout {
         }
     }
 
-    /// A whole layout file.
-    public mutating func text() -> String {
+    /// A whole layout file. With `qemuTable`, it also transcribes a QEMU feature_sizes table of
+    /// random entries: a condition, and the end or offset of any member, or a byte count. Without
+    /// it, a seed gives the same text as it always has.
+    public mutating func text(qemuTable: Bool = false) -> String {
         let minimum = ["0", "end(f0)", "offset(f0)"].randomElement(using: &random) ?? "0"
         var lines = ["device r = 1 {", "  qemu min_size \(minimum)"]
         for index in 0..<featureCount {
@@ -60,8 +66,18 @@ public struct RandomLayout {
             if index > 0, chance(30) { line += " requires \(expression(limit: index))" }
             lines.append(line)
         }
+        paths = []
+        let body = fields(count: Int.random(in: 1...9, using: &random), depth: 0, prefix: "f").map { "    " + $0 }
+        if qemuTable {
+            for _ in 0..<Int.random(in: 1...6, using: &random) {
+                let path = paths.randomElement(using: &random) ?? "f0"
+                let anchor = chance(15) ? "\(Int.random(in: 0...2, using: &random))"
+                    : chance(70) ? "end(\(path))" : "offset(\(path))"
+                lines.append("  qemu feature_size \(expression()) \(anchor)")
+            }
+        }
         lines.append("  config c {")
-        lines += fields(count: Int.random(in: 1...9, using: &random), depth: 0, prefix: "f").map { "    " + $0 }
+        lines += body
         lines += ["  }", "}"]
         return lines.joined(separator: "\n")
     }

@@ -2,15 +2,25 @@ import ConfigLayout
 import Foundation
 import VirtioHost
 
-/// Cases 2, 5 and 6: cfgspace as a whole process, as build pipelines run it.
+/// Cases 5 and 6, and the whole-process runs of the others: cfgspace as build pipelines run it.
 enum ProcessCases {
     /// One whole-process run: its seconds and its peak memory.
     static func timed(_ program: String, _ arguments: [String]) throws -> (seconds: Double, peakKiB: Int) {
+        let run = try timed(program, arguments, limit: .seconds(600))
+        guard let seconds = run.seconds else {
+            throw HostError(.timeout, "\(program) \(arguments.joined(separator: " ")) did not finish in 600 s")
+        }
+        return (seconds, run.peakKiB)
+    }
+
+    /// One whole-process run stopped at `limit`: nil seconds if it was, with the peak it reached.
+    static func timed(_ program: String, _ arguments: [String], limit: Duration) throws -> (seconds: Double?, peakKiB: Int) {
         let clock = ContinuousClock()
         let start = clock.now
         let child = try ChildProcess(executable: program, arguments: arguments, errors: .null)
-        guard let ended = child.wait(until: Deadline(in: .seconds(600))) else {
-            throw HostError(.timeout, "\(program) \(arguments.joined(separator: " ")) did not finish in 600 s")
+        guard let ended = child.wait(until: Deadline(in: limit)) else {
+            child.terminate()
+            return (nil, child.peakMemoryKiB ?? 0)
         }
         let seconds = Bench.seconds(clock.now - start)
         guard ended == .exited(0) else { throw HostError(.refused, "\(program) \(arguments.joined(separator: " ")): \(ended)") }
@@ -33,73 +43,6 @@ enum ProcessCases {
             peak = max(peak, run.peakKiB)
         }
         return (Measurement(name: name, samples: samples, iterations: 1), peak)
-    }
-
-    static let scales = [(16, 16), (32, 64), (48, 64), (64, 64), (128, 128), (256, 128)]
-
-    /// Case 2: the whole-space diff of generated layouts, whole process, with its peak memory; and
-    /// beside the smallest, exhaustive enumeration of its 2^16 feature sets in process.
-    static func diffScale(cfgspace: String, repeats: Int) -> CaseResult {
-        var result = CaseResult(number: 2, title: "diff at scale: N conditional fields over M features, whole process",
-                                target: "64 × 64 under 1 s and 256 MB; 256 × 128 completes")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cfgspace-bench-scale-\(getpid())")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            var previous: Double?
-            for (fields, features) in scales {
-                let path = folder.appendingPathComponent("scale-\(fields)-\(features).layout").path
-                try DiffScaleLayout.text(fields: fields, features: features).write(toFile: path, atomically: true, encoding: .utf8)
-                let (measurement, peak) = try measure("diff \(fields) × \(features)", repeats: max(3, repeats / 4), cfgspace,
-                                                      ["diff", path])
-                result.measurements.append(measurement)
-                var figure = String(format: "median %@, peak %.0f MB", formatTime(measurement.median), Double(peak) / 1024)
-                if let previous { figure += String(format: ", %.1f× the row before", measurement.median / previous) }
-                result.figures.append(("\(fields) × \(features)", figure))
-                previous = measurement.median
-                if fields == 64 && features == 64 { result.met = measurement.median < 1 && peak < 256 * 1024 }
-            }
-            // The checked-in 64-feature layout, one feature per field (Benchmarks/wide64.layout), when run
-            // from the checkout.
-            if FileManager.default.fileExists(atPath: "Benchmarks/wide64.layout") {
-                for sizing in ["full", "qemu"] {
-                    let (wide, peak) = try measure("diff wide64 (64 features), \(sizing) sizing", repeats: max(3, repeats / 4),
-                                                   cfgspace, ["diff", "Benchmarks/wide64.layout", "--sizing", sizing])
-                    result.measurements.append(wide)
-                    result.figures.append(("wide64, \(sizing) sizing", String(format: "median %@, peak %.0f MB",
-                                                                                formatTime(wide.median), Double(peak) / 1024)))
-                }
-            }
-            let (enumerated, moved) = try enumeration(repeats: max(3, repeats / 4))
-            result.measurements.append(enumerated)
-            result.notes.append("enumeration: the 16 × 16 layout laid out fixed and packed under every one of its 65,536 sets, "
-                                + "in process (\(moved) placed fields differ between the two)")
-        } catch {
-            result.notes.append("not measured: \(error)")
-            result.met = false
-        }
-        return result
-    }
-
-    /// Every feature set of the 16 × 16 layout, laid out concretely both ways: what the symbolic diff avoids.
-    private static func enumeration(repeats: Int) throws -> (Measurement, moved: Int) {
-        let text = DiffScaleLayout.text(fields: 16, features: 16)
-        let loaded = LayoutLoader().load(SourceFile(path: "scale.layout", bytes: Array(text.utf8)))
-        guard let device = loaded.devices.first else { throw BenchFailure("the generated layout did not load") }
-        let bits = device.features.map(\.bit)
-        var moved = 0
-        let measurement = Bench.measure("enumerate 16 × 16 (2^16 sets)", warmup: 1, repeats: repeats) {
-            moved = 0
-            for mask in 0..<(1 << bits.count) {
-                let set = FeatureSet(bits: bits.indices.filter { mask >> $0 & 1 == 1 }.map { bits[$0] })
-                let fixed = Layout(device: device, features: set, interpretation: .fixed)
-                let packed = Layout(device: device, features: set, interpretation: .packed)
-                for (a, b) in zip(fixed.fields, packed.fields) where a.offset != nil && b.offset != nil && a.offset != b.offset {
-                    moved += 1
-                }
-            }
-        }
-        return (measurement, moved)
     }
 
     /// Case 5: `generate --target all` beside `cfgspace --version`, both whole processes.

@@ -61,7 +61,7 @@ var results: [CaseResult] = []
 for number in chosen.isEmpty ? Array(1...8) : chosen {
     switch number {
     case 1: results.append(EngineCases.frontEnd(repeats: repeats))
-    case 2: results.append(ProcessCases.diffScale(cfgspace: cfgspace, repeats: repeats))
+    case 2: results.append(DiffScaleCase.run(cfgspace: cfgspace, repeats: repeats))
     case 3: results.append(EngineCases.reads(repeats: repeats))
     case 4: results.append(EngineCases.negotiations(cfgspace: cfgspace, repeats: repeats))
     case 5: results.append(ProcessCases.generate(cfgspace: cfgspace, repeats: repeats))

@@ -74,6 +74,8 @@ enum CFGSpace {
                 return .usage
             case .failed:
                 return .failure
+            case .unmeasurable:
+                return .unmeasurable
             }
         }
     }

@@ -38,10 +38,12 @@ struct Console {
     }
 }
 
-/// 0 on success, 1 when a check finds errors, 64 (EX_USAGE) when the command was mistyped.
+/// 0 on success, 1 when a check finds errors, 2 when what was to be checked cannot be measured
+/// (`conform` on a struct its compiler refuses), 64 (EX_USAGE) when the command was mistyped.
 enum ExitCode: Int32 {
     case success = 0
     case failure = 1
+    case unmeasurable = 2
     case usage = 64
 }
 
@@ -51,4 +53,6 @@ enum CommandError: Error {
     case usage(String)
     /// The problem has been reported already.
     case failed
+    /// What was to be checked cannot be measured; that has been reported already.
+    case unmeasurable
 }

@@ -30,6 +30,21 @@ import Testing
         #expect(!parsed.flag("help"))
     }
 
+    /// A compiler's options as its users type them: `-I dir`, `-Idir`, `-include file`.
+    @Test func compilerStyleSpellingsAreTaken() throws {
+        let command = CommandSpec(name: "conform", abstract: "Check.", options: [
+            .init(name: "header-dir", short: "I", valueName: "folder", help: "A folder.", isRepeatable: true),
+            .init(name: "force-include", valueName: "header", help: "A header.", isRepeatable: true, aliases: ["-include"]),
+            .init(name: "modern", short: "m", help: "A flag."),
+        ])
+        let parsed = try ArgumentParser.parse(["-I", "a", "-Ib", "--header-dir", "c", "-include", "p.h", "-m"], for: command).get()
+        #expect(parsed.values("header-dir") == ["a", "b", "c"])
+        #expect(parsed.values("force-include") == ["p.h"])
+        #expect(parsed.flag("modern"))
+        // A flag's letter takes nothing glued to it.
+        #expect(throws: UsageError.self) { try ArgumentParser.parse(["-mx"], for: command).get() }
+    }
+
     @Test(arguments: [
         (["blk", "--socket"], "--socket"),                          // a value is missing
         (["blk"], "--socket"),                                      // a required option is missing

@@ -26,6 +26,41 @@ struct ProbeCLITests {
         #expect(document["agrees"] as? Bool == true)
     }
 
+    /// The issue's own case: the property hw_compat_4_0 sets, given on the command line, and the
+    /// machine type that sets it; both predict QEMU's 16 bytes.
+    @Test func theBalloonsFourZeroSizeFromAPropertyAndAMachine() throws {
+        for arguments in [["--device", "virtio-balloon-pci,page-poison=off,qemu-4-0-config-size=on"],
+                          ["--device", "virtio-balloon-pci", "--machine", "pc-i440fx-4.0"]] {
+            let result = try Subprocess.run(Subprocess.cfgspace, ["probe", "qemu"] + arguments + ["--format", "json"],
+                                            in: PackagePaths.root)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            #expect(document["predicted_length"] as? Int == 16)
+            #expect((document["length"] as? [String: Any])?["bytes"] as? Int == 16)
+            let checks = try #require(document["checks"] as? [[String: Any]])
+            let cause = checks.first { $0["name"] as? String == "length" }?["cause"] as? [String: Any]
+            #expect(arguments.contains("--machine") == (cause?["kind"] as? String == "machine type"), "\(String(describing: cause))")
+        }
+    }
+
+    /// --driver basic on the balloon: both changes trace as on the qemu model.
+    @Test func theBasicDriverWatchesTheGeneration() throws {
+        let result = try probe("qemu", "--device", "virtio-balloon-pci", "--driver", "basic", "--format", "json")
+        #expect(result.status == 0, "\(result.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let runs = try #require(document["change_runs"] as? [[String: Any]])
+        #expect(runs.count == 2)
+        for run in runs {
+            #expect((run["differences"] as? [Any])?.isEmpty == true && run["follows_qemu"] as? Bool == true, "\(run)")
+        }
+    }
+
+    @Test func aMachineTypeQEMUDoesNotHaveIsReportedInItsWords() throws {
+        let result = try probe("qemu", "--device", "virtio-net-pci", "--machine", "pc-i440fx-9.9")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("pc-i440fx-9.9"), "\(result.stderr)")
+    }
+
     @Test func aQEMUDepartureExitsOneAndNamesItsSource() throws {
         let result = try probe("qemu", "--device", "virtio-net-pci,hash=on")
         #expect(result.status == 1)

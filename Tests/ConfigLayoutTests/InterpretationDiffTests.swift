@@ -10,6 +10,9 @@ import TestSupport
         let device = diff.device
         var movedSets = [Int](repeating: 0, count: diff.fields.count)
         var shifts = [[Int]](repeating: [], count: diff.fields.count)
+        var fromOffsets = [[Int]](repeating: [], count: diff.fields.count)
+        var toOffsets = [[Int]](repeating: [], count: diff.fields.count)
+        var sizes: (from: [Int], to: [Int]) = ([], [])
         var sizeDiffering = 0
         var valid = 0
         // Counts are over the space's own features; only the space decides the layout.
@@ -29,6 +32,8 @@ import TestSupport
                 let a = from.fields[index].offset
                 let b = to.fields[index].offset
                 let moved = a != nil && b != nil && a != b
+                if let a { fromOffsets[index].append(a) }
+                if let b { toOffsets[index].append(b) }
                 if let condition = change.movesWhen {
                     #expect(condition.evaluate(isSet) == moved,
                             "\(change.path): '\(condition)' under \(device.names(of: features))")
@@ -39,6 +44,8 @@ import TestSupport
                 }
             }
             let sizesDiffer = from.size != to.size
+            sizes.from.append(from.size)
+            sizes.to.append(to.size)
             if let condition = diff.size.differsWhen {
                 #expect(condition.evaluate(isSet) == sizesDiffer, "size under \(device.names(of: features))")
             }
@@ -56,17 +63,25 @@ import TestSupport
         #expect(Int(diff.validSetCount) == valid)
         #expect(Int(diff.size.differingSetCount) == sizeDiffering)
         #expect(diff.size.differs == (sizeDiffering > 0))
+        check(diff.size.fromRange, exact: diff.size.fromRangeIsExact, against: sizes.from, "size (\(diff.from))")
+        check(diff.size.toRange, exact: diff.size.toRangeIsExact, against: sizes.to, "size (\(diff.to))")
+        if let example = diff.size.example {
+            let from = Layout(device: device, features: example.features, interpretation: diff.from, sizing: diff.sizing)
+            let to = Layout(device: device, features: example.features, interpretation: diff.to, sizing: diff.sizing)
+            #expect(from.size == example.from && to.size == example.to && example.from != example.to, "size example")
+        } else {
+            #expect(!diff.size.differs)
+        }
+        #expect(diff.rangesAreExact == (diff.fields.allSatisfy(\.rangesAreExact) && diff.size.fromRangeIsExact
+                                        && diff.size.toRangeIsExact))
         for (index, change) in diff.fields.enumerated() {
             #expect(Int(change.movedSetCount) == movedSets[index], "\(change.path) count")
             #expect(change.moves == !shifts[index].isEmpty)
-            if let low = shifts[index].min(), let high = shifts[index].max() {
-                if diff.rangesAreExact {
-                    #expect(change.shift == low...high, "\(change.path) shift")
-                } else {
-                    // A bound: the true range lies within.
-                    #expect(change.shift.map { $0.contains(low) && $0.contains(high) } == true, "\(change.path) shift bound")
-                }
+            if !shifts[index].isEmpty {
+                check(change.shift, exact: change.rangesAreExact, against: shifts[index], "\(change.path) shift")
             }
+            check(change.fromOffsets, exact: change.rangesAreExact, against: fromOffsets[index], "\(change.path) offsets")
+            check(change.toOffsets, exact: change.rangesAreExact, against: toOffsets[index], "\(change.path) offsets")
             if let example = change.example {
                 // The example is a set a device may offer, and the field moves there as stated.
                 if diff.space.honorsRequires { #expect(device.unmetRequirements(in: example.features).isEmpty) }
@@ -106,6 +121,21 @@ import TestSupport
                             "\(hazard.path)'s example is not misaligned")
                 }
             }
+        }
+    }
+
+    /// A range the diff claims against every value enumeration found: equal when it says it is
+    /// exact, and holding them all when it says it is a bound.
+    static func check(_ range: ClosedRange<Int>?, exact: Bool, against values: [Int], _ what: String) {
+        guard let low = values.min(), let high = values.max() else {
+            #expect(range == nil, "\(what): no valid set has a value, yet the diff gives \(String(describing: range))")
+            return
+        }
+        if exact {
+            #expect(range == low...high, "\(what): exact \(String(describing: range)), enumeration \(low)...\(high)")
+        } else {
+            #expect(range.map { $0.contains(low) && $0.contains(high) } == true,
+                    "\(what): bound \(String(describing: range)) misses \(low)...\(high)")
         }
     }
 
@@ -154,6 +184,31 @@ import TestSupport
         Self.verify(diff, bits: Array(0..<6))
     }
 
+    /// QEMU's sizing over transcribed tables of random entries (ends and offsets of any member,
+    /// nested or not, and byte counts), in both directions: the sizes and where they differ,
+    /// against every set.
+    @Test(arguments: 0..<120)
+    func qemuTablesAgainstEnumeration(seed: UInt64) throws {
+        var generator = RandomLayout(seed: seed &+ 9000, featureCount: 6)
+        let device = try device(generator.text(qemuTable: true))
+        let direction: (Interpretation, Interpretation) = seed % 4 == 1 ? (.packed, .fixed) : (.fixed, .packed)
+        let diff = InterpretationDiff(device: device, from: direction.0, to: direction.1, sizing: .qemu,
+                                      honorsRequires: seed % 3 != 0)
+        Self.verify(diff, bits: Array(0..<6))
+    }
+
+    /// The same with no room for exact arithmetic: every packed range is a bound that must hold the
+    /// truth, while the fixed QEMU size, decided without arithmetic, stays exact.
+    @Test(arguments: 0..<60)
+    func qemuBoundsHoldTheTruth(seed: UInt64) throws {
+        var generator = RandomLayout(seed: seed &+ 11000, featureCount: 6)
+        let device = try device(generator.text(qemuTable: seed % 2 == 0))
+        let diff = InterpretationDiff(device: device, from: .fixed, to: .packed, sizing: .qemu, honorsRequires: seed % 3 != 0,
+                                      arithmeticNodeLimit: 0)
+        #expect(diff.size.fromRangeIsExact)
+        Self.verify(diff, bits: Array(0..<6))
+    }
+
     /// 64 conditional features: far too many to enumerate, so check sampled sets.
     @Test func sixtyFourConditionalFeatures() throws {
         var lines = ["device wide = 1 {"]
@@ -182,5 +237,42 @@ import TestSupport
                 #expect(condition.evaluate { device.isSet($0, in: features) } == moved)
             }
         }
+    }
+    /// QEMU's sizing at scale: 64 fields over 64 features, each under a random `Fa && !Fb` or
+    /// `Fa || !Fb` (the shape that once ran for minutes), with a minimum of 0 so that every field's
+    /// end can set the size. Too many sets to enumerate: check sampled ones against concrete layouts.
+    @Test func qemuSizingOverSixtyFourFeatures() throws {
+        var random = SplitMix64(seed: 64)
+        var lines = ["device wide = 1 {", "  qemu min_size 0"]
+        for index in 0..<64 { lines.append("  feature F\(index) = \(index < 24 ? index : index + 26)") }
+        lines.append("  config c {")
+        for index in 0..<64 {
+            let a = Int(random.next() % 64)
+            let b = (a + 1 + Int(random.next() % 63)) % 64
+            let operation = random.next() % 2 == 0 ? "&&" : "||"
+            lines.append("    f\(index) \(["u8", "le16", "le32"][index % 3]) if F\(a) \(operation) !F\(b)")
+        }
+        lines += ["  }", "}"]
+        let device = try device(lines.joined(separator: "\n"))
+        let diff = InterpretationDiff(device: device, from: .fixed, to: .packed, sizing: .qemu)
+        #expect(diff.size.fromRangeIsExact)
+
+        var sampler = SeededGenerator(seed: 65)
+        let bits = device.features.map(\.bit)
+        for _ in 0..<300 {
+            let features = FeatureSet(bits: bits.filter { _ in Bool.random(using: &sampler) })
+            let fixed = Layout(device: device, features: features, interpretation: .fixed, sizing: .qemu)
+            let packed = Layout(device: device, features: features, interpretation: .packed, sizing: .qemu)
+            let isSet = { device.isSet($0, in: features) }
+            if let condition = diff.size.differsWhen {
+                #expect(condition.evaluate(isSet) == (fixed.size != packed.size))
+            }
+            #expect(diff.size.fromRange?.contains(fixed.size) == true)
+            #expect(diff.size.toRange?.contains(packed.size) == true)
+            #expect(packed.size <= fixed.size)
+        }
+        let example = try #require(diff.size.example)
+        #expect(Layout(device: device, features: example.features, interpretation: .packed, sizing: .qemu).size == example.to)
+        #expect(example.to < example.from)
     }
 }

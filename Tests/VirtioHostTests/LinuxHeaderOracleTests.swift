@@ -52,8 +52,7 @@ import ConfigLayout
             let device = try #require(loaded.devices.first)
             // What `cfgspace conform HEADER --struct virtio_X_config --spec 1.2` does.
             let measured = try ConformProbe.measure(file: path, structName: structName, language: .c)
-            let result = ConformCheck.compare(measured, with: device.asOf(expectation.spec), spec: expectation.spec.description,
-                                              language: .c)
+            let result = ConformCheck.check(measured, with: device, options: .init(spec: expectation.spec))
             structs += 1
             members += measured.members.count
             differences += result.findings.map(\.signature)

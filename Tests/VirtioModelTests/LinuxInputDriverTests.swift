@@ -167,7 +167,7 @@ import TestSupport
         let trace = Trace()
         let parameters = DeviceParameters(offered: try device.parseFeatures("VERSION_1").get(), values: [], pastEnd: nil,
                                           guestIsLittleEndian: true, selections: QEMUInputDevices.contents(.mouse))
-        let qemu = try QEMUDevice(device: device, parameters: parameters, trace: trace)
+        let qemu = try #require(try QEMUSelectorDevice(selecting: device, parameters: parameters, trace: trace))
         func read(_ offset: Int) -> UInt8 {
             var byte: [UInt8] = [0]
             qemu.readConfig(offset: offset, into: &byte, field: nil)

@@ -131,6 +131,8 @@ final class DecisionDiagram {
 
     func apply(_ operation: Operation, _ a: Node, _ b: Node) -> Node {
         if let result = shortcut(operation, a, b) { return result }
+        // Past the limit every result is garbage: stop walking the operands.
+        if overflowed { return zero }
         if isTerminal(a), isTerminal(b), let x = value(a), let y = value(b) {
             return constant(operation.evaluate(x, y))
         }

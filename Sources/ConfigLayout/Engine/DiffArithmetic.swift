@@ -4,12 +4,14 @@
 /// alignment is computed modulo 8 alone, which keeps its diagrams small.
 struct DiffArithmetic {
     typealias Node = DecisionDiagram.Node
-    typealias Ranges = (from: ClosedRange<Int>?, to: ClosedRange<Int>?, shift: ClosedRange<Int>?)
+    /// `exact` says whether the three are exact or only bounds.
+    typealias Ranges = (from: ClosedRange<Int>?, to: ClosedRange<Int>?, shift: ClosedRange<Int>?, exact: Bool)
 
     private var exact: FeatureSpaceEncoding
     private var modular: FeatureSpaceEncoding
-    /// Whether every range so far is exact.
-    private(set) var isExact = true
+    /// Whether the exact manager is still within its limit. Once it is not, every later range is
+    /// a bound; those answered before stay exact.
+    private var isExact = true
 
     init(device: Device, space: FeatureSpace, limit: Int) {
         exact = FeatureSpaceEncoding(device: device, space: space)
@@ -28,7 +30,7 @@ struct DiffArithmetic {
             let movedNode = exact.node(for: moved)
             let result = (from: span(fromOffset, where: exact.node(for: a.placed)),
                           to: span(toOffset, where: exact.node(for: b.placed)),
-                          shift: span(diagram.apply(.subtract, fromOffset, toOffset), where: movedNode))
+                          shift: span(diagram.apply(.subtract, fromOffset, toOffset), where: movedNode), exact: true)
             if !diagram.overflowed { return result }
             isExact = false
         }
@@ -39,27 +41,18 @@ struct DiffArithmetic {
             toMoved.map { to in (from.lowerBound - to.upperBound)...(from.upperBound - to.lowerBound) }
         }
         return (logic.bounds(of: a.offset, given: logic.node(for: a.placed)),
-                logic.bounds(of: b.offset, given: logic.node(for: b.placed)), shift)
+                logic.bounds(of: b.offset, given: logic.node(for: b.placed)), shift, false)
     }
 
-    /// Where the sizes differ, in `logic`'s diagram. Under full sizing the packed struct is smaller
-    /// exactly when some top-level slot shrinks; QEMU's sizing takes the arithmetic.
-    mutating func sizeDiffers(_ from: SymbolicValue, _ to: SymbolicValue, sizing: Sizing, shrinks: Condition,
-                              device: Device, logic: inout FeatureSpaceEncoding) -> Node {
-        if sizing == .full { return logic.node(for: shrinks) }
-        let diagram = logic.diagram
-        return diagram.apply(.notEqual, logic.node(for: from), logic.node(for: to))
-    }
-
-    /// The sizes over every valid set.
-    mutating func sizeRanges(_ from: SymbolicValue, _ to: SymbolicValue, logic: inout FeatureSpaceEncoding)
-        -> (from: ClosedRange<Int>?, to: ClosedRange<Int>?) {
+    /// The least and greatest values of `value` over every valid set, and whether they are exact.
+    mutating func range(of value: SymbolicValue, logic: inout FeatureSpaceEncoding) -> (ClosedRange<Int>?, exact: Bool) {
+        if let constant = value.constantValue { return (constant...constant, true) }
         if isExact {
-            let result = (span(exact.node(for: from), where: exact.diagram.one), span(exact.node(for: to), where: exact.diagram.one))
-            if !exact.diagram.overflowed { return result }
+            let result = span(exact.node(for: value), where: exact.diagram.one)
+            if !exact.diagram.overflowed { return (result, true) }
             isExact = false
         }
-        return (logic.bounds(of: from, given: logic.diagram.one), logic.bounds(of: to, given: logic.diagram.one))
+        return (logic.bounds(of: value, given: logic.diagram.one), false)
     }
 
     /// What is known of a field's alignment.

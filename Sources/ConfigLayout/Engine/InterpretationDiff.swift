@@ -28,6 +28,8 @@ public struct InterpretationDiff: Sendable {
         /// The offsets each interpretation gives it, over the valid sets where it places it.
         public let fromOffsets: ClosedRange<Int>?
         public let toOffsets: ClosedRange<Int>?
+        /// Whether the offsets and the shift are exact; if not, they are bounds the truth lies within.
+        public let rangesAreExact: Bool
         public let example: Example?
     }
 
@@ -43,6 +45,9 @@ public struct InterpretationDiff: Sendable {
         /// The sizes each interpretation gives, over the valid sets.
         public let fromRange: ClosedRange<Int>?
         public let toRange: ClosedRange<Int>?
+        /// Whether each range is exact; if not, it is a bound the truth lies within.
+        public let fromRangeIsExact: Bool
+        public let toRangeIsExact: Bool
     }
 
     /// A field an interpretation places off its natural alignment.
@@ -71,10 +76,12 @@ public struct InterpretationDiff: Sendable {
     public let size: SizeChange
     public let hazards: [AlignmentHazard]
 
-    /// Whether the ranges (offsets, shifts, sizes) are exact. When a layout is too large for the
-    /// exact arithmetic, they are bounds (still sound: the true range lies within), and reports
-    /// say so. Conditions, counts and examples are always exact.
-    public let rangesAreExact: Bool
+    /// Whether every range (offsets, shifts, sizes) is exact. When a layout is too large for the
+    /// exact arithmetic, some are bounds (still sound: the true range lies within), each says which,
+    /// and reports say so. Conditions, counts and examples are always exact.
+    public var rangesAreExact: Bool {
+        fields.allSatisfy(\.rangesAreExact) && size.fromRangeIsExact && size.toRangeIsExact
+    }
 
     /// The most decision-diagram nodes the exact ranges may take (a few MB; real devices need a few
     /// thousand): past it they are bounds.
@@ -121,22 +128,11 @@ public struct InterpretationDiff: Sendable {
                 path: a.path, field: a.field, from: a, to: b, moves: moved != diagram.zero,
                 movesWhen: logic.readable(moved, presence: a.exists), movedSetCount: logic.count(moved),
                 shift: moved == diagram.zero ? nil : ranges.shift, fromOffsets: ranges.from, toOffsets: ranges.to,
-                example: example))
+                rangesAreExact: ranges.exact, example: example))
         }
 
-        let fromSize = fromLayout.size(sizing)
-        let toSize = toLayout.size(sizing)
-        let sizeDiffers = diagram.and(arithmetic.sizeDiffers(fromSize, toSize, sizing: sizing,
-                                                             shrinks: differ ? shrinks.whole : .never,
-                                                             device: device, logic: &logic), logic.domain)
-        let sizeRanges = arithmetic.sizeRanges(fromSize, toSize, logic: &logic)
-        let sizeChange = SizeChange(
-            from: fromSize, to: toSize, differs: sizeDiffers != diagram.zero,
-            differsWhen: logic.condition(for: sizeDiffers), differingSetCount: logic.count(sizeDiffers),
-            example: logic.example(sizeDiffers).map {
-                Example(features: $0, from: Self.evaluate(fromSize, $0, device), to: Self.evaluate(toSize, $0, device))
-            },
-            fromRange: sizeRanges.from, toRange: sizeRanges.to)
+        let sizeChange = SizeChange(from: fromLayout, to: toLayout, sizing: sizing, shrinks: shrinks,
+                                    logic: &logic, arithmetic: &arithmetic)
 
         var hazards: [AlignmentHazard] = []
         var undecided: [(interpretation: Interpretation, path: String)] = []
@@ -180,7 +176,6 @@ public struct InterpretationDiff: Sendable {
         self.fields = changes
         self.size = sizeChange
         self.hazards = hazards
-        self.rangesAreExact = arithmetic.isExact
         self.undecidedAlignment = undecided
     }
 

@@ -68,6 +68,17 @@ public struct Layout: Sendable {
         }
     }
 
+    /// QEMU's size with some QEMU properties in force: `size(under: .qemu)`, raised to the anchor of
+    /// every `qemu property_size` whose property is on (virtio_balloon_config_size's
+    /// `qemu-4-0-config-size`, for one). With no property on it is QEMU's default size.
+    public func qemuSize(with properties: QemuProperties) -> Int {
+        device.qemuSizeTable.propertyEntries.reduce(size(under: .qemu)) { largest, entry in
+            properties.isOn(entry.property)
+                ? max(largest, Self.measure(entry.anchor, node: entry.node, members: members, fullSize: fullSize))
+                : largest
+        }
+    }
+
     /// Every member, leaf or not, by its index in the device's field tree: where it starts (or
     /// would start) and its size here.
     private let members: [Member]

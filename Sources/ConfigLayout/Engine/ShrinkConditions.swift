@@ -7,8 +7,10 @@
 /// member shrinks. A union's packed size is the largest of its members', so it shrinks when it is
 /// absent or every member as large as the union shrinks.
 struct ShrinkConditions {
-    /// For each leaf path: some slot before it, in its enclosing structs, shrinks.
+    /// For each member path, leaf or not: some slot before it, in its enclosing structs, shrinks.
     private(set) var before: [String: Condition] = [:]
+    /// For each member path: its own slot shrinks (it is absent, or what it holds shrinks).
+    private(set) var own: [String: Condition] = [:]
     /// Some top-level slot shrinks: the packed struct is smaller than the fixed one.
     private(set) var whole: Condition = .never
 
@@ -17,23 +19,41 @@ struct ShrinkConditions {
         whole = visit(config, prefix: "", earlier: .never)
     }
 
-    /// Records every leaf's condition in `aggregate`, given that `earlier` holds when something before
-    /// the aggregate shrinks; returns when the aggregate's contents shrink.
+    /// When the packed reading measures a QEMU size anchor below the fixed reading, as conditions
+    /// any one of which is enough: the slots before the anchor, and for an end the member's own.
+    /// An anchor naming no member measures the whole config, as `SymbolicLayout` measures it.
+    func shrinks(_ anchor: SizeAnchor) -> [Condition] {
+        let path = anchor.path?.joined(separator: ".")
+        switch anchor {
+        case .bytes: return []
+        case .wholeConfig: return [whole]
+        case .offset:
+            guard let path, let before = before[path] else { return [whole] }
+            return [before]
+        case .end, .selected:
+            guard let path, let before = before[path], let own = own[path] else { return [whole] }
+            return [before, own]
+        }
+    }
+
+    /// Records every member's conditions in `aggregate`, given that `earlier` holds when something
+    /// before the aggregate shrinks; returns when the aggregate's contents shrink.
     private mutating func visit(_ aggregate: Aggregate, prefix: String, earlier: Condition) -> Condition {
         var preceding = earlier
         var shrinks: [Condition] = []
         for field in aggregate.fields {
             let path = prefix + field.name
             let absent = field.existence.map { $0.condition.negated } ?? .never
-            let own: Condition
+            before[path] = preceding
+            let contents: Condition
             if case .aggregate(let inner) = field.type {
-                own = Condition.or([absent, visit(inner, prefix: path + ".", earlier: preceding)])
+                contents = Condition.or([absent, visit(inner, prefix: path + ".", earlier: preceding)])
             } else {
-                before[path] = preceding
-                own = absent
+                contents = absent
             }
             // A slot of no bytes moves nothing when it goes.
-            let slot = field.type.size == 0 ? .never : own
+            let slot = field.type.size == 0 ? .never : contents
+            own[path] = slot
             shrinks.append(slot)
             if aggregate.kind == .struct { preceding = Condition.or([preceding, slot]) }
         }

@@ -33,10 +33,16 @@ public struct SymbolicLayout: Sendable {
             return fullSize
         case .qemu:
             // virtio_get_config_size: max(min_size, anchor of each entry whose features are offered).
-            let table = QemuSizeTable(device: device)
-            let ends = table.entries.map { measure($0.anchor).scaled(by: $0.condition) }
-            return SymbolicValue.maximum([measure(table.minimum)] + ends).normalized()
+            return SymbolicValue.maximum(qemuAnchors.map { $0.value.scaled(by: $0.condition) }).normalized()
         }
+    }
+
+    /// QEMU's size in parts: the minimum (which always counts) and then each entry of the table,
+    /// with when it counts, what it names and where that falls.
+    var qemuAnchors: [(condition: Condition, anchor: SizeAnchor, value: SymbolicValue)] {
+        let table = QemuSizeTable(device: device)
+        return [(Condition.always, table.minimum, measure(table.minimum))]
+            + table.entries.map { ($0.condition, $0.anchor, measure($0.anchor)) }
     }
 
     /// Where an anchor falls, as a function of the features.

@@ -39,8 +39,11 @@ public struct VersionDiff: Sendable {
     }
 
     public let device: Device
-    public let from: SpecVersion
-    public let to: SpecVersion
+    /// How the two sides are named: versions (`1.1`, `1.2`) or files (`blk.layout`, `blk-proposal.layout`).
+    public let from: String
+    public let to: String
+    /// Whether the sides are spec versions of one layout (else two layout files).
+    public let comparesVersions: Bool
     public let oldSize: Int
     public let newSize: Int
     public let changes: [Change]
@@ -53,9 +56,16 @@ public struct VersionDiff: Sendable {
     public var reservedTaken: [Change] { changes.filter { $0.kind == .reservedTaken || $0.kind == .reservedShrank } }
     public var meaningChanges: [Change] { changes.filter { $0.kind == .conditionChanged || $0.kind == .accessChanged } }
 
+    /// One device between two spec versions.
     public init(device: Device, from: SpecVersion, to: SpecVersion) {
         // The device as each version has it, made once: making one builds its field tree again.
-        let before = device.asOf(from), after = device.asOf(to)
+        self.init(before: device.asOf(from), after: device.asOf(to), from: from.description, to: to.description,
+                  comparesVersions: true)
+    }
+
+    /// Two layouts of one device, each named for the report: a proposal against the layout it changes.
+    public init(before: Device, after: Device, from: String, to: String, comparesVersions: Bool = false) {
+        let device = after
         let oldFeatures = Set(before.features.map(\.name))
         let old = Layout(device: before, features: FeatureSet(), interpretation: .fixed)
         let new = Layout(device: after, features: FeatureSet(), interpretation: .fixed)
@@ -92,13 +102,20 @@ public struct VersionDiff: Sendable {
                 changes.append(Change(kind: .renamed, path: field.path, reason: reason, old: previous, new: field))
             } else if offset >= old.size {
                 changes.append(Change(kind: .addedAtTail, path: field.path,
-                                      reason: "new at \(offset)..\(end - 1), past the \(from) end (\(old.size))",
+                                      reason: "new at \(Self.bytes(offset, end)), past the \(from) end (\(old.size))"
+                                        + Self.underNewFeatures(field, oldFeatures: oldFeatures, from: from),
+                                      old: nil, new: field))
+            } else if overlapping(field, in: old.fields).isEmpty {
+                // Inside the old struct's size but over no old field (the padding after its last field,
+                // say): a driver of the old version reads fields at their offsets and never these bytes.
+                changes.append(Change(kind: .addedAtTail, path: field.path,
+                                      reason: "new at \(Self.bytes(offset, end)), in bytes no \(from) field holds, so no "
+                                        + "\(from) driver reads them" + Self.underNewFeatures(field, oldFeatures: oldFeatures, from: from),
                                       old: nil, new: field))
             } else {
                 let over = overlapping(field, in: old.fields)
-                let bytes = "\(offset)..\(end - 1)"
-                let what = over.isEmpty ? "bytes past every \(from) field"
-                    : over.map { "\($0.path) (\($0.field.type.name) at \($0.offset ?? 0) in \(from))" }.joined(separator: ", ")
+                let bytes = Self.bytes(offset, end)
+                let what = over.map { "\($0.path) (\($0.field.type.name) at \($0.offset ?? 0) in \(from))" }.joined(separator: ", ")
                 changes.append(Change(kind: .addedInside, path: field.path,
                                       reason: "new at \(bytes), inside the \(from) layout, over \(what)", old: nil, new: field))
             }
@@ -115,7 +132,7 @@ public struct VersionDiff: Sendable {
                 continue
             }
             changes.append(Change(kind: .removed, path: field.path,
-                                  reason: "gone in \(to); its bytes \(start)..\(start + field.size - 1) "
+                                  reason: "gone in \(to); its bytes \(Self.bytes(start, start + field.size)) "
                                     + (takenBy.isEmpty ? "are past the \(to) end" : "now belong to " + takenBy.joined(separator: ", ")),
                                   old: field, new: nil))
         }
@@ -124,6 +141,7 @@ public struct VersionDiff: Sendable {
         self.device = device
         self.from = from
         self.to = to
+        self.comparesVersions = comparesVersions
         self.oldSize = old.size
         self.newSize = new.size
         self.changes = changes
@@ -134,7 +152,7 @@ public struct VersionDiff: Sendable {
     /// Why a new field inside the old layout is compatible, if it is: every byte it takes was
     /// reserved in `from`, and it exists only under features `from` did not have.
     private static func takesReserved(_ field: PlacedField, over: [PlacedField], oldFeatures: Set<String>,
-                                      from: SpecVersion, to: SpecVersion) -> String? {
+                                      from: String, to: String) -> String? {
         guard !over.isEmpty, over.allSatisfy(\.field.isReserved), let condition = field.field.existence?.condition else {
             return nil
         }
@@ -142,12 +160,12 @@ public struct VersionDiff: Sendable {
         guard !names.isEmpty, names.allSatisfy({ !oldFeatures.contains($0) }) else { return nil }
         let start = field.offset ?? 0
         let reserved = over.map { "\($0.path) (\($0.field.type.name) in \(from))" }.joined(separator: ", ")
-        return "new at \(start)..\(start + field.size - 1) in bytes \(from) reserved (\(reserved)), only under "
+        return "new at \(bytes(start, start + field.size)) in bytes \(from) reserved (\(reserved)), only under "
             + "\(names.joined(separator: ", ")), new in \(to)"
     }
 
     /// The changes to one field present in both versions.
-    private static func compare(_ old: PlacedField, _ new: PlacedField, from: SpecVersion, to: SpecVersion) -> [Change] {
+    private static func compare(_ old: PlacedField, _ new: PlacedField, from: String, to: String) -> [Change] {
         var changes: [Change] = []
         if old.offset != new.offset {
             changes.append(Change(kind: .moved, path: new.path,
@@ -185,4 +203,15 @@ public struct VersionDiff: Sendable {
     }
 
     private static func bytes(_ count: Int) -> String { count == 1 ? "1 byte" : "\(count) bytes" }
+
+    /// `12..15`, or `92` for one byte.
+    private static func bytes(_ start: Int, _ end: Int) -> String { end - start == 1 ? "\(start)" : "\(start)..\(end - 1)" }
+
+    /// "; only under MTU, which no 1.0 driver negotiates", when the field exists only under
+    /// features the old side did not have: a driver reads a field only under what it negotiated.
+    private static func underNewFeatures(_ field: PlacedField, oldFeatures: Set<String>, from: String) -> String {
+        guard let names = field.field.existence?.condition.featureNames, !names.isEmpty,
+              names.allSatisfy({ !oldFeatures.contains($0) }) else { return "" }
+        return "; only under \(names.sorted().joined(separator: ", ")), which no \(from) driver negotiates"
+    }
 }

@@ -140,9 +140,17 @@ extension Parser {
                 advance()
                 let condition = try parseExpression()
                 item = .qemuFeatureSize(condition, try parseSizeAnchor(), keyword: keyword.span)
+            } else if isKeyword("property_size") {
+                advance()
+                guard case .string(let property) = current.kind, !property.isEmpty else {
+                    throw error(at: current, "expected a QEMU property in quotes after 'property_size', such as "
+                                + "qemu property_size \"qemu-4-0-config-size\" end(poison_val)")
+                }
+                let name = Located(property, advance().span)
+                item = .qemuPropertySize(name, try parseSizeAnchor(), keyword: keyword.span)
             } else {
-                throw error(at: current, "expected 'min_size' or 'feature_size' after 'qemu', such as "
-                            + "qemu min_size end(mac) or qemu feature_size MTU end(mtu)")
+                throw error(at: current, "expected 'min_size', 'feature_size' or 'property_size' after 'qemu', such "
+                            + "as qemu min_size end(mac) or qemu feature_size MTU end(mtu)")
             }
         default: // "device_bits"
             var ranges = [try parseRange(after: "'device_bits'")]

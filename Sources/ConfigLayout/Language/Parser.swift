@@ -74,8 +74,10 @@ public struct Parser {
     }
 
     mutating func expectVersion(after keyword: String) throws -> Located<SpecVersion> {
+        // `next`: the draft after the newest published version, for what a proposal adds.
+        if isKeyword("next") { return Located(SpecVersion.next, advance().span) }
         guard case .version(let version) = current.kind else {
-            throw error(at: current, "expected a spec version after '\(keyword)', such as 1.2, found \(current.quoted)")
+            throw error(at: current, "expected a spec version after '\(keyword)', such as 1.2 or next, found \(current.quoted)")
         }
         return Located(version, advance().span)
     }

@@ -72,6 +72,9 @@ public enum BodyItemSyntax: Sendable {
     /// `qemu feature_size RSS || HASH_REPORT end(supported_hash_types)`: one entry of QEMU's
     /// feature_sizes table; the config reaches the anchor when any of the features is offered.
     case qemuFeatureSize(ExpressionSyntax, SizeAnchorSyntax, keyword: SourceSpan)
+    /// `qemu property_size "qemu-4-0-config-size" end(poison_val)`: the config reaches the anchor
+    /// whenever a QEMU property is on, whatever the features (balloon's, hw_compat_4_0).
+    case qemuPropertySize(Located<String>, SizeAnchorSyntax, keyword: SourceSpan)
     /// `device_bits 0...23, 41...42, 50...127`: the bit ranges that belong to device types.
     case deviceBits([RangeSyntax], keyword: SourceSpan)
     /// `selector u by select, subsel sized by size { ... }`: what driver writes put in a union.
@@ -83,7 +86,8 @@ public enum BodyItemSyntax: Sendable {
         case .feature(let feature): feature.span
         case .config(let aggregate), .typeDeclaration(let aggregate): aggregate.span
         case .noConfig(let span): span
-        case .qemuMinimumSize(let anchor, let keyword), .qemuFeatureSize(_, let anchor, let keyword):
+        case .qemuMinimumSize(let anchor, let keyword), .qemuFeatureSize(_, let anchor, let keyword),
+             .qemuPropertySize(_, let anchor, let keyword):
             keyword.merged(with: anchor.span)
         case .deviceBits(let ranges, let keyword): ranges.reduce(keyword) { $0.merged(with: $1.span) }
         case .selector(let selector): selector.span

@@ -108,6 +108,8 @@ public enum SyntaxPrinter {
             case .qemuFeatureSize(let condition, let anchor, _):
                 line("qemu feature_size \(Self.anchor(anchor)) \(Self.at(item.span))")
                 nested { $0.expression(condition) }
+            case .qemuPropertySize(let property, let anchor, _):
+                line("qemu property_size \"\(property.value)\" \(Self.anchor(anchor)) \(Self.at(item.span))")
             case .deviceBits(let ranges, _):
                 line("device_bits " + ranges.map { "\($0.lower.value)...\($0.upper.value)" }.joined(separator: ", ")
                      + " \(Self.at(item.span))")

@@ -72,8 +72,13 @@ extension Checker {
                               isLegacyOnly: isLegacy, doc: syntax.doc?.value, span: name.span)
 
         // A legacy-only bit may be reused by a modern feature (net's GUEST_RSC4 and the
-        // transport's ADMIN_VQ are both bit 41); two of the same kind may not share it.
-        let clashes = { (other: Feature) in other.bit == bit && other.isLegacyOnly == isLegacy }
+        // transport's ADMIN_VQ are both bit 41), and a bit renamed in a spec version takes one name
+        // until it and the other since (1.2's INDIRECT_DESC); two of the same kind in one version
+        // may not share it.
+        let clashes = { (other: Feature) in
+            other.bit == bit && other.isLegacyOnly == isLegacy
+                && SpecVersion.spansOverlap((other.since, other.until), (feature.since, feature.until))
+        }
         if let other = earlier.first(where: clashes) {
             report(.duplicateFeatureBit, "features '\(other.name)' and '\(name.value)' both use bit \(bit)",
                    at: syntax.bit.span, notes: [.init("'\(other.name)' is declared here", at: other.span)])
@@ -101,9 +106,9 @@ extension Checker {
 
     /// A version no virtio specification has (`since 9.7`) would leave `--spec` unable to name it.
     mutating func checkKnown(_ version: Located<SpecVersion>?, _ keyword: String) {
-        guard let version, !SpecVersion.known.contains(version.value) else { return }
+        guard let version, !SpecVersion.selectable.contains(version.value) else { return }
         report(.unknownVersion, "'\(keyword) \(version.value)' names no virtio specification version; the versions are "
-               + SpecVersion.known.map(\.description).joined(separator: ", "), at: version.span)
+               + SpecVersion.known.map(\.description).joined(separator: ", ") + ", and next for a proposal", at: version.span)
     }
 
     /// Resolves feature names in a condition, reporting unknown ones with a suggestion.

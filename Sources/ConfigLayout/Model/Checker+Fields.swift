@@ -22,11 +22,7 @@ extension Checker {
 
     /// Two declarations of a name may coexist when they belong to different spec versions.
     private static func versionsOverlap(_ a: Field, _ b: Field) -> Bool {
-        let aStart = a.since ?? SpecVersion(major: 0, minor: 0)
-        let bStart = b.since ?? SpecVersion(major: 0, minor: 0)
-        let aEndsFirst = a.until.map { $0 <= bStart } ?? false
-        let bEndsFirst = b.until.map { $0 <= aStart } ?? false
-        return !aEndsFirst && !bEndsFirst
+        SpecVersion.spansOverlap((a.since, a.until), (b.since, b.until))
     }
 
     private mutating func resolveField(_ syntax: FieldSyntax) -> Field? {

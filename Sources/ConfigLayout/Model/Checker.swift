@@ -103,7 +103,7 @@ public struct Checker {
                         ranges.append(Int(range.lower.value)...Int(range.upper.value))
                     }
                 }
-            case .config, .noConfig, .typeDeclaration, .qemuMinimumSize, .qemuFeatureSize:
+            case .config, .noConfig, .typeDeclaration, .qemuMinimumSize, .qemuFeatureSize, .qemuPropertySize:
                 break  // The parser accepts none of these in a transport.
             }
         }
@@ -139,6 +139,7 @@ public struct Checker {
         var hasNoConfig = false
         var qemuAnchor: Located<SizeAnchorSyntax>?
         var qemuTable: [(condition: ExpressionSyntax, anchor: SizeAnchorSyntax)] = []
+        var qemuProperties: [(property: Located<String>, anchor: SizeAnchorSyntax)] = []
         var selectorSyntax: [SelectorSyntax] = []
         typeDeclarations = [:]
         resolvedTypes = [:]
@@ -176,6 +177,13 @@ public struct Checker {
                 checkSingle(&qemuAnchor, located, keyword: keyword, what: "'qemu min_size'")
             case .qemuFeatureSize(let condition, let anchor, _):
                 qemuTable.append((condition, anchor))
+            case .qemuPropertySize(let property, let anchor, _):
+                if let first = qemuProperties.first(where: { $0.property.value == property.value }) {
+                    report(.duplicateDeclaration, "duplicate 'qemu property_size' for \"\(property.value)\"",
+                           at: property.span, notes: [.init("first given here", at: first.property.span)])
+                } else {
+                    qemuProperties.append((property, anchor))
+                }
             case .selector(let selector):
                 selectorSyntax.append(selector)
             case .deviceBits(_, let keyword):
@@ -201,18 +209,23 @@ public struct Checker {
 
         var qemuMinimum = SizeAnchor.wholeConfig
         var qemuSizes: [QemuFeatureSize] = []
+        var qemuPropertySizes: [QemuPropertySize] = []
         var selectors: [Selector] = []
         if let config {
             selectors = selectorSyntax.compactMap { resolveSelector($0, in: config) }
             if let qemuAnchor { qemuMinimum = resolveAnchor(qemuAnchor.value, in: config, selectors: selectors) }
             qemuSizes = qemuTable.map { QemuFeatureSize(condition: resolveCondition($0.condition),
                                                         anchor: resolveAnchor($0.anchor, in: config, selectors: selectors)) }
+            qemuPropertySizes = qemuProperties.map {
+                QemuPropertySize(property: $0.property.value, anchor: resolveAnchor($0.anchor, in: config, selectors: selectors))
+            }
         }
 
         return Device(name: name, id: id, title: syntax.title?.value, doc: syntax.doc?.value,
                       since: syntax.since?.value, specReference: spec?.value, features: features,
                       transport: transport, config: config, qemuMinimumSize: qemuMinimum,
-                      qemuFeatureSizes: qemuSizes, selectors: selectors, span: syntax.headSpan)
+                      qemuFeatureSizes: qemuSizes, qemuPropertySizes: qemuPropertySizes, selectors: selectors,
+                      span: syntax.headSpan)
     }
 
     /// Records a declaration that may appear once, reporting any repeat.

@@ -19,6 +19,8 @@ public struct Device: Sendable {
     /// QEMU's feature_sizes table (`qemu feature_size`), if the layout transcribes it. Without one,
     /// QEMU's sizing follows the layout's own conditions.
     public var qemuFeatureSizes: [QemuFeatureSize] { storage.qemuFeatureSizes }
+    /// QEMU properties that raise the config size whatever the features (`qemu property_size`).
+    public var qemuPropertySizes: [QemuPropertySize] { storage.qemuPropertySizes }
     /// What driver writes to selector fields put in unions (`selector`).
     public var selectors: [Selector] { storage.selectors }
     public var span: SourceSpan { storage.span }
@@ -45,6 +47,7 @@ public struct Device: Sendable {
         let config: Aggregate?
         let qemuMinimumSize: SizeAnchor
         let qemuFeatureSizes: [QemuFeatureSize]
+        let qemuPropertySizes: [QemuPropertySize]
         let selectors: [Selector]
         let span: SourceSpan
         let fieldTree: FieldTree
@@ -58,7 +61,8 @@ public struct Device: Sendable {
 
         init(name: String, id: Int, title: String?, doc: String?, since: SpecVersion?, specReference: String?,
              features: [Feature], transport: Transport?, config: Aggregate?, qemuMinimumSize: SizeAnchor,
-             qemuFeatureSizes: [QemuFeatureSize], selectors: [Selector], span: SourceSpan) {
+             qemuFeatureSizes: [QemuFeatureSize], qemuPropertySizes: [QemuPropertySize], selectors: [Selector],
+             span: SourceSpan) {
             self.name = name
             self.id = id
             self.title = title
@@ -70,6 +74,7 @@ public struct Device: Sendable {
             self.config = config
             self.qemuMinimumSize = qemuMinimumSize
             self.qemuFeatureSizes = qemuFeatureSizes
+            self.qemuPropertySizes = qemuPropertySizes
             self.selectors = selectors
             self.span = span
             let allFeatures = features + (transport?.features ?? [])
@@ -81,18 +86,19 @@ public struct Device: Sendable {
                 allFeatures[index].requires.map { (index, allFeatures[index].bit, CompiledCondition($0, bitOf: bitOf)) }
             }
             fieldTree = FieldTree(config: config, bitOf: bitOf)
-            qemuSizeTable = QemuSizeTable(minimum: qemuMinimumSize, transcribed: qemuFeatureSizes, tree: fieldTree,
-                                          bitOf: bitOf)
+            qemuSizeTable = QemuSizeTable(minimum: qemuMinimumSize, transcribed: qemuFeatureSizes,
+                                          properties: qemuPropertySizes, tree: fieldTree, bitOf: bitOf)
         }
     }
 
     public init(name: String, id: Int, title: String? = nil, doc: String? = nil, since: SpecVersion? = nil,
                 specReference: String? = nil, features: [Feature], transport: Transport? = nil, config: Aggregate?,
                 qemuMinimumSize: SizeAnchor = .wholeConfig, qemuFeatureSizes: [QemuFeatureSize] = [],
-                selectors: [Selector] = [], span: SourceSpan) {
+                qemuPropertySizes: [QemuPropertySize] = [], selectors: [Selector] = [], span: SourceSpan) {
         storage = Storage(name: name, id: id, title: title, doc: doc, since: since, specReference: specReference,
                           features: features, transport: transport, config: config, qemuMinimumSize: qemuMinimumSize,
-                          qemuFeatureSizes: qemuFeatureSizes, selectors: selectors, span: span)
+                          qemuFeatureSizes: qemuFeatureSizes, qemuPropertySizes: qemuPropertySizes,
+                          selectors: selectors, span: span)
     }
 
     /// The bit of the named feature, device features first; nil when no feature has the name.
@@ -112,7 +118,8 @@ public struct Device: Sendable {
 
     /// Whether the device exists in a spec version; nil means the newest, where every device does.
     public func exists(in version: SpecVersion?) -> Bool {
-        guard let version, let since else { return true }
+        guard let since else { return true }
+        guard let version else { return since != .next }
         return version >= since
     }
 
@@ -125,18 +132,23 @@ public struct Device: Sendable {
         allFeatures.filter { $0.bit == bit }
     }
 
-    /// The device as a spec version describes it; nil means the newest.
+    /// The device as a spec version describes it, its own bits and the transport's alike; nil means
+    /// the newest. Every command that takes `--spec` reads the device through this, so what a version
+    /// does not list is neither offered nor accepted anywhere.
     public func asOf(_ version: SpecVersion?) -> Device {
-        let kept = features.filter { feature in
-            guard let version else { return feature.until == nil }
-            return (feature.since.map { version >= $0 } ?? true) && (feature.until.map { version < $0 } ?? true)
-        }
+        let kept = features.filter { $0.exists(in: version) }
+        let keptTransport = transport?.asOf(version)
         // Most versions keep every feature and field: the device is then itself, with the field
         // tree and tables already built for it.
-        if kept.count == features.count, config?.isWhole(in: version) ?? true { return self }
+        if kept.count == features.count, keptTransport?.features.count == transport?.features.count,
+           config?.isWhole(in: version) ?? true { return self }
+        // A QEMU table entry on bits the version lacks can never hold: it goes with them.
+        let names = Set((kept + (keptTransport?.features ?? [])).map(\.name))
+        let sizes = qemuFeatureSizes.filter { !names.isDisjoint(with: $0.condition.featureNames) }
         return Device(name: name, id: id, title: title, doc: doc, since: since, specReference: specReference,
-                      features: kept, transport: transport, config: config?.asOf(version), qemuMinimumSize: qemuMinimumSize,
-                      qemuFeatureSizes: qemuFeatureSizes, selectors: selectors, span: span)
+                      features: kept, transport: keptTransport, config: config?.asOf(version),
+                      qemuMinimumSize: qemuMinimumSize, qemuFeatureSizes: sizes,
+                      qemuPropertySizes: qemuPropertySizes, selectors: selectors, span: span)
     }
 }
 
@@ -148,6 +160,18 @@ public struct QemuFeatureSize: Sendable {
 
     public init(condition: Condition, anchor: SizeAnchor) {
         self.condition = condition
+        self.anchor = anchor
+    }
+}
+
+/// A QEMU property that raises the config size to `anchor` whenever it is on, whatever the offered
+/// features: balloon's `qemu-4-0-config-size` (virtio_balloon_config_size, hw/virtio/virtio-balloon.c).
+public struct QemuPropertySize: Sendable {
+    public let property: String
+    public let anchor: SizeAnchor
+
+    public init(property: String, anchor: SizeAnchor) {
+        self.property = property
         self.anchor = anchor
     }
 }
@@ -189,5 +213,13 @@ public struct Transport: Sendable {
         self.features = features
         self.deviceBitRanges = deviceBitRanges
         self.span = span
+    }
+
+    /// The transport's bits as a spec version lists them; nil means the newest.
+    public func asOf(_ version: SpecVersion?) -> Transport {
+        let kept = features.filter { $0.exists(in: version) }
+        guard kept.count != features.count else { return self }
+        return Transport(title: title, doc: doc, specReference: specReference, features: kept,
+                         deviceBitRanges: deviceBitRanges, span: span)
     }
 }

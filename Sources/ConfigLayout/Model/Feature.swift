@@ -31,6 +31,13 @@ public struct Feature: Hashable, Sendable {
         self.span = span
     }
 
+    /// Whether a spec version lists the feature; nil means the newest, which lists every feature
+    /// that was never retired.
+    public func exists(in version: SpecVersion?) -> Bool {
+        guard let version else { return until == nil && since != .next }
+        return (since.map { version >= $0 } ?? true) && (until.map { version < $0 } ?? true)
+    }
+
     /// The highest bit number a layout may declare. Bits from 128 up are reserved for future
     /// extensions; the limit leaves room for them while keeping feature words small.
     public static let maximumBit = 1023

@@ -77,7 +77,8 @@ public struct Field: Sendable {
 
     /// Whether the field is part of the layout in a spec version; nil means the newest.
     public func isPresent(in version: SpecVersion?) -> Bool {
-        guard let version else { return until == nil }
+        // No version: the newest published, without what only the next draft proposes.
+        guard let version else { return until == nil && since != .next }
         if let since, version < since { return false }
         if let until, version >= until { return false }
         return true

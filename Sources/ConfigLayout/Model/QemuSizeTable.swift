@@ -19,6 +19,10 @@ public struct QemuSizeTable: Sendable {
     /// The field tree's index of the member the minimum names, if it names one.
     public let minimumNode: Int?
     public let entries: [Entry]
+    /// Anchors that QEMU properties reach when they are on (`qemu property_size`). Every other
+    /// answer (a layout's `--sizing qemu`, the symbolic diff, the emitters) is for QEMU's defaults,
+    /// where each is off; `Layout.qemuSize(with:)` takes them.
+    public let propertyEntries: [(property: String, anchor: SizeAnchor, node: Int?)]
     /// Whether the entries are QEMU's own table rather than derived from the layout.
     public let isTranscribed: Bool
 
@@ -27,10 +31,12 @@ public struct QemuSizeTable: Sendable {
         self = device.qemuSizeTable
     }
 
-    init(minimum: SizeAnchor, transcribed: [QemuFeatureSize], tree: FieldTree, bitOf: (String) -> Int?) {
+    init(minimum: SizeAnchor, transcribed: [QemuFeatureSize], properties: [QemuPropertySize], tree: FieldTree,
+         bitOf: (String) -> Int?) {
         self.minimum = minimum
         minimumNode = minimum.path.flatMap { tree.index(of: $0.joined(separator: ".")) }
         let node = { (anchor: SizeAnchor) in anchor.path.flatMap { tree.index(of: $0.joined(separator: ".")) } }
+        propertyEntries = properties.map { ($0.property, $0.anchor, node($0.anchor)) }
         if transcribed.isEmpty {
             isTranscribed = false
             // Every leaf field some condition governs, its own or an enclosing struct's.

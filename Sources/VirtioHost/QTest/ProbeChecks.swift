@@ -7,10 +7,13 @@ struct ProbeChecks {
     let device: Device
     let type: QEMUDeviceType?
     let started: QEMUDeviceSpec
+    let properties: QEMUDeviceProperties
     let offered: FeatureSet
     let length: QEMUProbeResult.ConfigLength
     let predicted: Int
+    let selections: [QEMUProbeResult.Selection]
     let bytes: [UInt8]
+    let encoding: ConfigImage.Encoding
     let fields: [QEMUProbeResult.Field]
     let pastEnd: [QEMUProbeResult.PastEndRead]
     let featuresAccepted: Bool?
@@ -18,15 +21,18 @@ struct ProbeChecks {
     let virtioID: Int
 
     typealias Check = QEMUProbeResult.Check
+    typealias Cause = QEMUProbeResult.Check.Cause
 
     func all() -> [Check] {
         [layoutMatches(), lengthMatches(), pastEndIsAllOnes(), valuesInRange(), featuresOK(), propertiesHeld(), legacyAgrees()]
             .compactMap { $0 }
     }
 
-    private func check(_ name: String, _ passed: Bool, _ summary: String, _ details: [String] = []) -> Check {
+    private func check(_ name: String, _ passed: Bool, _ summary: String, _ details: [String] = [],
+                       cause: Cause? = nil) -> Check {
         let finding = passed ? nil : QEMUFindings.explain(check: name, device: device, spec: started, offered: offered)
-        return Check(name: name, verdict: passed ? .agrees : .departs, summary: summary, details: details, knownFinding: finding)
+        return Check(name: name, verdict: passed ? .agrees : .departs, summary: summary, details: details,
+                     cause: finding.map { Cause(kind: .finding, text: $0) } ?? cause)
     }
 
     private func layoutMatches() -> Check {
@@ -38,9 +44,12 @@ struct ProbeChecks {
     private func lengthMatches() -> Check {
         switch length {
         case .exact(let actual):
+            let inherited = properties.inherited(readBy: device)
+            let with = inherited.isEmpty ? "" : " and " + inherited.map { "\($0.name)=\($0.value)" }.joined(separator: ", ")
             return check("length", actual == predicted,
-                         actual == predicted ? "\(actual) bytes, as cfgspace's QEMU sizing predicts over the offered features"
-                             : "\(actual) bytes, but cfgspace's QEMU sizing predicts \(predicted) over the offered features")
+                         actual == predicted ? "\(actual) bytes, as cfgspace's QEMU sizing predicts over the offered features\(with)"
+                             : "\(actual) bytes, but cfgspace's QEMU sizing predicts \(predicted) over the offered features\(with)",
+                         cause: actual == predicted ? agreementCause(inherited) : lengthCause(actual))
         case .atLeast(let bound, let reason):
             if bound > predicted {
                 return check("length", false, "at least \(bound) bytes, more than the \(predicted) cfgspace predicts", [reason])
@@ -49,8 +58,39 @@ struct ProbeChecks {
             return Check(name: "length", verdict: .undecided,
                          summary: "at least \(bound) bytes; cfgspace predicts \(predicted)"
                              + (tail ? " (the bytes in between read 0xff, so it may be)" : ""),
-                         details: [reason], knownFinding: QEMUFindings.explainUndecidedLength(device: device))
+                         details: [reason],
+                         cause: QEMUFindings.explainUndecidedLength(device: device).map { Cause(kind: .finding, text: $0) })
         }
+    }
+
+    /// Where a prediction that agrees took a property QEMU's defaults do not set: the machine
+    /// type's or a -global's.
+    private func agreementCause(_ inherited: [QEMUDeviceProperties.Setting]) -> Cause? {
+        guard let first = inherited.first else { return nil }
+        let kind: Cause.Kind = if case .machine = first.source { .machineType } else { .property }
+        return Cause(kind: kind, text: inherited.map { "\($0.type).\($0.name)=\($0.value) from \($0.source)" }
+            .joined(separator: "; "))
+    }
+
+    /// Why QEMU's length is not the prediction, as far as cfgspace can tell: a QEMU property its
+    /// sizing reads that would give QEMU's length if it were set the other way (set by nothing
+    /// cfgspace sees, or set where cfgspace does not look), or a machine type whose compat
+    /// properties cfgspace does not know.
+    private func lengthCause(_ actual: Int) -> Cause? {
+        for entry in device.qemuPropertySizes {
+            let flipped = properties.qemu.setting(entry.property, properties.qemu.isOn(entry.property) ? "off" : "on")
+            let other = QEMUProbe.predictedLength(device, offered: offered, properties: flipped, selections: selections,
+                                                  bytes: bytes, encoding: encoding)
+            guard other == actual else { continue }
+            let now = properties.setting(entry.property).map { "\($0.value) from \($0.source)" } ?? "QEMU's default, off"
+            return Cause(kind: .property, text: "QEMU's \(actual) bytes are cfgspace's prediction with \(entry.property)="
+                         + "\(properties.qemu.isOn(entry.property) ? "off" : "on"); cfgspace took \(now)")
+        }
+        if !properties.machineIsKnown {
+            return Cause(kind: .machineType, text: "cfgspace's table of QEMU 7.2's compat properties has no machine type "
+                         + "'\(properties.machine)', so none of its compat properties entered the prediction")
+        }
+        return nil
     }
 
     private func pastEndIsAllOnes() -> Check {
@@ -85,18 +125,27 @@ struct ProbeChecks {
         guard let type else { return nil }
         var held: [String] = []
         var broken: [String] = []
+        // Every property in force: the machine type's compat properties and -globals, then the -device value's.
+        let effective = properties.effective(started)
+        var inherited: [QEMUDeviceProperties.Setting] = []
         for binding in type.bindings {
-            guard let expected = binding.expected(started) else { continue }
+            guard let expected = binding.expected(effective) else { continue }
             guard let field = fields.first(where: { $0.path == binding.field }) else { continue }
             let actual: UInt64? = if case .integer(let number)? = field.value { number } else { nil }
+            // The properties the binding reads that something other than -device set.
+            let from = binding.property.split(separator: ",").compactMap { name in
+                properties.setting(name.filter { $0 != " " }).flatMap { $0.source == .device ? nil : $0 }
+            }
+            inherited += from
             let line = "\(binding.field) = \(actual.map(String.init) ?? "?") from \(binding.property) (\(binding.source))"
+                + from.map { ", \($0.name)=\($0.value) from \($0.source)" }.joined()
             if actual == expected { held.append(line) } else { broken.append(line + ", expected \(expected)") }
         }
         guard !held.isEmpty || !broken.isEmpty else { return nil }
         return check("properties", broken.isEmpty,
                      broken.isEmpty ? "every field QEMU fills from a property holds it (\(held.count) checked)"
                          : "\(broken.count) field\(broken.count == 1 ? "" : "s") do not hold their property's value",
-                     broken + held)
+                     broken + held, cause: agreementCause(inherited))
     }
 
     private func legacyAgrees() -> Check? {

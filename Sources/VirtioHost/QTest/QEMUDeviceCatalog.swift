@@ -41,6 +41,29 @@ extension QEMUDeviceType {
         catalog.first { $0.drivers.contains(driver) }
     }
 
+    /// The QOM types a driver's objects are, with the types they derive from: its virtio device's
+    /// (`virtio-balloon-device`, `virtio-device`) and its transport proxy's (`virtio-balloon-pci`,
+    /// `virtio-pci`, or `virtio-mmio` for a `-device` driver). Compat properties and `-global`s name
+    /// these (hw/virtio/*.c, `TypeInfo` and `VirtioPCIDeviceTypeInfo`).
+    public static func qomTypes(ofDriver driver: String) -> [String] {
+        let family = forDriver(driver)?.family ?? driver
+        let device: [String] = switch family {
+        case "virtio-scsi": ["virtio-scsi-device", "virtio-scsi-common"]
+        case "virtio-gpu": ["virtio-gpu-device", "virtio-gpu-base"]
+        case "virtio-mem", "virtio-pmem": [family]
+        case "virtio-input":
+            [driver.replacingOccurrences(of: "-pci", with: "-device"), "virtio-input-hid-device", "virtio-input-device"]
+        default: ["\(family)-device"]
+        }
+        let proxy: [String] = if driver.hasSuffix("-device") {
+            ["virtio-mmio"]
+        } else {
+            [driver, driver.replacingOccurrences(of: "-non-transitional", with: "")
+                .replacingOccurrences(of: "-transitional", with: "") + "-base", "virtio-pci"]
+        }
+        return device + ["virtio-device"] + proxy
+    }
+
     /// The PCI drivers of a family: `-pci`, `-pci-transitional`, `-pci-non-transitional` (those that exist).
     private static func pci(_ family: String, transitional: Bool = true) -> [String] {
         transitional ? ["\(family)-pci", "\(family)-pci-transitional", "\(family)-pci-non-transitional"] : ["\(family)-pci"]
@@ -122,6 +145,14 @@ extension QEMUDeviceType {
                 number("num-queues", "num_queues", "virtio_blk_update_config (hw/block/virtio-blk.c)"),
                 binding("queue-size, seg-max-adjust", "seg_max", "virtio_blk_update_config (hw/block/virtio-blk.c)") { spec in
                     spec.flag("seg-max-adjust") == false ? 126 : (spec.number("queue-size") ?? 256) - 2
+                },
+                // discard_granularity reaches the config only with report-discard-granularity, which
+                // hw_compat_5_2 turns off; otherwise the logical block size does.
+                binding("discard_granularity, report-discard-granularity", "discard_sector_alignment",
+                        "virtio_blk_update_config (hw/block/virtio-blk.c)") { spec in
+                    guard spec.flag("discard") != false else { return nil }
+                    let reported = spec.flag("report-discard-granularity") == false ? nil : spec.number("discard_granularity")
+                    return (reported ?? logicalBlockSize(spec)) >> 9
                 },
                 binding("max-discard-sectors", "max_discard_sectors", "virtio_blk_update_config (hw/block/virtio-blk.c)") { spec in
                     spec.flag("discard") == false ? nil : spec.number("max-discard-sectors")

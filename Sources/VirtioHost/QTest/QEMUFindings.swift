@@ -26,6 +26,12 @@ public enum QEMUFindings {
                 summary: "virtio-crypto refuses migration, so its exact config length cannot be read from the migration "
                     + "stream; only the lower bound is known",
                 source: "hw/virtio/virtio-crypto.c: vmstate_virtio_crypto is .unmigratable"),
+        Finding(id: "generation-after-driver-ok",
+                summary: "config_generation moves only when the device notifies a change after DRIVER_OK: a change "
+                    + "before DRIVER_OK (a link going down) leaves it where it was though the driver may have read the "
+                    + "field already, and a driver's own write never moves it; the spec's rule moves it on every change",
+                source: "hw/virtio/virtio.c: virtio_notify_config returns without DRIVER_OK, and only it does "
+                    + "vdev->generation++"),
         Finding(id: "legacy-bad-feature",
                 summary: "the legacy interface offers bit 30, VIRTIO_F_BAD_FEATURE, which no spec defines: a driver that "
                     + "accepts it is taken to negotiate nothing and gets the device's 'bad features' set instead",
@@ -53,6 +59,12 @@ public enum QEMUFindings {
         case 20: finding("crypto-unmigratable").map(text)
         default: nil
         }
+    }
+
+    /// Why QEMU's generation stood still where the spec's rule moves it, for a change the probe made.
+    static func explainGeneration(_ run: QEMUProbeResult.ChangeRun) -> String? {
+        run.followsQEMU && !run.expectsMove && !run.specDifferences.isEmpty
+            ? finding("generation-after-driver-ok").map(text) : nil
     }
 
     /// Why QEMU offers a bit the layouts do not know, when it is known.

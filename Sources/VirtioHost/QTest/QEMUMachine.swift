@@ -113,6 +113,15 @@ public final class QEMUMachine {
         return buses.flatMap { $0["devices"] as? [[String: Any]] ?? [] }
     }
 
+    /// The guest's RAM in bytes (QMP `query-memory-size-summary`, base-memory).
+    public func ramSize() throws(HostError) -> UInt64 {
+        let answer = try qmp.execute("query-memory-size-summary") as? [String: Any]
+        guard let bytes = (answer?["base-memory"] as? NSNumber)?.uint64Value else {
+            throw HostError(.protocolViolation, "QEMU's query-memory-size-summary gave no base-memory")
+        }
+        return bytes
+    }
+
     /// Where QEMU put the PCI device with qdev id `id`.
     public func pciAddress(ofDevice id: String) throws(HostError) -> PCIFunction.Address? {
         for entry in try pciDevices() where entry["qdev_id"] as? String == id {

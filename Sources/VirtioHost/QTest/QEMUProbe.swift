@@ -18,10 +18,18 @@ public enum QEMUProbe {
         public var qemu: String?
         public var qemuArguments: [String]
         public var timeout: Duration
+        /// The machine type (`pc-i440fx-4.0`); nil for the driver's usual one, `pc` or `microvm`.
+        public var machine: String?
+        /// Run the probe's own driver too (`--driver basic`): it watches config_generation while the
+        /// config changes through QMP and by its own writes, beside the `qemu` model.
+        public var watchesChanges: Bool
 
         public init(device: String, layout: (path: String, device: Device)? = nil, drivers: [String] = [], cpus: Int = 1,
-                    qemu: String? = nil, qemuArguments: [String] = [], timeout: Duration = .seconds(20)) {
+                    qemu: String? = nil, qemuArguments: [String] = [], machine: String? = nil,
+                    watchesChanges: Bool = false, timeout: Duration = .seconds(20)) {
             self.device = device
+            self.machine = machine
+            self.watchesChanges = watchesChanges
             self.layout = layout
             self.drivers = drivers
             self.cpus = cpus
@@ -39,8 +47,16 @@ public enum QEMUProbe {
         let type = QEMUDeviceType.forDriver(requested.driver)
         let id = requested.value("id") ?? probeID
         let (started, machineOptions) = Self.machineOptions(for: requested, options)
-        let machine = try QEMUMachine(machineOptions)
+        let machine: QEMUMachine
+        do {
+            machine = try QEMUMachine(machineOptions)
+        } catch where options.machine != nil {
+            throw HostError(error.kind, "\(error.description) (--machine \(machineOptions.machine))")
+        }
         defer { machine.quit() }
+        // What the machine type, -global and -device set, as the sizing and the checks read them.
+        let properties = QEMUDeviceProperties(machine: machineOptions.machine, spec: started,
+                                              qemuArguments: options.qemuArguments)
         let version = try machine.version()
         let target = try ProbeTarget.locate(on: machine, id: id)
         let layoutPath: String, device: Device
@@ -69,11 +85,13 @@ public enum QEMUProbe {
         // A field-sized array can reach well past the fixed struct: read far enough to see it end.
         let flexible = fixed.fields.contains { if case .flexible = $0.field.type { true } else { false } }
         let readCount = min(registers.configWindow, max(Layout(device: device, features: offered, interpretation: .fixed,
-                                                               sizing: .qemu).size, fixed.size) + (flexible ? 288 : 32))
+                                                               sizing: .qemu).qemuSize(with: properties.qemu), fixed.size)
+                                                        + (flexible ? 288 : 32))
         let reader = ConfigReader(registers: registers)
         let generation = try registers.readGeneration()
         let bytes = try reader.read(count: readCount, layout: fixed)
-        let predicted = predictedLength(device, offered: offered, selections: selections, bytes: bytes, encoding: encoding)
+        let predicted = predictedLength(device, offered: offered, properties: properties.qemu, selections: selections,
+                                        bytes: bytes, encoding: encoding)
         let lowerBound = (bytes.lastIndex { $0 != 0xff } ?? -1) + 1
 
         let legacyViews = try readLegacyViews(target, count: readCount, layout: fixed)
@@ -82,6 +100,10 @@ public enum QEMUProbe {
             try runDriver(driver, registers: registers, label: label, device: device, offered: offered,
                           configBytes: bytes, configSize: predicted, selections: selections, cpus: options.cpus)
         }
+
+        let changeRuns = try options.watchesChanges ? watchChanges(machine, target: target, id: id, device: device,
+                                                                  offered: wanted, configSize: predicted,
+                                                                  properties: properties.qemu, label: label) : []
 
         // Settle the device in a known state, refresh its config, and read the length QEMU migrates.
         let settledStatus = try negotiate(registers, offered: wanted, settle: true)
@@ -92,24 +114,28 @@ public enum QEMUProbe {
 
         let fields = analyse(bytes, device: device, offered: offered, length: length.value, encoding: encoding)
         let known = Set(device.allFeatures.map(\.bit))
-        let findings = ProbeChecks(device: device, type: type, started: started, offered: offered, length: length,
-                                   predicted: predicted, bytes: bytes, fields: fields, pastEnd: pastEnd,
+        let findings = ProbeChecks(device: device, type: type, started: started, properties: properties, offered: offered,
+                                   length: length, predicted: predicted, selections: selections, bytes: bytes,
+                                   encoding: encoding, fields: fields, pastEnd: pastEnd,
                                    featuresAccepted: accepted, legacyViews: legacyViews, virtioID: target.virtioID)
         return QEMUProbeResult(
             qemuVersion: version, requested: requested, started: started, machine: machine.options.machine,
+            properties: properties,
             qemuArguments: machine.options.commandLine(), location: target.location, isTransitional: target.isTransitional,
             transport: registers.transportName, layoutPath: layoutPath, device: device, offered: offered,
             unknownBits: offered.bits.filter { !known.contains($0) }, featuresAccepted: accepted, generation: generation,
             bytes: bytes, length: length, predictedLength: predicted, pastEnd: pastEnd, legacyViews: legacyViews,
             selections: selections, fields: fields, checks: findings.all(), warnings: machine.warnings, driverRuns: runs,
+            changeRuns: changeRuns,
             qtestCommands: machine.qtest.commandCount, qemuProcess: machine.process.pid)
     }
 
-    /// cfgspace's QEMU sizing over the offered features; where QEMU sizes by the values it serves
-    /// (`selected(u)`), the union's offset plus the largest size the selections served.
-    /// A field-sized array's end counts the bytes its length field gives.
-    static func predictedLength(_ device: Device, offered: FeatureSet, selections: [QEMUProbeResult.Selection],
-                                bytes: [UInt8], encoding: ConfigImage.Encoding) -> Int {
+    /// cfgspace's QEMU sizing over the offered features and the properties in force; where QEMU
+    /// sizes by the values it serves (`selected(u)`), the union's offset plus the largest size the
+    /// selections served. A field-sized array's end counts the bytes its length field gives.
+    static func predictedLength(_ device: Device, offered: FeatureSet, properties: QemuProperties,
+                                selections: [QEMUProbeResult.Selection], bytes: [UInt8],
+                                encoding: ConfigImage.Encoding) -> Int {
         let layout = Layout(device: device, features: offered, interpretation: .fixed, sizing: .qemu)
         let values = ConfigDecoder.decode(bytes, layout: layout, encoding: encoding)
         func measure(_ anchor: SizeAnchor) -> Int {
@@ -126,7 +152,9 @@ public enum QEMUProbe {
                 return layout.measure(anchor)
             }
         }
-        let ends = QemuSizeTable(device: device).entries.filter { device.holds($0.condition, in: offered) }.map { measure($0.anchor) }
+        let table = QemuSizeTable(device: device)
+        let ends = table.entries.filter { device.holds($0.condition, in: offered) }.map { measure($0.anchor) }
+            + table.propertyEntries.filter { properties.isOn($0.property) }.map { measure($0.anchor) }
         return max(measure(device.qemuMinimumSize), ends.max() ?? 0)
     }
 
@@ -139,7 +167,8 @@ public enum QEMUProbe {
         let (started, backend) = type?.realize(requested.adding("id", id)) ?? (requested.adding("id", id), [])
         var arguments = backend + options.qemuArguments
         if !arguments.contains("-m") { arguments += ["-m", "16M"] }
-        return (started, .init(machine: QEMUDeviceType.machine(for: requested.driver), devices: [started.description],
+        return (started, .init(machine: options.machine ?? QEMUDeviceType.machine(for: requested.driver),
+                               devices: [started.description],
                                arguments: arguments, executable: options.qemu, timeout: options.timeout))
     }
 
@@ -218,6 +247,21 @@ public enum QEMUProbe {
         }
         return .init(driver: driver, real: real, model: model,
                      differences: TraceDiff.compare(real: real.trace, model: model.trace, device: device))
+    }
+
+    /// The config changes the probe's own driver watches on this device, each beside the models.
+    private static func watchChanges(_ machine: QEMUMachine, target: ProbeTarget, id: String, device: Device,
+                                     offered: FeatureSet, configSize: Int, properties: QemuProperties,
+                                     label: String) throws(HostError) -> [QEMUProbeResult.ChangeRun] {
+        let registers = target.primary
+        // The cases need FEATURES_OK and a generation register: a modern interface.
+        guard registers.isModern else { return [] }
+        let run = ConfigChangeRun(machine: machine, registers: registers, label: label + " (\(registers.transportName))",
+                                  device: device, offered: offered, configSize: configSize, properties: properties)
+        let cases = ConfigChangeRun.cases(for: device, id: id, ramSize: try machine.ramSize())
+        var runs: [QEMUProbeResult.ChangeRun] = []
+        for change in cases { runs.append(try run.run(change)) }
+        return runs
     }
 
     /// The length from the migration stream, or the lower bound with the reason.

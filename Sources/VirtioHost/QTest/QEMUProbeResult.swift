@@ -56,12 +56,39 @@ public struct QEMUProbeResult: Sendable {
             case undecided
         }
 
+        /// What a check's outcome owes to, when cfgspace can name it.
+        public struct Cause: Sendable {
+            public enum Kind: String, Sendable {
+                /// A QEMU property, from the -device value or a -global.
+                case property
+                /// A machine type's compat properties, or a machine type cfgspace does not know.
+                case machineType = "machine type"
+                /// Something QEMU itself does, found by probing it and explained from its source.
+                case finding = "QEMU finding"
+            }
+
+            public let kind: Kind
+            public let text: String
+        }
+
         public let name: String
         public let verdict: Verdict
         public let summary: String
         public let details: [String]
+        /// The cause cfgspace attributes the outcome to: for a departure, why the prediction and
+        /// QEMU part; for an agreement, a property that is not QEMU's default and that it took.
+        public let cause: Cause?
+
+        public init(name: String, verdict: Verdict, summary: String, details: [String], cause: Cause? = nil) {
+            self.name = name
+            self.verdict = verdict
+            self.summary = summary
+            self.details = details
+            self.cause = cause
+        }
+
         /// A departure already known and explained: QEMU's source file and function, and why.
-        public let knownFinding: String?
+        public var knownFinding: String? { cause?.kind == .finding ? cause?.text : nil }
     }
 
     /// The configuration through the legacy interface of a transitional device.
@@ -98,11 +125,41 @@ public struct QEMUProbeResult: Sendable {
         public let differences: [TraceDifference]
     }
 
+    /// One config change watched by the probe's own driver (`--driver basic`), on the device and,
+    /// step for step, on the `qemu` model and on a device that follows the spec's every-change rule.
+    public struct ChangeRun: Sendable {
+        public let name: String
+        public let field: String
+        /// What changed it: `QMP set_link name=...,up=false`, `the driver writes actual = 256`.
+        public let change: String
+        public let afterDriverOK: Bool
+        /// Whether QEMU's rule moves the generation for this change.
+        public let expectsMove: Bool
+        /// The generation the device reported before the change and after it (after DRIVER_OK too,
+        /// for a change before it).
+        public let generationBefore: UInt32
+        public let generationAfter: UInt32
+        public let valueBefore: FieldValue?
+        public let valueAfter: FieldValue?
+        public let real: [TraceEntry]
+        public let model: [TraceEntry]
+        public let spec: [TraceEntry]
+        /// Real against the `qemu` model; empty when equal.
+        public let differences: [TraceDifference]
+        /// Real against the spec's every-change reading.
+        public let specDifferences: [TraceDifference]
+
+        /// The device moved the generation exactly as QEMU's rule says.
+        public var followsQEMU: Bool { (generationAfter != generationBefore) == expectsMove }
+    }
+
     public let qemuVersion: String
     /// The device as asked for, and as started (with a harmless backend added).
     public let requested: QEMUDeviceSpec
     public let started: QEMUDeviceSpec
     public let machine: String
+    /// The properties in force for the device, and where each came from.
+    public let properties: QEMUDeviceProperties
     public let qemuArguments: [String]
     /// `00:02.0 (1af4:1000, subsystem 0001)` or `virtio-mmio at 0xfeb00000`.
     public let location: String
@@ -130,6 +187,8 @@ public struct QEMUProbeResult: Sendable {
     public let checks: [Check]
     public let warnings: [String]
     public let driverRuns: [DriverRun]
+    /// The config changes `--driver basic` watched.
+    public let changeRuns: [ChangeRun]
     /// qtest commands the probe sent.
     public let qtestCommands: Int
     /// The QEMU process the probe ran, ended and reaped by the time the result exists.
@@ -139,5 +198,6 @@ public struct QEMUProbeResult: Sendable {
     /// device gives too little to decide is reported, not counted against it.
     public var agrees: Bool {
         !checks.contains { $0.verdict == .departs } && driverRuns.allSatisfy(\.differences.isEmpty)
+            && changeRuns.allSatisfy { $0.differences.isEmpty }
     }
 }

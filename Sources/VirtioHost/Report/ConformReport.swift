@@ -1,7 +1,9 @@
 import Rendering
 import ConfigLayout
 
-/// `cfgspace conform`: a user's struct, as their compiler measured it, against the spec's layout.
+/// `cfgspace conform`: a user's struct, as their compiler measured it, against the spec's layout:
+/// the facts, the field table, the differences (each cause with its consequences under it), what
+/// cannot be said, the notes, how the struct was read, and the verdict.
 public struct ConformReport: Report {
     public let result: ConformResult
     public let file: String
@@ -15,16 +17,27 @@ public struct ConformReport: Report {
 
     private var title: String {
         "\(result.measured.declared.name) (\(file), compiled by \(language == .c ? "gcc" : "rustc")) against "
-            + "\(result.deviceName) (virtio \(result.specVersion))"
+            + "\(result.deviceName), virtio \(result.specVersion)"
+    }
+
+    /// `1.2 without SECURE_ERASE`, `1.4 with every feature`.
+    public var fit: String {
+        "\(result.specVersion) " + (result.without.isEmpty ? "with every feature of \(result.deviceName)"
+                                    : "without " + result.without.joined(separator: ", "))
     }
 
     private var facts: [(String, String)] {
-        var facts = [("size", "\(result.measured.size) bytes; the spec's whole struct is \(result.fixedSize), "
-                      + "QEMU's largest config \(result.qemuLargest)")]
+        var facts = [("size", "\(result.measured.size) bytes; virtio \(result.specVersion)'s whole struct is \(result.fixedSize), "
+                      + "QEMU's config for these features \(result.qemuSize)")]
+        if result.featuresWereGiven {
+            facts.append(("features", result.offered.isEmpty ? "none" : result.offered.joined(separator: ", ")))
+        } else {
+            facts.append(("features", "none given: judged for the most the struct serves (--features says what the device offers)"))
+        }
+        if result.specWasChosen { facts.append(("closest", result.featuresWereGiven ? "\(result.specVersion)" : fit)) }
         if let shift = result.firstShift {
             var text = "\(shift.field) is \(abs(shift.by)) bytes \(shift.by > 0 ? "late" : "early")"
             if shift.following > 0 { text += ", and \(shift.following) fields after it by as much" }
-            if let cause = shift.cause { text += ": \(cause)" }
             facts.append(("first moved", text))
         }
         return facts
@@ -34,34 +47,88 @@ public struct ConformReport: Report {
         (finding.line.map { "\(file):\($0): " } ?? "\(file): ") + "\(finding.kind.rawValue): \(finding.message)"
     }
 
+    /// Each field beside its member, and what differs about it (notes stay out of the table).
     private var tableRows: [[String]] {
-        result.rows.map { row in
+        let marked = result.allFindings.filter { $0.severity != .note || $0.kind == .ends }
+        return result.rows.map { row in
             let theirs = row.theirs.map { "\($0.offset) +\($0.size) \($0.kind ?? "?")" } ?? "—"
-            let findings = result.findings.filter { $0.field == row.field }.map(\.kind.rawValue)
-            return [row.field, "\(row.offset) +\(row.size) \(row.kind)", row.theirs?.path ?? "—", theirs,
-                    findings.isEmpty ? "" : findings.joined(separator: ", ")]
+            // A group's finding names its first member's field; its members speak for themselves.
+            let kinds = marked.filter { finding in
+                finding.field == row.field && !(!finding.consequences.isEmpty && [.byteOrder, .unresolved].contains(finding.kind))
+            }.map(\.kind.rawValue)
+            let remark = Array(Set(kinds)).sorted().joined(separator: ", ")
+            return [row.field, "\(row.offset) +\(row.size) \(row.kind)", row.theirs?.path ?? "—", theirs, remark]
         }
     }
 
     private static let columns: [TextTable.Column] = [.init("FIELD"), .init("SPEC"), .init("THEIRS"), .init("AT"), .init("", wraps: true)]
 
+    public var verdictLine: String {
+        switch result.verdict {
+        case .conforms:
+            let scope = result.featuresWereGiven
+                ? (result.offered.isEmpty ? "for a device that offers none of its features"
+                   : "for a device that offers " + ShiftAnalysis.list(result.offered))
+                : (result.without.isEmpty ? "with every feature" : "for a device without " + ShiftAnalysis.list(result.without))
+            return "The struct conforms to virtio \(result.specVersion) \(scope)."
+        case .differs:
+            let count = result.findings.filter(\.isDifference).count
+            return "\(count) difference\(count == 1 ? "" : "s") from virtio \(result.specVersion)."
+        case .unknown:
+            return "Offsets and sizes agree, but the byte order of some members cannot be read: cfgspace cannot say it conforms."
+        }
+    }
+
     public func text(style: TextStyle) -> String {
-        var out = style.bold(title) + "\n" + TextTable.keyValues(facts) + "\n"
+        var out = Self.wrapped(title, indent: "").split(separator: "\n").map { style.bold(String($0)) }.joined(separator: "\n")
+        out += "\n" + TextTable.keyValues(facts) + "\n"
         var table = TextTable(Self.columns)
-        for row in tableRows { table.add(row.enumerated().map { $0.offset == 4 && !$0.element.isEmpty ? style.red($0.element) : $0.element }) }
+        for row in tableRows { table.add(row.enumerated().map { $0.offset == 4 && $0.element != "ends" ? style.red($0.element) : $0.element }) }
         out += table.rendered(style: style) + "\n"
-        let differences = result.findings.filter(\.isDifference)
-        let notes = result.findings.filter { !$0.isDifference }
-        if !differences.isEmpty {
-            out += style.bold("Differences") + "\n" + differences.map { "  " + located($0) + "\n" }.joined()
+        for (heading, severity) in [("Differences", ConformResult.Severity.difference), ("Cannot say", .unknown), ("Notes", .note)] {
+            let findings = result.findings.filter { $0.severity == severity }
+            guard !findings.isEmpty else { continue }
+            out += style.bold(heading) + "\n"
+            for finding in findings {
+                out += Self.wrapped(located(finding), indent: "  ")
+                let shown = finding.consequences.prefix(finding.kind == .byteOrder ? 0 : 8)
+                for consequence in shown { out += Self.wrapped(located(consequence), indent: "      ") }
+                if finding.kind == .byteOrder, !finding.consequences.isEmpty {
+                    out += Self.wrapped(finding.consequences.map(\.field).joined(separator: ", "), indent: "      ")
+                } else if finding.consequences.count > shown.count {
+                    out += "      ... and \(finding.consequences.count - shown.count) more\n"
+                }
+            }
         }
+        let notes = result.measured.notes
         if !notes.isEmpty {
-            out += style.bold("Notes") + "\n" + notes.map { "  " + located($0) + "\n" }.joined()
-            out += "  (--map theirs=ours says which member is which field)\n"
+            out += style.bold("How it was read") + "\n"
+            for note in notes {
+                let text = (note.line.map { "\(file):\($0): " } ?? "") + "\(note.isWarning ? "warning" : note.kind.rawValue): \(note.message)"
+                out += Self.wrapped(note.isWarning ? style.yellow(text) : text, indent: "  ")
+            }
         }
-        out += "\n" + (result.agrees ? style.green("The struct conforms: every field at the spec's offset, size and byte order.")
-                       : style.red("\(differences.count) difference\(differences.count == 1 ? "" : "s") from the spec.")) + "\n"
+        let verdict = Self.wrapped(verdictLine, indent: "").dropLast().split(separator: "\n").map(String.init)
+        out += "\n" + verdict.map { result.verdict == .conforms ? style.green($0) : style.red($0) }.joined(separator: "\n") + "\n"
         return out
+    }
+
+    /// A line broken at spaces to fit 100 columns, continuation lines indented two more.
+    static func wrapped(_ text: String, indent: String, width: Int = TextTable.defaultWidth) -> String {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            if current.isEmpty {
+                current = (lines.isEmpty ? indent : indent + "  ") + word
+            } else if current.count + 1 + word.count > width {
+                lines.append(current)
+                current = indent + "  " + word
+            } else {
+                current += " " + word
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     public func markdown() -> String {
@@ -69,31 +136,80 @@ public struct ConformReport: Report {
         var table = MarkdownTable(Self.columns)
         tableRows.forEach { table.add($0) }
         out += table.rendered()
-        if !result.findings.isEmpty { out += "\n" + result.findings.map { "- " + located($0) }.joined(separator: "\n") + "\n" }
-        return out
+        for finding in result.findings {
+            out += "\n- **\(finding.severity.rawValue)** " + located(finding)
+            for consequence in finding.consequences { out += "\n  - " + located(consequence) }
+        }
+        for note in result.measured.notes { out += "\n- *\(note.kind.rawValue)*: \(note.message)" }
+        return out + "\n\n" + verdictLine + "\n"
     }
 
     public func json() -> JSON {
         .object([
             ("struct", .string(result.measured.declared.name)), ("file", .string(file)), ("language", .string(language.rawValue)),
-            ("device", .string(result.deviceName)), ("spec", .string(result.specVersion)),
-            ("size", .int(result.measured.size)), ("fixed_size", .int(result.fixedSize)), ("qemu_largest", .int(result.qemuLargest)),
+            ("device", .string(result.deviceName)), ("spec", .string(result.specVersion.description)),
+            ("spec_chosen", .bool(result.specWasChosen)), ("verdict", .string(result.verdict.rawValue)),
             ("agrees", .bool(result.agrees)),
+            ("features", .array(result.offered.map { .string($0) })), ("features_given", .bool(result.featuresWereGiven)),
+            ("without", .array(result.without.map { .string($0) })),
+            ("size", .int(result.measured.size)), ("alignment", .int(result.measured.alignment)),
+            ("fixed_size", .int(result.fixedSize)), ("qemu_size", .int(result.qemuSize)),
             ("first_shift", result.firstShift.map { shift in
                 .object([("field", .string(shift.field)), ("by", .int(shift.by)), ("following", .int(shift.following)),
-                         ("cause", shift.cause.map { .string($0) } ?? .null)])
+                         ("cause", .string(shift.cause))])
             } ?? .null),
-            ("fields", .array(result.rows.map { row in
-                .object([("field", .string(row.field)), ("offset", .int(row.offset)), ("size", .int(row.size)), ("kind", .string(row.kind)),
-                         ("theirs", row.theirs.map { theirs in
-                             .object([("member", .string(theirs.path)), ("offset", .int(theirs.offset)), ("size", .int(theirs.size)),
-                                      ("kind", theirs.kind.map { .string($0) } ?? .null), ("line", .int(theirs.line))])
-                         } ?? .null)])
+            ("fields", .array(result.rows.map(Self.json))),
+            ("findings", .array(result.findings.map(Self.json))),
+            ("read", .array(result.measured.notes.map { note in
+                .object([("kind", .string(note.kind.rawValue)), ("message", .string(note.message)), ("line", .int(note.line)),
+                         ("warning", .bool(note.isWarning))])
             })),
-            ("findings", .array(result.findings.map { finding in
-                .object([("kind", .string(finding.kind.rawValue)), ("field", .string(finding.field)), ("message", .string(finding.message)),
-                         ("line", finding.line.map { .int($0) } ?? .null), ("difference", .bool(finding.isDifference))])
-            })),
+        ])
+    }
+
+    private static func json(_ row: ConformResult.Row) -> JSON {
+        .object([("field", .string(row.field)), ("offset", .int(row.offset)), ("size", .int(row.size)), ("kind", .string(row.kind)),
+                 ("required", .bool(row.isRequired)), ("reserved", .bool(row.isReserved)),
+                 ("theirs", row.theirs.map { theirs in
+                     .object([("member", .string(theirs.path)), ("offset", .int(theirs.offset)), ("size", .int(theirs.size)),
+                              ("kind", .string(theirs.kind)), ("line", .int(theirs.line))])
+                 } ?? .null)])
+    }
+
+    private static func json(_ finding: ConformResult.Finding) -> JSON {
+        .object([("kind", .string(finding.kind.rawValue)), ("severity", .string(finding.severity.rawValue)),
+                 ("field", .string(finding.field)), ("message", .string(finding.message)), ("line", .int(finding.line)),
+                 ("difference", .bool(finding.isDifference)), ("signature", .string(finding.signature)),
+                 ("consequences", .array(finding.consequences.map(json)))])
+    }
+}
+
+/// A struct that could not be measured, as JSON: what was asked, and an error object saying why and
+/// what is missing.
+public struct ConformFailureReport: Sendable {
+    public let file: String
+    public let structName: String
+    public let failure: ConformProbe.Failure
+
+    public init(file: String, structName: String, failure: ConformProbe.Failure) {
+        self.file = file
+        self.structName = structName
+        self.failure = failure
+    }
+
+    public func json() -> JSON {
+        let kind: String
+        switch failure {
+        case .unreadable: kind = "unreadable"
+        case .noSuchStruct: kind = "no-such-struct"
+        case .ambiguous: kind = "ambiguous"
+        case .compiler: kind = "compiler"
+        case .host: kind = "host"
+        }
+        return .object([
+            ("struct", .string(structName)), ("file", .string(file)), ("verdict", .string("unmeasurable")), ("agrees", .bool(false)),
+            ("error", .object([("kind", .string(kind)), ("message", .string(failure.description)),
+                               ("missing", .array(failure.missing.map { .string($0) }))])),
         ])
     }
 }

@@ -26,6 +26,7 @@ public struct QEMUProbeReport: Report {
     private var facts: [(String, String)] {
         var facts: [(String, String)] = [
             ("device", result.location + (result.isTransitional ? ", transitional" : "")),
+            ("machine", machineText),
             ("read via", result.transport),
             ("layout", "\(result.layoutPath): \(device.name) (ID \(device.id))"),
             ("offered", device.list(result.offered)),
@@ -38,6 +39,28 @@ public struct QEMUProbeReport: Report {
                       ?? "none on the legacy interface"))
         facts.append(("config", lengthText + "; cfgspace predicts \(result.predictedLength)"))
         return facts
+    }
+
+    /// The machine type and the compat properties it applied to the device.
+    private var machineText: String {
+        let properties = result.properties
+        guard properties.machineIsKnown else {
+            return "\(result.machine): not in cfgspace's table of QEMU 7.2's compat properties; none applied"
+        }
+        let applied = properties.settings.filter { if case .machine = $0.source { true } else { false } }
+        guard !applied.isEmpty else { return result.machine }
+        return result.machine + "; compat properties: " + applied.map {
+            "\($0.type).\($0.name)=\($0.value) (\(Self.array(of: $0.source)))"
+        }.joined(separator: ", ")
+    }
+
+    private static func array(of source: QEMUDeviceProperties.Source) -> String {
+        if case .machine(_, let array) = source { array } else { source.description }
+    }
+
+    /// A check's cause, as its kind and words.
+    static func causeText(_ cause: QEMUProbeResult.Check.Cause) -> String {
+        cause.kind == .finding ? cause.text : "\(cause.kind.rawValue): \(cause.text)"
     }
 
     /// The bytes inside the config, 16 to a line, then what reads past it return.
@@ -116,11 +139,19 @@ public struct QEMUProbeReport: Report {
 
         out += style.bold("Verdict") + "\n"
         for check in result.checks {
-            out += "  \(mark(check.verdict, style: style))  \(check.name): \(check.summary)\n"
-            if check.verdict != .agrees { check.details.forEach { out += "        \($0)\n" } }
-            if let finding = check.knownFinding { out += "        \(finding)\n" }
+            // Wrapped plain, then the mark painted: a line's width is what the terminal shows.
+            let word = mark(check.verdict, style: TextStyle(colors: false))
+            let line = TextTable.paragraph("\(word)  \(check.name): \(check.summary)", indent: "  ", continuation: "      ")
+            out += "  " + mark(check.verdict, style: style) + line.dropFirst(2 + word.count)
+            if check.verdict != .agrees {
+                check.details.forEach { out += TextTable.paragraph($0, indent: "        ", continuation: "          ") }
+            }
+            if let cause = check.cause {
+                out += TextTable.paragraph(Self.causeText(cause), indent: "        ", continuation: "          ")
+            }
         }
         for run in result.driverRuns { out += "\n" + driverRunText(run, style: style) }
+        if !result.changeRuns.isEmpty { out += "\n" + changeRunsText(style: style) }
         if !result.warnings.isEmpty {
             out += "\n" + style.bold("QEMU said") + "\n" + result.warnings.map { line in
                 "  " + (line.hasPrefix("qemu-system-x86_64: ") ? String(line.dropFirst("qemu-system-x86_64: ".count)) : line) + "\n"
@@ -136,17 +167,52 @@ public struct QEMUProbeReport: Report {
             ("negotiated", device.list(outcome.negotiated)),
             ("probe", outcome.probeFailure.map { "FAILED: \($0)" } ?? "succeeded"),
             ("violations", "\(outcome.violations.count)"),
-            ("trace", run.differences.isEmpty ? "the same \(outcome.trace.count) steps as on the qemu model"
-                : "\(run.differences.count) lines differ from the run on the qemu model"),
+            ("trace", Self.traceSummary(steps: outcome.trace.count, differences: run.differences)),
         ] + (outcome.realDeviceFailure.map { [("device", "stopped answering: \($0)")] } ?? [])) + "\n"
+        return out + traceText(outcome.trace, differences: run.differences, indent: "  ", style: style)
+    }
+
+    private static func traceSummary(steps: Int, differences: [TraceDifference]) -> String {
+        differences.isEmpty ? "the same \(steps) steps as on the qemu model"
+            : "\(differences.count) lines differ from the run on the qemu model"
+    }
+
+    /// The real run's trace when asked for, then where it parts from the model's.
+    private func traceText(_ trace: [TraceEntry], differences: [TraceDifference], indent: String, style: TextStyle) -> String {
+        var out = ""
         if showsTrace {
-            for (index, entry) in outcome.trace.enumerated() {
-                out += String(format: "  %3d  ", index + 1) + TraceDiff.line(entry, device: device) + "\n"
+            for (index, entry) in trace.enumerated() {
+                out += indent + String(format: "%3d  ", index + 1) + TraceDiff.line(entry, device: device) + "\n"
             }
         }
-        for difference in run.differences {
+        for difference in differences {
             let side = difference.side == .real ? style.red("- QEMU ") : style.green("+ model")
-            out += "  \(side) #\(difference.step)  \(difference.line)\n"
+            out += "\(indent)\(side) #\(difference.step)  \(difference.line)\n"
+        }
+        return out
+    }
+
+    /// What the probe's own driver saw of config_generation while the config changed.
+    private func changeRunsText(style: TextStyle) -> String {
+        var out = style.bold("basic against the device: config changes, beside the qemu model") + "\n"
+        for run in result.changeRuns {
+            let value = { (value: FieldValue?) in value?.description ?? "?" }
+            out += "  \(run.name): \(run.change)\n"
+            out += TextTable.keyValues([
+                (run.field, "\(value(run.valueBefore)) → \(value(run.valueAfter))"),
+                ("generation", "\(run.generationBefore) → \(run.generationAfter)"
+                    + (run.followsQEMU ? ", as QEMU's rule says" : ", NOT as QEMU's rule says")
+                    + (run.expectsMove ? " (virtio_notify_config after DRIVER_OK)"
+                        : run.afterDriverOK ? " (no virtio_notify_config)" : " (virtio_notify_config waits for DRIVER_OK)")),
+                ("trace", Self.traceSummary(steps: run.real.count, differences: run.differences)),
+                ("spec reading", run.specDifferences.isEmpty ? "the same steps on a device that moves it with every change"
+                    : "a device that moves it with every change differs in \(run.specDifferences.count) lines, first at "
+                        + (run.specDifferences.first.map { "step \($0.step): \($0.line.split(separator: " ").joined(separator: " "))" } ?? "")),
+            ].map { ("  " + $0.0, $0.1) })
+            if let finding = QEMUFindings.explainGeneration(run) {
+                out += TextTable.paragraph(finding, indent: "    ", continuation: "      ")
+            }
+            out += traceText(run.real, differences: run.differences, indent: "    ", style: style)
         }
         return out
     }
@@ -160,12 +226,18 @@ public struct QEMUProbeReport: Report {
         out += table.rendered() + "\n"
         var verdict = MarkdownTable([.init("Check"), .init("Verdict"), .init("Summary")])
         for check in result.checks {
-            verdict.add([check.name, check.verdict.rawValue, check.summary + (check.knownFinding.map { " " + $0 } ?? "")])
+            verdict.add([check.name, check.verdict.rawValue, check.summary + (check.cause.map { " " + Self.causeText($0) } ?? "")])
         }
         out += verdict.rendered()
         for run in result.driverRuns {
             out += "\n### \(run.driver.name)\n\n" + (run.differences.isEmpty ? "Same trace as on the qemu model.\n"
                 : run.differences.map { "- \($0.side.rawValue) #\($0.step): `\($0.line)`" }.joined(separator: "\n") + "\n")
+        }
+        for run in result.changeRuns {
+            out += "\n### basic: \(run.name)\n\n- \(run.change)\n- generation \(run.generationBefore) → \(run.generationAfter)"
+                + (run.followsQEMU ? ", as QEMU's rule says" : ", not as QEMU's rule says") + "\n- "
+                + (run.differences.isEmpty ? "Same trace as on the qemu model." : "\(run.differences.count) lines differ from the qemu model.")
+                + "\n"
         }
         return out
     }
@@ -177,11 +249,18 @@ public struct QEMUProbeReport: Report {
         case .exact: length.append(("exact", .bool(true)))
         case .atLeast(_, let reason): length += [("exact", .bool(false)), ("reason", .string(reason))]
         }
+        let properties = JSON.array(result.properties.settings.map { setting in
+            .object([("type", .string(setting.type)), ("name", .string(setting.name)), ("value", .string(setting.value)),
+                     ("source", .string(setting.source.description))])
+        })
+        let changeRuns = JSON.array(result.changeRuns.map(Self.json))
         return .object([
             ("qemu", .string(result.qemuVersion)),
             ("device", .string(result.requested.description)),
             ("started", .string(result.started.description)),
             ("machine", .string(result.machine)),
+            ("machine_known", .bool(result.properties.machineIsKnown)),
+            ("properties", properties),
             ("location", .string(result.location)),
             ("transitional", .bool(result.isTransitional)),
             ("transport", .string(result.transport)),
@@ -209,7 +288,8 @@ public struct QEMUProbeReport: Report {
             ("checks", .array(result.checks.map { check in
                 .object([("name", .string(check.name)), ("verdict", .string(check.verdict.rawValue)),
                          ("summary", .string(check.summary)), ("details", .array(check.details.map { .string($0) })),
-                         ("finding", .string(check.knownFinding))])
+                         ("finding", .string(check.knownFinding)),
+                         ("cause", check.cause.map { .object([("kind", .string($0.kind.rawValue)), ("text", .string($0.text))]) } ?? .null)])
             })),
             ("driver_runs", .array(result.driverRuns.map { run in
                 .object([("driver", .string(run.driver.name)), ("steps", .int(run.real.trace.count)),
@@ -219,8 +299,20 @@ public struct QEMUProbeReport: Report {
                                       ("line", .string(difference.line))])
                          }))])
             })),
+            ("change_runs", changeRuns),
             ("warnings", .array(result.warnings.map { .string($0) })),
             ("agrees", .bool(result.agrees)),
+        ])
+    }
+
+    private static func json(_ run: QEMUProbeResult.ChangeRun) -> JSON {
+        let differences = JSON.array(run.differences.map { .string("\($0.side.rawValue) #\($0.step) \($0.line)") })
+        return .object([
+            ("name", .string(run.name)), ("change", .string(run.change)), ("field", .string(run.field)),
+            ("value_before", .string(run.valueBefore?.description)), ("value_after", .string(run.valueAfter?.description)),
+            ("generation_before", .int(Int(run.generationBefore))), ("generation_after", .int(Int(run.generationAfter))),
+            ("follows_qemu", .bool(run.followsQEMU)), ("steps", .int(run.real.count)), ("differences", differences),
+            ("spec_differences", .int(run.specDifferences.count)),
         ])
     }
 

@@ -18,6 +18,8 @@ final class Interposer: ConnectionHandler {
     let log: ServeLog
     /// The device features the front-end may see, of those the upstream offers; nil for all of them.
     let offerOnly: FeatureSet?
+    /// Bits the front-end never sees, transport bits included.
+    let withheld: FeatureSet
 
     private var upstreamFeatures: UInt64 = 0
     private var upstreamProtocol: UInt64 = 0
@@ -31,11 +33,12 @@ final class Interposer: ConnectionHandler {
     private var awaitingFrontend: Deadline?
 
     init(frontend: VhostUserChannel, upstream path: String, settings: ServedDevice, offerOnly: FeatureSet?,
-         timeout: Duration, log: ServeLog) throws(HostError) {
+         withheld: FeatureSet = FeatureSet(), timeout: Duration, log: ServeLog) throws(HostError) {
         self.frontend = frontend
         upstream = try VhostUserClient(connectingTo: path, timeout: timeout)
         self.settings = settings
         self.offerOnly = offerOnly
+        self.withheld = withheld
         self.timeout = timeout
         self.log = log
     }
@@ -45,12 +48,13 @@ final class Interposer: ConnectionHandler {
     static let transportBits: ClosedRange<Int> = 24...41
 
     /// The features offered to the front-end: the upstream's, less the device features not in
-    /// `offerOnly`.
+    /// `offerOnly` and less every withheld bit.
     private var offeredFeatures: UInt64 {
-        guard let offerOnly else { return upstreamFeatures }
+        let withheldMask = withheld.words.first ?? 0
+        guard let offerOnly else { return upstreamFeatures & ~withheldMask }
         var mask = offerOnly.words.first ?? 0
         for bit in Self.transportBits { mask |= 1 << UInt64(bit) }
-        return upstreamFeatures & mask
+        return upstreamFeatures & mask & ~withheldMask
     }
 
     var extraDescriptors: [Int32] {

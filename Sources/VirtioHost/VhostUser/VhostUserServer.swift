@@ -47,12 +47,14 @@ public final class VhostUserServer: @unchecked Sendable {
     /// An interposer between a front-end and the back-end at `upstream`: everything passes through
     /// but the configuration, which is `served`'s, with the upstream's values unless overridden.
     /// `served`'s values are the ones set by hand; they win over the upstream's.
-    /// `offerOnly` limits the device features the front-end sees to those listed (of the upstream's).
+    /// `offerOnly` limits the device features the front-end sees to those listed (of the upstream's);
+    /// `withheld` are bits it never sees (those a chosen spec version does not list).
     public convenience init(path: String, upstream: String, served: ServedDevice, offerOnly: FeatureSet? = nil,
-                            timeout: Duration = .seconds(5), log: ServeLog) throws(HostError) {
+                            withheld: FeatureSet = FeatureSet(), timeout: Duration = .seconds(5),
+                            log: ServeLog) throws(HostError) {
         try self.init(path: path, served: served, timeout: timeout, log: log) { channel, server throws(HostError) in
             try Interposer(frontend: channel, upstream: upstream, settings: server.served, offerOnly: offerOnly,
-                           timeout: timeout, log: server.log)
+                           withheld: withheld, timeout: timeout, log: server.log)
         }
     }
 

@@ -50,10 +50,17 @@ public class DeviceModel {
     let readCache = ReadCache()
     /// VERSION_1's bit, looked up once: the default encoding asks on every read.
     private let version1Bit: Int?
+    /// When config_generation moves.
+    public let generationPolicy: GenerationPolicy
+    /// QEMU's `vdev->generation`: the notifications a `.notifiedAfterDriverOK` device has made.
+    var notifiedGeneration: UInt32
 
     init(name: String, device: Device, offered: FeatureSet, image: ConfigImage, configSize: Int,
-         pastEnd: PastEndPolicy, guestIsLittleEndian: Bool, trace: Trace) {
+         pastEnd: PastEndPolicy, guestIsLittleEndian: Bool, trace: Trace,
+         generationPolicy: GenerationPolicy = .everyChange, generation: UInt32 = 0) {
         self.name = name
+        self.generationPolicy = generationPolicy
+        notifiedGeneration = generation
         self.device = device
         self.offered = offered
         self.image = image
@@ -73,11 +80,12 @@ public class DeviceModel {
     public convenience init(serving device: Device, offered: FeatureSet, values: [(path: String, value: FieldValue)] = [],
                             interpretation: Interpretation = .fixed, sizing: Sizing = .full,
                             pastEnd: PastEndPolicy = .allOnes, guestIsLittleEndian: Bool = true,
-                            trace: Trace) throws(FieldValueError) {
+                            generationPolicy: GenerationPolicy = .everyChange, trace: Trace) throws(FieldValueError) {
         let image = try ConfigImage(device: device, interpretation: interpretation, features: offered, values: values)
         let size = Layout(device: device, features: offered, interpretation: interpretation, sizing: sizing).size
         self.init(name: device.name, device: device, offered: offered, image: image, configSize: size,
-                  pastEnd: pastEnd, guestIsLittleEndian: guestIsLittleEndian, trace: trace)
+                  pastEnd: pastEnd, guestIsLittleEndian: guestIsLittleEndian, trace: trace,
+                  generationPolicy: generationPolicy)
     }
 
     // MARK: - Where models differ
@@ -104,8 +112,13 @@ public class DeviceModel {
                              guestIsLittleEndian: guestIsLittleEndian)
     }
 
-    /// The configuration generation the device reports. The default moves with every change of value.
-    func configGeneration() -> UInt32 { image.generation }
+    /// The configuration generation the device reports, as its policy moves it.
+    func configGeneration() -> UInt32 {
+        switch generationPolicy {
+        case .everyChange: image.generation
+        case .notifiedAfterDriverOK: notifiedGeneration
+        }
+    }
 
     /// Whether the generation changes only when the image does (or `readStateDidChange` says so),
     /// so a read in a steady state need not ask for it.

@@ -83,6 +83,8 @@ public struct DeviceParameters: Sendable {
     var guestIsLittleEndian: Bool
     /// What each selection serves (input); empty for a device without a selector.
     var selections: SelectionContents = [:]
+    /// The QEMU properties a `qemu` model sizes its config with.
+    var qemuProperties: QemuProperties = .defaults
 
     /// An image of all the values under an interpretation keyed by the offered features.
     func image(of device: Device, interpretation: Interpretation) throws(ScenarioError) -> ConfigImage {

@@ -3,7 +3,8 @@ import ConfigLayout
 /// A device that reads the spec's "only exists if" literally: absent fields take no bytes, so later
 /// fields move up. Non-conforming by the spec's own intent (MST, 2021-03-01: "This text was never
 /// intended to imply that field offsets change based on feature bits"); no implementation found
-/// does this. It shows what a literal reading would serve. Otherwise it behaves like QEMU.
+/// does this. It shows what a literal reading would serve. Its config_generation follows the spec's
+/// reading too: every change of value moves it (`GenerationPolicy.everyChange`).
 final class PackedDevice: DeviceModel {
     static let kind = DeviceKind(
         name: "packed", layout: nil,

@@ -1,31 +1,52 @@
 import ConfigLayout
 
-/// A QEMU virtio device (`hw/virtio/virtio.c`, `hw/virtio/virtio-pci.c`, and the device's own file):
-/// fixed offsets, every field filled by the device's `get_config` whether or not its feature is
-/// offered (virtio-net's max_virtqueue_pairs too), a config length sized by the offered features
-/// (`virtio_get_config_size` over the device's `feature_sizes`, the layout's `qemu` clauses), and
-/// all-ones past the end (`virtio_config_readw`). Fields follow the driver's VERSION_1: `virtio_stw_p`
-/// stores in the guest's order until it is written.
-final class QEMUDevice: DeviceModel {
+/// QEMU 7.2's virtio core and virtio-pci proxy around any device's configuration: fixed offsets,
+/// the config sized by QEMU's rule over the offered features and the QEMU properties in force
+/// (`Layout.qemuSize(with:)`), all-ones past the end (`virtio_config_readw`), two feature windows
+/// each way kept across a reset, unaligned reads cut as QEMU's memory core cuts them, and
+/// config_generation moved only by `virtio_notify_config` after DRIVER_OK. The `qemu` device model
+/// of every device type; net's adds its own config writes (`QEMUNetDevice`), input its selector
+/// (`QEMUSelectorDevice`).
+public class QEMUDevice: DeviceModel {
     static let kind = DeviceKind(
         name: "qemu", layout: nil,
         summary: "QEMU: fixed offsets, config sized by offered features, all-ones past the end",
         follows: "hw/virtio/virtio.c and the device's own file (hw/net/virtio-net.c, ...): fixed offsets, every field "
             + "filled, config sized by the offered features (`feature_sizes`), all-ones past the end, legacy byte "
-            + "order until VERSION_1 is written",
+            + "order until VERSION_1 is written, the generation moved only by a notification after DRIVER_OK",
         defaults: QEMUDeviceDefaults.defaults(for:),
-        make: { device, parameters, trace throws(ScenarioError) in try QEMUDevice(device: device, parameters: parameters, trace: trace) })
+        make: { device, parameters, trace throws(ScenarioError) in
+            // net's own config writes and input's select/subsel; every other device type is QEMU's core alone.
+            if device.name == "net" { return try QEMUNetDevice(device: device, parameters: parameters, trace: trace) }
+            if let input = try QEMUSelectorDevice(selecting: device, parameters: parameters, trace: trace) { return input }
+            return try QEMUDevice(device: device, parameters: parameters, trace: trace)
+        })
 
-    /// input's select and subsel, answered as QEMU's virtio-input answers them.
-    private var selection: QEMUSelectorState?
-
-    init(device: Device, parameters: DeviceParameters, trace: Trace) throws(ScenarioError) {
+    /// The `qemu` model of a scenario: the parameters' values at fixed offsets, sized by QEMU's rule
+    /// under the parameters' QEMU properties.
+    convenience init(device: Device, parameters: DeviceParameters, trace: Trace) throws(ScenarioError) {
         let image = try parameters.image(of: device, interpretation: .fixed)
-        selection = QEMUSelectorState(device: device, layout: image.layout, contents: parameters.selections)
-        let size = selection?.configSize(image.layout) ?? image.layout.size(under: .qemu)
-        super.init(name: "qemu", device: device, offered: parameters.offered, image: image,
-                   configSize: size, pastEnd: parameters.pastEnd ?? .allOnes,
-                   guestIsLittleEndian: parameters.guestIsLittleEndian, trace: trace)
+        self.init(name: "qemu", device: device, offered: parameters.offered, image: image,
+                  configSize: image.layout.qemuSize(with: parameters.qemuProperties), pastEnd: parameters.pastEnd ?? .allOnes,
+                  guestIsLittleEndian: parameters.guestIsLittleEndian, trace: trace)
+    }
+
+    /// A device of any layout that offers `offered` and holds `values`, with QEMU's `properties`
+    /// and, for a model set up beside a real device, the generation that device reports.
+    public convenience init(device: Device, offered: FeatureSet, values: [(path: String, value: FieldValue)],
+                            properties: QemuProperties = .defaults, generation: UInt32 = 0,
+                            guestIsLittleEndian: Bool = true, trace: Trace) throws(FieldValueError) {
+        let image = try ConfigImage(device: device, interpretation: .fixed, features: offered, values: values)
+        self.init(name: "qemu", device: device, offered: offered, image: image,
+                  configSize: image.layout.qemuSize(with: properties), pastEnd: .allOnes,
+                  guestIsLittleEndian: guestIsLittleEndian, trace: trace, generation: generation)
+    }
+
+    init(name: String, device: Device, offered: FeatureSet, image: ConfigImage, configSize: Int, pastEnd: PastEndPolicy,
+         guestIsLittleEndian: Bool, trace: Trace, generation: UInt32 = 0) {
+        super.init(name: name, device: device, offered: offered, image: image, configSize: configSize, pastEnd: pastEnd,
+                   guestIsLittleEndian: guestIsLittleEndian, trace: trace, generationPolicy: .notifiedAfterDriverOK,
+                   generation: generation)
     }
 
     /// `virtio_validate_features` (hw/virtio/virtio.c): a device that offers ACCESS_PLATFORM fails
@@ -47,11 +68,6 @@ final class QEMUDevice: DeviceModel {
     /// An unaligned read that straddles the end reaches virtio in aligned pieces (`QEMUMemoryAccess`),
     /// each all-ones only if it is itself past the end.
     override func serveConfig(offset: Int, into buffer: inout [UInt8]) -> ReadOutcome {
-        guard selection == nil else { return serveSelected(offset: offset, into: &buffer) }
-        return servePieces(offset: offset, into: &buffer)
-    }
-
-    private func servePieces(offset: Int, into buffer: inout [UInt8]) -> ReadOutcome {
         // Pieces of a read inside the space read what the whole read would.
         let inside = offset >= 0 && buffer.count <= configSize && offset <= configSize - buffer.count
         guard pastEnd == .allOnes, !inside else { return super.serveConfig(offset: offset, into: &buffer) }
@@ -66,48 +82,4 @@ final class QEMUDevice: DeviceModel {
         }
         return QEMUMemoryAccess.outcome(offset: offset, count: buffer.count, size: configSize)
     }
-
-    /// A read refreshes the config from the chosen entry (`virtio_input_get_config`), zeros when there
-    /// is none; the reads themselves are every device's.
-    private func serveSelected(offset: Int, into buffer: inout [UInt8]) -> ReadOutcome {
-        let found = selection?.isFound ?? true
-        selection?.didRead()
-        let outcome = servePieces(offset: offset, into: &buffer)
-        if outcome == .served && !found { buffer = [UInt8](repeating: 0, count: buffer.count) }
-        return outcome
-    }
-
-    /// A selection's bytes depend on the last read as well as the image, so no read is served from a
-    /// steady copy.
-    override var servesImage: Bool { selection == nil }
-
-    /// "When using the legacy interface, mac is driver-writable which provided a way for drivers to
-    /// update the MAC without negotiating VIRTIO_NET_F_CTRL_MAC_ADDR" (5.1.4.3). QEMU takes it
-    /// whenever neither VERSION_1 nor CTRL_MAC_ADDR is negotiated (`virtio_net_set_config`), through
-    /// either interface.
-    private var macIsWritable: Bool {
-        device.name == "net" && !device.has("VERSION_1", in: driverFeatures) && !device.has("CTRL_MAC_ADDR", in: driverFeatures)
-    }
-
-    /// `virtio_config_modern_write*` copies the bytes into the config, then `virtio_net_set_config`
-    /// keeps the mac part (any width, any byte of it) and nothing else; the generation does not move,
-    /// as only `virtio_notify_config` moves it. A write past the end is dropped. Other devices' exact
-    /// writes of driver-writable fields are the base class's.
-    override func storeConfig(offset: Int, bytes: [UInt8]) {
-        if var state = selection, state.take(offset: offset, bytes: bytes) {
-            state.apply(to: &image)
-            selection = state
-            return
-        }
-        guard macIsWritable, offset >= 0, offset <= configSize - bytes.count,
-              let mac = image.field("mac"), let start = mac.offset else { return }
-        var value: [UInt8] = if case .bytes(let current)? = image.value("mac") { current } else {
-            [UInt8](repeating: 0, count: mac.size)
-        }
-        for (index, byte) in bytes.enumerated() where (start..<start + mac.size).contains(offset + index) {
-            value[offset + index - start] = byte
-        }
-        image.setKeepingGeneration("mac", .bytes(value))
-    }
 }
-

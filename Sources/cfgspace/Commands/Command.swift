@@ -41,7 +41,8 @@ enum SharedOptions {
     static let spec = CommandSpec.Option(
         name: "spec", valueName: "version",
         help: "The spec version whose layout to use: "
-            + SpecVersion.known.map(\.description).joined(separator: ", ") + ".",
+            + SpecVersion.known.map(\.description).joined(separator: ", ")
+            + ", or next (the draft after \(SpecVersion.newest): what a layout adds 'since next').",
         defaultValue: SpecVersion.newest.description)
 }
 
@@ -56,9 +57,9 @@ enum LayoutInput {
 
     /// The spec version an option names, which must be one cfgspace knows.
     static func version(_ text: String?, option: String) throws(CommandError) -> SpecVersion {
-        let known = SpecVersion.known.map(\.description).joined(separator: ", ")
+        let known = SpecVersion.selectable.map(\.description).joined(separator: ", ")
         guard let text else { return SpecVersion.newest }
-        guard let version = SpecVersion(text), SpecVersion.known.contains(version) else {
+        guard let version = SpecVersion(text), SpecVersion.selectable.contains(version) else {
             throw .usage("The value '\(text)' is invalid for '--\(option) <version>'. Please provide one of \(known).")
         }
         return version
@@ -148,6 +149,18 @@ enum LayoutInput {
         return values
     }
 
+    /// Why a feature name or bit is missing from a spec version when another version lists it:
+    /// "SUSPEND is not in virtio 1.0; the transport lists it from 1.4".
+    static func absence(of item: String, in whole: Device, version: SpecVersion) -> String? {
+        let candidates = Int(item).map { whole.features(withBit: $0) } ?? whole.feature(named: item).map { [$0] } ?? []
+        guard let feature = candidates.first, !candidates.contains(where: { $0.exists(in: version) }) else { return nil }
+        let owner = feature.scope == .transport ? "the transport" : whole.name
+        let span = [feature.since.map { "from \($0)" }, feature.until.map { "until \($0)" }].compactMap { $0 }
+        let what = Int(item) == nil ? item : "bit \(item) (\(feature.name))"
+        return "\(what) is not in virtio \(version); \(owner) lists it "
+            + (span.isEmpty ? "in other versions" : span.joined(separator: " "))
+    }
+
     static func report(_ diagnostics: [Diagnostic], console: Console) {
         guard !diagnostics.isEmpty else { return }
         let renderer = DiagnosticRenderer(colors: console.stderrColors)
@@ -155,12 +168,15 @@ enum LayoutInput {
         if let summary = DiagnosticRenderer.summary(of: diagnostics) { console.err(summary + "\n") }
     }
 
-    /// Parses `--features`, warning about sets a device may not offer.
-    static func features(_ text: String, for device: Device, console: Console) throws(CommandError) -> FeatureSet {
+    /// Parses `--features`, warning about sets a device may not offer. `whole` is the device before
+    /// `device(_:asOf:)`, to say which version has a feature the chosen one lacks.
+    static func features(_ text: String, for device: Device, console: Console,
+                         whole: Device? = nil, version: SpecVersion = .newest) throws(CommandError) -> FeatureSet {
         switch device.parseFeatures(text) {
         case .failure(let error):
-            throw .usage("The value '\(text)' is invalid for '--features <features>': \(error.message)."
-                         + (error.suggestion.map { " Did you mean '\($0)'?" } ?? "")
+            let missing: String? = whole.flatMap { Self.absence(of: error.item, in: $0, version: version) }
+            throw .usage("The value '\(text)' is invalid for '--features <features>': \(missing ?? error.message)."
+                         + ((missing == nil ? error.suggestion : nil).map { " Did you mean '\($0)'?" } ?? "")
                          + " Give feature names or bit numbers separated by commas, 'none' or 'all'.")
         case .success(let set):
             for (feature, requires) in device.unmetRequirements(in: set) {

@@ -14,8 +14,13 @@ enum DiffCommand: Command {
             + "symbolically, so it covers every feature set without enumerating them.\n"
             + "With --features, compares the two layouts field by field under that one set.\n"
             + "With --to-spec, compares the layout of two spec versions instead: fields added at the tail "
-            + "(compatible), and offsets moved or types and names changed (breaking), each with its reason.",
-        arguments: [SharedOptions.file],
+            + "(compatible), and offsets moved or types and names changed (breaking), each with its reason.\n"
+            + "With a second file, compares two layouts of the same device with the same verdicts: a proposal "
+            + "(NEW) against the layout it changes (FILE). Both are taken at --spec, by default next, so that "
+            + "fields a proposal adds 'since next' take part.\n"
+            + "--strict exits with 1 on a breaking verdict, or when the interpretations place any field differently.",
+        arguments: [SharedOptions.file,
+                    .init(name: "new", help: "A second layout of the same device, such as a proposal.", isOptional: true)],
         options: [
             SharedOptions.include,
             .init(name: "from", valueName: "interpretation", help: "The first interpretation.",
@@ -32,6 +37,8 @@ enum DiffCommand: Command {
             SharedOptions.spec,
             .init(name: "to-spec", valueName: "version",
                   help: "Compare the layout of --spec with this spec version instead of two interpretations."),
+            .init(name: "strict", help: "Exit with 1 when a comparison of versions or files finds a breaking change, or "
+                      + "when two interpretations place a field differently: for scripts."),
             SharedOptions.format(),
             SharedOptions.device,
         ])
@@ -44,6 +51,11 @@ enum DiffCommand: Command {
               let format = arguments.choice("format", as: ReportFormat.self) else { throw .failed }
         let loaded = try LayoutInput.device(at: path, named: arguments.value("device"), arguments: arguments, console: console)
         let style = TextStyle(colors: console.stdoutColors)
+        if let proposal = arguments.argument("new") {
+            try diffFiles(loaded, path: path, proposal: proposal, arguments: arguments, format: format, style: style,
+                          console: console)
+            return
+        }
         let version = try LayoutInput.version(arguments.value("spec"), option: "spec")
         if let target = arguments.value("to-spec") {
             let to = try LayoutInput.version(target, option: "to-spec")
@@ -56,18 +68,65 @@ enum DiffCommand: Command {
             }
             _ = try LayoutInput.device(loaded, asOf: version)
             _ = try LayoutInput.device(loaded, asOf: to)
-            console.out(VersionDiffReport(diff: VersionDiff(device: loaded, from: version, to: to)).render(format, style: style))
+            let diff = VersionDiff(device: loaded, from: version, to: to)
+            console.out(VersionDiffReport(diff: diff).render(format, style: style))
+            try strict(diff, arguments, console: console)
             return
         }
         let device = try LayoutInput.device(loaded, asOf: version)
         if let text = arguments.value("features") {
-            let features = try LayoutInput.features(text, for: device, console: console)
+            let features = try LayoutInput.features(text, for: device, console: console, whole: loaded, version: version)
             let comparison = FeatureSetComparison(device: device, features: features, from: from, to: to, sizing: sizing)
             console.out(ComparisonReport(comparison: comparison).render(format, style: style))
+            // Fields both readings place, at different offsets: what a driver of the other reading misreads.
+            let moved = comparison.rows.filter { $0.differs && $0.from.offset != nil && $0.to.offset != nil }.count
+            if arguments.flag("strict") && moved > 0 {
+                console.error("--strict: \(moved) field\(moved == 1 ? "" : "s") placed differently under \(from.rawValue) and \(to.rawValue)")
+                throw .failed
+            }
         } else {
             let diff = InterpretationDiff(device: device, from: from, to: to, sizing: sizing,
                                           honorsRequires: !arguments.flag("ignore-requires"))
             console.out(DiffReport(diff: diff).render(format, style: style))
+            let moving = diff.fields.filter(\.moves).count
+            if arguments.flag("strict") && moving > 0 {
+                console.error("--strict: \(moving) field\(moving == 1 ? "" : "s") move between \(from.rawValue) and \(to.rawValue) "
+                              + "in some valid feature set")
+                throw .failed
+            }
         }
+    }
+
+    /// `diff OLD NEW`: two layouts of one device, each at --spec (by default the next draft), with the
+    /// verdicts of a version comparison.
+    private static func diffFiles(_ old: Device, path: String, proposal: String, arguments: ParsedArguments,
+                                  format: ReportFormat, style: TextStyle, console: Console) throws(CommandError) {
+        for option in ["to-spec", "features"] where arguments.options[option] != nil {
+            throw .usage("--\(option) does not apply to two files; diff OLD NEW compares them whole, at --spec.")
+        }
+        let new = try LayoutInput.device(at: proposal, named: arguments.value("device"), arguments: arguments, console: console)
+        guard new.id == old.id else {
+            throw .usage("'\(path)' describes \(old.name) (ID \(old.id)) and '\(proposal)' \(new.name) (ID \(new.id)); "
+                         + "diff OLD NEW compares two layouts of the same device.")
+        }
+        // --spec's default is the newest published version; two files default to the next draft.
+        let version = try LayoutInput.version(arguments.options["spec"]?.last ?? SpecVersion.next.description, option: "spec")
+        let diff = VersionDiff(before: try LayoutInput.device(old, asOf: version), after: try LayoutInput.device(new, asOf: version),
+                               from: Self.label(path), to: Self.label(proposal))
+        console.out(VersionDiffReport(diff: diff).render(format, style: style))
+        try strict(diff, arguments, console: console)
+    }
+
+    /// A file as the report names it: its last path component, or the built-in layout's name.
+    private static func label(_ path: String) -> String {
+        String(path.split(separator: "/").last ?? Substring(path))
+    }
+
+    /// --strict: a breaking verdict fails the command, saying so.
+    private static func strict(_ diff: VersionDiff, _ arguments: ParsedArguments, console: Console) throws(CommandError) {
+        guard arguments.flag("strict"), !diff.breaking.isEmpty else { return }
+        console.error("--strict: \(diff.breaking.count) breaking change\(diff.breaking.count == 1 ? "" : "s") from \(diff.from) "
+                      + "to \(diff.to)")
+        throw .failed
     }
 }

@@ -57,6 +57,8 @@ enum GenerateCommand: Command {
             }
         }
         if failed { throw .failed }
+        // The transport's own page lists only the bits of the version, as every device's does.
+        transport = transport?.asOf(version == SpecVersion.newest ? nil : version)
 
         let targets = target == "all" ? GenerationTarget.allCases : GenerationTarget(rawValue: target).map { [$0] } ?? []
         let files = Generator(inputs: inputs, transport: transport, version: version).files(for: targets)

@@ -23,7 +23,12 @@ enum ProbeCommand: Command {
             + "cfgspace's QEMU sizing, the bytes past the end, each value against its range, FEATURES_OK, and each "
             + "field QEMU fills from a property against that property. Exit status 1 on any departure.\n"
             + "With --driver, the driver model also probes the device, and its trace is compared line by line with "
-            + "the same run on the qemu device model.",
+            + "the same run on the qemu device model. --driver basic is the probe's own driver, for any device: it "
+            + "watches config_generation while the config changes through QMP and by the driver's own writes (net: "
+            + "set_link before and after DRIVER_OK; balloon: actual written, a new target after DRIVER_OK), beside the "
+            + "qemu model and a device that follows the spec's every-change rule.\n"
+            + "With --machine, QEMU runs that machine type, and its compat properties (QEMU 7.2's hw_compat_* and "
+            + "pc_compat_*) enter the prediction, as -global arguments given with --qemu-arg do.",
         arguments: [.init(name: "target", help: "What to probe: 'qemu' or 'vhost-user'.")],
         options: [
             SharedOptions.include,
@@ -34,12 +39,17 @@ enum ProbeCommand: Command {
             .init(name: "layout", valueName: "file",
                   help: "The layout to hold the device against; by default the built-in one for its device ID."),
             .init(name: "driver", valueName: "driver",
-                  help: "Run a driver model against the device too; one that drives its type (see "
-                      + "'cfgspace simulate --help' for which drivers drive which devices).",
-                  choices: DriverKind.names, isRepeatable: true),
+                  help: "Run a driver model against the device too: one that drives its type (see "
+                      + "'cfgspace simulate --help' for which drivers drive which devices), or basic (any device: "
+                      + "config changes and config_generation).",
+                  choices: DriverKind.names + ["basic"], isRepeatable: true),
             .init(name: "qemu", valueName: "path", help: "The QEMU program; by default qemu-system-x86_64 on PATH."),
             .init(name: "qemu-arg", valueName: "arg", help: "One more argument for QEMU, such as --qemu-arg=-global "
                       + "--qemu-arg=virtio-mmio.force-legacy=false.", isRepeatable: true),
+            .init(name: "machine", valueName: "type",
+                  help: "qemu: the machine type, any that qemu-system-x86_64 -machine help lists, such as pc-i440fx-4.0; "
+                      + "its compat properties (QEMU 7.2's hw_compat_*) enter the prediction. By default pc, or "
+                      + "microvm for a -device driver."),
             .init(name: "trace", help: "With --driver, show the whole trace of each run."),
             SharedOptions.format(),
         ])
@@ -90,9 +100,10 @@ enum ProbeCommand: Command {
             let loaded = try LayoutInput.device(at: path, named: nil, arguments: arguments, console: console)
             layout = (path, try LayoutInput.device(loaded, asOf: SpecVersion.newest))
         }
-        let drivers = arguments.values("driver")
+        let drivers = arguments.values("driver").filter { $0 != "basic" }
         let options = QEMUProbe.Options(device: device, layout: layout, drivers: drivers, qemu: arguments.value("qemu"),
-                                        qemuArguments: arguments.values("qemu-arg"))
+                                        qemuArguments: arguments.values("qemu-arg"), machine: arguments.value("machine"),
+                                        watchesChanges: arguments.values("driver").contains("basic"))
         let result: QEMUProbeResult
         do {
             result = try QEMUProbe.run(options)

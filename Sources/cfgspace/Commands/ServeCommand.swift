@@ -37,6 +37,7 @@ enum ServeCommand: Command {
                   choices: Interpretation.allCases.map(\.rawValue), defaultValue: Interpretation.fixed.rawValue),
             .init(name: "queues", valueName: "count", help: "The queue count GET_QUEUE_NUM answers.", defaultValue: "8"),
             .init(name: "verbose", help: "Print every message as it is served."),
+            SharedOptions.spec,
         ])
 
     static func run(_ arguments: ParsedArguments, console: Console) throws(CommandError) {
@@ -45,10 +46,11 @@ enum ServeCommand: Command {
         guard let queues = arguments.value("queues").flatMap(Int.init), (1...1024).contains(queues) else {
             throw .usage("The value '\(arguments.value("queues") ?? "")' is invalid for '--queues <count>': give 1 to 1024.")
         }
+        let version = try LayoutInput.version(arguments.value("spec"), option: "spec")
         let loaded = try LayoutInput.device(at: file, named: nil, arguments: arguments, console: console)
-        let device = try LayoutInput.device(loaded, asOf: SpecVersion.newest)
+        let device = try LayoutInput.device(loaded, asOf: version)
         let offered = try arguments.value("features").map { text throws(CommandError) in
-            try LayoutInput.features(text, for: device, console: console)
+            try LayoutInput.features(text, for: device, console: console, whole: loaded, version: version)
         } ?? ServedDevice.defaultFeatures(of: device)
         let values = try LayoutInput.assignments(arguments.values("set"), for: device, offered: offered, interpretation: interpretation)
         var selections: [ServedDevice.Selection: [UInt8]] = [:]
@@ -70,8 +72,11 @@ enum ServeCommand: Command {
         do {
             let server: VhostUserServer
             if let upstream = arguments.value("upstream") {
+                // Bits other versions list and this one does not (1.0's ACCESS_PLATFORM) never pass.
+                let withheld = FeatureSet(bits: loaded.allFeatures.map(\.bit)).subtracting(FeatureSet(bits: device.allFeatures.map(\.bit)))
                 server = try VhostUserServer(path: path, upstream: upstream, served: served,
-                                             offerOnly: arguments.value("features") == nil ? nil : offered, log: log)
+                                             offerOnly: arguments.value("features") == nil ? nil : offered,
+                                             withheld: withheld, log: log)
                 console.err("cfgspace serve: \(device.name) (\(interpretation.rawValue)) on \(path), in front of \(upstream)\n")
             } else {
                 server = try VhostUserServer(path: path, served: served, queues: queues, log: log)

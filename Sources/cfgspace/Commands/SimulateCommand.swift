@@ -47,6 +47,7 @@ enum SimulateCommand: Command {
                   defaultValue: "net"),
             .init(name: "cpus", valueName: "count", help: "The guest's CPUs, for drivers that size queues by them.",
                   defaultValue: "1"),
+            SharedOptions.spec,
             SharedOptions.format(),
         ])
 
@@ -84,8 +85,10 @@ enum SimulateCommand: Command {
                          + "of CPUs from 1 to 1024.")
         }
 
+        let version = try LayoutInput.version(arguments.value("spec"), option: "spec")
         let loaded = try LayoutInput.device(at: layoutPath, named: nil, arguments: arguments, console: console)
-        let device = try LayoutInput.device(loaded, asOf: SpecVersion.newest)
+        // The models offer, and the drivers accept, only what the version lists.
+        let device = try LayoutInput.device(loaded, asOf: version)
         let simulator = Simulator(device: device)
         // In the catalogue's order, however they were typed; each must fit the device type.
         let drivers = try arguments.values("driver").map { name throws(CommandError) in
@@ -105,7 +108,10 @@ enum SimulateCommand: Command {
         let selections = try arguments.values("features").map { text throws(CommandError) in
             switch FeatureSelection.parse(text, for: device) {
             case .success(let selection): return selection
-            case .failure(let error): throw .usage("The value '\(text)' is invalid for '--features <features>': \(error.description)")
+            case .failure(let error):
+                let absent = text.split(separator: ",").lazy.map { String($0.drop { "+-".contains($0) }) }
+                    .compactMap { LayoutInput.absence(of: $0, in: loaded, version: version) }.first
+                throw .usage("The value '\(text)' is invalid for '--features <features>': \(absent ?? error.description)")
             }
         }
 
@@ -148,6 +154,11 @@ enum SimulateCommand: Command {
         do throws(ScenarioError) {
             outcome = try simulator.run(scenario)
         } catch {
+            // A version older than the fields and features the models name is the user's choice, not the layout's fault.
+            let later = SpecVersion.known.filter { $0 > version }
+            if let works = later.first(where: { (try? Simulator(device: loaded.asOf($0)).run(scenario)) != nil }) {
+                throw .usage("--spec \(version): \(error.description). Give --spec \(works) or later.")
+            }
             console.error(error.description)
             throw .failed
         }

@@ -34,7 +34,8 @@ enum TableCommand: Command {
         let version = try LayoutInput.version(arguments.value("spec"), option: "spec")
         let loaded = try LayoutInput.device(at: path, named: arguments.value("device"), arguments: arguments, console: console)
         let device = try LayoutInput.device(loaded, asOf: version)
-        let features = try LayoutInput.features(arguments.value("features") ?? "all", for: device, console: console)
+        let features = try LayoutInput.features(arguments.value("features") ?? "all", for: device, console: console,
+                                                whole: loaded, version: version)
         let layout = Layout(device: device, features: features, interpretation: interpretation, sizing: sizing)
         console.out(TableReport(layout: layout).render(format, style: TextStyle(colors: console.stdoutColors)))
     }

@@ -1,0 +1,2 @@
+/* The project's own types header: fixed-width integers and nothing else. */
+#include <stdint.h>

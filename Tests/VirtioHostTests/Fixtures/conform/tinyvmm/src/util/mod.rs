@@ -1,0 +1,2 @@
+pub mod endian;
+pub mod mac;
