@@ -20,12 +20,17 @@ struct OwnDeviceGuestTests {
         return result
     }
 
-    /// Each device with its defaults: a tablet, 128 MiB of a 1 GiB virtio-mem plugged at 4 GiB, 16 MiB
-    /// of pmem at 5 GiB, and virtiofs tagged cfgspace.
+    /// Each device with its defaults: a tablet, 128 MiB of a 1 GiB virtio-mem plugged at 4 GiB, then
+    /// 128 MiB more once QMP raises requested-size while the guest runs, 16 MiB of pmem at 5 GiB, and
+    /// virtiofs tagged cfgspace.
     @Test func defaultsAgreeInOneBoot() throws {
         let result = try run([("input", nil), ("mem", nil), ("pmem", nil), ("fs", nil)])
         #expect(result.report.value("input.absinfo.0") == "min 0 max 32767 fuzz 0 flat 0 res 0")
         #expect(result.report.value("mem.memtotal_added_kib") == "131072")
+        #expect(result.report.value("mem.changed.requested_size") == "0x10000000")
+        #expect(result.report.value("mem.changed.memory_blocks") == "32 33")
+        #expect(result.report.value("mem.changed.memtotal_added_kib") == "262144")
+        #expect(result.rows.contains { $0.name == "kernel log, changed" && $0.guest == "requested size: 0x10000000" })
         #expect(result.report.value("pmem.disk") == "pmem0")
         #expect(result.report.value("fs.read") == FSGuestDevice.sharedFile.1)
     }
@@ -47,6 +52,7 @@ struct OwnDeviceGuestTests {
         #expect(result.report.value("input3.capabilities.rel") == "100")
         #expect(result.report.value("mem.big_block_size") == "0x8000000")
         #expect(result.report.value("mem.memory_blocks") == "32 33 34")
+        #expect(result.report.value("mem.changed.memory_blocks") == "32 33 34 35")
         #expect(result.report.value("pmem.disk") == "none")
         let predicted = try #require(result.probes.first { $0.device.name == "pmem" }?.driverRuns.first?.real.view.log)
         #expect(result.report.values("pmem.dmesg") == predicted)

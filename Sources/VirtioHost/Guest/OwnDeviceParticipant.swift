@@ -19,6 +19,9 @@ final class OwnDeviceParticipant: GuestParticipant {
     private let backend: QEMUBackend
     /// The back-end process the guest's QEMU talks to, started after the probe's has gone.
     private var daemon: (any BackendDaemon)?
+    private let cpus: Int
+    /// The model's view after the run-time change, once it is made.
+    private var changed: (command: String, prediction: DriverPrediction)?
 
     var reporter: String { device.name }
 
@@ -31,7 +34,8 @@ final class OwnDeviceParticipant: GuestParticipant {
         self.device = device
         self.spec = spec ?? defaultDevice
         label = instance == 1 ? device.name : "\(device.name)\(instance)"
-        id = "cfgspace-\(label)"
+        id = (try? QEMUDeviceSpec.parse(self.spec).get())?.value("id") ?? "cfgspace-\(label)"
+        self.cpus = cpus
         scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cfgspace-guest-\(label)-\(UUID().uuidString)")
         do {
             try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -82,9 +86,36 @@ final class OwnDeviceParticipant: GuestParticipant {
 
     var needsSharedMemory: Bool { backend.sharedMemory }
 
+    /// Only the first device of a type changes at run time: its reporter is the one that waits.
+    private var change: RuntimeChange? { label == device.name && predicted.probeFailure == nil ? device.change : nil }
+
+    var needsQMP: Bool { change != nil }
+
     var kernelArguments: [String] {
-        guard predicted.probeFailure == nil, let arguments = device.reporterArguments else { return [] }
-        return arguments(label, predicted)
+        var words = change != nil ? ["cfgspace.\(device.name).change=1"] : []
+        guard predicted.probeFailure == nil, let arguments = device.reporterArguments else { return words }
+        words += arguments(label, predicted)
+        return words
+    }
+
+    /// The run-time change: the model's view after the same change to the config the probe read, then,
+    /// once the guest says it is waiting, the QMP command. A guest that never waits shows nothing after
+    /// it, which the rows then hold against the prediction.
+    func whileRunning(_ machine: GuestMachine) throws(HostError) {
+        guard let change, let driver = DriverKind.named(device.driver, for: probe.device) else { return }
+        let (name, arguments) = change.command(machine.memoryMiB, id, predicted.view)
+        let presented = Array(probe.bytes.prefix(predicted.configSize))
+        let layout = Layout(device: probe.device, features: probe.offered, interpretation: .fixed)
+        var bytes = presented
+        for (field, value) in change.fields(machine.memoryMiB, predicted.view) {
+            guard let placed = layout.field(field), let offset = placed.offset, offset + placed.size <= bytes.count else { continue }
+            for index in 0..<placed.size { bytes[offset + index] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(index))) }
+        }
+        let command = name + arguments.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
+        changed = (command, driver.predict(device: probe.device, offered: probe.offered, presented: presented, changed: bytes,
+                                           cpus: cpus, label: "QEMU \(spec)"))
+        guard try machine.waitFor("\(device.name).waiting") != nil else { return }
+        try machine.execute(name, arguments.mapValues { $0 as Any })
     }
 
     /// The key the guest reports a value under: the device's own for the first of its type, else
@@ -101,21 +132,35 @@ final class OwnDeviceParticipant: GuestParticipant {
             rows.append(GuestRow(device: label, name: entry.name, predicted: entry.value.description,
                                  guest: report.value(key(entry.name)) ?? "—", source: source(of: entry)))
         }
-        if device.comparesLog {
-            let guest = report.values(key("dmesg")).map(GuestComparison.withoutDevicePrefix)
-            let log = predicted.view.log
-            for index in 0..<max(log.count, guest.count) {
-                rows.append(GuestRow(device: label, name: "kernel log", predicted: index < log.count ? log[index] : "—",
-                                     guest: index < guest.count ? guest[index] : "—", source: "the driver's line \(index + 1)"))
+        if device.comparesLog { rows += logRows(predicted.view.log, guest: report.values(key("dmesg")), name: "kernel log") }
+        if let (command, prediction) = changed {
+            for entry in prediction.view.entries where device.compared?.contains(entry.name) ?? true {
+                rows.append(GuestRow(device: label, name: "\(entry.name), changed", predicted: entry.value.description,
+                                     guest: report.value("\(device.name).changed.\(entry.name)") ?? "—",
+                                     source: "QMP \(command) while the guest runs; " + source(of: entry, in: prediction.reads)))
+            }
+            if device.comparesLog {
+                // The lines the driver logged after the change, beyond those of its probe.
+                rows += logRows(Array(prediction.view.log.dropFirst(predicted.view.log.count)),
+                                guest: report.values("\(device.name).changed.dmesg"), name: "kernel log, changed")
             }
         }
         return rows
     }
 
+    /// The driver's log lines beside the guest's, line by line.
+    private func logRows(_ log: [String], guest lines: [String], name: String) -> [GuestRow] {
+        let guest = lines.map(GuestComparison.withoutDevicePrefix)
+        return (0..<max(log.count, guest.count)).map { index in
+            GuestRow(device: label, name: name, predicted: index < log.count ? log[index] : "—",
+                     guest: index < guest.count ? guest[index] : "—", source: "the driver's line \(index + 1)")
+        }
+    }
+
     /// The fields a value came from, where the model read them and what it read.
-    private func source(of entry: DriverView.Entry) -> String {
+    private func source(of entry: DriverView.Entry, in reads: [DriverRead]? = nil) -> String {
         entry.fields.map { field in
-            guard let read = predicted.reads.last(where: { $0.field == field }) else { return "\(field) not read" }
+            guard let read = (reads ?? predicted.reads).last(where: { $0.field == field }) else { return "\(field) not read" }
             return "\(field) read at \(read.offset): " + hexBytes(read.bytes)
         }.joined(separator: "; ")
     }

@@ -39,6 +39,19 @@ protocol BackendDaemon: AnyObject {
 
 extension VirtioFSDaemon: BackendDaemon {}
 
+/// A change to a QEMU device's config while the guest runs, made with a QMP command once the guest's
+/// reporter says `NAME.waiting` (it is told to wait by `cfgspace.NAME.change=1`); it then reports
+/// the driver's view again under `NAME.changed.ENTRY`, which the driver model's `configChanged`
+/// predicts from the probed config with `fields` set.
+public struct RuntimeChange: Sendable {
+    /// The QMP command and its arguments, for a guest of this much memory, the device's QOM id and
+    /// what the model predicted the driver made of the device before the change.
+    let command: @Sendable (_ memoryMiB: Int, _ id: String, _ before: DriverView) -> (name: String, arguments: [String: any Sendable])
+    /// The config fields the command sets, and their new values (little-endian, as a modern device
+    /// serves them), given what the model predicted the driver made of the device before the change.
+    let fields: @Sendable (_ memoryMiB: Int, _ before: DriverView) -> [(field: String, value: UInt64)]
+}
+
 /// What a fed device is started with in a guest matrix.
 public struct FedOptions: Sendable {
     public var interpretation: Interpretation
@@ -86,10 +99,13 @@ public struct GuestDevice: Sendable {
     /// `cfgspace.NAME.OPTION=VALUE` words the reporter needs from the prediction (the tag virtiofs
     /// must mount), given the key prefix the reporter reports under (`fs`, `fs2`).
     let reporterArguments: (@Sendable (_ prefix: String, _ predicted: Outcome) -> [String])?
+    /// A config change to make while the guest runs, for a QEMU device whose driver reacts to one.
+    let change: RuntimeChange?
 
     init(name: String, kernel: GuestKernel = .cloud, presentation: Presentation, driver: String = "linux-6.1",
          keys: [String: String] = [:], compared: [String]? = nil, memoryMiB: Int? = nil, deviceMemoryMiB: Int? = nil,
-         comparesLog: Bool = false, reporterArguments: (@Sendable (_ prefix: String, _ predicted: Outcome) -> [String])? = nil) {
+         comparesLog: Bool = false, reporterArguments: (@Sendable (_ prefix: String, _ predicted: Outcome) -> [String])? = nil,
+         change: RuntimeChange? = nil) {
         self.name = name
         self.kernel = kernel
         self.presentation = presentation
@@ -100,6 +116,7 @@ public struct GuestDevice: Sendable {
         self.deviceMemoryMiB = deviceMemoryMiB
         self.comparesLog = comparesLog
         self.reporterArguments = reporterArguments
+        self.change = change
     }
 
     /// The key the guest reports a value under.
