@@ -111,7 +111,8 @@ final class OwnDeviceParticipant: GuestParticipant {
             guard let placed = layout.field(field), let offset = placed.offset, offset + placed.size <= bytes.count else { continue }
             for index in 0..<placed.size { bytes[offset + index] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(index))) }
         }
-        let command = name + arguments.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
+        // The command as a user would type it, without the device's QOM path.
+        let command = name + arguments.sorted { $0.key < $1.key }.filter { $0.key != "path" }.map { " \($0.key)=\($0.value)" }.joined()
         changed = (command, driver.predict(device: probe.device, offered: probe.offered, presented: presented, changed: bytes,
                                            cpus: cpus, label: "QEMU \(spec)"))
         guard try machine.waitFor("\(device.name).waiting") != nil else { return }
@@ -134,10 +135,12 @@ final class OwnDeviceParticipant: GuestParticipant {
         }
         if device.comparesLog { rows += logRows(predicted.view.log, guest: report.values(key("dmesg")), name: "kernel log") }
         if let (command, prediction) = changed {
+            // The first row names the command; the rest follow it.
             for entry in prediction.view.entries where device.compared?.contains(entry.name) ?? true {
+                let first = !rows.contains { $0.name.hasSuffix(", changed") }
                 rows.append(GuestRow(device: label, name: "\(entry.name), changed", predicted: entry.value.description,
                                      guest: report.value("\(device.name).changed.\(entry.name)") ?? "—",
-                                     source: "QMP \(command) while the guest runs; " + source(of: entry, in: prediction.reads)))
+                                     source: (first ? "after QMP \(command); " : "") + source(of: entry, in: prediction.reads)))
             }
             if device.comparesLog {
                 // The lines the driver logged after the change, beyond those of its probe.

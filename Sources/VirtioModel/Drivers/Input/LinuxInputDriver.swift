@@ -43,7 +43,8 @@ struct LinuxInputDriver: DriverModel {
         let serialSize = select(session, Self.idSerial, 0)
         place(session.readArray("u.string", count: min(serialSize, 64)), in: &input.serial)
         if nameSize >= 64 || serialSize >= 64 {
-            session.note("a string of 64 bytes or more has no terminator in its 64-byte buffer; %s runs on")
+            session.note("a string of 64 bytes or more has no terminator in its 64-byte buffer; %s runs on "
+                         + "(virtio_input.c virtinput_probe, v6.1 l.247-254)")
         }
         // "virtio%d/input0" with the device's index: a guest with one virtio device calls it virtio0.
         place(Array("virtio0/input0".utf8), in: &input.phys)
@@ -109,7 +110,8 @@ struct LinuxInputDriver: DriverModel {
     /// that order, as u32s that become ints.
     private func readAxis(_ session: DriverSession, _ axis: Int, into input: inout LinuxInputDevice) {
         let size = select(session, Self.absInfo, UInt64(axis))
-        if size == 0 { session.note("ABS_INFO for axis \(axis) has size 0; its fields are read anyway") }
+        if size == 0 { session.note("ABS_INFO for axis \(axis) has size 0; its fields are read anyway, departing from 5.8.5.1's "
+                                     + "\"SHOULD check the size field\" (virtio_input.c virtinput_cfg_abs, v6.1 l.176)") }
         func read(_ field: String) -> Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: session.readLittleEndian(field))) }
         let minimum = read("u.abs.min"), maximum = read("u.abs.max"), resolution = read("u.abs.res")
         let fuzz = read("u.abs.fuzz"), flat = read("u.abs.flat")

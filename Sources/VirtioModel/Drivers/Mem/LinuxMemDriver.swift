@@ -101,7 +101,9 @@ struct LinuxMemDriver: DriverModel {
         if plugging.deviceBlockSize == 0 && requested > plugging.plugged {
             // "nb_vm_blocks = size / vm->device_block_size" (virtio_mem_send_plug_request): the worker's
             // first plug divides by zero, an oops in the kworker; nothing is plugged.
-            session.note("block_size 0: the first plug request divides by zero (virtio_mem_send_plug_request)")
+            session.note("block_size 0 is no power of two (\"The device MUST set block_size to a power of two\"), and "
+                         + "the driver does not check it: the first plug request "
+                         + "divides by zero (virtio_mem.c virtio_mem_send_plug_request, v6.1 l.1354)")
             view.log.append("divide error in virtio_mem_run_wq")
         } else {
             plugging.plug(toward: requested, usableRegionSize: usable)
