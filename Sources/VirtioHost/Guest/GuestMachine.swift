@@ -20,13 +20,15 @@ public final class GuestMachine {
         public var sharedMemory: Bool
         /// QEMU's monitor, for commands while the guest runs (`qom-set`).
         public var qmp: Bool
+        /// QEMU's `-cpu`; nil for its default (qemu64, which lacks the SSE4.2 DPDK needs).
+        public var cpu: String?
         public var executable: String?
         /// The whole boot, from start to power-off.
         public var timeout: Duration
 
         public init(image: GuestImage, cpus: Int = 2, memoryMiB: Int = 512, deviceMemoryMiB: Int = 0,
                     kernelArguments: [String] = [], arguments: [String] = [], sharedMemory: Bool = false,
-                    qmp: Bool = false, executable: String? = nil, timeout: Duration = .seconds(120)) {
+                    qmp: Bool = false, cpu: String? = nil, executable: String? = nil, timeout: Duration = .seconds(120)) {
             self.image = image
             self.cpus = cpus
             self.memoryMiB = memoryMiB
@@ -35,6 +37,7 @@ public final class GuestMachine {
             self.arguments = arguments
             self.sharedMemory = sharedMemory
             self.qmp = qmp
+            self.cpu = cpu
             self.executable = executable
             self.timeout = timeout
         }
@@ -62,6 +65,7 @@ public final class GuestMachine {
         // panic=-1 and -no-reboot: a guest that panics ends the run at once instead of hanging it.
         let append = (["console=ttyS0", "loglevel=3", "panic=-1"] + options.kernelArguments).joined(separator: " ")
         let maxmem = options.deviceMemoryMiB > 0 ? ",maxmem=\(options.memoryMiB + options.deviceMemoryMiB)M" : ""
+        if let cpu = options.cpu { arguments += ["-cpu", cpu] }
         arguments += ["-machine", machine, "-smp", String(options.cpus), "-m", "\(options.memoryMiB)M" + maxmem,
                       "-kernel", options.image.kernel, "-initrd", options.image.initrd, "-append", append,
                       "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio", "-no-reboot"]
