@@ -42,6 +42,15 @@ enum LinuxVirtioCore {
         return (unsupported, nil)
     }
 
+    /// `negotiate` for `driver`, with the failed probe a refusal ends in: the core's own line, then
+    /// the driver core's warning.
+    static func negotiate(_ session: DriverSession, table: [String], driver: String) -> (unsupported: FeatureSet, failure: DriverResult?) {
+        let (unsupported, refusal) = negotiate(session, table: table)
+        guard let refusal else { return (unsupported, nil) }
+        return (unsupported, failed(session, driver: driver, reason: refusal.reason, errno: refusal.errno, log: [refusal.reason],
+                                    unsupported: unsupported))
+    }
+
     /// The driver core's warning for a failed probe of `virtio0`; -ENODEV and -ENXIO go to
     /// pr_debug ("rejects match"), which a user does not see.
     static func probeFailedLine(driver: String, errno: Int) -> String? {

@@ -14,11 +14,8 @@ struct LinuxFSDriver: DriverModel {
         fields: ["tag", "num_request_queues"], isReference: true, make: { LinuxFSDriver() })
 
     func probe(_ session: DriverSession) -> DriverResult {
-        let (unsupported, refusal) = LinuxVirtioCore.negotiate(session, table: [])
-        if let refusal {
-            return LinuxVirtioCore.failed(session, driver: "virtiofs", reason: refusal.reason, errno: refusal.errno,
-                                          log: [refusal.reason], unsupported: unsupported)
-        }
+        let (unsupported, failure) = LinuxVirtioCore.negotiate(session, table: [], driver: "virtiofs")
+        if let failure { return failure }
         session.stage = "virtio_fs_read_tag"
         let bytes = session.readArray("tag")
         // "end = memchr(tag_buf, '\0', sizeof(tag_buf))": a tag that fills all 36 bytes has none.

@@ -26,11 +26,8 @@ struct LinuxInputDriver: DriverModel {
                              LinuxInputDevice.sw, LinuxInputDevice.led, LinuxInputDevice.snd]
 
     func probe(_ session: DriverSession) -> DriverResult {
-        let (unsupported, refusal) = LinuxVirtioCore.negotiate(session, table: [])
-        if let refusal {
-            return LinuxVirtioCore.failed(session, driver: "virtio_input", reason: refusal.reason, errno: refusal.errno,
-                                          log: [refusal.reason], unsupported: unsupported)
-        }
+        let (unsupported, failure) = LinuxVirtioCore.negotiate(session, table: [], driver: "virtio_input")
+        if let failure { return failure }
         // "if (!virtio_has_feature(vdev, VIRTIO_F_VERSION_1)) return -ENODEV;": silent.
         guard session.has("VERSION_1") else {
             return LinuxVirtioCore.failed(session, driver: "virtio_input", reason: "VERSION_1 not negotiated: -ENODEV",

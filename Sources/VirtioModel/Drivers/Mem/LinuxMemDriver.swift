@@ -22,11 +22,8 @@ struct LinuxMemDriver: DriverModel {
     static let featureTable = ["ACPI_PXM", "UNPLUGGED_INACCESSIBLE"]
 
     func probe(_ session: DriverSession) -> DriverResult {
-        let (unsupported, refusal) = LinuxVirtioCore.negotiate(session, table: Self.featureTable)
-        if let refusal {
-            return LinuxVirtioCore.failed(session, driver: "virtio_mem", reason: refusal.reason, errno: refusal.errno,
-                                          log: [refusal.reason], unsupported: unsupported)
-        }
+        let (unsupported, failure) = LinuxVirtioCore.negotiate(session, table: Self.featureTable, driver: "virtio_mem")
+        if let failure { return failure }
         session.stage = "virtio_mem_init"
         // "Fetch all properties that can't change", each le64 in a generation loop.
         let pluggedAtProbe = read(session, "plugged_size")

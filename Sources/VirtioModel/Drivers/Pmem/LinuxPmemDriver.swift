@@ -21,11 +21,8 @@ struct LinuxPmemDriver: DriverModel {
     static let page: UInt64 = 4096
 
     func probe(_ session: DriverSession) -> DriverResult {
-        let (unsupported, refusal) = LinuxVirtioCore.negotiate(session, table: [])
-        if let refusal {
-            return LinuxVirtioCore.failed(session, driver: "virtio_pmem", reason: refusal.reason, errno: refusal.errno,
-                                          log: [refusal.reason], unsupported: unsupported)
-        }
+        let (unsupported, failure) = LinuxVirtioCore.negotiate(session, table: [], driver: "virtio_pmem")
+        if let failure { return failure }
         session.stage = "virtio_pmem_probe"
         // virtio_cread_le of a u64: __virtio_cread_many, a generation loop around two 32-bit reads.
         let start = session.consistently { session.readLittleEndian("start") }
