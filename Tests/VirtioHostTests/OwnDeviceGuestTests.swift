@@ -14,6 +14,7 @@ struct OwnDeviceGuestTests {
         let resolved = try devices.map { name, spec in (device: try #require(GuestDevice.named(name)), spec: spec) }
         let result = try GuestDeviceRun.run(.init(devices: resolved, image: try GuestFixture.get()))
         #expect(ProcessTable.isGone(result.qemuProcess))
+        for pid in result.backendProcesses { #expect(ProcessTable.isGone(pid), "back-end \(pid) outlived the run") }
         #expect(result.report.isComplete, "console: \(result.report.console.suffix(10))")
         let differing = result.rows.filter { !$0.agrees }.map { "\($0.device) \($0.name): model \($0.predicted), guest \($0.guest)" }
         #expect(result.agrees, "\(differing)")
@@ -33,6 +34,7 @@ struct OwnDeviceGuestTests {
         #expect(result.rows.contains { $0.name == "kernel log, changed" && $0.guest == "requested size: 0x10000000" })
         #expect(result.report.value("pmem.disk") == "pmem0")
         #expect(result.report.value("fs.read") == FSGuestDevice.sharedFile.1)
+        #expect(result.backendProcesses.count == 2, "virtiofsd for the probe, then for the guest")
     }
 
     /// Values that change the config: a keyboard whose 64-byte serial has no terminator in the driver's

@@ -34,6 +34,8 @@ public enum GuestDeviceRun {
         public let rows: [GuestRow]
         /// The guest's QEMU, ended and reaped by now (each probe's is in its result).
         public let qemuProcess: Int32
+        /// The back-end processes (virtiofsd) of the probes and the guest, stopped by now.
+        public let backendProcesses: [Int32]
 
         public var agrees: Bool { report.isComplete && rows.allSatisfy(\.agrees) }
     }
@@ -52,6 +54,6 @@ public enum GuestDeviceRun {
                                                                           memoryMiB: memory, deviceMemoryMiB: deviceMemory,
                                                                           qemu: options.qemu, timeout: options.timeout))
         return Result(probes: participants.map(\.probe), report: report, rows: participants.flatMap { $0.rows(report) },
-                      qemuProcess: process)
+                      qemuProcess: process, backendProcesses: participants.flatMap(\.backendProcesses))
     }
 }

@@ -19,6 +19,8 @@ final class OwnDeviceParticipant: GuestParticipant {
     private let backend: QEMUBackend
     /// The back-end process the guest's QEMU talks to, started after the probe's has gone.
     private var daemon: (any BackendDaemon)?
+    /// Every back-end process started for the device (the probe's, then the guest's).
+    private(set) var backendProcesses: [Int32] = []
     private let cpus: Int
     /// The model's view after the run-time change, once it is made.
     private var changed: (command: String, prediction: DriverPrediction)?
@@ -44,12 +46,15 @@ final class OwnDeviceParticipant: GuestParticipant {
         }
         backend = makeBackend(scratch.path, id)
         do throws(HostError) {
-            probe = try Self.probe(self.spec, device: device, backend: backend, layout: layout, cpus: cpus, qemu: qemu)
+            let probed = try Self.probe(self.spec, device: device, backend: backend, layout: layout, cpus: cpus, qemu: qemu)
+            probe = probed.result
+            backendProcesses += probed.daemon.map { [$0] } ?? []
             guard let run = probe.driverRuns.first else {
                 throw HostError(.refused, "the \(device.driver) model did not run against \(self.spec)")
             }
             predicted = run.real
             daemon = try backend.daemon?()
+            backendProcesses += daemon.map { [$0.pid] } ?? []
         } catch {
             try? FileManager.default.removeItem(at: scratch)
             throw error
@@ -59,14 +64,15 @@ final class OwnDeviceParticipant: GuestParticipant {
     /// The driver model's run against the device over qtest, with its back-end (and its own back-end
     /// process, stopped before the guest's starts: both listen on one socket).
     private static func probe(_ spec: String, device: GuestDevice, backend: QEMUBackend, layout: (path: String, device: Device)?,
-                              cpus: Int, qemu: String?) throws(HostError) -> QEMUProbeResult {
+                              cpus: Int, qemu: String?) throws(HostError) -> (result: QEMUProbeResult, daemon: Int32?) {
         let daemon = try backend.daemon?()
         defer { daemon?.stop() }
         // The probe's machine has 16 MiB of RAM, and the same room for memory devices as the guest's.
         let memory = device.deviceMemoryMiB.map { ["-m", "16M,maxmem=\(16 + $0)M"] } ?? []
-        return try QEMUProbe.run(.init(device: ([spec] + unset(backend.properties, in: spec)).joined(separator: ","),
-                                       layout: layout, drivers: [device.driver], cpus: cpus, qemu: qemu,
-                                       qemuArguments: backend.arguments + memory))
+        let result = try QEMUProbe.run(.init(device: ([spec] + unset(backend.properties, in: spec)).joined(separator: ","),
+                                             layout: layout, drivers: [device.driver], cpus: cpus, qemu: qemu,
+                                             qemuArguments: backend.arguments + memory))
+        return (result, daemon?.pid)
     }
 
     /// The backend's properties the spec does not set itself.

@@ -33,11 +33,15 @@ public struct QEMUBackend: Sendable {
 
 /// A process a device's back-end runs beside QEMU.
 protocol BackendDaemon: AnyObject {
+    /// Its process, for a check that it has gone.
+    var pid: Int32 { get }
     /// Stops it; safe to call again.
     func stop()
 }
 
-extension VirtioFSDaemon: BackendDaemon {}
+extension VirtioFSDaemon: BackendDaemon {
+    var pid: Int32 { process.pid }
+}
 
 /// A change to a QEMU device's config while the guest runs, made with a QMP command once the guest's
 /// reporter says `NAME.waiting` (it is told to wait by `cfgspace.NAME.change=1`); it then reports
