@@ -47,6 +47,17 @@ import TestSupport
         #expect(outcome.text("nid") == "0")
     }
 
+    /// node_id is "valid if ACPI_PXM", not conditional, so packed places every field the driver reads
+    /// where fixed does, with or without ACPI_PXM: there is no packed misread to predict.
+    @Test(arguments: ["none", "ACPI_PXM", "ACPI_PXM,UNPLUGGED_INACCESSIBLE"])
+    func packedMovesNothingTheDriverReads(features: String) throws {
+        let device = try builtinDevice("mem")
+        let offered = try device.parseFeatures(features).get()
+        let fixed = Layout(device: device, features: offered, interpretation: .fixed)
+        let packed = Layout(device: device, features: offered, interpretation: .packed)
+        for field in LinuxMemDriver.kind.fields { #expect(fixed.field(field)?.offset == packed.field(field)?.offset, "\(field)") }
+    }
+
     /// A 128 MiB device block is not under a memory block: big-block mode, each big block 128 MiB;
     /// 384 MiB are three of them, memory blocks 32-34.
     @Test func bigBlockMode() throws {
