@@ -50,7 +50,7 @@ import TestSupport
     func refusals(values: [(String, String)], bytes: [(String, [UInt8])], failure: String) throws {
         let outcome = try linuxRun("fs", values, bytes: bytes)
         #expect(outcome.probeFailure == failure)
-        #expect(outcome.view.log == ["virtiofs: probe of virtio0 failed with error -22"])
+        #expect(outcome.view.log == ["virtiofs: probe of virtioN failed with error -22"])
         #expect(outcome.view["tag"] == nil)
         #expect(!outcome.finalStatus.contains(.driverOK))
     }

@@ -18,7 +18,7 @@ public final class GuestMachine {
         public var arguments: [String]
         /// Guest memory as a shareable memfd, as a vhost-user back-end needs.
         public var sharedMemory: Bool
-        /// QEMU's monitor, for commands while the guest runs (`qom-set`).
+        /// QEMU's monitor, for commands while the guest runs (`balloon`, `qom-set`).
         public var qmp: Bool
         /// QEMU's `-cpu`; nil for its default (qemu64, which lacks the SSE4.2 DPDK needs).
         public var cpu: String?

@@ -67,11 +67,12 @@ final class OwnDeviceParticipant: GuestParticipant {
                               cpus: Int, qemu: String?) throws(HostError) -> (result: QEMUProbeResult, daemon: Int32?) {
         let daemon = try backend.daemon?()
         defer { daemon?.stop() }
-        // The probe's machine has 16 MiB of RAM, and the same room for memory devices as the guest's.
+        // The probe's machine has 16 MiB of RAM, and the same room for memory devices as the guest's;
+        // the same number of vCPUs as the guest: QEMU sizes some defaults by them (virtio-scsi's num_queues).
         let memory = device.deviceMemoryMiB.map { ["-m", "16M,maxmem=\(16 + $0)M"] } ?? []
         let result = try QEMUProbe.run(.init(device: ([spec] + unset(backend.properties, in: spec)).joined(separator: ","),
                                              layout: layout, drivers: [device.driver], cpus: cpus, qemu: qemu,
-                                             qemuArguments: backend.arguments + memory))
+                                             qemuArguments: backend.arguments + memory + ["-smp", String(cpus)]))
         return (result, daemon?.pid)
     }
 
@@ -84,10 +85,13 @@ final class OwnDeviceParticipant: GuestParticipant {
         }
     }
 
+    /// The device, then its backend's arguments: QEMU makes -object, -blockdev, -netdev and -chardev
+    /// backends before any -device, so they may follow, and a -device on the device's own bus (a disk
+    /// on a SCSI controller) must.
     var qemuArguments: [String] {
         let named = (try? QEMUDeviceSpec.parse(spec).get())?.value("id") != nil
         let properties = named ? [] : ["id=\(id)"]
-        return backend.arguments + ["-device", ([spec] + properties + Self.unset(backend.properties, in: spec)).joined(separator: ",")]
+        return ["-device", ([spec] + properties + Self.unset(backend.properties, in: spec)).joined(separator: ",")] + backend.arguments
     }
 
     var needsSharedMemory: Bool { backend.sharedMemory }
@@ -98,7 +102,7 @@ final class OwnDeviceParticipant: GuestParticipant {
     var needsQMP: Bool { change != nil }
 
     var kernelArguments: [String] {
-        var words = change != nil ? ["cfgspace.\(device.name).change=1"] : []
+        var words = device.kernelArguments + (change != nil ? ["cfgspace.\(device.name).change=1"] : [])
         guard predicted.probeFailure == nil, let arguments = device.reporterArguments else { return words }
         words += arguments(label, predicted)
         return words

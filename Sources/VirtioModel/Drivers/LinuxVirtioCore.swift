@@ -1,68 +1,88 @@
 import ConfigLayout
 
-/// The virtio core's half of a Linux 6.1 probe for a driver without `.validate`
-/// (drivers/virtio/virtio.c `virtio_dev_probe`, virtio-pci's `vp_finalize_features`): reset,
-/// ACKNOWLEDGE, DRIVER, the driver's table and the transport's bits, FEATURES_OK read back; and the
-/// driver core's line for a probe that fails (drivers/base/dd.c `call_driver_probe`).
+/// Linux 6.1's virtio core from the driver's match to its own probe, over virtio-pci modern: what
+/// every 6.1 driver model that has no ordering of its own shares. `virtio_dev_probe`
+/// (drivers/virtio/virtio.c) adds DRIVER, keeps the offered bits of the driver's table and every
+/// offered transport bit, and finalizes; `vp_finalize_features` (virtio_pci_modern.c) keeps the
+/// transport bits it knows and fails without VERSION_1 (a legacy device goes through
+/// virtio_pci_legacy, which has neither the check nor FEATURES_OK); the driver's `validate` may clear bits,
+/// which are then written again; `virtio_features_ok` sets FEATURES_OK and reads it back.
 enum LinuxVirtioCore {
-    /// Transport bits 6.1 keeps: `vring_transport_features` (drivers/virtio/virtio_ring.c), and
-    /// `vp_transport_features` (RING_RESET; SR_IOV only with an SR-IOV capability, which QEMU lacks).
+    /// `vring_transport_features` keeps these; `vp_transport_features` puts back RING_RESET (and SR_IOV,
+    /// with an SR-IOV capability QEMU's functions lack).
     static let transportFeatures = ["INDIRECT_DESC", "EVENT_IDX", "VERSION_1", "ACCESS_PLATFORM", "RING_PACKED",
                                     "ORDER_PLATFORM", "RING_RESET"]
 
-    /// Why the core stopped before the driver's probe ran, with the errno it returns.
+    /// Where the core stopped a probe: its own log line (nil when it says nothing) and the errno.
     struct Refusal {
-        let reason: String
+        let line: String?
         let errno: Int
     }
 
-    /// Negotiates as the core does; the offered features the table does not know, and a refusal if
-    /// the core stopped. The driver's probe runs next, with the features in `session.features`.
-    static func negotiate(_ session: DriverSession, table: [String]) -> (unsupported: FeatureSet, refusal: Refusal?) {
+    /// Negotiates for a driver with feature table `table` and an optional `validate`, leaving the
+    /// features in the session. Returns the offered bits the driver never accepts, and the refusal
+    /// if the core stops here.
+    static func negotiate(_ session: DriverSession, table: [String],
+                          validate: ((DriverSession) -> Void)? = nil) -> (unsupported: FeatureSet, refusal: Refusal?) {
         let transport = session.transport
+        // register_virtio_device resets and acknowledges; virtio_dev_probe adds DRIVER.
         transport.reset()
         transport.addStatus(.acknowledge)
         transport.addStatus(.driver)
         let offered = transport.getFeatures(windows: 2)
         session.features = offered.intersection(session.device.features(named: table + transportFeatures))
         let unsupported = offered.subtracting(session.features)
+        // A device without VERSION_1 is driven through virtio_pci_legacy, whose finalize takes any bits.
         if transport.finalizeFeatures(session.features, windows: 2) != 0 {
-            return (unsupported, Refusal(reason: "virtio: device uses modern interface but does not have VIRTIO_F_VERSION_1",
+            return (unsupported, Refusal(line: "virtio: device uses modern interface but does not have VIRTIO_F_VERSION_1",
                                          errno: -22))
         }
-        // virtio_features_ok: on a device without VERSION_1 (legacy) there is no FEATURES_OK.
+        if let validate {
+            let written = session.features
+            session.stage = "validate"
+            validate(session)
+            // "Did validation change any features? Then write them again."
+            if session.features != written {
+                session.note("validate changed the features: finalize_features writes them again")
+                _ = transport.finalizeFeatures(session.features, windows: 2)
+            }
+        }
+        // virtio_features_ok: a legacy device has no FEATURES_OK.
         guard session.has("VERSION_1") else { return (unsupported, nil) }
         transport.addStatus(.featuresOK)
-        let status = transport.getStatus()
-        if !status.contains(.featuresOK) {
-            // The status it read back, in hex (virtio_features_ok).
-            return (unsupported, Refusal(reason: "virtio: device refuses features: \(String(status.rawValue, radix: 16))",
-                                         errno: -19))
+        if !transport.getStatus().contains(.featuresOK) {
+            let status = transport.getStatus().rawValue
+            return (unsupported, Refusal(line: "virtio: device refuses features: \(String(status, radix: 16))", errno: -19))
         }
         return (unsupported, nil)
     }
 
-    /// `negotiate` for `driver`, with the failed probe a refusal ends in: the core's own line, then
-    /// the driver core's warning.
+    /// `negotiate` for a driver without `validate`, with the failed probe a refusal ends in.
     static func negotiate(_ session: DriverSession, table: [String], driver: String) -> (unsupported: FeatureSet, failure: DriverResult?) {
         let (unsupported, refusal) = negotiate(session, table: table)
-        guard let refusal else { return (unsupported, nil) }
-        return (unsupported, failed(session, driver: driver, reason: refusal.reason, errno: refusal.errno, log: [refusal.reason],
-                                    unsupported: unsupported))
+        return (unsupported, refusal.map { failed(session, driver: driver, $0, unsupported: unsupported) })
     }
 
-    /// The driver core's warning for a failed probe of `virtio0`; -ENODEV and -ENXIO go to
-    /// pr_debug ("rejects match"), which a user does not see.
-    static func probeFailedLine(driver: String, errno: Int) -> String? {
-        errno == -19 || errno == -6 ? nil : "\(driver): probe of virtio0 failed with error \(errno)"
-    }
-
-    /// A failed probe: the device marked FAILED, the driver's own lines and the core's, and the
-    /// view the user is left with.
-    static func failed(_ session: DriverSession, driver: String, reason: String, errno: Int, log: [String] = [],
+    /// A probe that failed with `errno`: the device is marked FAILED and the driver core says so,
+    /// except for -ENODEV and -ENXIO, which it keeps to a debug line (drivers/base/dd.c
+    /// `call_driver_probe`). The guest's index of the device is its probe order, written `virtioN`.
+    static func failed(_ session: DriverSession, driver: String, reason: String, line: String?, errno: Int,
                        unsupported: FeatureSet, view: DriverView = DriverView()) -> DriverResult {
         var view = view
-        view.log = log + (probeFailedLine(driver: driver, errno: errno).map { [$0] } ?? [])
+        if let line { view.log.append(line) }
+        if let failure = probeFailedLine(driver: driver, device: "virtioN", errno: errno) { view.log.append(failure) }
         return .failed(session, reason, unsupported: unsupported, view: view)
+    }
+
+    /// The driver core's line for a failed probe, or nil for -ENODEV and -ENXIO, which it keeps to a
+    /// debug line (drivers/base/dd.c `call_driver_probe`).
+    static func probeFailedLine(driver: String, device: String, errno: Int) -> String? {
+        errno == -19 || errno == -6 ? nil : "\(driver): probe of \(device) failed with error \(errno)"
+    }
+
+    /// A refusal of the core's, as a failed probe.
+    static func failed(_ session: DriverSession, driver: String, _ refusal: Refusal, unsupported: FeatureSet) -> DriverResult {
+        failed(session, driver: driver, reason: refusal.line ?? "the core refused the device", line: refusal.line,
+               errno: refusal.errno, unsupported: unsupported)
     }
 }

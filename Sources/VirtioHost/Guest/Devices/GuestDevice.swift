@@ -105,11 +105,15 @@ public struct GuestDevice: Sendable {
     let reporterArguments: (@Sendable (_ prefix: String, _ predicted: Outcome) -> [String])?
     /// A config change to make while the guest runs, for a QEMU device whose driver reacts to one.
     let change: RuntimeChange?
+    /// What the guest cannot show of the driver's behaviour, and why; the output says so.
+    public let unshown: String?
+    /// What the guest's kernel is booted with for the driver model to hold (`init_on_free=1`).
+    let kernelArguments: [String]
 
     init(name: String, kernel: GuestKernel = .cloud, presentation: Presentation, driver: String = "linux-6.1",
          keys: [String: String] = [:], compared: [String]? = nil, memoryMiB: Int? = nil, deviceMemoryMiB: Int? = nil,
          comparesLog: Bool = false, reporterArguments: (@Sendable (_ prefix: String, _ predicted: Outcome) -> [String])? = nil,
-         change: RuntimeChange? = nil) {
+         change: RuntimeChange? = nil, unshown: String? = nil, kernelArguments: [String] = []) {
         self.name = name
         self.kernel = kernel
         self.presentation = presentation
@@ -121,14 +125,17 @@ public struct GuestDevice: Sendable {
         self.comparesLog = comparesLog
         self.reporterArguments = reporterArguments
         self.change = change
+        self.unshown = unshown
+        self.kernelArguments = kernelArguments
     }
 
     /// The key the guest reports a value under.
     func key(_ entry: String) -> String { keys[entry] ?? "\(name).\(entry)" }
 
     /// Every device type a guest can read, in the order the matrix shows them.
-    public static let all: [GuestDevice] = [BlkGuestDevice.device, NetGuestDevice.device, InputGuestDevice.device,
-                                            MemGuestDevice.device, PmemGuestDevice.device, FSGuestDevice.device]
+    public static let all: [GuestDevice] = [BlkGuestDevice.device, NetGuestDevice.device]
+        + [ConsoleGuestDevice.device, EntropyGuestDevice.device, BalloonGuestDevice.device, SCSIGuestDevice.device]
+        + [InputGuestDevice.device, MemGuestDevice.device, PmemGuestDevice.device, FSGuestDevice.device]
 
     public static func named(_ name: String) -> GuestDevice? { all.first { $0.name == name } }
 

@@ -21,20 +21,20 @@ struct LinuxFSDriver: DriverModel {
         // "end = memchr(tag_buf, '\0', sizeof(tag_buf))": a tag that fills all 36 bytes has none.
         let tag = Array(bytes.prefix { $0 != 0 })
         if tag.isEmpty {
-            return LinuxVirtioCore.failed(session, driver: "virtiofs", reason: "empty tag: -EINVAL", errno: -22,
+            return LinuxVirtioCore.failed(session, driver: "virtiofs", reason: "empty tag: -EINVAL", line: nil, errno: -22,
                                           unsupported: unsupported)
         }
         if tag.contains(0x0a) {
             // dev_dbg "refusing virtiofs tag with newline character": only the driver core's line shows.
             return LinuxVirtioCore.failed(session, driver: "virtiofs", reason: "refusing virtiofs tag with newline character",
-                                          errno: -22, unsupported: unsupported)
+                                          line: nil, errno: -22, unsupported: unsupported)
         }
         session.stage = "virtio_fs_setup_vqs"
         // virtio_cread_le of a le32: one 32-bit read, no generation loop.
         let queues = session.readLittleEndian("num_request_queues")
         if queues == 0 {
             return LinuxVirtioCore.failed(session, driver: "virtiofs", reason: "num_request_queues is 0: -EINVAL",
-                                          errno: -22, unsupported: unsupported)
+                                          line: nil, errno: -22, unsupported: unsupported)
         }
         session.note("\(queues + 1) virtqueues: hiprio and requests.0-\(queues - 1); only requests.0 carries requests")
         // virtio_fs_setup_dax finds no shared memory region (QEMU 7.2 has no DAX window): a notice.

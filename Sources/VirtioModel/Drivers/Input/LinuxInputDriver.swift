@@ -31,7 +31,7 @@ struct LinuxInputDriver: DriverModel {
         // "if (!virtio_has_feature(vdev, VIRTIO_F_VERSION_1)) return -ENODEV;": silent.
         guard session.has("VERSION_1") else {
             return LinuxVirtioCore.failed(session, driver: "virtio_input", reason: "VERSION_1 not negotiated: -ENODEV",
-                                          errno: -19, unsupported: unsupported)
+                                          line: nil, errno: -19, unsupported: unsupported)
         }
         var input = LinuxInputDevice()
         // The strings: min(size, sizeof(vi->name)) bytes into 64-byte buffers that start zeroed.
@@ -68,7 +68,7 @@ struct LinuxInputDriver: DriverModel {
                 let slots = UInt32(bitPattern: maximum &+ 1)
                 if let errno = input.initSlots(slots) {
                     return LinuxVirtioCore.failed(session, driver: "virtio_input", reason: "input_mt_init_slots(\(slots)) failed",
-                                                  errno: errno, unsupported: unsupported)
+                                                  line: nil, errno: errno, unsupported: unsupported)
                 }
             }
         }
@@ -76,7 +76,7 @@ struct LinuxInputDriver: DriverModel {
         if let refusal = input.register() {
             // err_input_register: the device is reset (6.1.189's fix), then the core marks it FAILED.
             session.transport.reset()
-            return LinuxVirtioCore.failed(session, driver: "virtio_input", reason: refusal, errno: -22, log: [refusal],
+            return LinuxVirtioCore.failed(session, driver: "virtio_input", reason: refusal, line: refusal, errno: -22,
                                           unsupported: unsupported)
         }
         return DriverResult(view: input.view, failure: nil, unsupported: unsupported)
