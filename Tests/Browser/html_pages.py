@@ -1,0 +1,527 @@
+#!/usr/bin/env python3
+"""Drives cfgspace's HTML pages in headless Chromium as a reader would, and holds what they show
+against `cfgspace table --format json`.
+
+Usage: html_pages.py PLAN.json
+The plan (written by HTMLPageBrowserTests.swift) names the pages, the cfgspace binary, the browser,
+and per device the feature sets to tick at each spec version. One browser session serves every
+page. For each set the script clicks the checkboxes, reads the offsets, sizes and notes the page
+shows, and asks `cfgspace table` for the same device, version, features, interpretation and sizing.
+It also ticks each feature that requires others, unticks a requirement, round-trips the link,
+checks the keyboard, the print style and the byte map's geometry, and reads Chromium's console.
+
+It prints one JSON report on stdout: what it covered and every failure, each a sentence. Chromium
+and chromedriver run in their own process group, and are ended and their profile removed on every
+path, SIGTERM included.
+"""
+
+import concurrent.futures
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+INTERPRETATIONS = ("fixed", "packed")
+SIZINGS = ("full", "qemu")
+
+# What the page shows, read in one call: the state, the status line, the sizes and every row.
+READ_PAGE = """
+const text = (node) => node === null ? null : node.textContent;
+const rows = [...document.querySelectorAll('#field-table tbody tr')].map((row) => ({
+  name: row.dataset.field,
+  size: text(row.querySelector('td[data-column=size]')),
+  fixed: text(row.querySelector('td[data-column=fixed] .offset')),
+  packed: text(row.querySelector('td[data-column=packed] .offset')),
+  move: text(row.querySelector('td[data-column=move]')),
+  notes: text(row.querySelector('td[data-column=notes]')),
+}));
+const sizes = {};
+for (const cell of document.querySelectorAll('#sizes td')) {
+  sizes[cell.dataset.interpretation + ' ' + cell.dataset.sizing] = cell.textContent;
+}
+const radio = document.querySelector('input[name=spec]:checked');
+return {
+  ticked: [...document.querySelectorAll('#features input[type=checkbox]:checked')].map((box) => box.value),
+  needed: Object.fromEntries([...document.querySelectorAll('#features .needed')]
+    .map((span) => [span.id.slice('needed-'.length), span.textContent])),
+  version: radio === null ? null : radio.value,
+  hash: location.hash,
+  status: document.getElementById('status').textContent,
+  noConfig: document.getElementById('no-config') !== null,
+  sizes, rows,
+};
+"""
+
+
+class Terminated(Exception):
+    pass
+
+
+def on_sigterm(signum, frame):
+    raise Terminated()
+
+
+def number(text):
+    """The leading integer of a cell ("10 (0x0a)", "28 bytes (0x1c)"); None for "—"."""
+    if text is None:
+        return None
+    match = re.match(r"\s*(\d+)", text)
+    return int(match.group(1)) if match else None
+
+
+class Oracle:
+    """`cfgspace table --format json`, run beside the browser on two threads."""
+
+    def __init__(self, plan):
+        self.binary = plan["cfgspace"]
+        self.root = plan["root"]
+        self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=2)
+        self.calls = 0
+
+    def table(self, layout, device, version, features, interpretation, sizing):
+        arguments = [self.binary, "table", layout, "--device", device, "--spec", version,
+                     "--features", ",".join(features) if features else "none",
+                     "--interpretation", interpretation, "--sizing", sizing, "--format", "json"]
+        self.calls += 1
+        return self.pool.submit(self.run, arguments)
+
+    def run(self, arguments):
+        result = subprocess.run(arguments, cwd=self.root, capture_output=True, text=True, timeout=60)
+        if result.returncode != 0:
+            return {"error": " ".join(arguments[1:]) + " exited " + str(result.returncode) + ": " + result.stderr}
+        document = json.loads(result.stdout)
+        document["stderr"] = result.stderr
+        return document
+
+
+class Session:
+    def __init__(self, plan, failures):
+        self.plan = plan
+        self.failures = failures
+        self.profile = tempfile.mkdtemp(prefix="cfgspace-chromium-")
+        options = webdriver.ChromeOptions()
+        options.binary_location = plan["chromium"]
+        for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--window-size=1280,2400", "--hide-scrollbars", "--force-device-scale-factor=1",
+                         "--user-data-dir=" + self.profile, "--no-first-run", "--disable-extensions"):
+            options.add_argument(argument)
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        # chromedriver, and the Chromium it starts, in a process group of their own.
+        self.service = Service(plan["chromedriver"], popen_kw={"start_new_session": True})
+        self.driver = None
+        self.driver = webdriver.Chrome(service=self.service, options=options)
+        self.driver.set_page_load_timeout(30)
+        self.driver.set_script_timeout(30)
+
+    def close(self):
+        group = None
+        process = getattr(self.service, "process", None)
+        if process is not None:
+            group = process.pid
+        try:
+            if self.driver is not None:
+                self.driver.quit()
+        finally:
+            if group is not None:
+                try:
+                    os.killpg(group, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            shutil.rmtree(self.profile, ignore_errors=True)
+
+    def fail(self, where, message):
+        self.failures.append(where + ": " + message)
+
+    def url(self, device, fragment=""):
+        return "file://" + os.path.join(self.plan["pages"], device + ".html") + fragment
+
+    def load(self, device, fragment=""):
+        # A blank page first, so that a new fragment loads the page again rather than only
+        # changing its hash.
+        self.driver.get("about:blank")
+        self.driver.get(self.url(device, fragment))
+
+    def read(self):
+        return self.driver.execute_script(READ_PAGE)
+
+    def console(self, where):
+        """Chromium's console since the last look; every error fails."""
+        entries = self.driver.get_log("browser")
+        for entry in entries:
+            if entry.get("level") == "SEVERE":
+                self.fail(where, "console error: " + entry.get("message", ""))
+        return len(entries)
+
+    def click(self, *element_ids):
+        """Clicks each element in turn, in one pointer sequence; a box folded away in a closed
+        <details> is reached as a reader reaches it, by clicking its summary first."""
+        targets = self.driver.execute_script("""
+            const targets = [];
+            const opened = new Set();
+            for (const id of arguments[0]) {
+              const element = document.getElementById(id);
+              const details = element.closest('details');
+              if (details !== null && !details.open && !opened.has(details)) {
+                targets.push(details.querySelector('summary'));
+                opened.add(details);
+              }
+              targets.push(element);
+            }
+            return targets;
+        """, list(element_ids))
+        chain = ActionChains(self.driver, duration=0)
+        for element in targets:
+            chain.click(element)
+        chain.perform()
+
+    def mentioned(self):
+        """Each feature's requirement, as the names it mentions, from the page's own data."""
+        return self.driver.execute_script("""
+            const names = (condition) => condition === null ? [] : 'feature' in condition ? [condition.feature] :
+              'not' in condition ? names(condition.not) : (condition.all || condition.any || []).flatMap(names);
+            const data = JSON.parse(document.getElementById('layout-data').textContent);
+            return Object.fromEntries(data.features.map((feature) => [feature.name, names(feature.requires)]));
+        """)
+
+    def choose_version(self, version, state):
+        """The page as it is once the version is chosen."""
+        if state["version"] == version:
+            return state
+        self.click("spec-" + version.replace(".", "-"))
+        return self.read()
+
+    def reach(self, wanted, where, mentioned, state):
+        """Clicks boxes as a reader would until every wanted feature is ticked and every other
+        ticked one is one the page says a ticked feature needs. Each round, in one pointer
+        sequence, unticks what nothing needs and ticks the wanted features no other wanted one
+        requires (their requirements come with them). `state` is the page as last read."""
+        wanted = set(wanted)
+        required = {name for feature in wanted for name in mentioned.get(feature, [])}
+        clicks = 0
+        for _ in range(2 * len(wanted) + 8):
+            ticked = set(state["ticked"])
+            missing = sorted(wanted - ticked)
+            spare = sorted(name for name in ticked - wanted if state["needed"].get(name, "") == "")
+            if not missing and not spare:
+                return state, clicks
+            targets = spare + ([name for name in missing if name not in required] or missing[:1])
+            self.click(*["feature-" + name for name in targets])
+            clicks += len(targets)
+            state = self.read()
+        self.fail(where, "could not reach " + str(sorted(wanted)) + " by clicking; the page shows " +
+                  str(state["ticked"]))
+        return state, clicks
+
+
+def compare(where, state, oracle, failures):
+    """The page's readings against `cfgspace table` for the same set, version and interpretation."""
+    for key, document in oracle.items():
+        if "error" in document:
+            failures.append(where + ": " + document["error"])
+            return
+        if document["stderr"]:
+            failures.append(where + ": cfgspace table warns: " + document["stderr"].strip())
+    fixed = oracle[("fixed", "qemu")]
+    if state["noConfig"]:
+        if fixed["fields"] or fixed["size"] != 0:
+            failures.append(where + ": the page says there is no configuration; cfgspace table lays out " +
+                            str(len(fixed["fields"])) + " fields")
+        return
+    names = [row["name"] for row in state["rows"]]
+    expected_names = [field["name"] for field in fixed["fields"]]
+    if names != expected_names:
+        failures.append(where + ": the page lists " + str(names) + "; cfgspace table " + str(expected_names))
+        return
+    for interpretation in INTERPRETATIONS:
+        for sizing in SIZINGS:
+            shown = number(state["sizes"].get(interpretation + " " + sizing))
+            expected = oracle[(interpretation, sizing)]["size"]
+            if shown != expected:
+                failures.append(where + ": " + interpretation + " " + sizing + " size shows " + str(shown) +
+                                ", cfgspace table says " + str(expected))
+        fields = oracle[(interpretation, "qemu")]["fields"]
+        for row, field in zip(state["rows"], fields):
+            shown = number(row[interpretation])
+            if shown != field["offset"]:
+                failures.append(where + ": " + field["name"] + " shows " + str(shown) + " in " + interpretation +
+                                ", cfgspace table says " + str(field["offset"]))
+            if number(row["size"]) != field["size"]:
+                failures.append(where + ": " + field["name"] + " shows size " + row["size"] + ", cfgspace table says " +
+                                str(field["size"]))
+            past = "past QEMU's size in " + interpretation in row["notes"]
+            if field["offset"] is not None and past == field["inside"]:
+                failures.append(where + ": " + field["name"] + (" is" if past else " is not") + " marked past QEMU's size "
+                                "in " + interpretation + ", but cfgspace table says inside is " + str(field["inside"]))
+            absent = row["notes"].startswith("absent")
+            if not row["notes"].startswith("reserved") and absent == field["present"]:
+                failures.append(where + ": " + field["name"] + " notes '" + row["notes"] + "', cfgspace table says present is " +
+                                str(field["present"]))
+
+
+def nearest_first(sets, start):
+    """The sets in an order where each differs little from the one before: fewer clicks."""
+    remaining = [set(features) for features in sets]
+    order = []
+    current = set(start)
+    while remaining:
+        best = min(range(len(remaining)), key=lambda index: len(remaining[index] ^ current))
+        current = remaining.pop(best)
+        order.append(sorted(current))
+    return order
+
+
+def run_device(session, oracle, entry, report):
+    device = entry["device"]
+    phases = report["phases"]
+    started = time.monotonic()
+    # The page opens from a link that holds a state (another page was open before, so this is
+    # a fresh load): the state reads back as the link has it, and the page writes the same link.
+    opening = entry["links"][0]
+    session.driver.get(session.url(device, opening["fragment"]))
+    state = session.read()
+    report["pages"] += 1
+    report["links"] += 1
+    if sorted(state["ticked"]) != sorted(opening["ticked"]) or state["version"] != opening["version"] \
+            or state["hash"] != opening["fragment"]:
+        session.fail(device, "the link " + opening["fragment"] + " opens as virtio " + str(state["version"]) + " with " +
+                     str(state["ticked"]) + " and writes " + state["hash"])
+    mentioned = session.mentioned()
+    bits = session.driver.execute_script(
+        "return Object.fromEntries(JSON.parse(document.getElementById('layout-data').textContent)"
+        ".features.map((feature) => [feature.name, feature.bit]))")
+    pending = []
+    by_version = {}
+    for case in entry["cases"]:
+        by_version.setdefault(case["version"], []).append(case["features"])
+    for version in sorted(by_version):
+        state = session.choose_version(version, state)
+        for wanted in nearest_first(by_version[version], state["ticked"]):
+            where = device + " at " + version + " with {" + ", ".join(wanted) + "}"
+            state, clicks = session.reach(wanted, where, mentioned, state)
+            report["clicks"] += clicks
+            if state["version"] != version:
+                session.fail(where, "the page shows virtio " + str(state["version"]))
+            link = "#spec=" + version + "&features=" + ",".join(sorted(state["ticked"], key=lambda name: bits[name]))
+            if state["hash"] != link:
+                session.fail(where, "the link says " + state["hash"] + ", not " + link)
+            ticked = state["ticked"]
+            futures = {(interpretation, sizing): oracle.table(entry["layout"], device, version, ticked,
+                                                               interpretation, sizing)
+                       for interpretation in INTERPRETATIONS for sizing in SIZINGS}
+            pending.append((where, state, futures))
+            report["cases"].append({"device": device, "version": version, "planned": wanted, "ticked": ticked})
+    phases["sets"] += time.monotonic() - started
+    started = time.monotonic()
+
+    # Requirements: each feature that requires others, ticked alone, brings them in and says why.
+    state = session.choose_version(entry["newest"], state)
+    for feature in entry["requirements"]:
+        where = device + ": ticking " + feature
+        session.click("untick-all", "feature-" + feature)
+        state = session.read()
+        report["requirements"].append({"device": device, "version": entry["newest"], "feature": feature,
+                                       "ticked": state["ticked"], "status": state["status"]})
+        if feature not in state["ticked"]:
+            session.fail(where, "it did not stay ticked: " + state["status"])
+        elif len(state["ticked"]) > 1 and "requires" not in state["status"]:
+            session.fail(where, "the page ticked " + str(state["ticked"]) + " without saying why: " + state["status"])
+
+    # Unticking what a ticked feature requires unticks it too, and says so.
+    if entry["untick"] is not None:
+        feature, required = entry["untick"]["feature"], entry["untick"]["required"]
+        where = device + ": unticking " + required + " under " + feature
+        session.click("untick-all", "feature-" + feature, "feature-" + required)
+        state = session.read()
+        report["unticks"] += 1
+        if feature in state["ticked"] or required in state["ticked"]:
+            session.fail(where, "the page still ticks " + str(state["ticked"]))
+        if not ("Unticked " + required + ", and with it") in state["status"] or feature not in state["status"]:
+            session.fail(where, "the page does not say why " + feature + " went: " + state["status"])
+
+    phases["requirements"] += time.monotonic() - started
+    started = time.monotonic()
+
+    # The link: the state read back from a fresh load of the page's own link (on the pages with
+    # the most to lose), and from hand-written ones (a requirement left out, a feature the device
+    # lacks) followed in place.
+    if entry["reload"] and entry["cases"]:
+        last = entry["cases"][-1]
+        state = session.choose_version(last["version"], session.read())
+        state, _ = session.reach(last["features"], device + " link", mentioned, state)
+        link = state["hash"]
+        session.load(device, link)
+        again = session.read()
+        report["links"] += 1
+        if sorted(again["ticked"]) != sorted(state["ticked"]) or again["version"] != state["version"] or again["hash"] != link:
+            session.fail(device, "the link " + link + " loads as virtio " + str(again["version"]) + " with " +
+                         str(again["ticked"]) + " and writes " + again["hash"] + "; it was made at virtio " +
+                         str(state["version"]) + " with " + str(state["ticked"]))
+    for written in entry["links"][1:]:
+        session.driver.get(session.url(device, written["fragment"]))
+        state = session.read()
+        report["links"] += 1
+        if sorted(state["ticked"]) != sorted(written["ticked"]) or state["version"] != written["version"]:
+            session.fail(device, "the link " + written["fragment"] + " loads as virtio " + str(state["version"]) +
+                         " with " + str(state["ticked"]) + ", not " + written["version"] + " with " + str(written["ticked"]))
+        for word in written["says"]:
+            if word not in state["status"]:
+                session.fail(device, "the link " + written["fragment"] + " should say '" + word + "': " + state["status"])
+
+    report["console_entries"] += session.console(device)
+    phases["links"] += time.monotonic() - started
+    return pending
+
+
+def accessibility(session, device, report):
+    """Labels, legends, the live region; the keyboard alone ticks a feature; the print style."""
+    session.load(device, "#spec=" + report["newest"] + "&features=")
+    problems = session.driver.execute_script("""
+        const problems = [];
+        for (const input of document.querySelectorAll('input')) {
+          if (!document.querySelector('label[for="' + input.id + '"]')) problems.push('no label for ' + input.id);
+        }
+        for (const fieldset of document.querySelectorAll('fieldset')) {
+          if (!fieldset.querySelector(':scope > legend')) problems.push('a fieldset without a legend');
+        }
+        const status = document.getElementById('status');
+        if (status.getAttribute('aria-live') !== 'polite' || status.getAttribute('role') !== 'status') {
+          problems.push('the status line is not a polite live region');
+        }
+        for (const table of document.querySelectorAll('table')) {
+          if (!table.querySelector('caption')) problems.push('a table without a caption');
+        }
+        return problems;
+    """)
+    for problem in problems:
+        session.fail(device, problem)
+    # Focus order from the top of a freshly loaded page: the skip link, the way back, the chosen
+    # version, the buttons, the features.
+    order = []
+    for _ in range(6):
+        ActionChains(session.driver, duration=0).send_keys(Keys.TAB).perform()
+        active = session.driver.switch_to.active_element
+        order.append(active.get_attribute("id") or active.get_attribute("href") or active.tag_name)
+    report["focus_order"] = order
+    # The keyboard alone: Space on a focused checkbox ticks it, requirements come too, and the
+    # live region says so.
+    if report["keyboard_feature"] is not None:
+        feature = report["keyboard_feature"]
+        session.driver.execute_script("document.getElementById(arguments[0]).focus()", "feature-" + feature)
+        ActionChains(session.driver, duration=0).send_keys(Keys.SPACE).perform()
+        state = session.read()
+        report["keyboard"] = {"feature": feature, "ticked": state["ticked"], "status": state["status"]}
+    # Print: the controls' clutter goes, the chosen features stay.
+    session.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    report["print"] = session.driver.execute_script("""
+        const shown = (node) => node !== null && getComputedStyle(node).display !== 'none' &&
+          node.getClientRects().length > 0;
+        const boxes = [...document.querySelectorAll('#features input[type=checkbox]')];
+        return {
+          status: shown(document.getElementById('status')),
+          buttons: shown(document.getElementById('tick-all')),
+          tickedShown: boxes.filter((box) => box.checked).every((box) => shown(box.closest('li'))),
+          untickedShown: boxes.filter((box) => !box.checked).some((box) => shown(box.closest('li'))),
+          table: shown(document.getElementById('field-table')),
+          maps: shown(document.getElementById('maps')),
+        };
+    """)
+    session.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def picture(session, shot, report):
+    """The byte map's geometry where a reader looks, and whether a screenshot is the same twice."""
+    fragment = "#spec=" + shot["version"] + "&features=" + ",".join(shot["features"])
+    digests = []
+    for _ in range(2):
+        session.load(shot["device"], fragment)
+        session.driver.set_window_size(1280, 2400)
+        png = session.driver.get_screenshot_as_png()
+        digests.append(hashlib.sha256(png).hexdigest())
+    report["screenshot"] = {"bytes": len(png), "stable": digests[0] == digests[1], "sha256": digests[0]}
+    if shot.get("path"):
+        with open(shot["path"], "wb") as file:
+            file.write(png)
+    report["geometry"] = session.driver.execute_script("""
+        const rect = (node) => { const r = node.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+        const field = arguments[0];
+        const found = (figure) => [...document.querySelectorAll('#' + figure + ' .box')]
+          .filter((box) => box.querySelector('.label') && box.querySelector('.label').textContent.startsWith(field + ' @'))
+          .map((box) => ({ label: box.querySelector('.label').textContent, rect: rect(box) }));
+        const rows = (figure) => [...document.querySelectorAll('#' + figure + ' .row-label')]
+          .map((label) => ({ text: label.textContent, rect: rect(label) }));
+        const cells = (figure) => [...document.querySelectorAll('#' + figure + ' .byte')].map((cell) => rect(cell));
+        return {
+          fixed: { figure: rect(document.getElementById('map-fixed')), boxes: found('map-fixed'), rows: rows('map-fixed'),
+                   cells: cells('map-fixed') },
+          packed: { figure: rect(document.getElementById('map-packed')), boxes: found('map-packed'), rows: rows('map-packed'),
+                    cells: cells('map-packed') },
+          scrollWidth: document.documentElement.scrollWidth,
+          width: window.innerWidth,
+        };
+    """, shot["field"])
+    session.console("screenshot")
+
+
+def main():
+    signal.signal(signal.SIGTERM, on_sigterm)
+    # Selenium finds nothing by itself: the plan names the browser and its driver.
+    os.environ["SE_OFFLINE"] = "true"
+    with open(sys.argv[1]) as file:
+        plan = json.load(file)
+    started = time.monotonic()
+    failures = []
+    report = {"pages": 0, "cases": [], "requirements": [], "unticks": 0, "links": 0, "clicks": 0,
+              "console_entries": 0, "oracle_calls": 0, "failures": failures,
+              "phases": {"browser start": 0.0, "sets": 0.0, "requirements": 0.0, "links": 0.0, "reader": 0.0,
+                         "waiting for cfgspace table": 0.0}}
+    oracle = Oracle(plan)
+    session = None
+    try:
+        session = Session(plan, failures)
+        phases = report["phases"]
+        phases["browser start"] = time.monotonic() - started
+        pending = []
+        for entry in plan["devices"]:
+            pending += run_device(session, oracle, entry, report)
+        mark = time.monotonic()
+        keyboard = plan["keyboard"]
+        report["newest"] = keyboard["version"]
+        report["keyboard_feature"] = keyboard["feature"]
+        accessibility(session, keyboard["device"], report)
+        picture(session, plan["screenshot"], report)
+        phases["reader"] = time.monotonic() - mark
+        mark = time.monotonic()
+        for where, state, futures in pending:
+            compare(where, state, {key: future.result() for key, future in futures.items()}, failures)
+        phases["waiting for cfgspace table"] = time.monotonic() - mark
+        for key in phases:
+            phases[key] = round(phases[key], 1)
+    except Terminated:
+        failures.append("terminated before the end")
+    except Exception as error:  # reported, not raised: the report is the answer
+        failures.append("the browser run stopped: " + type(error).__name__ + ": " + str(error).splitlines()[0]
+                        if str(error) else type(error).__name__)
+    finally:
+        oracle.pool.shutdown(wait=True, cancel_futures=True)
+        if session is not None:
+            session.close()
+    report["oracle_calls"] = oracle.calls
+    report["seconds"] = round(time.monotonic() - started, 1)
+    json.dump(report, sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
