@@ -110,36 +110,51 @@ class Session:
     def __init__(self, plan, failures):
         self.plan = plan
         self.failures = failures
-        self.profile = tempfile.mkdtemp(prefix="cfgspace-chromium-")
+        self.driver = None
+        self.service = None
+        # Chromium's profile and every temporary file it makes, in one folder removed at the end.
+        self.scratch = tempfile.mkdtemp(prefix="cfgspace-chromium-")
+        os.mkdir(os.path.join(self.scratch, "tmp"))
         options = webdriver.ChromeOptions()
         options.binary_location = plan["chromium"]
         for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                          "--window-size=1280,2400", "--hide-scrollbars", "--force-device-scale-factor=1",
-                         "--user-data-dir=" + self.profile, "--no-first-run", "--disable-extensions"):
+                         "--user-data-dir=" + os.path.join(self.scratch, "profile"), "--no-first-run",
+                         "--disable-extensions"):
             options.add_argument(argument)
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         # chromedriver, and the Chromium it starts, in a process group of their own.
-        self.service = Service(plan["chromedriver"], popen_kw={"start_new_session": True})
-        self.driver = None
-        self.driver = webdriver.Chrome(service=self.service, options=options)
-        self.driver.set_page_load_timeout(30)
-        self.driver.set_script_timeout(30)
+        environment = dict(os.environ, TMPDIR=os.path.join(self.scratch, "tmp"))
+        self.service = Service(plan["chromedriver"], env=environment, popen_kw={"start_new_session": True})
+        try:
+            self.driver = webdriver.Chrome(service=self.service, options=options)
+            self.driver.set_page_load_timeout(30)
+            self.driver.set_script_timeout(30)
+        except BaseException:
+            self.close()
+            raise
 
     def close(self):
-        group = None
+        """Ends the browser and its driver, whatever state they are in, and removes their files."""
         process = getattr(self.service, "process", None)
-        if process is not None:
-            group = process.pid
         try:
             if self.driver is not None:
                 self.driver.quit()
+            elif self.service is not None:
+                self.service.stop()
+        except Exception:
+            pass
         finally:
-            if group is not None:
+            if process is not None:
                 try:
-                    os.killpg(group, signal.SIGKILL)
-                except ProcessLookupError:
+                    os.killpg(process.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
                     pass
-            shutil.rmtree(self.profile, ignore_errors=True)
+                try:
+                    process.wait(timeout=10)
+                except Exception:
+                    pass
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
     def fail(self, where, message):
         self.failures.append(where + ": " + message)
