@@ -16,19 +16,8 @@ struct HTMLEmitter: Emitter {
     }
 
     private func index() -> String {
-        var out = "<!DOCTYPE html>\n<!-- \(generator.banner("Layouts/*.layout")) -->\n"
+        var out = HTMLPage.head(banner: generator.banner("Layouts/*.layout"), title: "Virtio configuration layouts")
         out += """
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="generator" content="cfgspace">
-            <title>Virtio configuration layouts</title>
-            <link rel="icon" href="data:,">
-            <style>
-            \(HTMLStyle.css)</style>
-            </head>
-            <body>
             <header>
             <h1>Virtio configuration layouts</h1>
             <p class="lede">A page per device, from the layouts as of virtio \(generator.version): tick the features a \

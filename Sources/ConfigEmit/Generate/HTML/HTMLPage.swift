@@ -11,20 +11,8 @@ struct HTMLPage {
         let device = input.device
         let data = HTMLPageData(generator: generator, input: input)
         let title = Markup.escape(Format.title(of: device))
-        var out = "<!DOCTYPE html>\n<!-- \(generator.banner(input.layoutName)) -->\n"
+        var out = Self.head(banner: generator.banner(input.layoutName), title: title + ": configuration layout")
         out += """
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="color-scheme" content="light">
-            <meta name="generator" content="cfgspace">
-            <title>\(title): configuration layout</title>
-            <link rel="icon" href="data:,">
-            <style>
-            \(HTMLStyle.css)</style>
-            </head>
-            <body>
             <a class="skip" href="#fields">Skip to the field table</a>
             <header>
             <p class="crumbs"><a href="index.html">Every device</a></p>
@@ -54,6 +42,27 @@ struct HTMLPage {
         out += "<script type=\"application/json\" id=\"layout-data\">\n" + data.text + "\n</script>\n"
         out += "<script>\n" + HTMLScript.model + HTMLScript.views + "</script>\n</body>\n</html>\n"
         return out
+    }
+
+    /// Everything up to and including `<body>`: the banner, the title (already escaped) and the style.
+    static func head(banner: String, title: String) -> String {
+        """
+        <!DOCTYPE html>
+        <!-- \(banner) -->
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="color-scheme" content="light">
+        <meta name="generator" content="cfgspace">
+        <title>\(title)</title>
+        <link rel="icon" href="data:,">
+        <style>
+        \(HTMLStyle.css)</style>
+        </head>
+        <body>
+
+        """
     }
 
     /// "virtio 1.4, 5.1.4 Device configuration layout; in the spec since virtio 1.0." and the doc.
