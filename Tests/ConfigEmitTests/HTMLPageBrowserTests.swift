@@ -38,7 +38,7 @@ import Rendering
         var random = SplitMix64(seed: 2021)
         return generator.inputs.map { input in
             var plan = DevicePlan(input: input)
-            let versions = HTMLPageData(generator: generator, input: input).versions
+            let versions = HTMLPageData.versions(of: input.declared, upTo: generator.version)
             let isMain = ["net", "blk"].contains(input.device.name)
             for version in versions.reversed() {
                 let isNewest = version == generator.version

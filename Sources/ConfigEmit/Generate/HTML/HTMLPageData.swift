@@ -21,8 +21,13 @@ struct HTMLPageData {
     init(generator: Generator, input: GenerationInput) {
         self.generator = generator
         self.input = input
-        versions = SpecVersion.known.filter { $0 <= generator.version && input.declared.exists(in: $0) }
+        versions = Self.versions(of: input.declared, upTo: generator.version)
         text = rendered()
+    }
+
+    /// The spec versions a page offers for a device: those it exists in, up to `newest`.
+    static func versions(of device: Device, upTo newest: SpecVersion) -> [SpecVersion] {
+        SpecVersion.known.filter { $0 <= newest && device.exists(in: $0) }
     }
 
     /// The device as a version describes it, as `cfgspace table --spec` takes it.
