@@ -70,7 +70,6 @@ class Session:
 
     def close(self):
         """Ends the browser and its driver, whatever state they are in, and removes their files."""
-        process = getattr(self.service, "process", None)
         try:
             if self.driver is not None:
                 self.driver.quit()
@@ -79,16 +78,23 @@ class Session:
         except Exception:
             pass
         finally:
-            if process is not None:
-                try:
-                    os.killpg(process.pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
-                try:
-                    process.wait(timeout=10)
-                except Exception:
-                    pass
-            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.kill()
+
+    def kill(self):
+        """Ends chromedriver and every Chromium process at once, with no word to either (their
+        process group; Chromium's crash handlers leave it but end with it), and removes their
+        files. Safe from a signal handler or another thread, and more than once."""
+        process = getattr(self.service, "process", None)
+        if process is not None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                process.wait(timeout=10)
+            except Exception:
+                pass
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
     def fail(self, where, message):
         self.failures.append(where + ": " + message)

@@ -23,6 +23,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 from selenium.webdriver.common.action_chains import ActionChains
@@ -38,8 +39,27 @@ class Terminated(Exception):
     pass
 
 
+# The open browser session, for the signal handler and the parent's watch.
+SESSIONS = []
+
+
 def on_sigterm(signum, frame):
+    # The browser goes first: the test sends SIGKILL five seconds after SIGTERM, and a polite
+    # quit could take longer.
+    for session in SESSIONS:
+        session.kill()
     raise Terminated()
+
+
+def watch_parent(parent):
+    """Ends the browser and this script when the test that started it is gone (it was killed and
+    cannot end this script's process group, which the browser is not in)."""
+    while True:
+        time.sleep(1)
+        if os.getppid() != parent:
+            for session in SESSIONS:
+                session.kill()
+            os._exit(3)
 
 
 def number(text):
@@ -326,6 +346,7 @@ def picture(session, shot, report):
 
 def main():
     signal.signal(signal.SIGTERM, on_sigterm)
+    threading.Thread(target=watch_parent, args=(os.getppid(),), daemon=True).start()
     # Selenium finds nothing by itself: the plan names the browser and its driver.
     os.environ["SE_OFFLINE"] = "true"
     with open(sys.argv[1]) as file:
@@ -340,6 +361,7 @@ def main():
     session = None
     try:
         session = Session(plan, failures)
+        SESSIONS.append(session)
         phases = report["phases"]
         phases["browser start"] = time.monotonic() - started
         pending = []
