@@ -185,6 +185,7 @@ struct HTMLPage {
         <li><span class="swatch absent"></span> absent: bytes kept, reserved</li>
         <li><span class="swatch reserved"></span> padding or reserved</li>
         <li><span class="swatch beyond"></span> past QEMU's size (dotted)</li>
+        <li><span class="swatch served"></span> past the struct, QEMU serves it</li>
         </ul>
         </section>
         <section id="hazards" aria-labelledby="hazards-heading">

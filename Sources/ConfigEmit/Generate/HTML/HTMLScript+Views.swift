@@ -223,7 +223,10 @@ extension HTMLScript {
             grid.push(label);
             for (let column = 0; column < 4; column++) {
               const byte = row * 4 + column;
-              const cell = el("div", { class: "byte" + (byte >= size.full ? " past" : "") + (byte >= size.qemu ? " beyond" : "") });
+              // Past the struct's end: bytes QEMU serves all the same, or only the row's filler.
+              // Inside it: the bytes past what QEMU serves are marked.
+              const kind = byte < size.full ? (byte < size.qemu ? "" : " beyond") : byte < size.qemu ? " served" : " past";
+              const cell = el("div", { class: "byte" + kind });
               cell.style.gridRow = String(row + 1);
               cell.style.gridColumn = String(column + 2);
               grid.push(cell);

@@ -62,7 +62,8 @@ enum HTMLStyle {
           grid-auto-rows: minmax(2.4rem, auto); font-size: 0.72rem; }
         .row-label { grid-column: 1; align-self: center; color: #777777; padding-right: 0.4rem; text-align: right; }
         .byte { border: 1px solid #eeeeee; }
-        .byte.past { background: repeating-linear-gradient(45deg, #ffffff 0 4px, #f1f1f1 4px 6px); }
+        .byte.past { border: 1px dashed #e4e4e4; }
+        .byte.served { background: repeating-linear-gradient(45deg, #ffffff 0 4px, #f1f1f1 4px 6px); }
         .byte.beyond { outline: 1px dotted #b00020; outline-offset: -4px; }
         .box { margin: 1px; border: 1.5px solid var(--present-edge); background: var(--present); border-radius: 3px;
           padding: 0.15rem 0.3rem; overflow-wrap: anywhere; z-index: 1; }
@@ -81,6 +82,8 @@ enum HTMLStyle {
         .swatch.absent { background: repeating-linear-gradient(45deg, var(--absent) 0 4px, #dddddd 4px 6px);
           border-color: var(--absent-edge); }
         .swatch.reserved { background: var(--reserved); border-color: var(--reserved-edge); }
+        .swatch.served { background: repeating-linear-gradient(45deg, #ffffff 0 4px, #f1f1f1 4px 6px);
+          border-color: #cccccc; }
         .swatch.beyond { background: var(--present); border-color: var(--present-edge); outline: 2px dotted #b00020;
           outline-offset: -5px; }
         footer { margin-top: 2rem; font-size: 0.85rem; color: var(--muted); }
