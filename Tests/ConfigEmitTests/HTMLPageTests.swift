@@ -95,11 +95,19 @@ import ConfigLayout
         }
     }
 
-    @Test func theIndexLinksEveryPage() throws {
+    /// The HTML index, the Markdown index (Generated/README.md) and each device's Markdown page
+    /// link the device's HTML page.
+    @Test func theIndexesLinkEveryPage() throws {
         let index = try #require(Self.pages.first { $0.path == "html/index.html" }).contents
+        let generator = try GeneratedCodeTests.generator()
+        let markdown = generator.files(for: [.markdown])
+        let readme = IndexEmitter(generator: generator).file().contents
         for page in Self.pages where page.path != "html/index.html" {
             let name = page.path.dropFirst("html/".count)
             #expect(index.contains("href=\"\(name)\""), "the index does not link \(name)")
+            #expect(readme.contains("](html/\(name))"), "the Markdown index does not link \(name)")
+            let device = try #require(markdown.first { $0.path == "markdown/" + name.dropLast(".html".count) + ".md" })
+            #expect(device.contents.contains("](../html/\(name))"), "\(device.path) does not link \(name)")
         }
     }
 }

@@ -21,6 +21,8 @@ struct MarkdownEmitter: Emitter {
         if let since = device.since { facts.append("in the spec since virtio \(since)") }
         if !facts.isEmpty { out += facts.joined(separator: "; ") + ".\n\n" }
         if let doc = device.doc { out += doc.replacingNewlines() + "\n\n" }
+        out += "[\(device.name).html](../html/\(device.name).html) lays it out in a browser under the features and "
+        out += "spec version you tick.\n\n"
 
         guard device.config != nil else {
             out += "The specification defines no configuration for this device.\n\n"
