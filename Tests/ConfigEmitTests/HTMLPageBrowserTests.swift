@@ -155,8 +155,9 @@ import Rendering
         guard let python = found["python3"] else { return nil }
         let check = try Subprocess.run(python, ["-c", "import selenium"], timeout: .seconds(30))
         guard check.status == 0 else {
-            if Tools.areRequired { Issue.record("Python's selenium is required for the browser test but missing") }
-            else { print("skipped: driving the HTML pages needs Python's selenium, which is not installed") }
+            let missing = "Python's selenium, which \(python.path) cannot import (.ci/run installs it from PyPI)"
+            if Tools.areRequired { Issue.record(Comment(rawValue: "the browser test requires " + missing)) }
+            else { print("skipped: driving the HTML pages needs " + missing) }
             return nil
         }
         return found
