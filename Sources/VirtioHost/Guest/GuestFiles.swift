@@ -5,6 +5,7 @@ enum GuestFiles {
     static let all: [(path: String, bytes: [UInt8])] = [
         ("build-image", PackageResources.build_image),
         ("guest-init", PackageResources.guest_init),
+        ("build-vdpa-image", PackageResources.build_vdpa_image), ("guest-vdpa-init", PackageResources.guest_vdpa_init),
         ("devices/core.modules", PackageResources.core_modules),
         ("devices/blk.sh", PackageResources.blk_sh), ("devices/blk.modules", PackageResources.blk_modules),
         ("devices/net.sh", PackageResources.net_sh), ("devices/net.modules", PackageResources.net_modules),

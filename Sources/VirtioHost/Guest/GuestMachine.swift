@@ -14,12 +14,14 @@ public final class GuestMachine {
         public var arguments: [String]
         /// Guest memory as a shareable memfd, as a vhost-user back-end needs.
         public var sharedMemory: Bool
+        /// QEMU's `-cpu`; nil for its default (qemu64, which lacks the SSE4.2 DPDK needs).
+        public var cpu: String?
         public var executable: String?
         /// The whole boot, from start to power-off.
         public var timeout: Duration
 
         public init(image: GuestImage, cpus: Int = 2, memoryMiB: Int = 512, kernelArguments: [String] = [],
-                    arguments: [String] = [], sharedMemory: Bool = false, executable: String? = nil,
+                    arguments: [String] = [], sharedMemory: Bool = false, cpu: String? = nil, executable: String? = nil,
                     timeout: Duration = .seconds(120)) {
             self.image = image
             self.cpus = cpus
@@ -27,6 +29,7 @@ public final class GuestMachine {
             self.kernelArguments = kernelArguments
             self.arguments = arguments
             self.sharedMemory = sharedMemory
+            self.cpu = cpu
             self.executable = executable
             self.timeout = timeout
         }
@@ -48,6 +51,7 @@ public final class GuestMachine {
         }
         // panic=-1 and -no-reboot: a guest that panics ends the run at once instead of hanging it.
         let append = (["console=ttyS0", "loglevel=3", "panic=-1"] + options.kernelArguments).joined(separator: " ")
+        if let cpu = options.cpu { arguments += ["-cpu", cpu] }
         arguments += ["-machine", machine, "-smp", String(options.cpus), "-m", "\(options.memoryMiB)M",
                       "-kernel", options.image.kernel, "-initrd", options.image.initrd, "-append", append,
                       "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio", "-no-reboot"]

@@ -50,7 +50,7 @@ struct LinuxBlkDriver: DriverModel {
     }
 
     /// One probe: the session, the queue limits as they are set, and what the driver said.
-    private struct Run {
+    struct Run {
         let session: DriverSession
         var limits = BlockQueueLimits()
         var log: [String] = []
