@@ -20,6 +20,9 @@ const rows = [...document.querySelectorAll('#field-table tbody tr')].map((row) =
   packed: text(row.querySelector('td[data-column=packed] .offset')),
   move: text(row.querySelector('td[data-column=move]')),
   notes: text(row.querySelector('td[data-column=notes]')),
+  condition: text(row.querySelector('td[data-column=condition] code')),
+  holds: text(row.querySelector('td[data-column=condition] .holds')),
+  spec: text(row.querySelector('td[data-column=spec]')),
 }));
 const sizes = {};
 for (const cell of document.querySelectorAll('#sizes td')) {

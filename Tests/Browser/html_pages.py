@@ -5,8 +5,9 @@ against `cfgspace table --format json`.
 Usage: html_pages.py PLAN.json
 The plan (written by HTMLPageBrowserTests.swift) names the pages, the cfgspace binary, the browser,
 and per device the feature sets to tick at each spec version. One browser session serves every
-page. For each set the script clicks the checkboxes, reads the offsets, sizes and notes the page
-shows, and asks `cfgspace table` for the same device, version, features, interpretation and sizing.
+page. For each set the script clicks the checkboxes, reads the offsets, sizes, moves, conditions,
+spec sections and notes the page shows, and asks `cfgspace table` for the same device, version,
+features, interpretation and sizing.
 It also ticks each feature that requires others, unticks a requirement, round-trips the link,
 checks the keyboard, the print style and the byte map's geometry, and reads Chromium's console.
 
@@ -95,8 +96,9 @@ class Oracle:
         return document
 
 
-def compare(where, state, oracle, failures):
-    """The page's readings against `cfgspace table` for the same set, version and interpretation."""
+def compare(where, state, oracle, section, failures):
+    """The page's readings against `cfgspace table` for the same set, version and interpretation;
+    `section` is the spec section every row names."""
     for key, document in oracle.items():
         if "error" in document:
             failures.append(where + ": " + document["error"])
@@ -114,6 +116,30 @@ def compare(where, state, oracle, failures):
     if names != expected_names:
         failures.append(where + ": the page lists " + str(names) + "; cfgspace table " + str(expected_names))
         return
+    # Each row's condition, whether it holds (present and valid), and its spec section.
+    for row, field in zip(state["rows"], fixed["fields"]):
+        # A field with no condition shows "always", with no code and no verdict.
+        holds = " holds" if field["present"] and field["valid"] else " does not hold"
+        expected = (field["condition"], holds) if field["condition"] is not None else (None, None)
+        if (row["condition"], row["holds"]) != expected:
+            failures.append(where + ": " + row["name"] + " shows the condition " + repr(row["condition"]) + " with " +
+                            repr(row["holds"]) + "; cfgspace table gives " + repr(expected))
+        if row["spec"] != section:
+            failures.append(where + ": " + row["name"] + " names the spec section " + repr(row["spec"]) + ", not " +
+                            repr(section))
+    # Each row's move, as the engine's two offsets give it.
+    for row, fixed_field, packed_field in zip(state["rows"], fixed["fields"], oracle[("packed", "qemu")]["fields"]):
+        before, after = fixed_field["offset"], packed_field["offset"]
+        if before is not None and after is None:
+            expected = "absent in packed"
+        elif before is None or after is None or before == after:
+            expected = ""
+        else:
+            expected = ("moves up " + str(before - after) if after < before else "moves down " + str(after - before)) + \
+                " (" + str(before) + " → " + str(after) + ")"
+        if row["move"] != expected:
+            failures.append(where + ": " + row["name"] + " says it " + repr(row["move"]) + "; cfgspace table gives " +
+                            repr(expected))
     for interpretation in INTERPRETATIONS:
         for sizing in SIZINGS:
             shown = number(state["sizes"].get(interpretation + " " + sizing))
@@ -190,7 +216,7 @@ def run_device(session, oracle, entry, report):
             futures = {(interpretation, sizing): oracle.table(entry["layout"], device, version, ticked,
                                                                interpretation, sizing)
                        for interpretation in INTERPRETATIONS for sizing in SIZINGS}
-            pending.append((where, state, futures))
+            pending.append((where, state, futures, entry["section"]))
             report["cases"].append({"device": device, "version": version, "planned": wanted, "ticked": ticked})
     phases["sets"] += time.monotonic() - started
     started = time.monotonic()
@@ -375,8 +401,8 @@ def main():
         picture(session, plan["screenshot"], report)
         phases["reader"] = time.monotonic() - mark
         mark = time.monotonic()
-        for where, state, futures in pending:
-            compare(where, state, {key: future.result() for key, future in futures.items()}, failures)
+        for where, state, futures, section in pending:
+            compare(where, state, {key: future.result() for key, future in futures.items()}, section, failures)
         phases["waiting for cfgspace table"] = time.monotonic() - mark
         for key in phases:
             phases[key] = round(phases[key], 1)

@@ -122,6 +122,7 @@ import Rendering
             return .object([
                 ("device", .string(device.name)),
                 ("layout", .string("Layouts/" + plan.input.layoutName)),
+                ("section", .string(HTMLPageData.section(of: device.specReference))),
                 ("newest", .string(newest)),
                 ("cases", .array(plan.cases.map { .object([("version", .string($0.version.description)),
                                                            ("features", .array($0.features.map { .string($0) }))]) })),

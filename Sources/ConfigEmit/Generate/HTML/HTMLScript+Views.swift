@@ -306,8 +306,8 @@ extension HTMLScript {
             const field = row.field;
             const name = el("th", { scope: "row" }, el("code", null, field.name));
             if (field.doc !== null) name.append(el("span", { class: "doc" }, field.doc));
-            const condition = field.condition === "" ? el("td", null, "always") :
-              el("td", null, el("code", null, field.condition), el("span", { class: "holds" },
+            const condition = field.condition === "" ? el("td", { "data-column": "condition" }, "always") :
+              el("td", { "data-column": "condition" }, el("code", null, field.condition), el("span", { class: "holds" },
                 row.exists && row.valid ? " holds" : " does not hold"));
             const versions = [field.since !== null ? "since " + field.since : null,
               field.until !== null ? "until " + field.until : null].filter((text) => text !== null).join(", ");
@@ -315,7 +315,7 @@ extension HTMLScript {
               name, el("td", null, el("code", null, field.type)), el("td", { "data-column": "size" }, String(field.size)),
               condition, offsetCell("fixed", row), offsetCell("packed", row),
               el("td", { "data-column": "move" }, moveText(row)), el("td", { "data-column": "notes" }, notes(row, view)),
-              el("td", null, versions), el("td", null, data.section));
+              el("td", null, versions), el("td", { "data-column": "spec" }, data.section));
           });
           patch(table.querySelector("tbody"), rows);
         }
