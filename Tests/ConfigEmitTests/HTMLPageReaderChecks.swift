@@ -23,10 +23,15 @@ enum HTMLPageReaderChecks {
         #expect((keyboard["ticked"] as? [String]).map(Set.init) == ["CTRL_VQ", "MQ"], "keyboard: \(keyboard)")
         #expect((keyboard["status"] as? String)?.hasPrefix("Ticked MQ, and with it CTRL_VQ") == true, "keyboard: \(keyboard)")
 
-        // In print the status line and buttons go, unticked features go, the rest stays.
+        // In print the status line and buttons go, unticked features go, the rest stays. The
+        // folded group of features that leave the layout alone prints while one of them (CTRL_VQ,
+        // brought by MQ) is ticked, and goes once none is.
         let print = try #require(report["print"] as? [String: Bool])
         #expect(print == ["status": false, "buttons": false, "tickedShown": true, "untickedShown": false,
-                          "table": true, "maps": true], "print style: \(print)")
+                          "more": true, "table": true, "maps": true], "print style: \(print)")
+        let unticked = try #require(report["print_none_ticked"] as? [String: Bool])
+        #expect(unticked == ["status": false, "buttons": false, "tickedShown": true, "untickedShown": false,
+                             "more": false, "table": true, "maps": true], "print style with nothing ticked: \(unticked)")
 
         // The screenshot renders; whether it is byte-stable is reported, not relied on (fonts
         // and Chromium versions change its pixels), so the check is on the DOM below.

@@ -94,6 +94,8 @@ enum HTMLStyle {
           .feature:not(.ticked), #version label:not(.chosen), .requires, .bit { display: none; }
           #summary-text { display: block; }
           #more-features::details-content { content-visibility: visible; }
+          #more-features > summary { display: none; }
+          #more-features:not(:has(input:checked)) { display: none; }
           .feature-list { display: block; }
           .feature { display: inline; margin-right: 0.8rem; }
           fieldset { border: 0; padding: 0; margin: 0.3rem 0; }
