@@ -175,7 +175,9 @@ import Rendering
         try Self.planJSON(plans, generator: generator, tools: tools, screenshot: screenshot).rendered()
             .write(to: planURL, atomically: true, encoding: .utf8)
         let script = PackagePaths.root.appendingPathComponent("Tests/Browser/html_pages.py")
-        let result = try Subprocess.run(python, [script.path, planURL.path], in: PackagePaths.root, timeout: .seconds(240))
+        // -B: no __pycache__ left beside the scripts.
+        let result = try Subprocess.run(python, ["-B", script.path, planURL.path], in: PackagePaths.root,
+                                        timeout: .seconds(240))
         #expect(!result.timedOut, "the browser run took over 240 s")
         #expect(result.status == 0, "html_pages.py exited \(result.status): \(result.stderr)")
         let parsed = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
