@@ -7,9 +7,9 @@ The plan (written by HTMLPageBrowserTests.swift) names the pages, the cfgspace b
 and per device the feature sets to tick at each spec version. One browser session serves every
 page. For each set the script clicks the checkboxes, reads the offsets, sizes, moves, conditions,
 spec sections and notes the page shows, and asks `cfgspace table` for the same device, version,
-features, interpretation and sizing.
-It also ticks each feature that requires others, unticks a requirement, round-trips the link,
-checks the keyboard, the print style and the byte map's geometry, and reads Chromium's console.
+features, interpretation and sizing (table_oracle.py). It also follows the index to a page and
+back, ticks each feature that requires others, unticks a requirement, round-trips the link, checks
+the keyboard, the print style and the byte map's geometry, and reads Chromium's console.
 
 It prints one JSON report on stdout: what it covered and every failure, each a sentence. Chromium
 and chromedriver run in their own process group, and are ended and their profile removed on every
@@ -25,6 +25,7 @@ import threading
 import time
 
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from browser_session import Session
@@ -273,6 +274,24 @@ def picture(session, shot, report):
     session.console("screenshot")
 
 
+def index(session, report):
+    """The index page: the pages it links, in the report; a reader clicks the first, lands on that
+    device's page, and clicks the way back."""
+    session.driver.get("file://" + os.path.join(session.plan["pages"], "index.html"))
+    links = [link.get_attribute("href") for link in session.driver.find_elements(By.CSS_SELECTOR, "#devices a")]
+    report["index_links"] = [link.rsplit("/", 1)[-1] for link in links]
+    if links:
+        session.driver.find_element(By.CSS_SELECTOR, "#devices a").click()
+        heading = session.driver.find_element(By.TAG_NAME, "h1").text
+        device = report["index_links"][0][:-len(".html")]
+        if session.driver.current_url.split("#")[0] != links[0] or not heading.startswith(device + " "):
+            session.fail("index", "its first link opened " + session.driver.current_url + " headed " + repr(heading))
+        session.driver.find_element(By.CSS_SELECTOR, ".crumbs a").click()
+        if not session.driver.current_url.endswith("/index.html"):
+            session.fail("index", "the way back from " + device + " led to " + session.driver.current_url)
+    session.console("index")
+
+
 def main():
     signal.signal(signal.SIGTERM, on_sigterm)
     threading.Thread(target=watch_parent, args=(os.getppid(),), daemon=True).start()
@@ -293,6 +312,7 @@ def main():
         SESSIONS.append(session)
         phases = report["phases"]
         phases["browser start"] = time.monotonic() - started
+        index(session, report)
         pending = []
         for entry in plan["devices"]:
             pending += run_device(session, oracle, entry, report)

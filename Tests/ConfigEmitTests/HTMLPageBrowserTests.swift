@@ -187,6 +187,8 @@ import Rendering
               + "\(report["clicks"] ?? 0) clicks, \(report["oracle_calls"] ?? 0) cfgspace table runs, "
               + "\(report["seconds"] ?? 0) s; \(report["phases"] ?? [:])")
         #expect(report["pages"] as? Int == plans.count)
+        #expect((report["index_links"] as? [String]).map(Set.init) == Set(plans.map { $0.input.device.name + ".html" }),
+                "the index links \(report["index_links"] ?? "nothing")")
         try Self.checkCases(report, plans: plans, generator: generator)
         try Self.checkRequirements(report, plans: plans)
         try HTMLPageReaderChecks.check(report, generator: generator)
