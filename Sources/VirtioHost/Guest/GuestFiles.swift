@@ -1,6 +1,6 @@
 /// The files Guest/build-image builds an image from, built into cfgspace: the builder, the init, and
-/// each device's reporter (`devices/NAME.sh`) and module list (`devices/NAME.modules`). A device of
-/// the guest matrix adds its two files here.
+/// each device's reporter (`devices/NAME.sh`) and module list (`devices/NAME.modules`), and the
+/// helpers reporters run (`helpers/NAME.c`). A device of the guest matrix adds its files here.
 enum GuestFiles {
     static let all: [(path: String, bytes: [UInt8])] = [
         ("build-image", PackageResources.build_image),
@@ -8,5 +8,10 @@ enum GuestFiles {
         ("devices/core.modules", PackageResources.core_modules),
         ("devices/blk.sh", PackageResources.blk_sh), ("devices/blk.modules", PackageResources.blk_modules),
         ("devices/net.sh", PackageResources.net_sh), ("devices/net.modules", PackageResources.net_modules),
+        ("devices/p9.sh", PackageResources.p9_sh), ("devices/p9.modules", PackageResources.p9_modules),
+        ("devices/gpu.sh", PackageResources.gpu_sh), ("devices/gpu.modules", PackageResources.gpu_modules),
+        ("devices/crypto.sh", PackageResources.crypto_sh), ("devices/crypto.modules", PackageResources.crypto_modules),
+        ("devices/vsock.sh", PackageResources.vsock_sh), ("devices/vsock.modules", PackageResources.vsock_modules),
+        ("helpers/vsock-cid.c", PackageResources.vsock_cid_c),
     ]
 }
