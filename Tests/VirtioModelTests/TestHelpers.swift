@@ -41,6 +41,7 @@ extension DeviceKind {
     static let mlx5_5_12Patched = named("mlx5-5.12-patched")
     static let mlx5Current = named("mlx5-current")
     static let firecracker = named("firecracker")
+    static let vdpaSimNet = named("vdpasim-net")
     /// Every model that serves net.
     static let netKinds = all.filter { $0.layout == nil || $0.layout == "net" }
 

@@ -31,15 +31,16 @@ enum GuestComparison {
                              "discard_max_bytes", "discard_granularity", "write_zeroes_max_bytes", "write_cache",
                              "alignment_offset", "ro", "queues"]
 
-    /// The guest's view as its init reported it, under the names the blk model uses.
-    static func view(_ report: GuestReport) -> DriverView {
+    /// The guest's view as its init reported it, under the names the blk model uses: `vda.NAME` and
+    /// `vda.dmesg`, or under another prefix (`vdpa0.vda.NAME`, with its log lines under `log`).
+    static func view(_ report: GuestReport, prefix: String = "vda", log: String = "vda.dmesg") -> DriverView {
         var view = DriverView()
-        let hasDisk = report.value("vda.missing") == nil && report.value("vda.size") != nil
+        let hasDisk = report.value("\(prefix).missing") == nil && report.value("\(prefix).size") != nil
         view.set("disk", .text(hasDisk ? "vda" : "none"))
         if hasDisk {
-            for name in blockNames { view.set(name, report.value("vda.\(name)").map { .text($0) } ?? .absent) }
+            for name in blockNames { view.set(name, report.value("\(prefix).\(name)").map { .text($0) } ?? .absent) }
         }
-        view.log = report.values("vda.dmesg").map(withoutDevicePrefix)
+        view.log = report.values(log).map(withoutDevicePrefix)
         return view
     }
 

@@ -27,25 +27,45 @@ public struct GuestImage: Sendable {
         return base + "/cfgspace/guest"
     }
 
-    /// The image of a kernel flavour in `cache`, built (or rebuilt) first when it is missing or stale.
-    /// Building needs apt-get download, dpkg-deb and cpio; the first build downloads the kernel
-    /// package (about 28 MB for cloud, 70 MB for generic).
-    public static func ensure(kernel: GuestKernel = .cloud, cache: String = defaultCache(),
+    /// What an image holds beyond the kernel and busybox.
+    public enum Flavour: Sendable {
+        /// The kernel's virtio modules, Guest/guest-init and its device reporters.
+        case plain
+        /// Also Linux's vDPA core and simulator built out of tree, iproute2's vdpa and DPDK's
+        /// testpmd, with Guest/guest-vdpa-init (Guest/build-vdpa-image), in `cache`/vdpa, over the
+        /// cloud kernel.
+        case vdpa
+    }
+
+    /// The image of a kernel and flavour in `cache`, built (or rebuilt) first when it is missing or
+    /// stale. Building needs apt-get download, dpkg-deb and cpio; the first build downloads the kernel
+    /// package (about 28 MB for cloud, 70 MB for generic). The vDPA flavour also needs make, gcc-12,
+    /// iproute2 and dpdk-dev, and downloads about 150 MB more (the kernel's headers and linux-source).
+    public static func ensure(kernel: GuestKernel = .cloud, flavour: Flavour = .plain, cache: String = defaultCache(),
                               timeout: Duration = .seconds(300)) throws(HostError) -> GuestImage {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("cfgspace-image-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: work) }
-        let script = work.appendingPathComponent("build-image").path
         do {
             for file in GuestFiles.all {
                 let url = work.appendingPathComponent(file.path)
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(file.bytes).write(to: url)
+                // build-vdpa-image runs build-image beside it.
+                try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
             }
         } catch {
             throw HostError(.system, "cannot write the image builder to \(work.path): \(error.localizedDescription)")
         }
+        guard flavour == .plain || kernel == .cloud else {
+            throw HostError(.refused, "the vDPA image builds over the cloud kernel only")
+        }
+        let (arguments, folder) = flavour == .plain
+            ? ([work.appendingPathComponent("build-image").path, cache, kernel.rawValue],
+               kernel == .cloud ? cache : cache + "/generic")
+            : ([work.appendingPathComponent("build-vdpa-image").path, cache, work.appendingPathComponent("guest-vdpa-init").path],
+               cache + "/vdpa")
         let shell = try Program.locate("sh")
-        let builder = try ChildProcess(executable: shell, arguments: [script, cache, kernel.rawValue])
+        let builder = try ChildProcess(executable: shell, arguments: arguments)
         guard let ended = builder.wait(until: Deadline(in: timeout)) else {
             _ = builder.terminate()
             throw HostError(.timeout, "building the guest image took longer than \(timeout)")
@@ -54,9 +74,9 @@ public struct GuestImage: Sendable {
             throw HostError(.refused, "building the guest image failed (\(ended)): "
                             + builder.finalErrorText().trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        let folder = kernel == .cloud ? cache : cache + "/generic"
         let stamp = (try? String(contentsOfFile: folder + "/stamp", encoding: .utf8)) ?? ""
-        return GuestImage(kernel: folder + "/vmlinuz", initrd: folder + "/initramfs.cpio.gz",
+        // The vDPA image overlays the cloud image and boots its kernel.
+        return GuestImage(kernel: (flavour == .vdpa ? cache : folder) + "/vmlinuz", initrd: folder + "/initramfs.cpio.gz",
                           stamp: stamp.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }

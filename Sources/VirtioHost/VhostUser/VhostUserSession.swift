@@ -98,6 +98,7 @@ final class VhostUserSession {
             return .reply(message.reply(Self.offeredProtocolFeatures.bytes))
         case .setProtocolFeatures:
             protocolFeatures = (u64 ?? 0) & Self.offeredProtocolFeatures
+            log("SET_PROTOCOL_FEATURES 0x\(String(u64 ?? 0, radix: 16))")
             return .silence
         case .setOwner:
             owned = true

@@ -43,7 +43,8 @@ public struct DeviceKind: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Every device model: the ones for any layout, then each device type's own.
-    public static let all: [DeviceKind] = [QEMUDevice.kind, PackedDevice.kind] + Mlx5NetDevice.kinds + [FirecrackerNetDevice.kind]
+    public static let all: [DeviceKind] = [QEMUDevice.kind, PackedDevice.kind] + Mlx5NetDevice.kinds
+        + [FirecrackerNetDevice.kind, VDPASimNetDevice.kind]
 
     /// The models that can serve a device of this layout: the generic ones, then its own.
     public static func available(for device: Device) -> [DeviceKind] {
@@ -94,5 +95,5 @@ public struct DeviceParameters: Sendable {
 /// A scenario that cannot run, with the reason in the user's terms.
 public struct ScenarioError: Error, Sendable, Equatable, CustomStringConvertible {
     public let description: String
-    init(_ description: String) { self.description = description }
+    public init(_ description: String) { self.description = description }
 }

@@ -43,6 +43,7 @@ public struct DriverKind: Sendable, Hashable, CustomStringConvertible {
     /// Every driver model, device by device in layout order, the device's own before the generic ones.
     public static let all: [DriverKind] = LinuxNetDriver.kinds + [DPDKNetDriver.kind, SpecLiteralNetDriver.kind,
                                                                   LinuxBlkDriver.kind]
+        + [LinuxConsoleDriver.kind, LinuxEntropyDriver.kind] + LinuxBalloonDriver.kinds + [LinuxSCSIDriver.kind]
         + [LinuxP9Driver.kind, LinuxGPUDriver.kind, LinuxCryptoDriver.kind, LinuxVsockDriver.kind]
         + [SpecLiteralDriver.kind]
 

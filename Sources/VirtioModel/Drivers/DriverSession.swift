@@ -22,7 +22,8 @@ public struct DroppedFeature: Sendable, Equatable {
 /// `offsetof`, or packed), and a record of what it read and decided. Drivers name fields; the
 /// session finds their offsets in the driver's layout.
 final class DriverSession {
-    let transport: any Transport
+    /// The driver's transport; DPDK's virtio-user puts itself between the PMD and vhost-vdpa.
+    var transport: any Transport
     let device: Device
     /// The driver's reading of the layout; a literal-spec driver keys it by the offered features.
     var layout: Layout

@@ -64,8 +64,14 @@ enum LinuxVirtioCore {
                        unsupported: FeatureSet, view: DriverView = DriverView()) -> DriverResult {
         var view = view
         if let line { view.log.append(line) }
-        if errno != -19 && errno != -6 { view.log.append("\(driver): probe of virtioN failed with error \(errno)") }
+        if let failure = probeFailedLine(driver: driver, device: "virtioN", errno: errno) { view.log.append(failure) }
         return .failed(session, reason, unsupported: unsupported, view: view)
+    }
+
+    /// The driver core's line for a failed probe, or nil for -ENODEV and -ENXIO, which it keeps to a
+    /// debug line (drivers/base/dd.c `call_driver_probe`).
+    static func probeFailedLine(driver: String, device: String, errno: Int) -> String? {
+        errno == -19 || errno == -6 ? nil : "\(driver): probe of \(device) failed with error \(errno)"
     }
 
     /// A refusal of the core's, as a failed probe.

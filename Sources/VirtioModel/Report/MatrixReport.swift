@@ -25,7 +25,7 @@ public struct MatrixReport: Report {
         let values: [TextTable.Column] = isWide ? [.init("DIFFERS", wraps: true)]
             : valueNames.map { .init($0.uppercased(), $0 == "mac" || $0 == "link" || $0 == "speed" ? .left : .right) }
         return [.init("DRIVER"), .init("DEVICE"), .init("PROBE")] + values
-            + [.init("VIOLATIONS", .right), .init("DROPPED", wraps: true)]
+            + [.init("VIOLATIONS", .right), .init("DROPPED", movesBelow: true)]
     }
 
     /// The cells of a row, each with whether it differs from the reference.

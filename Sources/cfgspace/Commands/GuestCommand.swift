@@ -26,8 +26,15 @@ enum GuestCommand: Command {
             + "QEMU's own devices, made from --qemu-device (by default: " + ownDevices + "), read by the guest's "
             + "own drivers, beside cfgspace's model of each driver run against the same device over qtest.\n"
             + "--matrix: every device at once, in as few boots as they allow, in one table.\n"
-            + "The guest image is built on first use from Debian's packages (apt-get download; about 28 MB, or 70 MB "
-            + "for the generic kernel that 9p, gpu and crypto need) into CFGSPACE_GUEST_CACHE, or "
+            + "--bus vdpa: Linux's own vDPA core with vdpa_sim (built out of tree from linux-source-6.1), the device "
+            + "added with vdpa dev add and --set's mac and mtu, its config shown before and after virtio_net (or "
+            + "virtio_blk) binds through virtio_vdpa, and ftrace's record of every call into vdpa_sim, each beside "
+            + "the models' prediction.\n"
+            + "--driver dpdk: DPDK 22.11's testpmd on QEMU's virtio-net over PCI (uio_pci_generic) and on vdpa_sim "
+            + "through vhost-vdpa, beside the dpdk driver model.\n"
+            + "The guest image is built on first use from Debian's packages (apt-get download; about 28 MB, 70 MB "
+            + "for the generic kernel that 9p, gpu and crypto need, and about 150 MB more for the vDPA guest, which "
+            + "also needs make, gcc-12, iproute2 and dpdk-dev installed) into CFGSPACE_GUEST_CACHE, or "
             + "~/.cache/cfgspace/guest. Exit status 1 on any difference.",
         options: [
             SharedOptions.include,
@@ -40,7 +47,8 @@ enum GuestCommand: Command {
             .init(name: "features", valueName: "features",
                   help: "blk: the device features the guest may see, of the daemon's (transport bits pass through); "
                     + "vsock: what serve offers."),
-            .init(name: "set", valueName: "field=value", help: "blk: a value over the daemon's, such as blk_size=4096; vsock: guest_cid=7.",
+            .init(name: "set", valueName: "field=value", help: "blk: a value over the daemon's, such as blk_size=4096; "
+                      + "vsock: guest_cid=7; --bus vdpa --device net and --driver dpdk: mac or mtu, such as mtu=9000.",
                   isRepeatable: true),
             .init(name: "cpus", valueName: "count", help: "The guest's CPUs (and blk's queues).", defaultValue: "2"),
             .init(name: "resize-to", valueName: "sectors",
@@ -49,8 +57,7 @@ enum GuestCommand: Command {
             .init(name: "qemu-device", valueName: "spec",
                   help: "For a device QEMU makes itself: the -device value, such as virtio-serial-pci,max_ports=5."),
             .init(name: "qemu", valueName: "path", help: "The QEMU program; by default qemu-system-x86_64 on PATH."),
-            SharedOptions.format(),
-        ])
+        ] + GuestVDPAMode.options + [SharedOptions.format()])
 
     static func run(_ arguments: ParsedArguments, console: Console) throws(CommandError) {
         guard let format = arguments.choice("format", as: ReportFormat.self),
@@ -61,7 +68,9 @@ enum GuestCommand: Command {
             throw .usage("The value '\(arguments.value("cpus") ?? "")' is invalid for '--cpus <count>': give 1 to 8.")
         }
         let style = TextStyle(colors: console.stdoutColors)
+        let mode = try GuestVDPAMode.mode(arguments)
         if arguments.flag("matrix") {
+            if mode != nil { throw .usage("--matrix boots the plain guests; --bus vdpa and --driver dpdk run on their own.") }
             let single = ["device", "layout", "features", "set", "resize-to", "qemu-device"].filter { !arguments.values($0).isEmpty }
                 + (arguments.flag("direct") ? ["direct"] : []) + (interpretation != .fixed ? ["interpretation"] : [])
             if let option = single.first {
@@ -76,7 +85,9 @@ enum GuestCommand: Command {
             }
             return
         }
-        let name = arguments.value("device") ?? "blk"
+        let dpdk: Bool
+        if case .dpdk? = mode { dpdk = true } else { dpdk = false }
+        let name = dpdk ? "net" : arguments.value("device") ?? "blk"
         guard let guestDevice = GuestDevice.named(name) else {
             throw .usage("No guest reads '\(name)'; give --device " + GuestDevice.all.map(\.name).joined(separator: ", ") + ".")
         }
@@ -86,6 +97,7 @@ enum GuestCommand: Command {
         guard device.name == name else {
             throw .usage("The layout '\(source)' describes \(device.name) (ID \(device.id)), not \(name).")
         }
+        if let mode { return try GuestVDPAMode.run(mode, arguments, layout: device, format: format, console: console) }
         // Every argument is checked before the image is built or anything starts.
         let fedOnly = ["features", "set", "resize-to"].filter { !arguments.values($0).isEmpty }
             + (arguments.flag("direct") ? ["direct"] : []) + (interpretation != .fixed ? ["interpretation"] : [])

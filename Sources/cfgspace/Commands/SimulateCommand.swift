@@ -27,8 +27,8 @@ enum SimulateCommand: Command {
             .init(name: "device", valueName: "device",
                   help: "The device model; by default qemu. With --matrix, repeat to choose rows.",
                   choices: DeviceKind.all.map(\.name), isRepeatable: true),
-            .init(name: "bus", valueName: "bus", help: "What sits between them; by default vdpa for mlx5 and direct "
-                      + "for the others.", choices: BusKind.allCases.map(\.rawValue)),
+            .init(name: "bus", valueName: "bus", help: "What sits between them; by default vdpa for mlx5 and "
+                      + "vdpasim-net, and direct for the others.", choices: BusKind.allCases.map(\.rawValue)),
             .init(name: "features", valueName: "features",
                   help: "The offered features: 'defaults', names or bit numbers, or edits such as +MTU,-MQ. "
                       + "With --matrix, repeat for more feature sets.", isRepeatable: true),
