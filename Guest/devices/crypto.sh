@@ -4,13 +4,7 @@
 # else shows.
 report_crypto() {
     local device line algorithms
-    device=$(wait_virtio 0x0014 50)
-    if [ -z "$device" ]; then
-        say crypto.missing=1
-        return
-    fi
-    say "crypto.features=$(features_of "$device")"
-    report_probe crypto "$device" virtio_crypto 200
+    report_device crypto 0x0014 virtio_crypto 200 || return
     line=$(kernel_lines "max_queues: " | tail -n 1)
     say "crypto.max_queues=$(echo "$line" | sed -n 's/.*max_queues: \([0-9]*\),.*/\1/p')"
     say "crypto.max_cipher_key_len=$(echo "$line" | sed -n 's/.*max_cipher_key_len: \([0-9]*\),.*/\1/p')"

@@ -3,13 +3,7 @@
 # raw values its "[drm] number of ..." lines print.
 report_gpu() {
     local device features line
-    device=$(wait_virtio 0x0010 50)
-    if [ -z "$device" ]; then
-        say gpu.missing=1
-        return
-    fi
-    say "gpu.features=$(features_of "$device")"
-    report_probe gpu "$device" virtio_gpu 100
+    report_device gpu 0x0010 virtio_gpu 100 || return
     if ! wait_for /sys/class/drm/card0 50; then
         say gpu.card.missing=1
         return

@@ -3,13 +3,7 @@
 # the first line of the shared file cfgspace.expected names.
 report_p9() {
     local device attribute line
-    device=$(wait_virtio 0x0009 50)
-    if [ -z "$device" ]; then
-        say p9.missing=1
-        return
-    fi
-    say "p9.features=$(features_of "$device")"
-    report_probe p9 "$device" 9pnet_virtio 100
+    report_device p9 0x0009 9pnet_virtio 100 || return
     attribute=/sys/bus/virtio/drivers/9pnet_virtio/$device/mount_tag
     if [ ! -r "$attribute" ]; then
         say p9.mount_tag.missing=1
