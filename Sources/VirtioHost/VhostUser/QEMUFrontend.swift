@@ -73,6 +73,7 @@ public enum QEMUFrontend {
     /// `user_feature_bits` the back-end does not offer (vhost_get_features). nil for other front-ends,
     /// which this does not model.
     public static func offered(backend: FeatureSet, by spec: QEMUDeviceSpec, device: Device, cpus: Int = 1) -> FeatureSet? {
+        if family(of: spec.driver) == "vhost-user-vsock" { return vsockOffered(backend: backend, by: spec, device: device) }
         guard family(of: spec.driver) == "vhost-user-blk" else { return nil }
         let queues = spec.number("num-queues") ?? UInt64(cpus)
         var own = ["SIZE_MAX", "SEG_MAX", "GEOMETRY", "TOPOLOGY", "BLK_SIZE", "FLUSH", "RO", "VERSION_1", "INDIRECT_DESC",
@@ -88,6 +89,23 @@ public enum QEMUFrontend {
         return FeatureSet(bits: own.compactMap { name -> Int? in
             guard let bit = device.feature(named: name)?.bit else { return nil }
             return !userFeatureBits.contains(name) || backend.contains(bit) ? bit : nil
+        })
+    }
+
+    /// The features vhost-user-vsock offers the guest: the transport's own (INDIRECT_DESC, EVENT_IDX,
+    /// NOTIFY_ON_EMPTY, ANY_LAYOUT, RING_RESET with queue_reset on, VERSION_1 on its modern-only
+    /// function) and SEQPACKET unless seqpacket=off; then VERSION_1, INDIRECT_DESC, EVENT_IDX and
+    /// NOTIFY_ON_EMPTY (`vuv_get_features`' user_feature_bits, hw/virtio/vhost-user-vsock.c), SEQPACKET
+    /// and RING_RESET (`vhost_vsock_common_get_features`' feature_bits, hw/virtio/vhost-vsock-common.c)
+    /// only where the back-end offers them.
+    static func vsockOffered(backend: FeatureSet, by spec: QEMUDeviceSpec, device: Device) -> FeatureSet {
+        var own = ["INDIRECT_DESC", "EVENT_IDX", "NOTIFY_ON_EMPTY", "ANY_LAYOUT", "VERSION_1"]
+        if spec.flag("queue_reset") != false { own.append("RING_RESET") }
+        if spec.flag("seqpacket") != false { own.append("SEQPACKET") }
+        let masked: Set<String> = ["VERSION_1", "INDIRECT_DESC", "EVENT_IDX", "NOTIFY_ON_EMPTY", "SEQPACKET", "RING_RESET"]
+        return FeatureSet(bits: own.compactMap { name -> Int? in
+            guard let bit = device.feature(named: name)?.bit else { return nil }
+            return !masked.contains(name) || backend.contains(bit) ? bit : nil
         })
     }
 }
