@@ -59,11 +59,12 @@ public struct ScenarioReport: Report {
         }
     }
 
-    /// A byte array as read: text when it is printable, else colon-separated bytes.
+    /// A byte array as read: text when it is printable, else colon-separated bytes when they are
+    /// few (a MAC), else only their count: the BYTES column beside it shows them.
     static func bytesText(_ bytes: [UInt8]) -> String {
         let text = bytes.prefix { $0 != 0 }
         if text.count >= 2, text.allSatisfy({ (0x20..<0x7f).contains($0) }) { return "\"" + String(decoding: text, as: UTF8.self) + "\"" }
-        return OutcomeText.mac(bytes)
+        return bytes.count <= 8 ? OutcomeText.mac(bytes) : "\(bytes.count) bytes"
     }
 
     // MARK: - Text
@@ -78,16 +79,18 @@ public struct ScenarioReport: Report {
         out += "\n" + style.bold("Values") + "\n" + values.rendered(style: style)
         if let log = logText { out += "\n" + style.bold("Kernel log") + "\n" + log }
         if !outcome.reads.isEmpty {
-            var reads = TextTable([.init("STAGE"), .init("FIELD"), .init("OFFSET", .right), .init("BYTES"), .init("VALUE", wraps: true)])
+            var reads = TextTable([.init("STAGE"), .init("FIELD"), .init("OFFSET", .right), .init("BYTES", wraps: true),
+                                   .init("VALUE", wraps: true)])
             readRows.forEach { reads.add($0) }
             out += "\n" + style.bold("Config reads") + "\n" + reads.rendered(style: style)
         }
         out += "\n" + style.bold("Violations") + (outcome.violations.isEmpty ? ": none\n" : " (\(outcome.violations.count))\n")
         for violation in outcome.violations {
+            // Wrapped plain, then the tag painted: a line's width is what the terminal shows.
             let tag = "\(violation.party.rawValue) \(violation.strength.rawValue)"
-            out += "  " + (violation.strength == .must ? style.red(tag) : style.yellow(tag))
-                + " \(violation.rule.rawValue): \(violation.detail)\n"
-                + "    " + style.dim(violation.rule.text) + "\n"
+            let line = TextTable.paragraph("\(tag) \(violation.rule.rawValue): \(violation.detail)", indent: "  ", continuation: "      ")
+            out += "  " + (violation.strength == .must ? style.red(tag) : style.yellow(tag)) + line.dropFirst(2 + tag.count)
+                + TextTable.paragraph(violation.rule.text, indent: "    ", continuation: "    ", paint: style.dim)
         }
         if showsTrace {
             var trace = TextTable([.init("#", .right), .init("WHO"), .init("EVENT", wraps: true)])
@@ -107,7 +110,7 @@ public struct ScenarioReport: Report {
 
     /// The driver's log lines, indented; nil when it logged nothing.
     private var logText: String? {
-        outcome.view.log.isEmpty ? nil : outcome.view.log.map { "  " + $0 + "\n" }.joined()
+        outcome.view.log.isEmpty ? nil : outcome.view.log.map { TextTable.paragraph($0, indent: "  ", continuation: "    ") }.joined()
     }
 
     // MARK: - Markdown
