@@ -7,7 +7,9 @@ extension TextTable {
     static func words(_ text: String) -> [String] {
         var words: [String] = []
         for word in text.split(separator: " ").map(String.init) {
-            if let previous = words.last, ["&&", "||", "→", "+"].contains(previous) {
+            // An operator keeps its operand, and a bracketed term (`5·[RSS || HASH_REPORT]`) stays whole.
+            if let previous = words.last, ["&&", "||", "→", "+"].contains(previous)
+                || previous.filter({ $0 == "[" }).count > previous.filter({ $0 == "]" }).count {
                 words[words.count - 1] = previous + " " + word
             } else {
                 words.append(word)
