@@ -32,5 +32,44 @@ enum QEMUDeviceDefaults {
                      ("geometry.sectors", "63"), ("blk_size", "512"), ("writeback", "1"), ("num_queues", "1"),
                      ("max_discard_sectors", "4194303"), ("max_discard_seg", "1"), ("discard_sector_alignment", "1"),
                      ("max_write_zeroes_sectors", "4194303"), ("max_write_zeroes_seg", "1"), ("write_zeroes_may_unmap", "1")]),
+        // virtio-serial-pci (hw/char/virtio-serial-bus.c): emergency-write defaults on, MULTIPORT is
+        // offered whenever max_ports (31 by default) is above 1, SIZE never; `get_config` serves cols and
+        // rows as 0.
+        "console": DeviceDefaults(
+            features: ["MULTIPORT", "EMERG_WRITE"] + transport,
+            values: [("cols", "0"), ("rows", "0"), ("max_nr_ports", "31"), ("emerg_wr", "0")]),
+        // virtio-rng-pci (hw/virtio/virtio-rng.c `get_features`): no feature of its own, no config.
+        "entropy": DeviceDefaults(features: transport),
+        // virtio-balloon-pci (hw/virtio/virtio-balloon.c): page-poison defaults on and STATS_VQ is always
+        // added (`virtio_balloon_get_features`); num_pages stays 0 until a `balloon` command.
+        "balloon": DeviceDefaults(
+            features: ["STATS_VQ", "PAGE_POISON"] + transport,
+            values: [("num_pages", "0"), ("actual", "0"), ("free_page_hint_cmd_id", "0"), ("poison_val", "0")]),
+        // virtio-scsi-pci on one vCPU (hw/scsi/virtio-scsi.c `virtio_scsi_get_config`,
+        // `virtio_scsi_properties`): hotplug and param_change on, num_queues one per vCPU, seg_max
+        // virtqueue_size - 2, the VIRTIO_SCSI_MAX_* limits, and the sense and CDB sizes reset restores.
+        "scsi": DeviceDefaults(
+            features: ["HOTPLUG", "CHANGE"] + transport,
+            values: [("num_queues", "1"), ("seg_max", "254"), ("max_sectors", "65535"), ("cmd_per_lun", "128"),
+                     ("event_info_size", "16"), ("sense_size", "96"), ("cdb_size", "32"), ("max_channel", "0"),
+                     ("max_target", "255"), ("max_lun", "16383")]),
+        // virtio-tablet-pci with its wheel axis: no device features (`virtio_input_get_features`), and
+        // its fixed table of selections (hw/input/virtio-input-hid.c `virtio_tablet_config_v2`).
+        "input": DeviceDefaults(features: transport, selections: QEMUInputDevices.contents(.tablet)),
+        // virtio-pmem-pci over a 16 MiB backend, the first memory device on a pc machine: start is the
+        // device-memory base at 4 GiB (`pc_get_device_memory_range`), size the backend's
+        // (hw/virtio/virtio-pmem.c `virtio_pmem_get_config`); no device features.
+        "pmem": DeviceDefaults(features: transport, values: [("start", "0x100000000"), ("size", "16777216")]),
+        // virtio-mem-pci,requested-size=128M over a 1 GiB memory-backend-ram at 4 GiB
+        // (hw/virtio/virtio-mem.c `virtio_mem_get_config`): block-size is the THP size (2 MiB),
+        // usable_region_size requested + 256 MiB (`virtio_mem_resize_usable_region`); ACPI_PXM offered
+        // on pc (`virtio_mem_get_features`), UNPLUGGED_INACCESSIBLE not for a private RAM backend.
+        "mem": DeviceDefaults(
+            features: ["ACPI_PXM"] + transport,
+            values: [("block_size", "0x200000"), ("node_id", "0"), ("addr", "0x100000000"), ("region_size", "0x40000000"),
+                     ("usable_region_size", "0x18000000"), ("plugged_size", "0"), ("requested_size", "0x8000000")]),
+        // vhost-user-fs-pci,tag=cfgspace: the config QEMU serves itself (hw/virtio/vhost-user-fs.c
+        // `vuf_get_config`), num-request-queues 1 by default; no device features pass `user_feature_bits`.
+        "fs": DeviceDefaults(features: transport, values: [("tag", "cfgspace"), ("num_request_queues", "1")]),
     ]
 }

@@ -59,12 +59,12 @@ public struct ScenarioReport: Report {
         }
     }
 
-    /// A byte array as read: text when it is printable, else colon-separated bytes when they are
-    /// few (a MAC), else only their count: the BYTES column beside it shows them.
+    /// A byte array as read: text when it is printable, else colon-separated bytes, or only their
+    /// count when they are too many for a line (the bytes column has them all).
     static func bytesText(_ bytes: [UInt8]) -> String {
         let text = bytes.prefix { $0 != 0 }
         if text.count >= 2, text.allSatisfy({ (0x20..<0x7f).contains($0) }) { return "\"" + String(decoding: text, as: UTF8.self) + "\"" }
-        return bytes.count <= 8 ? OutcomeText.mac(bytes) : "\(bytes.count) bytes"
+        return bytes.count > 8 ? "\(bytes.count) bytes" : OutcomeText.mac(bytes)
     }
 
     // MARK: - Text
