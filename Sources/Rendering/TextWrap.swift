@@ -6,7 +6,15 @@ extension TextTable {
     /// The text's unbreakable pieces, each operator glued to the operand after it.
     static func words(_ text: String) -> [String] {
         var words: [String] = []
-        for word in text.split(separator: " ").map(String.init) {
+        var spaces = ""
+        // A run of spaces (`ok  length`) stays inside the line as it was written.
+        for piece in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+            guard !piece.isEmpty else {
+                if !words.isEmpty { spaces += " " }
+                continue
+            }
+            let word = spaces + piece
+            spaces = ""
             // An operator keeps its operand, and a bracketed term (`5·[RSS || HASH_REPORT]`) stays whole.
             if let previous = words.last, ["&&", "||", "→", "+"].contains(previous)
                 || previous.filter({ $0 == "[" }).count > previous.filter({ $0 == "]" }).count {

@@ -44,7 +44,10 @@ public struct ScenarioReport: Report {
     private var valueRows: [[String]] {
         outcome.view.entries.map { entry in
             let configured = entry.fields.map { field in
-                (field, outcome.configuredValue(field)?.description ?? "—")
+                (field, outcome.configuredValue(field).map { value in
+                    if case .bytes(let bytes) = value { return Self.bytesText(bytes) }
+                    return value.description
+                } ?? "—")
             }
             let text = configured.isEmpty ? "—" : configured.count == 1 ? configured[0].1
                 : configured.map { "\($0.0)=\($0.1)" }.joined(separator: ", ")
