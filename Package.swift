@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "VirtioHost", dependencies: ["ConfigLayout", "Rendering", "VirtioModel", "CVirtioHost"],
                 resources: [.embedInCode("Guest/Image")]),
         // Subcommands, options and --help from one description of each command.
-        .target(name: "Arguments", dependencies: ["ConfigLayout"]),
+        .target(name: "Arguments", dependencies: ["ConfigLayout", "Rendering"]),
         // Argument handling, printing and writing files only.
         .executableTarget(name: "cfgspace", dependencies: ["Arguments", "ConfigLayout", "ConfigEmit", "Rendering", "VirtioModel",
                                                           "VirtioHost"]),

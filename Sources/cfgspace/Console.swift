@@ -1,4 +1,5 @@
 import Foundation
+import Rendering
 import VirtioHost
 
 /// Where the tool writes, and whether each stream is a terminal (colour only then, and never when
@@ -33,12 +34,12 @@ struct Console {
         // (QEMU, which it ended) is no error of the command's.
         guard !SignalStop.processIsEnding else { return }
         let label = stderrColors ? "\u{1B}[1;31merror:\u{1B}[0m" : "error:"
-        err("cfgspace: \(label) \(message)\n")
+        err("cfgspace: \(label)" + TextTable.paragraph("cfgspace: error: \(message)", continuation: "  ").dropFirst("cfgspace: error:".count))
     }
 
     func warning(_ message: String) {
         let label = stderrColors ? "\u{1B}[1;35mwarning:\u{1B}[0m" : "warning:"
-        err("cfgspace: \(label) \(message)\n")
+        err("cfgspace: \(label)" + TextTable.paragraph("cfgspace: warning: \(message)", continuation: "  ").dropFirst("cfgspace: warning:".count))
     }
 }
 

@@ -104,7 +104,8 @@ public struct QEMUProbeReport: Report {
     }
 
     private static let fieldColumns: [TextTable.Column] = [
-        .init("FIELD"), .init("OFFSET", .right), .init("BYTES"), .init("VALUE", wraps: true), .init("NOTE", wraps: true), .init("PACKED READING", wraps: true),
+        .init("FIELD"), .init("OFFSET", .right), .init("BYTES", wraps: true), .init("VALUE", wraps: true), .init("NOTE", wraps: true),
+        .init("PACKED READING", wraps: true, movesBelow: true),
     ]
 
     private func mark(_ verdict: QEMUProbeResult.Check.Verdict, style: TextStyle) -> String {
@@ -116,7 +117,7 @@ public struct QEMUProbeReport: Report {
     }
 
     public func text(style: TextStyle) -> String {
-        var out = style.bold("QEMU \(result.qemuVersion): \(result.requested)") + "\n"
+        var out = TextTable.heading("QEMU \(result.qemuVersion): \(result.requested)", style: style)
         out += TextTable.keyValues(facts) + "\n"
         out += TextTable.keyValues(byteLines.enumerated().map { ($0.offset == 0 ? "bytes" : "", $0.element) }) + "\n"
 

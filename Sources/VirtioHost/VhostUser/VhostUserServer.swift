@@ -199,7 +199,9 @@ public final class VhostUserServer: @unchecked Sendable {
         let words = line.split(separator: " ").map(String.init)
         switch words.first {
         case nil: return .done
-        case "quit", "exit": return .quit
+        case "quit", "exit":
+            log("quit: closing \(path) and leaving")
+            return .quit
         case "set":
             var changed = false
             for assignment in words.dropFirst() {

@@ -99,11 +99,12 @@ enum ServeCommand: Command {
                 server = try VhostUserServer(path: path, upstream: upstream, served: served,
                                              offerOnly: arguments.value("features") == nil ? nil : offered,
                                              withheld: withheld, socketMode: socketMode, log: log)
-                console.err("cfgspace serve: \(device.name) (\(interpretation.rawValue)) on \(path), in front of \(upstream)\n")
+                console.err(TextTable.paragraph("cfgspace serve: \(device.name) (\(interpretation.rawValue)) on \(path), in front of \(upstream)",
+                                                continuation: "  "))
             } else {
                 server = try VhostUserServer(path: path, served: served, queues: queues, socketMode: socketMode, log: log)
-                console.err("cfgspace serve: \(device.name) (\(interpretation.rawValue)) on \(path); offering "
-                            + device.names(of: offered).joined(separator: ", ") + "\n")
+                console.err(TextTable.paragraph("cfgspace serve: \(device.name) (\(interpretation.rawValue)) on \(path); offering "
+                                                + device.names(of: offered).joined(separator: ", "), continuation: "  "))
             }
             try server.run(commands: Descriptor(dup(STDIN_FILENO)), stop: stop)
             if let signal = SignalStop.signalName { console.err("cfgspace serve: stopped by \(signal)\n") }
