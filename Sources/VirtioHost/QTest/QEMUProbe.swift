@@ -127,7 +127,7 @@ public enum QEMUProbe {
             qemuVersion: version, requested: requested, started: started, machine: machine.options.machine,
             properties: properties,
             qemuArguments: machine.options.commandLine(), location: target.location, isTransitional: target.isTransitional,
-            transport: registers.transportName, layoutPath: layoutPath, device: device, offered: offered,
+            transport: registers.transportName, isModern: registers.isModern, layoutPath: layoutPath, device: device, offered: offered,
             unknownBits: offered.bits.filter { !known.contains($0) }, featuresAccepted: accepted, generation: generation,
             bytes: bytes, length: length, predictedLength: predicted, pastEnd: pastEnd, legacyViews: legacyViews,
             selections: selections, fields: fields, checks: findings.all(), warnings: machine.warnings, driverRuns: runs,
