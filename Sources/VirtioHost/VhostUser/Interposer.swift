@@ -126,7 +126,7 @@ final class Interposer: ConnectionHandler {
     /// Whether the upstream answers a message: the requests that always reply, and any with
     /// need-reply once REPLY_ACK is agreed.
     private func expectsReply(_ message: VhostUserMessage) -> Bool {
-        VhostUserSession.alwaysReplies(message) || (message.needsReply && agreed(.replyAck))
+        VhostUserProtocol.alwaysReplies(message.knownRequest) || (message.needsReply && agreed(.replyAck))
             || (message.knownRequest == .setLogBase && agreed(.logSharedMemory))
             || (message.knownRequest == .postcopyAdvise && agreed(.pagefault))
     }
@@ -216,7 +216,7 @@ final class Interposer: ConnectionHandler {
         var bytes: [UInt8] = []
         if upstreamProtocol & Payload.ProtocolFeature.config.mask != 0 {
             let fixed = Layout(device: settings.device, features: offered, interpretation: .fixed)
-            (_, bytes) = try VhostUserProbe.largestConfig(upstream, upTo: min(Payload.maximumConfig, fixed.size))
+            (_, bytes) = try upstream.largestConfig(upTo: min(Payload.maximumConfig, fixed.size))
         }
         let built = try Self.frontendDevice(upstreamConfig: bytes, offered: offered, settings: settings)
         device = built
