@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "ConfigEmitTests", dependencies: ["ConfigEmit", "ConfigLayout", "Rendering", "VirtioHost", "TestSupport"],
                     exclude: ["Golden"]),
         .testTarget(name: "VirtioModelTests", dependencies: ["VirtioModel", "ConfigLayout", "Fuzzing", "TestSupport"]),
-        .testTarget(name: "VirtioHostTests", dependencies: ["VirtioHost", "VirtioModel", "ConfigLayout", "TestSupport"],
+        .testTarget(name: "VirtioHostTests", dependencies: ["VirtioHost", "VirtioModel", "ConfigLayout", "Rendering", "TestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["cfgspace", "ConfigLayout", "Fuzzing", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ArgumentsTests", dependencies: ["Arguments"]),

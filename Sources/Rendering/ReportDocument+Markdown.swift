@@ -27,6 +27,9 @@ extension ReportDocument {
             case .item(let text, let details):
                 chunk = "- " + Self.markdown(text) + details.map { "\n  " + Self.markdown($0) }.joined() + "\n"
                 isItem = true
+            case .line(let text, let indent):
+                chunk = (indent.count > 2 ? "  - " : "- ") + Self.markdown(text) + "\n"
+                isItem = true
             case .gap:
                 continue
             }

@@ -28,6 +28,8 @@ extension ReportDocument {
                     out += Self.paint(TextTable.paragraph(detail.plainText, indent: "    ", continuation: "      "),
                                       detail.spans, style: style)
                 }
+            case .line(let text, let indent):
+                out += indent + Self.cell(text, style: style) + "\n"
             case .gap:
                 out += "\n"
             }

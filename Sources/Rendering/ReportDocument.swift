@@ -93,6 +93,9 @@ public struct ReportDocument: Sendable {
         case paragraph(Inline, indent: String, continuation: String)
         /// A list entry with lines that explain it.
         case item(Inline, details: [Inline])
+        /// One line as it is, never wrapped, after `indent` on a terminal; lines in a row form a
+        /// list in Markdown, nested where the indent is deeper than two.
+        case line(Inline, indent: String)
         /// A blank line between parts on a terminal; Markdown separates its blocks itself.
         case gap
     }
@@ -114,6 +117,7 @@ public struct ReportDocument: Sendable {
         blocks.append(.paragraph(text, indent: indent, continuation: continuation ?? indent))
     }
     public mutating func item(_ text: Inline, details: [Inline] = []) { blocks.append(.item(text, details: details)) }
+    public mutating func line(_ text: Inline, indent: String = "  ") { blocks.append(.line(text, indent: indent)) }
     public mutating func gap() { blocks.append(.gap) }
 
     /// The document without its title, for a page that gives its own heading.
@@ -131,6 +135,7 @@ public struct ReportDocument: Sendable {
             case .table(let table): table.columns.map { Span($0.title) } + table.rows.flatMap { $0.flatMap(\.spans) }
             case .paragraph(let text, _, _): text.spans
             case .item(let text, let details): text.spans + details.flatMap(\.spans)
+            case .line(let text, _): text.spans
             case .gap: []
             }
         }.filter { !$0.text.isEmpty }

@@ -42,13 +42,9 @@ import Rendering
             let text = report.render(.text), markdown = report.render(.markdown)
             #expect(text == document.text(style: .plain), "\(name): text is not its document's")
             #expect(markdown == document.markdown(), "\(name): Markdown is not its document's")
-            let textLetters = Self.squashed(text), markdownLetters = Self.squashed(Self.unmarked(markdown))
             #expect(!document.spans.isEmpty)
-            for span in document.spans {
-                let words = span.text.lowercased().split(whereSeparator: \.isWhitespace).map(String.init)
-                #expect(Self.holds(words, in: textLetters), "\(name): text lacks \"\(span.text)\"")
-                #expect(Self.holds(words, in: markdownLetters), "\(name): Markdown lacks \"\(span.text)\"")
-            }
+            let missing = RenderingCheck.missing(document.spans.map(\.text), text: text, markdown: markdown)
+            #expect(missing.isEmpty, "\(name): \(missing)")
         }
     }
 
@@ -65,27 +61,5 @@ import Rendering
             #expect(markdown.contains("not decided"))
             #expect(!markdown.contains("none: every placement keeps natural alignment"))
         }
-    }
-
-    /// Markdown's marks taken off: backticks, bold, escaped pipes, list and table syntax.
-    private static func unmarked(_ markdown: String) -> String {
-        markdown.replacingOccurrences(of: "\\|", with: "|").replacingOccurrences(of: "`", with: "")
-            .replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "<br>", with: " ")
-    }
-
-    /// The rendering without whitespace, so wrapping and column padding do not matter.
-    private static func squashed(_ text: String) -> Substring {
-        Substring(text.lowercased().filter { !$0.isWhitespace })
-    }
-
-    /// The words appear in the rendering in order (a wrapped table cell may have other cells' lines
-    /// between its own).
-    private static func holds(_ words: [String], in rendering: Substring) -> Bool {
-        var rest = rendering
-        for word in words {
-            guard let found = rest.firstRange(of: word) else { return false }
-            rest = rest[found.upperBound...]
-        }
-        return true
     }
 }
