@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "VirtioModelTests", dependencies: ["VirtioModel", "ConfigLayout", "Fuzzing", "TestSupport"]),
         .testTarget(name: "VirtioHostTests", dependencies: ["VirtioHost", "VirtioModel", "ConfigLayout", "Rendering", "TestSupport"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: ["cfgspace", "ConfigLayout", "Fuzzing", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "CLITests", dependencies: ["cfgspace", "ConfigLayout", "Fuzzing", "TestSupport", "VirtioHost"], exclude: ["Golden"]),
         .testTarget(name: "ArgumentsTests", dependencies: ["Arguments"]),
     ]
 )

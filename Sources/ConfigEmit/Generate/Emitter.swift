@@ -18,6 +18,7 @@ extension GenerationTarget {
         case .json: JSONEmitter(generator: generator)
         case .markdown: MarkdownEmitter(generator: generator)
         case .svg: SVGEmitter(generator: generator)
+        case .html: HTMLEmitter(generator: generator)
         }
     }
 }

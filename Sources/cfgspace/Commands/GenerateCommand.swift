@@ -8,7 +8,7 @@ import Foundation
 enum GenerateCommand: Command {
     static let spec = CommandSpec(
         name: "generate",
-        abstract: "Write C, Rust, Swift, JSON, Markdown and SVG from layouts.",
+        abstract: "Write C, Rust, Swift, JSON, Markdown, SVG and HTML from layouts.",
         discussion: "With no files it takes every layout in Layouts/. Output is the same, byte for byte, from run "
             + "to run; every file says it is generated and from which layout. --target all also writes an index, "
             + "README.md.",
@@ -49,7 +49,8 @@ enum GenerateCommand: Command {
                 transport = transport ?? loaded.checked.transport ?? loaded.devices.first?.transport
                 let name = URL(fileURLWithPath: path).lastPathComponent
                 inputs += loaded.devices.filter { $0.exists(in: version) }.map {
-                    GenerationInput(device: $0.asOf(version == SpecVersion.newest ? nil : version), layoutName: name)
+                    GenerationInput(device: $0.asOf(version == SpecVersion.newest ? nil : version), declared: $0,
+                                    layoutName: name)
                 }
             } catch {
                 console.error(error.description)
