@@ -39,7 +39,7 @@ public struct SummaryReport: DocumentedReport {
 
     public func document() -> ReportDocument {
         var table = ReportDocument.Table(Self.columns)
-        for row in rows { table.add(cells(row).enumerated().map { $0 == 0 ? .code($1) : .init($1) }) }
+        for row in rows { table.add(cells(row).map { .init($0) }) }
         let moving = rows.filter { $0.moving > 0 }.map(\.device.name)
         var document = ReportDocument([.table(table), .gap])
         document.paragraph(.init("\(rows.count) devices; fields move under the packed reading in \(moving.count): "
