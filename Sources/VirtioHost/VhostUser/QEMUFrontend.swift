@@ -3,8 +3,10 @@ import ConfigLayout
 /// What QEMU 7.2's vhost-user front-ends present to the driver, given what their back-end serves:
 /// cfgspace predicts what the guest reads, not only what it served.
 ///
-/// - vhost-user-input sizes its config at `sizeof_field(virtio_input_config, u)`, 128 bytes, 8 short
-///   of the struct, and fetches it on every read (vhost_input_realize, vhost_input_get_config).
+/// - vhost-user-input sets its config size to `sizeof_field(virtio_input_config, u)`, 128 bytes
+///   (vhost_input_realize, hw/input/vhost-user-input.c), and virtio_input_device_realize
+///   (hw/input/virtio-input.c) adds the 8-byte header to it: 136 bytes, the whole struct, fetched on
+///   every read (vhost_input_get_config) and sent whole on every write (vhost_input_set_config).
 /// - vhost-user-vsock and vhost-user-gpio fetch their 8-byte structs once, at realize.
 public enum QEMUFrontend {
     /// The config a driver reads through QEMU's transport when the back-end serves `served`, for the
@@ -12,7 +14,7 @@ public enum QEMUFrontend {
     public static func presented(_ served: [UInt8], by spec: QEMUDeviceSpec, device: Device, cpus: Int = 1) -> [UInt8] {
         switch family(of: spec.driver) {
         case "vhost-user-blk": return blk(served, spec: spec, device: device, cpus: cpus)
-        case "vhost-user-input": return window(served, 128)
+        case "vhost-user-input": return window(served, 136)
         case "vhost-user-gpu": return gpu(served, spec: spec)
         case "vhost-user-vsock", "vhost-user-gpio": return window(served, 8)
         default: return served
