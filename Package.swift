@@ -14,7 +14,8 @@ let package = Package(
         // Layouts/*.layout → checked model → layouts, symbolic offsets, diffs.
         // Library/Layouts links to the repository's Layouts folder: the standard layouts, built in.
         .target(name: "ConfigLayout", resources: [.embedInCode("Library/Layouts")]),
-        // Text tables, styles, JSON and the Report protocol: how every layer renders its own results.
+        // Text tables, styles, JSON, the Report protocol and the report document written as text or
+        // Markdown: how every layer renders its own results.
         .target(name: "Rendering"),
         // Checked model and engine results → text for people and programs, and the generated code.
         .target(name: "ConfigEmit", dependencies: ["ConfigLayout", "Rendering"]),
@@ -48,7 +49,7 @@ let package = Package(
         .testTarget(name: "ConfigEmitTests", dependencies: ["ConfigEmit", "ConfigLayout", "Rendering", "VirtioHost", "TestSupport"],
                     exclude: ["Golden"]),
         .testTarget(name: "VirtioModelTests", dependencies: ["VirtioModel", "ConfigLayout", "Fuzzing", "TestSupport"]),
-        .testTarget(name: "VirtioHostTests", dependencies: ["VirtioHost", "VirtioModel", "ConfigLayout", "TestSupport"],
+        .testTarget(name: "VirtioHostTests", dependencies: ["VirtioHost", "VirtioModel", "ConfigLayout", "Rendering", "TestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["cfgspace", "ConfigLayout", "Fuzzing", "TestSupport", "VirtioHost"], exclude: ["Golden"]),
         .testTarget(name: "ArgumentsTests", dependencies: ["Arguments"]),

@@ -151,7 +151,7 @@ import TestSupport
         #expect(changes.first { $0["name"] as? String == "unused0" }?["kind"] as? String == "reserved shrank")
         #expect(changes.first { $0["name"] as? String == "num_queues" }?["kind"] as? String == "reserved bytes taken")
         let markdown = try Subprocess.cfgspace("diff", "blk", "--spec", "1.1", "--to-spec", "1.2", "--format", "markdown")
-        #expect(markdown.stdout.contains("Compatible; 2 in reserved bytes, 3 at the tail."))
+        #expect(markdown.stdout.contains("- verdict: compatible; 2 in reserved bytes, 3 at the tail\n"))
     }
 
     @Test func tableAsOfASpecVersion() throws {

@@ -4,6 +4,7 @@ import TestSupport
 import ConfigLayout
 import VirtioModel
 @testable import VirtioHost
+import Rendering
 
 /// `cfgspace serve` and the interposer without QEMU: a round trip through `probe vhost-user`, the
 /// refusals the protocol asks for, and thousands of malformed messages that must not knock them over.
@@ -26,6 +27,12 @@ import VirtioModel
         #expect(result.queues == 8)
         #expect(result.fields.first { $0.path == "capacity" }?.value == .integer(123_456))
         #expect(result.agrees)
+        // Its report's text and Markdown come from one document and carry the same facts.
+        let report = VhostUserProbeReport(result: result)
+        let document = report.document()
+        #expect(report.render(.text) == document.text(style: .plain) && report.render(.markdown) == document.markdown())
+        #expect(RenderingCheck.missing(document.spans.map(\.text), text: report.render(.text),
+                                       markdown: report.render(.markdown)) == [])
     }
 
     @Test func setConfigTakesWritableFieldsOnly() throws {

@@ -32,8 +32,7 @@ public struct QEMUProbeReport: Report {
             ("offered", device.list(result.offered)),
         ]
         for bit in result.unknownBits {
-            facts.append(("unknown bit", "\(bit)" + (QEMUFindings.explainUnknownBit(bit, legacy: !result.transport.contains("modern")
-                && !result.transport.contains("v2")).map { ": " + $0 } ?? "")))
+            facts.append(("unknown bit", "\(bit)" + (QEMUFindings.explainUnknownBit(bit, legacy: !result.isModern).map { ": " + $0 } ?? "")))
         }
         facts.append(("FEATURES_OK", result.featuresAccepted.map { $0 ? "kept for the offered set" : "refused" }
                       ?? "none on the legacy interface"))

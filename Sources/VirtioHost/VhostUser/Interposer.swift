@@ -176,7 +176,7 @@ public final class Interposer: ConnectionHandler {
     /// Whether the upstream answers a message: the requests that always reply, and any with
     /// need-reply once REPLY_ACK is agreed.
     private func expectsReply(_ message: VhostUserMessage) -> Bool {
-        VhostUserSession.alwaysReplies(message) || (message.needsReply && agreed(.replyAck))
+        VhostUserProtocol.alwaysReplies(message.knownRequest) || (message.needsReply && agreed(.replyAck))
             || (message.knownRequest == .setLogBase && agreed(.logSharedMemory))
             || (message.knownRequest == .postcopyAdvise && agreed(.pagefault))
     }
@@ -272,7 +272,7 @@ public final class Interposer: ConnectionHandler {
         var bytes: [UInt8] = []
         if upstreamProtocol & Payload.ProtocolFeature.config.mask != 0 {
             let size = settings.access { Layout(device: $0.device, features: offered, interpretation: .fixed).size }
-            (_, bytes) = try VhostUserProbe.largestConfig(upstream, upTo: min(Payload.maximumConfig, size))
+            (_, bytes) = try upstream.largestConfig(upTo: min(Payload.maximumConfig, size))
         } else {
             log("the upstream does not offer CONFIG: serving the layout's values and those set by hand")
         }

@@ -61,7 +61,7 @@ final class VhostUserSession {
         if let problem = Payload.problem(with: message, logSharedMemory: has(.logSharedMemory)) {
             closeAll(message.descriptors)
             // A front-end that asked for an acknowledgement gets a failure; any other fault ends the connection.
-            if message.needsReply && has(.replyAck) && message.knownRequest != nil && !Self.alwaysReplies(message) {
+            if message.needsReply && has(.replyAck) && message.knownRequest != nil && !VhostUserProtocol.alwaysReplies(message.knownRequest) {
                 log("refused \(message.requestName): \(problem)")
                 return .reply(message.reply(UInt64(1).bytes))
             }
@@ -81,15 +81,6 @@ final class VhostUserSession {
             return .reply(message.reply(UInt64(0).bytes))
         }
         return outcome
-    }
-
-    /// Requests whose reply the protocol defines, whatever REPLY_ACK says.
-    static func alwaysReplies(_ message: VhostUserMessage) -> Bool {
-        switch message.knownRequest {
-        case .getFeatures, .getProtocolFeatures, .getVringBase, .getQueueNum, .getConfig, .getInflightFD, .getMaxMemSlots,
-             .getStatus, .postcopyEnd: true
-        default: false
-        }
     }
 
     private func answer(_ request: Request, _ message: VhostUserMessage) -> Outcome {

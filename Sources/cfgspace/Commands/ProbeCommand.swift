@@ -103,7 +103,8 @@ enum ProbeCommand: Command {
         let drivers = arguments.values("driver").filter { $0 != "basic" }
         let options = QEMUProbe.Options(device: device, layout: layout, drivers: drivers, qemu: arguments.value("qemu"),
                                         qemuArguments: arguments.values("qemu-arg"), machine: arguments.value("machine"),
-                                        watchesChanges: arguments.values("driver").contains("basic"))
+                                        watchesChanges: arguments.values("driver").contains("basic"),
+                                        includeFolders: LayoutInput.loader(arguments).includeFolders)
         let result: QEMUProbeResult
         do {
             result = try QEMUProbe.run(options)
