@@ -12,7 +12,7 @@ report_crypto() {
     say "crypto.max_size=$(echo "$line" | sed -n 's/.*max_size \(0x[0-9a-f]*\).*/\1/p')"
     if kernel_lines "Accelerator device is ready" | grep -q .; then say crypto.ready=yes; else say crypto.ready=no; fi
     algorithms=$(awk '/^driver/ { name = $3 } /^module/ && $3 == "virtio_crypto" { print name }' /proc/crypto \
-        | LC_ALL=C sort | tr '\n' ',' | sed 's/,$//')
+        | LC_ALL=C sort | tr '\n' ',' | sed 's/,$//; s/,/, /g')
     say "crypto.algorithms=${algorithms:-none}"
     kernel_lines "virtio_crypto" | while read -r line; do say "crypto.dmesg=$line"; done
 }

@@ -32,7 +32,7 @@ struct P9GPUCryptoProbeTests {
         let gpu = try view("virtio-gpu-pci,max_outputs=3,edid=off")
         #expect(gpu["connectors"] == "3" && gpu["edid"] == "no" && gpu["cap_sets"] == "0")
         let crypto = try view("virtio-crypto-pci")
-        #expect(crypto["algorithms"] == "virtio-crypto-rsa,virtio-pkcs1-rsa,virtio_crypto_aes_cbc")
+        #expect(crypto["algorithms"] == "virtio-crypto-rsa, virtio-pkcs1-rsa, virtio_crypto_aes_cbc")
         #expect(crypto["max_size"] == "0x7fffffffffffffe7" && crypto["max_cipher_key_len"] == "64")
     }
 }

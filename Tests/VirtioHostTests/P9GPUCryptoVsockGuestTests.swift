@@ -39,7 +39,7 @@ struct P9GPUCryptoGuestTests {
         #expect(report.value("p9.mount_tag") == "hosttag" && report.value("p9.mount_tag_bytes") == "8")
         #expect(report.value("p9.mounted") == P9GuestDevice.sharedFile.line)
         #expect(report.value("gpu.connectors") == "3" && report.value("gpu.edid") == "no")
-        #expect(report.value("crypto.algorithms") == "virtio-crypto-rsa,virtio-pkcs1-rsa,virtio_crypto_aes_cbc")
+        #expect(report.value("crypto.algorithms") == "virtio-crypto-rsa, virtio-pkcs1-rsa, virtio_crypto_aes_cbc")
         #expect(report.value("crypto.max_size") == "0x7fffffffffffffe7")
     }
 }

@@ -25,7 +25,7 @@ import Testing
         let prediction = try probe(Self.builtin)
         #expect(prediction.failure == nil)
         let view = prediction.view.texts
-        #expect(view["algorithms"] == "virtio-crypto-rsa,virtio-pkcs1-rsa,virtio_crypto_aes_cbc")
+        #expect(view["algorithms"] == "virtio-crypto-rsa, virtio-pkcs1-rsa, virtio_crypto_aes_cbc")
         #expect(view["ready"] == "yes")
         #expect(view["max_queues"] == "1")
         #expect(view["max_size"] == "0x7fffffffffffffe7")
@@ -65,7 +65,7 @@ import Testing
         #expect(high.view.log.last == "Accelerator device is ready")
         // The service bit is needed as well as the algorithm bit.
         let noCipher = try probe(with([("crypto_services", 0x10)]))
-        #expect(noCipher.view.texts["algorithms"] == "virtio-crypto-rsa,virtio-pkcs1-rsa")
+        #expect(noCipher.view.texts["algorithms"] == "virtio-crypto-rsa, virtio-pkcs1-rsa")
     }
 
     @Test func zeroQueuesBecomeOneAndNoStatusMeansNoAlgorithms() throws {
@@ -94,7 +94,7 @@ import Testing
         let up = try probe(with([("status", 0)]), changed: [("status", 1)])
         #expect(up.reads.filter { $0.stage == "config changed" }.map(\.field) == ["status"])
         #expect(up.view.texts["ready"] == "yes")
-        #expect(up.view.texts["algorithms"] == "virtio-crypto-rsa,virtio-pkcs1-rsa,virtio_crypto_aes_cbc")
+        #expect(up.view.texts["algorithms"] == "virtio-crypto-rsa, virtio-pkcs1-rsa, virtio_crypto_aes_cbc")
         let down = try probe(Self.builtin, changed: [("status", 0)])
         #expect(down.view.texts["algorithms"] == "none")
         #expect(down.view.log.last == "Accelerator is not ready")
@@ -105,6 +105,6 @@ import Testing
 
     @Test func simulateRunsTheModelOnQEMUsDefaults() throws {
         let outcome = try linuxOutcome("crypto")
-        #expect(outcome.view["algorithms"] == .text("virtio-crypto-rsa,virtio-pkcs1-rsa,virtio_crypto_aes_cbc"))
+        #expect(outcome.view["algorithms"] == .text("virtio-crypto-rsa, virtio-pkcs1-rsa, virtio_crypto_aes_cbc"))
     }
 }

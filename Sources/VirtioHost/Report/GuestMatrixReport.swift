@@ -36,7 +36,7 @@ public struct GuestMatrixReport: Report {
         out += TextTable.keyValues(result.boots.enumerated().map { index, boot in
             ("boot \(index + 1)", boot.devices.joined(separator: ", ") + String(format: " (%.1f s)", boot.seconds))
         }) + "\n"
-        var table = TextTable([.init("DEVICE"), .init("VALUE"), .init("MODEL", .right, wraps: true),
+        var table = TextTable([.init("DEVICE"), .init("VALUE", wraps: true), .init("MODEL", .right, wraps: true),
                                .init("GUEST", .right, wraps: true), .init("AGREES")])
         for row in result.rows {
             let (model, guest) = cells(row)

@@ -159,7 +159,7 @@ struct LinuxCryptoDriver: DriverModel {
             let registered = algorithms.filter { masks.supports(service: $0.service, algorithm: $0.algorithm) }
             view.log += registered.map { "\($0.logPrefix) \($0.name)" } + ["Accelerator device is ready"]
             view.set("ready", .text("yes"))
-            view.set("algorithms", .text(registered.isEmpty ? "none" : registered.map(\.driver).sorted().joined(separator: ",")))
+            view.set("algorithms", .text(registered.isEmpty ? "none" : registered.map(\.driver).sorted().joined(separator: ", ")))
         } else {
             view.log.append("Accelerator is not ready")
             view.set("ready", .text("no"))
