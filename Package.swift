@@ -11,15 +11,19 @@ let package = Package(
         .library(name: "VirtioHost", targets: ["VirtioHost"]),
     ],
     targets: [
+        // "Did you mean ...?": the edit distance behind every suggestion, for the layout checker and
+        // the argument parser alike. A leaf of the standard library only, so that Arguments need not
+        // import ConfigLayout to spell-check an option, nor ConfigLayout import the command line's parser.
+        .target(name: "Spelling"),
         // Layouts/*.layout → checked model → layouts, symbolic offsets, diffs.
         // Library/Layouts links to the repository's Layouts folder: the standard layouts, built in.
-        .target(name: "ConfigLayout", resources: [.embedInCode("Library/Layouts")]),
+        .target(name: "ConfigLayout", dependencies: ["Spelling"], resources: [.embedInCode("Library/Layouts")]),
         // Text tables, styles, JSON and the Report protocol: how every layer renders its own results.
         .target(name: "Rendering"),
         // Checked model and engine results → text for people and programs, and the generated code.
         .target(name: "ConfigEmit", dependencies: ["ConfigLayout", "Rendering"]),
         // Devices serving config to negotiating drivers: images, status machines, buses, models.
-        .target(name: "VirtioModel", dependencies: ["ConfigLayout", "Rendering"]),
+        .target(name: "VirtioModel", dependencies: ["ConfigLayout", "Spelling", "Rendering"]),
         // cmsg (SCM_RIGHTS), posix_spawn into a process group, and the signal handlers that kill
         // every child group: what Glibc's Swift import does not reach.
         .target(name: "CVirtioHost"),
@@ -27,12 +31,12 @@ let package = Package(
         // The only target that spawns processes or opens sockets.
         // Guest/Image links to the repository's Guest folder: the guest's init and the script that
         // builds its image, built in so that `cfgspace guest` works from any directory.
-        .target(name: "VirtioHost", dependencies: ["ConfigLayout", "Rendering", "VirtioModel", "CVirtioHost"],
+        .target(name: "VirtioHost", dependencies: ["ConfigLayout", "Spelling", "Rendering", "VirtioModel", "CVirtioHost"],
                 resources: [.embedInCode("Guest/Image")]),
         // Subcommands, options and --help from one description of each command.
-        .target(name: "Arguments", dependencies: ["ConfigLayout"]),
+        .target(name: "Arguments", dependencies: ["Spelling"]),
         // Argument handling, printing and writing files only.
-        .executableTarget(name: "cfgspace", dependencies: ["Arguments", "ConfigLayout", "ConfigEmit", "Rendering", "VirtioModel",
+        .executableTarget(name: "cfgspace", dependencies: ["Arguments", "Spelling", "ConfigLayout", "ConfigEmit", "Rendering", "VirtioModel",
                                                           "VirtioHost"]),
         // Hostile input from a seed: mutated and generated layouts, argument vectors, driver
         // operations. The tests run thousands of cases; the bench runs long.
@@ -43,7 +47,7 @@ let package = Package(
 
         // Golden files and helpers the test targets share.
         .target(name: "TestSupport", dependencies: ["ConfigLayout"], path: "Tests/TestSupport"),
-        .testTarget(name: "ConfigLayoutTests", dependencies: ["ConfigLayout", "Fuzzing", "TestSupport"],
+        .testTarget(name: "ConfigLayoutTests", dependencies: ["ConfigLayout", "Spelling", "Fuzzing", "TestSupport"],
                     exclude: ["Golden", "Fixtures"]),
         .testTarget(name: "ConfigEmitTests", dependencies: ["ConfigEmit", "ConfigLayout", "Rendering", "VirtioHost", "TestSupport"],
                     exclude: ["Golden"]),

@@ -1,4 +1,5 @@
 import ConfigLayout
+import Spelling
 
 /// A device whose configuration cfgspace serves to a real front-end (QEMU over vhost-user): a
 /// layout under an interpretation, the features it offers, the values it holds, and, for a device

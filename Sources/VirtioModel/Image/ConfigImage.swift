@@ -1,4 +1,5 @@
 import ConfigLayout
+import Spelling
 
 /// The bytes of a configuration space, built from a layout, an interpretation, the features that
 /// key the layout (for packed, the offered ones) and field values set by name. Multi-byte values are

@@ -1,4 +1,5 @@
 import ConfigLayout
+import Spelling
 
 /// Runs scenarios against one device type's layout: the driver and device models that fit it, their
 /// defaults, and the runs themselves.
