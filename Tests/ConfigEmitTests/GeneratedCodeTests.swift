@@ -19,7 +19,7 @@ import ConfigLayout
             let loaded = try loader.load(path: folder.appendingPathComponent(name).path)
             transport = transport ?? loaded.checked.transport
             inputs += loaded.devices.filter { $0.exists(in: version) }.map {
-                GenerationInput(device: $0.asOf(version == SpecVersion.newest ? nil : version), layoutName: name)
+                GenerationInput(device: $0.asOf(selected: version), layoutName: name)
             }
         }
         return Generator(inputs: inputs, transport: transport, version: version)
