@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "VirtioModelTests", dependencies: ["VirtioModel", "ConfigLayout", "Fuzzing", "TestSupport"]),
         .testTarget(name: "VirtioHostTests", dependencies: ["VirtioHost", "VirtioModel", "ConfigLayout", "TestSupport"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: ["cfgspace", "ConfigLayout", "Fuzzing", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "CLITests", dependencies: ["cfgspace", "Arguments", "ConfigLayout", "Fuzzing", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ArgumentsTests", dependencies: ["Arguments"]),
     ]
 )

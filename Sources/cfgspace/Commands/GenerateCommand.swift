@@ -24,10 +24,36 @@ enum GenerateCommand: Command {
             SharedOptions.spec,
         ])
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws(CommandError) {
-        guard let target = arguments.value("target"), let output = arguments.value("output") else { throw .failed }
-        let version = try LayoutInput.version(arguments.value("spec"), option: "spec")
-        var paths = arguments.arguments("files")
+    struct Options: CommandOptions {
+        var files: [String]
+        var includes: [String]
+        /// What to write: one target, or every one.
+        var targets: [GenerationTarget]
+        var output: String
+        var version: SpecVersion
+
+        init(_ arguments: ParsedArguments) throws(UsageError) {
+            files = arguments.arguments("files")
+            includes = arguments.values("include")
+            let target = try arguments.required("target")
+            if target == "all" {
+                targets = GenerationTarget.allCases
+            } else {
+                guard let one = GenerationTarget(rawValue: target) else {
+                    throw arguments.misuse("The value '\(target)' is invalid for '--target <target>'. Please provide one of "
+                                           + (GenerationTarget.allCases.map(\.rawValue) + ["all"]).map { "'\($0)'" }
+                                               .joined(separator: ", ") + ".")
+                }
+                targets = [one]
+            }
+            output = try arguments.required("output")
+            version = try SharedOptions.version(arguments) ?? .newest
+        }
+    }
+
+    static func run(_ options: Options, console: Console) throws(CommandError) {
+        let (output, version) = (options.output, options.version)
+        var paths = options.files
         if paths.isEmpty {
             // The Layouts/ folder of a checkout, or anywhere else the built-in layouts.
             if let names = try? FileManager.default.contentsOfDirectory(atPath: "Layouts") {
@@ -37,7 +63,7 @@ enum GenerateCommand: Command {
             }
         }
 
-        let loader = LayoutInput.loader(arguments)
+        let loader = LayoutInput.loader(includes: options.includes)
         var inputs: [GenerationInput] = []
         var transport: Transport?
         var failed = false
@@ -49,7 +75,7 @@ enum GenerateCommand: Command {
                 transport = transport ?? loaded.checked.transport ?? loaded.devices.first?.transport
                 let name = URL(fileURLWithPath: path).lastPathComponent
                 inputs += loaded.devices.filter { $0.exists(in: version) }.map {
-                    GenerationInput(device: $0.asOf(version == SpecVersion.newest ? nil : version), layoutName: name)
+                    GenerationInput(device: $0.asOf(selected: version), layoutName: name)
                 }
             } catch {
                 console.error(error.description)
@@ -58,21 +84,18 @@ enum GenerateCommand: Command {
         }
         if failed { throw .failed }
         // The transport's own page lists only the bits of the version, as every device's does.
-        transport = transport?.asOf(version == SpecVersion.newest ? nil : version)
+        transport = transport?.asOf(selected: version)
 
-        let targets = target == "all" ? GenerationTarget.allCases : GenerationTarget(rawValue: target).map { [$0] } ?? []
-        let files = Generator(inputs: inputs, transport: transport, version: version).files(for: targets)
+        let files = Generator(inputs: inputs, transport: transport, version: version).files(for: options.targets)
         var folder = OutputFolder(output)
         var unchanged = 0
         for file in files {
             do {
                 if try !folder.write(file.contents, to: file.path) { unchanged += 1 }
             } catch let error as OutputError {
-                console.error(error.description)
-                throw .failed
+                throw .rejected(error.description)
             } catch {
-                console.error("cannot write into '\(output)': \(error.localizedDescription)")
-                throw .failed
+                throw .rejected("cannot write into '\(output)': \(error.localizedDescription)")
             }
         }
         if unchanged == 0 {
