@@ -46,7 +46,7 @@ public final class ServedDevice {
         self.selections = selections
         structSize = Layout(device: device, features: offered, interpretation: .fixed).size
         image = try ConfigImage(device: device, interpretation: interpretation, features: offered, values: values)
-        applySelection()
+        try applySelection()
         image.resetGeneration()
     }
 
@@ -117,16 +117,16 @@ public final class ServedDevice {
                                                   ConfigImage.Encoding(isModern: modern, guestIsLittleEndian: true)) else {
                 return .refused("\(field.path) cannot take those bytes")
             }
-            try? image.set(field.path, value)
+            do { try image.set(field.path, value) } catch { return .refused(error.description) }
             paths.append(field.path)
         }
-        applySelection()
+        do { try applySelection() } catch { return .refused(error.description) }
         return .applied(paths)
     }
 
     /// Fills the union as the selector fields now say: the selection's bytes and its size, or
-    /// nothing and size 0 (virtio 1.4, 5.8.4).
-    private func applySelection() {
+    /// nothing and size 0 (virtio 1.4, 5.8.4). A selection the fields cannot hold is an error.
+    private func applySelection() throws(FieldValueError) {
         for selector in device.selectors {
             guard case .integer(let select)? = image.value(selector.select) else { continue }
             let subselect: UInt64 = selector.subselect.flatMap {
@@ -136,7 +136,7 @@ public final class ServedDevice {
             for field in image.layout.fields where field.path.hasPrefix(union + ".") { image.clear(field.path) }
             let chosen = selector.selection(select)
             let content = chosen.flatMap { selections[Selection(select: select, subselect: $0.usesSubselect ? subselect : 0)] } ?? []
-            if let size = selector.size { try? image.set(size, .integer(UInt64(content.count))) }
+            if let size = selector.size { try image.set(size, .integer(UInt64(content.count))) }
             guard let chosen, !content.isEmpty else { continue }
             let memberPath = union + "." + chosen.member
             let leaves = image.layout.fields.filter { $0.path == memberPath || $0.path.hasPrefix(memberPath + ".") }
@@ -147,7 +147,7 @@ public final class ServedDevice {
                 for index in slice.indices where start - base + index < content.count { slice[index] = content[start - base + index] }
                 if let value = ConfigDecoder.value(of: slice, as: leaf.field.type,
                                                    ConfigImage.Encoding(isModern: true, guestIsLittleEndian: true)) {
-                    try? image.set(leaf.path, value)
+                    try image.set(leaf.path, value)
                 }
             }
         }

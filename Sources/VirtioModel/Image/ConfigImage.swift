@@ -46,10 +46,10 @@ public struct ConfigImage: Sendable {
 
     /// Sets a field the way a device whose generation counts only its own notices does: the value
     /// changes, the generation does not.
-    mutating func setKeepingGeneration(_ path: String, _ value: FieldValue) {
+    mutating func setKeepingGeneration(_ path: String, _ value: FieldValue) throws(FieldValueError) {
         let kept = generation
-        try? set(path, value)
-        generation = kept
+        defer { generation = kept }
+        try set(path, value)
     }
 
     /// Sets a field by name, checked against its type; the generation moves when the value changes.
