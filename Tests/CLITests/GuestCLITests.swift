@@ -6,7 +6,7 @@ import TestSupport
 /// starts, and a whole run exits 0 with a JSON report when the guest's driver agrees.
 @Suite struct GuestCLITests {
     @Test(arguments: [
-        ["--cpus", "0"], ["--device", "scsi"], ["--direct", "--set", "capacity=1"], ["--layout", "net"],
+        ["--cpus", "0"], ["--device", "gpio"], ["--direct", "--set", "capacity=1"], ["--layout", "net"],
         ["--resize-to", "lots"], ["--device", "net", "--set", "capacity=1"], ["--device", "net", "--interpretation", "packed"],
         ["--qemu-device", "virtio-net-pci", "--device", "blk"], ["--set", "nosuch=1"], ["--features", "NOPE"],
     ])

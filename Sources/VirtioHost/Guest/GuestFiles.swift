@@ -9,5 +9,9 @@ enum GuestFiles {
         ("devices/core.modules", PackageResources.core_modules),
         ("devices/blk.sh", PackageResources.blk_sh), ("devices/blk.modules", PackageResources.blk_modules),
         ("devices/net.sh", PackageResources.net_sh), ("devices/net.modules", PackageResources.net_modules),
+        ("devices/console.sh", PackageResources.console_sh), ("devices/console.modules", PackageResources.console_modules),
+        ("devices/entropy.sh", PackageResources.entropy_sh), ("devices/entropy.modules", PackageResources.entropy_modules),
+        ("devices/balloon.sh", PackageResources.balloon_sh), ("devices/balloon.modules", PackageResources.balloon_modules),
+        ("devices/scsi.sh", PackageResources.scsi_sh), ("devices/scsi.modules", PackageResources.scsi_modules),
     ]
 }

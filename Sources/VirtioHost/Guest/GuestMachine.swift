@@ -2,7 +2,9 @@ import Foundation
 
 /// QEMU booting the guest image under TCG with a serial console on its standard output: the guest's
 /// init reports on the console and powers off. Every wait is bounded by the machine's deadline; the
-/// QEMU process runs in its own process group and is killed and reaped on every exit path.
+/// QEMU process runs in its own process group and is killed and reaped on every exit path. With
+/// `qmp`, QEMU's monitor is on one end of a socket pair (QEMU holds the other as descriptor 3), so
+/// commands can change a device while the guest runs and no socket file is left anywhere.
 public final class GuestMachine {
     public struct Options: Sendable {
         public var image: GuestImage
@@ -14,6 +16,8 @@ public final class GuestMachine {
         public var arguments: [String]
         /// Guest memory as a shareable memfd, as a vhost-user back-end needs.
         public var sharedMemory: Bool
+        /// QEMU's monitor, for commands while the guest runs (`balloon`).
+        public var qmp: Bool
         /// QEMU's `-cpu`; nil for its default (qemu64, which lacks the SSE4.2 DPDK needs).
         public var cpu: String?
         public var executable: String?
@@ -21,7 +25,8 @@ public final class GuestMachine {
         public var timeout: Duration
 
         public init(image: GuestImage, cpus: Int = 2, memoryMiB: Int = 512, kernelArguments: [String] = [],
-                    arguments: [String] = [], sharedMemory: Bool = false, cpu: String? = nil, executable: String? = nil,
+                    arguments: [String] = [], sharedMemory: Bool = false, qmp: Bool = false, cpu: String? = nil,
+                    executable: String? = nil,
                     timeout: Duration = .seconds(120)) {
             self.image = image
             self.cpus = cpus
@@ -29,6 +34,7 @@ public final class GuestMachine {
             self.kernelArguments = kernelArguments
             self.arguments = arguments
             self.sharedMemory = sharedMemory
+            self.qmp = qmp
             self.cpu = cpu
             self.executable = executable
             self.timeout = timeout
@@ -36,7 +42,12 @@ public final class GuestMachine {
     }
 
     public let process: ChildProcess
+    /// The guest's memory, as QEMU was told it.
+    public let memoryMiB: Int
     public private(set) var report = GuestReport()
+    /// This end of the monitor's socket pair, until the first command connects to it.
+    private var monitorSocket: Descriptor?
+    private var monitor: QMPClient?
     private let lines: LineReader
     private let deadline: Deadline
     private let timeout: Duration
@@ -55,7 +66,17 @@ public final class GuestMachine {
         arguments += ["-machine", machine, "-smp", String(options.cpus), "-m", "\(options.memoryMiB)M",
                       "-kernel", options.image.kernel, "-initrd", options.image.initrd, "-append", append,
                       "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio", "-no-reboot"]
-        process = try ChildProcess(executable: qemu, arguments: arguments + options.arguments, output: .pipe)
+        // QEMU takes the monitor's end as descriptor 3 (the first passed), as QEMUMachine does.
+        var theirs: Descriptor?
+        if options.qmp {
+            let pair = try Descriptor.socketPair()
+            (monitorSocket, theirs) = (pair.0, pair.1)
+            arguments += ["-chardev", "socket,id=cfgspace-qmp,fd=3", "-mon", "chardev=cfgspace-qmp,mode=control"]
+        }
+        process = try ChildProcess(executable: qemu, arguments: arguments + options.arguments, output: .pipe,
+                                   passing: theirs.map { [$0.raw] } ?? [])
+        theirs?.close()
+        memoryMiB = options.memoryMiB
         guard let output = process.output else { throw HostError(.system, "QEMU's console has no pipe") }
         lines = LineReader(output, what: "the guest's console")
         deadline = Deadline(in: options.timeout)
@@ -63,6 +84,18 @@ public final class GuestMachine {
     }
 
     deinit { _ = process.terminate() }
+
+    /// Runs a QMP command while the guest runs (the monitor is greeted on first use, so a QEMU that
+    /// failed to start is reported by its console, not by a silent monitor).
+    @discardableResult
+    public func execute(_ command: String, _ arguments: [String: Int64] = [:]) throws(HostError) -> Any {
+        if monitor == nil {
+            guard let socket = monitorSocket else { throw HostError(.refused, "the guest machine was started without QMP") }
+            monitor = try QMPClient(socket: socket)
+        }
+        guard let monitor else { throw HostError(.refused, "QEMU's monitor is not connected") }
+        return try monitor.execute(command, arguments)
+    }
 
     /// Reads the console until `key` is reported (its value), or the guest ends (nil). A key
     /// reported already is answered at once.

@@ -14,6 +14,8 @@ protocol GuestParticipant: AnyObject {
     var kernelArguments: [String] { get }
     /// Whether QEMU's guest memory must be shareable (a vhost-user back-end maps it).
     var needsSharedMemory: Bool { get }
+    /// Whether it sends QEMU monitor commands while the guest runs.
+    var needsQMP: Bool { get }
     /// What to do while the guest runs, such as a config change once it has reported.
     func whileRunning(_ machine: GuestMachine) throws(HostError)
     /// Each value the guest reported beside the prediction.
@@ -25,6 +27,7 @@ protocol GuestParticipant: AnyObject {
 extension GuestParticipant {
     var kernelArguments: [String] { [] }
     var needsSharedMemory: Bool { false }
+    var needsQMP: Bool { false }
     func whileRunning(_ machine: GuestMachine) throws(HostError) {}
     func stop() {}
 }
@@ -49,6 +52,7 @@ enum GuestSession {
             image: options.image, cpus: options.cpus, memoryMiB: options.memoryMiB,
             kernelArguments: ["cfgspace.expect=" + reporters.joined(separator: ",")] + participants.flatMap(\.kernelArguments),
             arguments: participants.flatMap(\.qemuArguments), sharedMemory: participants.contains(where: \.needsSharedMemory),
+            qmp: participants.contains(where: \.needsQMP),
             executable: options.qemu, timeout: options.timeout))
         for participant in participants { try participant.whileRunning(machine) }
         let report = try machine.finish()

@@ -24,6 +24,7 @@ final class QEMURegisterPort: RegisterPort {
     }
 
     func readStatus() -> UInt8 { attempt(0xff) { () throws(HostError) in try registers.readStatus() } }
+    func queueSize(_ index: Int) -> Int? { attempt(nil) { () throws(HostError) in try registers.queueSize(index) } }
     func writeStatus(_ value: UInt8) { attempt(()) { () throws(HostError) in try registers.writeStatus(value) } }
 
     func readDeviceFeatures(window: Int) -> UInt32 {

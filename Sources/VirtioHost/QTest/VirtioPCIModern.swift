@@ -58,6 +58,12 @@ public final class VirtioPCIModern: VirtioRegisters {
     /// How many queues the device has (common configuration `num_queues`).
     public func queueCount() throws(HostError) -> Int { Int(try commonRead(Common.numQueues, 2)) }
 
+    /// Queue `index`'s size as `vp_modern_get_queue_size` reads it: queue_select, then queue_size.
+    public func queueSize(_ index: Int) throws(HostError) -> Int? {
+        try commonWrite(Common.queueSelect, 2, UInt64(index))
+        return Int(try commonRead(Common.queueSize, 2))
+    }
+
     /// Gives each of the first `count` queues empty rings in guest memory from `base`, 64 KiB a
     /// queue (descriptors, then the driver area at +16 KiB and the device area at +32 KiB), and
     /// enables it: what a driver does before DRIVER_OK. No buffer is ever made available.

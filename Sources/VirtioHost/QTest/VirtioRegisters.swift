@@ -27,9 +27,13 @@ public protocol VirtioRegisters: AnyObject {
     func writeConfig(offset: Int, bytes: [UInt8]) throws(HostError)
     /// Many configuration reads in one exchange, their bytes in order.
     func readConfig(_ accesses: [(offset: Int, width: Int)]) throws(HostError) -> [UInt8]
+    /// The ring size of queue `index`; nil where the interface is not read for it.
+    func queueSize(_ index: Int) throws(HostError) -> Int?
 }
 
 extension VirtioRegisters {
+    public func queueSize(_ index: Int) throws(HostError) -> Int? { nil }
+
     public func readConfig(_ accesses: [(offset: Int, width: Int)]) throws(HostError) -> [UInt8] {
         var bytes: [UInt8] = []
         for access in accesses { bytes += try readConfig(offset: access.offset, width: access.width) }

@@ -24,6 +24,12 @@ public struct GuestMatrixReport: Report {
 
     private var differing: Int { result.rows.filter { !$0.agrees }.count }
 
+    /// What the devices' guests cannot show, by device, in the order the rows name them.
+    private var unshown: [(String, String)] {
+        result.rows.map(\.device).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            .compactMap { name in GuestDevice.named(name)?.unshown.map { (name, $0) } }
+    }
+
     public func text(style: TextStyle) -> String {
         var out = style.bold("Guest matrix: \(kernel), \(result.boots.count) boots, "
                              + String(format: "%.1f s", result.seconds)) + "\n"
@@ -39,6 +45,7 @@ public struct GuestMatrixReport: Report {
         out += table.rendered(style: style)
         out += "\n" + (result.agrees ? style.green("Every guest driver saw exactly what cfgspace predicted: \(result.rows.count) values.")
                         : style.red("\(differing) of \(result.rows.count) values differ from the prediction.")) + "\n"
+        if !unshown.isEmpty { out += "\nNot shown by a guest:\n" + TextTable.keyValues(unshown) }
         for boot in result.boots where !boot.report.isComplete {
             out += "\nA boot of \(boot.devices.joined(separator: ", ")) did not finish; its console ended with:\n"
                 + boot.report.console.suffix(8).map { "  \($0)\n" }.joined()
@@ -47,13 +54,13 @@ public struct GuestMatrixReport: Report {
     }
 
     public func markdown() -> String {
-        var out = "## Guest matrix: \(kernel), \(result.boots.count) boots, " + String(format: "%.1f s", result.seconds) + "\n\n"
+        let out = "## Guest matrix: \(kernel), \(result.boots.count) boots, " + String(format: "%.1f s", result.seconds) + "\n\n"
         var table = MarkdownTable([.init("Device"), .init("Value"), .init("Model"), .init("Guest"), .init("Agrees")])
         for row in result.rows {
             let (model, guest) = cells(row)
             table.add([row.device, row.name, model, guest, row.agrees ? "yes" : "**no**"])
         }
-        return out + table.rendered()
+        return out + table.rendered() + unshown.map { "\n- Not shown by a guest, \($0.0): \($0.1)" }.joined()
     }
 
     public func json() -> JSON {

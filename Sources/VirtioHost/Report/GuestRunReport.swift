@@ -47,6 +47,7 @@ public struct GuestRunReport: Report {
             ("\(probe.device.name) offers", probe.device.list(probe.offered))
         } + [("model", result.probes.compactMap { $0.driverRuns.first?.driver.name }.joined(separator: ", ")
                   + " against the same devices over qtest")]
+            + result.probes.compactMap { probe in GuestDevice.named(probe.device.name)?.unshown.map { ("not shown", $0) } }
         rows = result.rows
         agrees = result.agrees
         console = result.agrees ? [] : Array(result.report.console.suffix(8))

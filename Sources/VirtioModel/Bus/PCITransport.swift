@@ -119,4 +119,6 @@ final class PCITransport: Transport {
     func generation() -> UInt32 {
         isModern ? device.readGeneration() : 0
     }
+
+    func queueSize(_ index: Int) -> Int? { device.queueSize(index) }
 }

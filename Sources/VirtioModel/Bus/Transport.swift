@@ -39,9 +39,14 @@ protocol Transport: AnyObject {
     func set(_ offset: Int, _ bytes: [UInt8], field: String?)
     /// The configuration generation; 0 where the transport has none.
     func generation() -> UInt32
+    /// The ring size of queue `index` as the driver sets the queue up (`vp_modern_get_queue_size`);
+    /// nil where the device is a model without queues.
+    func queueSize(_ index: Int) -> Int?
 }
 
 extension Transport {
+    func queueSize(_ index: Int) -> Int? { nil }
+
     /// The status with `bits` added, as Linux's `virtio_add_status` writes it.
     func addStatus(_ bits: DeviceStatus) {
         setStatus(getStatus().union(bits))

@@ -307,6 +307,10 @@ public class DeviceModel {
         }
     }
 
+    /// The ring size of queue `index` as the transport's queue_size register gives it; nil for a
+    /// model, which has no queues (a driver model then assumes QEMU's default).
+    public func queueSize(_ index: Int) -> Int? { nil }
+
     // MARK: - Configuration space
 
     /// The config generation as the driver reads it.

@@ -32,5 +32,26 @@ enum QEMUDeviceDefaults {
                      ("geometry.sectors", "63"), ("blk_size", "512"), ("writeback", "1"), ("num_queues", "1"),
                      ("max_discard_sectors", "4194303"), ("max_discard_seg", "1"), ("discard_sector_alignment", "1"),
                      ("max_write_zeroes_sectors", "4194303"), ("max_write_zeroes_seg", "1"), ("write_zeroes_may_unmap", "1")]),
+        // virtio-serial-pci (hw/char/virtio-serial-bus.c): emergency-write defaults on, MULTIPORT is
+        // offered whenever max_ports (31 by default) is above 1, SIZE never; `get_config` serves cols and
+        // rows as 0.
+        "console": DeviceDefaults(
+            features: ["MULTIPORT", "EMERG_WRITE"] + transport,
+            values: [("cols", "0"), ("rows", "0"), ("max_nr_ports", "31"), ("emerg_wr", "0")]),
+        // virtio-rng-pci (hw/virtio/virtio-rng.c `get_features`): no feature of its own, no config.
+        "entropy": DeviceDefaults(features: transport),
+        // virtio-balloon-pci (hw/virtio/virtio-balloon.c): page-poison defaults on and STATS_VQ is always
+        // added (`virtio_balloon_get_features`); num_pages stays 0 until a `balloon` command.
+        "balloon": DeviceDefaults(
+            features: ["STATS_VQ", "PAGE_POISON"] + transport,
+            values: [("num_pages", "0"), ("actual", "0"), ("free_page_hint_cmd_id", "0"), ("poison_val", "0")]),
+        // virtio-scsi-pci on one vCPU (hw/scsi/virtio-scsi.c `virtio_scsi_get_config`,
+        // `virtio_scsi_properties`): hotplug and param_change on, num_queues one per vCPU, seg_max
+        // virtqueue_size - 2, the VIRTIO_SCSI_MAX_* limits, and the sense and CDB sizes reset restores.
+        "scsi": DeviceDefaults(
+            features: ["HOTPLUG", "CHANGE"] + transport,
+            values: [("num_queues", "1"), ("seg_max", "254"), ("max_sectors", "65535"), ("cmd_per_lun", "128"),
+                     ("event_info_size", "16"), ("sense_size", "96"), ("cdb_size", "32"), ("max_channel", "0"),
+                     ("max_target", "255"), ("max_lun", "16383")]),
     ]
 }

@@ -16,6 +16,12 @@ public protocol RegisterPort: AnyObject {
     /// One access of `count` bytes at `offset` into the device configuration.
     func readConfig(offset: Int, count: Int) -> [UInt8]
     func writeConfig(offset: Int, bytes: [UInt8])
+    /// The ring size of queue `index` (the common configuration's queue_size), where the port reaches it.
+    func queueSize(_ index: Int) -> Int?
+}
+
+extension RegisterPort {
+    public func queueSize(_ index: Int) -> Int? { nil }
 }
 
 /// A real device behind the same rules and trace as every model. Every register access goes to the
@@ -53,6 +59,8 @@ public final class RemoteDevice: DeviceModel {
     override var keepsDriverFeatureWindowsOnReset: Bool { true }
 
     override func loadStatus() -> DeviceStatus { DeviceStatus(rawValue: port.readStatus()) }
+
+    override public func queueSize(_ index: Int) -> Int? { port.queueSize(index) }
 
     override func storeStatus(_ value: DeviceStatus) { port.writeStatus(value.rawValue) }
 

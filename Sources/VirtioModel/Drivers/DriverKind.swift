@@ -42,7 +42,9 @@ public struct DriverKind: Sendable, Hashable, CustomStringConvertible {
 
     /// Every driver model, device by device in layout order, the device's own before the generic ones.
     public static let all: [DriverKind] = LinuxNetDriver.kinds + [DPDKNetDriver.kind, SpecLiteralNetDriver.kind,
-                                                                  LinuxBlkDriver.kind, SpecLiteralDriver.kind]
+                                                                  LinuxBlkDriver.kind]
+        + [LinuxConsoleDriver.kind, LinuxEntropyDriver.kind] + LinuxBalloonDriver.kinds + [LinuxSCSIDriver.kind]
+        + [SpecLiteralDriver.kind]
 
     /// Every model's name, once each, in catalogue order.
     public static var names: [String] {

@@ -14,6 +14,18 @@ public struct QEMUBackend: Sendable {
     }
 }
 
+/// A change to a QEMU device's config while the guest runs, made with a QMP command once the guest's
+/// reporter says `NAME.waiting` (it is told to wait by `cfgspace.NAME.change=1`); it then reports
+/// the driver's view again under `NAME.changed.ENTRY`, which the driver model's `configChanged`
+/// predicts from the probed config with `fields` set.
+public struct RuntimeChange: Sendable {
+    /// The QMP command and its arguments, for a guest of this much memory.
+    let command: @Sendable (_ memoryMiB: Int) -> (name: String, arguments: [String: Int64])
+    /// The config fields the command sets, and their new values (little-endian, as a modern device
+    /// serves them).
+    let fields: @Sendable (_ memoryMiB: Int) -> [(field: String, value: UInt64)]
+}
+
 /// What a fed device is started with in a guest matrix.
 public struct FedOptions: Sendable {
     public var interpretation: Interpretation
@@ -52,9 +64,16 @@ public struct GuestDevice: Sendable {
     let compared: [String]?
     /// What the guest machine needs beyond the default (more memory for virtio-mem, say).
     public let memoryMiB: Int?
+    /// A config change to make while the guest runs, for a QEMU device whose driver reacts to one.
+    let change: RuntimeChange?
+    /// What the guest cannot show of the driver's behaviour, and why; the output says so.
+    public let unshown: String?
+    /// What the guest's kernel is booted with for the driver model to hold (`init_on_free=1`).
+    let kernelArguments: [String]
 
     init(name: String, kernel: GuestKernel = .cloud, presentation: Presentation, driver: String = "linux-6.1",
-         keys: [String: String] = [:], compared: [String]? = nil, memoryMiB: Int? = nil) {
+         keys: [String: String] = [:], compared: [String]? = nil, memoryMiB: Int? = nil, change: RuntimeChange? = nil,
+         unshown: String? = nil, kernelArguments: [String] = []) {
         self.name = name
         self.kernel = kernel
         self.presentation = presentation
@@ -62,6 +81,9 @@ public struct GuestDevice: Sendable {
         self.keys = keys
         self.compared = compared
         self.memoryMiB = memoryMiB
+        self.change = change
+        self.unshown = unshown
+        self.kernelArguments = kernelArguments
     }
 
     /// The key the guest reports a value under.
@@ -69,6 +91,7 @@ public struct GuestDevice: Sendable {
 
     /// Every device type a guest can read, in the order the matrix shows them.
     public static let all: [GuestDevice] = [BlkGuestDevice.device, NetGuestDevice.device]
+        + [ConsoleGuestDevice.device, EntropyGuestDevice.device, BalloonGuestDevice.device, SCSIGuestDevice.device]
 
     public static func named(_ name: String) -> GuestDevice? { all.first { $0.name == name } }
 

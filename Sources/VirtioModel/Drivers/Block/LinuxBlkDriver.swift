@@ -18,10 +18,6 @@ struct LinuxBlkDriver: DriverModel {
     /// virtio_blk's `features[]` in 6.1 (ZONED came in 6.3).
     static let featureTable = ["SEG_MAX", "SIZE_MAX", "GEOMETRY", "RO", "BLK_SIZE", "FLUSH", "TOPOLOGY", "CONFIG_WCE",
                                "MQ", "DISCARD", "WRITE_ZEROES", "SECURE_ERASE"]
-    /// Transport bits 6.1 keeps: `vring_transport_features` (drivers/virtio/virtio_ring.c), and
-    /// `vp_transport_features` (RING_RESET; SR_IOV only with an SR-IOV capability, which QEMU lacks).
-    static let transportFeatures = ["INDIRECT_DESC", "EVENT_IDX", "VERSION_1", "ACCESS_PLATFORM", "RING_PACKED",
-                                    "ORDER_PLATFORM", "RING_RESET"]
 
     func probe(_ session: DriverSession) -> DriverResult {
         var run = Run(session: session)
@@ -65,18 +61,12 @@ struct LinuxBlkDriver: DriverModel {
 
         mutating func probe() -> DriverResult {
             let transport = session.transport
-            // virtio_dev_probe: reset, ACKNOWLEDGE, DRIVER; the driver's table and the transport's bits.
-            transport.reset()
-            transport.addStatus(.acknowledge)
-            transport.addStatus(.driver)
-            let offered = transport.getFeatures(windows: 2)
-            session.features = offered.intersection(session.device.features(named: featureTable + transportFeatures))
-            unsupported = offered.subtracting(session.features)
-            if transport.finalizeFeatures(session.features, windows: 2) != 0 {
-                return failed("virtio: device uses modern interface but does not have VIRTIO_F_VERSION_1")
+            // virtio_dev_probe up to FEATURES_OK; virtio_blk has no validate.
+            let core = LinuxVirtioCore.negotiate(session, table: featureTable)
+            unsupported = core.unsupported
+            if let refusal = core.refusal {
+                return failed(refusal.line ?? "the core refused the device", errno: refusal.errno)
             }
-            transport.addStatus(.featuresOK)
-            if !transport.getStatus().contains(.featuresOK) { return failed("virtio: device refuses features", errno: -19) }
             session.stage = "virtblk_probe"
             // "We need at least one SG element, whatever they say."
             if has("SEG_MAX") { _ = read("seg_max") }
@@ -182,11 +172,11 @@ struct LinuxBlkDriver: DriverModel {
         }
 
         /// The probe fails (-EINVAL for every refusal but the device's own): the device is marked FAILED,
-        /// no disk appears, and the driver core says so (drivers/base/dd.c `call_driver_probe`; the
-        /// guest has one virtio device, virtio0).
+        /// no disk appears, and the driver core says so unless the device refused the features
+        /// (-ENODEV; drivers/base/dd.c `call_driver_probe`; the guest has one virtio device, virtio0).
         private mutating func failed(_ reason: String, errno: Int = -22) -> DriverResult {
             log.append(reason)
-            log.append("virtio_blk: probe of virtio0 failed with error \(errno)")
+            if let line = LinuxVirtioCore.probeFailedLine(driver: "virtio_blk", device: "virtio0", errno: errno) { log.append(line) }
             var view = DriverView()
             view.set("disk", .text("none"))
             view.log = log
