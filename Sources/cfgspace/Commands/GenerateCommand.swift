@@ -6,23 +6,31 @@ import Foundation
 
 /// `cfgspace generate [FILE...] --target ... --output DIR`
 enum GenerateCommand: Command {
-    static let spec = CommandSpec(
-        name: "generate",
-        abstract: "Write C, Rust, Swift, JSON, Markdown and SVG from layouts.",
-        discussion: "With no files it takes every layout in Layouts/. Output is the same, byte for byte, from run "
-            + "to run; every file says it is generated and from which layout. --target all also writes an index, "
-            + "README.md.",
-        arguments: [.init(name: "files", help: "Layout files or built-in names; by default every Layouts/*.layout, or outside a "
-                  + "checkout every built-in layout.", isVariadic: true,
-                          isOptional: true)],
-        options: [
-            SharedOptions.include,
-            .init(name: "target", valueName: "target", help: "What to write.",
-                  choices: GenerationTarget.allCases.map(\.rawValue) + ["all"], defaultValue: "all"),
-            .init(name: "output", valueName: "directory", help: "The folder to write into; it is created if missing.",
-                  isRequired: true),
-            SharedOptions.spec,
-        ])
+    static let spec = makeSpec(targets: GenerationTarget.all)
+
+    /// The command as the targets make it: its abstract names each, and --target takes each name.
+    static func makeSpec(targets: [GenerationTarget]) -> CommandSpec {
+        let summaries = targets.map(\.summary)
+        let listed = summaries.count > 1 ? summaries.dropLast().joined(separator: ", ") + " and " + (summaries.last ?? "")
+            : summaries.joined()
+        return CommandSpec(
+            name: "generate",
+            abstract: "Write \(listed) from layouts.",
+            discussion: "With no files it takes every layout in Layouts/. Output is the same, byte for byte, from run "
+                + "to run; every file says it is generated and from which layout. --target all also writes an index, "
+                + "README.md.",
+            arguments: [.init(name: "files", help: "Layout files or built-in names; by default every Layouts/*.layout, or outside a "
+                      + "checkout every built-in layout.", isVariadic: true,
+                              isOptional: true)],
+            options: [
+                SharedOptions.include,
+                .init(name: "target", valueName: "target", help: "What to write.",
+                      choices: targets.map(\.name) + ["all"], defaultValue: "all"),
+                .init(name: "output", valueName: "directory", help: "The folder to write into; it is created if missing.",
+                      isRequired: true),
+                SharedOptions.spec,
+            ])
+    }
 
     struct Options: CommandOptions {
         var files: [String]
@@ -37,11 +45,11 @@ enum GenerateCommand: Command {
             includes = arguments.values("include")
             let target = try arguments.required("target")
             if target == "all" {
-                targets = GenerationTarget.allCases
+                targets = GenerationTarget.all
             } else {
-                guard let one = GenerationTarget(rawValue: target) else {
+                guard let one = GenerationTarget.named(target) else {
                     throw arguments.misuse("The value '\(target)' is invalid for '--target <target>'. Please provide one of "
-                                           + (GenerationTarget.allCases.map(\.rawValue) + ["all"]).map { "'\($0)'" }
+                                           + (GenerationTarget.all.map(\.name) + ["all"]).map { "'\($0)'" }
                                                .joined(separator: ", ") + ".")
                 }
                 targets = [one]
