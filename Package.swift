@@ -16,8 +16,14 @@ let package = Package(
         // import ConfigLayout to spell-check an option, nor ConfigLayout import the command line's parser.
         .target(name: "Spelling"),
         // Layouts/*.layout → checked model → layouts, symbolic offsets, diffs.
-        // Library/Layouts links to the repository's Layouts folder: the standard layouts, built in.
-        .target(name: "ConfigLayout", dependencies: ["Spelling"], resources: [.embedInCode("Library/Layouts")]),
+        // Library/Layouts links to the repository's Layouts folder: the standard layouts, built in,
+        // their bytes embedded by SwiftPM and their list written by the BuiltinLayoutIndex plugin
+        // from the folder, so that a new layout file is built in with nothing else to change.
+        .target(name: "ConfigLayout", dependencies: ["Spelling"], resources: [.embedInCode("Library/Layouts")],
+                plugins: ["BuiltinLayoutIndex"]),
+        // Writes the built-in layouts' list from Library/Layouts at build time (a shell's printf,
+        // nothing to build first).
+        .plugin(name: "BuiltinLayoutIndex", capability: .buildTool()),
         // Text tables, styles, JSON and the Report protocol: how every layer renders its own results.
         .target(name: "Rendering"),
         // Checked model and engine results → text for people and programs, and the generated code.
