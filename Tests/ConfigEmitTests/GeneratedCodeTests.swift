@@ -363,7 +363,8 @@ import ConfigLayout
 
     @Test func theNetPictureShowsTheMoves() throws {
         let generator = try Self.generator()
-        let net = try #require(generator.files(for: [try #require(GenerationTarget.named("svg"))]).first { $0.path == "svg/net.svg" })
+        let svg = try #require(GenerationTarget.named("svg"))
+        let net = try #require(generator.files(for: [svg]).first { $0.path == "svg/net.svg" })
         #expect(net.contents.contains("Packed under {CTRL_VQ, HASH_TUNNEL, RSS}: 5 fields move"))
         #expect(net.contents.components(separatedBy: "marker-end=\"url(#arrow)\"").count - 1 == 6)  // 5 moves + the legend
         #expect(net.contents.contains("mtu @10"))
@@ -371,7 +372,8 @@ import ConfigLayout
 
     @Test func theNetPageHasTheDivergenceAndTheHistory() throws {
         let generator = try Self.generator()
-        let page = try #require(generator.files(for: [try #require(GenerationTarget.named("markdown"))]).first { $0.path == "markdown/net.md" }).contents
+        let markdown = try #require(GenerationTarget.named("markdown"))
+        let page = try #require(generator.files(for: [markdown]).first { $0.path == "markdown/net.md" }).contents
         #expect(page.contains("`MTU && !(STATUS && (MQ \\|\\| RSS))`"))
         #expect(page.contains("### virtio 1.1 → 1.2"))
         #expect(page.contains("`supported_tunnel_types` (offset 24) when `HASH_TUNNEL`"))

@@ -6,7 +6,12 @@ import VirtioModel
 
 /// `cfgspace simulate --driver D --device M [...]` and `cfgspace simulate --matrix [...]`
 enum SimulateCommand: Command {
-    static let spec = CommandSpec(
+    static let spec = makeSpec(drivers: DriverKind.all, devices: DeviceKind.all)
+
+    /// The command as the catalogues make it: its help lists each model, and --driver and --device
+    /// take each name.
+    static func makeSpec(drivers: [DriverKind], devices: [DeviceKind]) -> CommandSpec {
+        CommandSpec(
         name: "simulate",
         abstract: "Run a driver model against a device model and show what each saw.",
         discussion: "A scenario is a driver model probing a device model over a bus, with the device's offered "
@@ -14,7 +19,7 @@ enum SimulateCommand: Command {
             + "the values the driver shows its user, its config reads, the spec rules broken by either side and, "
             + "with --trace, every status write, feature access and config access with its bytes.\n"
             + "--layout names the device type (net by default); with nothing else, its reference driver runs against "
-            + "the qemu model. Drivers by device type: " + driverCatalogue + ". Device models: " + deviceCatalogue + ".\n"
+            + "the qemu model. Drivers by device type: " + driverCatalogue(drivers) + ". Device models: " + deviceCatalogue(devices) + ".\n"
             + "--features takes a whole set (MAC,MTU,VERSION_1) or edits of the device's defaults (+MTU,-MQ).\n"
             + "With --matrix, runs every driver against every device model of the type on its usual bus, under each "
             + "--features given (by default the devices' defaults, and for net +MTU,-MQ), and marks where an outcome "
@@ -23,10 +28,10 @@ enum SimulateCommand: Command {
             SharedOptions.include,
             .init(name: "driver", valueName: "driver",
                   help: "The driver model; by default the device type's reference (Linux). With --matrix, repeat to "
-                      + "choose rows.", choices: DriverKind.names, isRepeatable: true),
+                      + "choose rows.", choices: drivers.map(\.name).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }, isRepeatable: true),
             .init(name: "device", valueName: "device",
                   help: "The device model; by default qemu. With --matrix, repeat to choose rows.",
-                  choices: DeviceKind.all.map(\.name), isRepeatable: true),
+                  choices: devices.map(\.name), isRepeatable: true),
             .init(name: "bus", valueName: "bus", help: "What sits between them; by default vdpa for mlx5 and "
                       + "vdpasim-net, and direct for the others.", choices: BusKind.allCases.map(\.rawValue)),
             .init(name: "features", valueName: "features",
@@ -50,26 +55,27 @@ enum SimulateCommand: Command {
             SharedOptions.spec,
             SharedOptions.format(),
         ])
+    }
 
     /// "net: linux-5.12, ...; blk: linux-6.1, spec-literal; any other: spec-literal".
-    private static var driverCatalogue: String {
+    private static func driverCatalogue(_ kinds: [DriverKind]) -> String {
         var layouts: [String] = []
-        for kind in DriverKind.all { if let layout = kind.layout, !layouts.contains(layout) { layouts.append(layout) } }
-        let generic = DriverKind.all.filter { $0.layout == nil }.map(\.name)
+        for kind in kinds { if let layout = kind.layout, !layouts.contains(layout) { layouts.append(layout) } }
+        let generic = kinds.filter { $0.layout == nil }.map(\.name)
         return layouts.map { layout in
-            layout + ": " + (DriverKind.all.filter { $0.layout == layout }.map(\.name)
-                             + generic.filter { name in !DriverKind.all.contains { $0.layout == layout && $0.name == name } })
+            layout + ": " + (kinds.filter { $0.layout == layout }.map(\.name)
+                             + generic.filter { name in !kinds.contains { $0.layout == layout && $0.name == name } })
                 .joined(separator: ", ")
         }.joined(separator: "; ") + "; any other: " + generic.joined(separator: ", ")
     }
 
     /// "qemu and packed for any device; net: mlx5-5.12, ...".
-    private static var deviceCatalogue: String {
-        let generic = DeviceKind.all.filter { $0.layout == nil }.map(\.name).joined(separator: " and ")
+    private static func deviceCatalogue(_ kinds: [DeviceKind]) -> String {
+        let generic = kinds.filter { $0.layout == nil }.map(\.name).joined(separator: " and ")
         var layouts: [String] = []
-        for kind in DeviceKind.all { if let layout = kind.layout, !layouts.contains(layout) { layouts.append(layout) } }
+        for kind in kinds { if let layout = kind.layout, !layouts.contains(layout) { layouts.append(layout) } }
         return generic + " for any device type; " + layouts.map { layout in
-            layout + " also " + DeviceKind.all.filter { $0.layout == layout }.map(\.name).joined(separator: ", ")
+            layout + " also " + kinds.filter { $0.layout == layout }.map(\.name).joined(separator: ", ")
         }.joined(separator: "; ")
     }
 
