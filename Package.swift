@@ -60,7 +60,8 @@ let package = Package(
         .testTarget(name: "VirtioModelTests", dependencies: ["VirtioModel", "ConfigLayout", "Rendering", "Fuzzing", "TestSupport"]),
         .testTarget(name: "VirtioHostTests", dependencies: ["VirtioHost", "VirtioModel", "ConfigLayout", "Rendering", "TestSupport"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: ["cfgspace", "Arguments", "ConfigLayout", "ConfigEmit", "Rendering", "VirtioModel", "Fuzzing", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "CLITests", dependencies: ["cfgspace", "Arguments", "ConfigLayout", "ConfigEmit", "Rendering", "VirtioModel",
+                                                   "VirtioHost", "Fuzzing", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ArgumentsTests", dependencies: ["Arguments"]),
     ]
 )

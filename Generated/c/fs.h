@@ -36,9 +36,9 @@ static inline bool cfgspace_fs_notify_buf_size_present(const uint64_t *features,
 	return cfgspace_feature(features, words, CFGSPACE_FS_F_NOTIFICATION);
 }
 
-/* QEMU's config size (virtio_get_config_size, hw/virtio/virtio.c): the larger of 44 and
+/* QEMU's config size (virtio_get_config_size, hw/virtio/virtio.c): the larger of 40 and
    the end of every entry whose features are offered. Entries: each conditional field reaching its own end (no QEMU table is transcribed). */
-#define CFGSPACE_FS_QEMU_MIN_SIZE 44
+#define CFGSPACE_FS_QEMU_MIN_SIZE 40
 static const struct cfgspace_feature_size cfgspace_fs_qemu_feature_sizes[] = {
 	{ (1ULL << CFGSPACE_FS_F_NOTIFICATION), 44 }, /* NOTIFICATION */
 	{ 0, 0 },
@@ -46,7 +46,7 @@ static const struct cfgspace_feature_size cfgspace_fs_qemu_feature_sizes[] = {
 
 static inline size_t cfgspace_fs_qemu_config_size(const uint64_t *features, size_t words)
 {
-	size_t size = 44;
+	size_t size = 40;
 	for (size_t i = 0; cfgspace_fs_qemu_feature_sizes[i].flags != 0; i++) {
 		if (words > 0 && (features[0] & cfgspace_fs_qemu_feature_sizes[i].flags) != 0 && cfgspace_fs_qemu_feature_sizes[i].end > size)
 			size = cfgspace_fs_qemu_feature_sizes[i].end;

@@ -115,10 +115,10 @@ pub const fn notify_buf_size_present(features: u64) -> bool {
     has_feature(features, F_NOTIFICATION)
 }
 
-/// QEMU's config size for the offered features: the larger of 44 and the end of every
+/// QEMU's config size for the offered features: the larger of 40 and the end of every
 /// entry whose condition holds (`virtio_get_config_size`, hw/virtio/virtio.c).
 pub const fn qemu_config_size(features: u64) -> usize {
-    let mut size = 44;
+    let mut size = 40;
     if has_feature(features, F_NOTIFICATION) && size < 44 {
         size = 44;
     }

@@ -26,10 +26,10 @@ public enum VirtioFs {
         VirtioTransport.feature(features, Feature.notification)
     }
 
-    /// QEMU's config size for the offered features: the larger of 44 and the end of every
+    /// QEMU's config size for the offered features: the larger of 40 and the end of every
     /// entry whose condition holds (`virtio_get_config_size`, hw/virtio/virtio.c).
     public static func qemuConfigSize(_ features: [UInt64]) -> Int {
-        var size = 44
+        var size = 40
         if VirtioTransport.feature(features, Feature.notification) && size < 44 { size = 44 }
         return size
     }

@@ -27,6 +27,37 @@ public indirect enum JSON: Sendable {
         return out + "\n"
     }
 
+    /// On one line with no spaces, for JSON carried inside another document (a page's data),
+    /// where size counts for more than reading. As deterministic as `rendered()`.
+    public func compact() -> String {
+        var out = ""
+        writeCompact(to: &out)
+        return out
+    }
+
+    private func writeCompact(to out: inout String) {
+        switch self {
+        case .array(let items):
+            out += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += "," }
+                item.writeCompact(to: &out)
+            }
+            out += "]"
+        case .object(let members):
+            out += "{"
+            for (index, member) in members.enumerated() {
+                if index > 0 { out += "," }
+                Self.quote(member.key, into: &out)
+                out += ":"
+                member.value.writeCompact(to: &out)
+            }
+            out += "}"
+        default:
+            write(to: &out, indent: 0)
+        }
+    }
+
     private var isContainer: Bool {
         switch self {
         case .array, .object: true

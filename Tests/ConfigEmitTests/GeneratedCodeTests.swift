@@ -19,7 +19,7 @@ import ConfigLayout
             let loaded = try loader.load(path: folder.appendingPathComponent(name).path)
             transport = transport ?? loaded.checked.transport
             inputs += loaded.devices.filter { $0.exists(in: version) }.map {
-                GenerationInput(device: $0.asOf(selected: version), layoutName: name)
+                GenerationInput(device: $0.asOf(selected: version), declared: $0, layoutName: name)
             }
         }
         return Generator(inputs: inputs, transport: transport, version: version)
@@ -383,9 +383,9 @@ import ConfigLayout
         let first = try Self.generator().files(for: GenerationTarget.all)
         let second = try Self.generator().files(for: GenerationTarget.all)
         #expect(first == second)
-        // Six files per device, and the shared C, Rust and Swift transport files, the JSON schema
-        // and the Markdown index.
-        #expect(first.count == 6 * PackagePaths.deviceLayouts.count + 5)
+        // Seven files per device, and the shared C, Rust and Swift transport files, the JSON schema,
+        // the HTML index page and the Markdown index.
+        #expect(first.count == 7 * PackagePaths.deviceLayouts.count + 6)
         for file in first {
             let head = file.contents.split(separator: "\n").first.map(String.init) ?? ""
             let jsonHead = file.contents.split(separator: "\n").dropFirst().first.map(String.init) ?? ""

@@ -87,6 +87,15 @@ import Rendering
             """)
     }
 
+    @Test func compactIsOneLineWithTheSameValue() throws {
+        let value = JSON.object([("list", .array([.object([("a", .int(1))]), .object([])])), ("s", .string("a \"b\"\n")),
+                                 ("empty", .array([])), ("n", .null)])
+        #expect(value.compact() == #"{"list":[{"a":1},{}],"s":"a \"b\"\n","empty":[],"n":null}"#)
+        let compact = try JSONSerialization.jsonObject(with: Data(value.compact().utf8)) as? NSDictionary
+        let pretty = try JSONSerialization.jsonObject(with: Data(value.rendered().utf8)) as? NSDictionary
+        #expect(compact != nil && compact == pretty)
+    }
+
     @Test func outputIsValidJSON() throws {
         let value = JSON.array([.string("\u{0}\u{1F}\u{7F}"), .int(Int.max), .count(1e30), .count(224)])
         let parsed = try JSONSerialization.jsonObject(with: Data(value.rendered().utf8)) as? [Any]

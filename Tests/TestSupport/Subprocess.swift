@@ -16,9 +16,11 @@ public enum Subprocess {
     /// Runs a program to completion, capturing both streams (read concurrently, so a chatty
     /// program cannot fill a pipe and stall).
     /// Standard input is empty; a run past `timeout` is sent SIGTERM (cfgspace then kills its own
-    /// children), and SIGKILL five seconds later.
+    /// children), and SIGKILL five seconds later. `merged` sends both streams down one pipe, in the
+    /// order a terminal would show them, into `stdout`.
     public static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil,
-                           environment: [String: String]? = nil, timeout: Duration = .seconds(300)) throws -> ProcessResult {
+                           environment: [String: String]? = nil, timeout: Duration = .seconds(300),
+                           merged: Bool = false) throws -> ProcessResult {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -26,9 +28,10 @@ public enum Subprocess {
         if let environment { process.environment = environment }
         let out = Pipe()
         let err = Pipe()
+        if merged { try? err.fileHandleForWriting.close() }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = out
-        process.standardError = err
+        process.standardError = merged ? out : err
         try process.run()
         final class Flag: @unchecked Sendable { var raised = false }
         let timedOut = Flag()

@@ -10,6 +10,7 @@ public struct GenerationTarget: Sendable, Hashable, CustomStringConvertible {
     /// entry here.
     public static let all: [GenerationTarget] = [
         CEmitter.self, RustEmitter.self, SwiftEmitter.self, JSONEmitter.self, MarkdownEmitter.self, SVGEmitter.self,
+        HTMLEmitter.self,
     ].map(GenerationTarget.init)
 
     /// `--target`'s value: `c`.

@@ -9,11 +9,15 @@ public struct GeneratedFile: Sendable, Equatable {
 /// A layout to generate from: the device as of the chosen spec version, and the file it came from.
 public struct GenerationInput: Sendable {
     public let device: Device
+    /// Every spec version's fields and features, for what spans versions: a page's version choice
+    /// and a history. `device` is this as of the chosen version.
+    public let declared: Device
     /// The layout file's name, such as `net.layout`, for the "generated from" line.
     public let layoutName: String
 
-    public init(device: Device, layoutName: String) {
+    public init(device: Device, declared: Device, layoutName: String) {
         self.device = device
+        self.declared = declared
         self.layoutName = layoutName
     }
 }
@@ -90,6 +94,23 @@ extension Device {
         fieldConditions.filter(\.isConditional).map {
             GeneratedField(path: $0.path, field: $0.field, exists: $0.exists, valid: $0.valid)
         }
+    }
+
+    /// The unions of the config, by path, with their members' names: what byte maps draw as one box.
+    var unions: [(path: String, members: [String])] {
+        var found: [(path: String, members: [String])] = []
+        func visit(_ aggregate: Aggregate, prefix: String) {
+            for field in aggregate.fields {
+                guard case .aggregate(let inner) = field.type else { continue }
+                if inner.kind == .union {
+                    found.append((prefix + field.name, inner.fields.map(\.name)))
+                } else {
+                    visit(inner, prefix: prefix + field.name + ".")
+                }
+            }
+        }
+        if let config { visit(config, prefix: "") }
+        return found
     }
 
     /// Named structs and unions in the order a C compiler needs them: inner before outer.

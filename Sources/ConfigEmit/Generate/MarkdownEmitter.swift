@@ -26,6 +26,8 @@ struct MarkdownEmitter: Emitter {
         if let since = device.since { facts.append("in the spec since virtio \(since)") }
         if !facts.isEmpty { out += facts.joined(separator: "; ") + ".\n\n" }
         if let doc = device.doc { out += doc.replacingNewlines() + "\n\n" }
+        out += "[\(device.name).html](../html/\(device.name).html) lays it out in a browser under the features and "
+        out += "spec version you tick.\n\n"
 
         guard device.config != nil else {
             out += "The specification defines no configuration for this device.\n\n"
@@ -38,7 +40,7 @@ struct MarkdownEmitter: Emitter {
         out += "their C offsets, over every feature set a device may offer.\n\n"
         out += DiffReport(diff: generator.fixedVersusPacked(device)).markdownBody() + "\n"
         out += qemuSection(device)
-        out += history(device)
+        out += history(input.declared)
         return out
     }
 
@@ -102,7 +104,8 @@ struct MarkdownEmitter: Emitter {
         return out
     }
 
-    /// Each step between consecutive spec versions that changed the layout.
+    /// Each step between consecutive spec versions that changed the layout, from the device as
+    /// declared: the device as of the newest version has lost the fields later versions retired.
     private func history(_ device: Device) -> String {
         let versions = SpecVersion.known.filter { device.exists(in: $0) }
         var out = "## History\n\n"
@@ -132,7 +135,8 @@ struct IndexEmitter {
         out += "Everything here is written by `cfgspace generate --target all --output Generated` from the layouts "
         out += "as of virtio \(generator.version); a test fails when it is stale. C headers compile with "
         out += "`-std=c11 -pedantic` and assert every offset; Rust modules assert theirs at compile time; the JSON "
-        out += "documents follow [json/schema.json](json/schema.json).\n\n"
+        out += "documents follow [json/schema.json](json/schema.json). Each device's [HTML page](html/index.html) lays it "
+        out += "out under the features and spec version you tick, in a browser.\n\n"
         var table = MarkdownTable([.init("Device"), .init("ID", .right), .init("Fields", .right)]
                                   + targets.map { .init($0.emitter.column) })
         for input in generator.inputs {

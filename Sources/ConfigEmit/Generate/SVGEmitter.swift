@@ -100,7 +100,7 @@ struct SVGEmitter: Emitter {
         out += grid(x: Self.packedX, rows: rows, labelsOnLeft: false)
 
         // A union's members share their bytes; the union is drawn once, over its extent.
-        let unions = Self.unions(in: device)
+        let unions = device.unions
         var drawnUnions = Set<String>()
         var arrows = ""
         for row in comparison.rows {
@@ -174,23 +174,6 @@ struct SVGEmitter: Emitter {
         return out
     }
 
-    /// The unions of a device's config, by path, with their members' names.
-    static func unions(in device: Device) -> [(path: String, members: [String])] {
-        var found: [(path: String, members: [String])] = []
-        func visit(_ aggregate: Aggregate, prefix: String) {
-            for field in aggregate.fields {
-                guard case .aggregate(let inner) = field.type else { continue }
-                if inner.kind == .union {
-                    found.append((prefix + field.name, inner.fields.map(\.name)))
-                } else {
-                    visit(inner, prefix: prefix + field.name + ".")
-                }
-            }
-        }
-        if let config = device.config { visit(config, prefix: "") }
-        return found
-    }
-
     private func boxes(field: PlacedField, offset: Int, x: Int, style: Style) -> String {
         box(label: "\(field.path) @\(offset)",
             title: "\(field.path) (\(field.field.type.name)) at \(offset), \(field.size) byte\(field.size == 1 ? "" : "s")",
@@ -209,7 +192,7 @@ struct SVGEmitter: Emitter {
             byte += count
         }
         let widest = segments.indices.max { segments[$0].count < segments[$1].count } ?? 0
-        var out = "<g>\n<title>\(escape(title))</title>\n"
+        var out = "<g>\n<title>\(Markup.escape(title))</title>\n"
         for (index, segment) in segments.enumerated() {
             let boxX = x + segment.start * Self.byteWidth + 1
             let boxY = Self.top + segment.row * Self.rowHeight + 1
@@ -257,29 +240,12 @@ struct SVGEmitter: Emitter {
     private func text(_ x: Int, _ y: Int, _ content: String, size: Int, weight: String = "normal",
                       color: String = "#1d1d1d", anchor: String = "start") -> String {
         "<text x=\"\(x)\" y=\"\(y)\" font-size=\"\(size)\" font-weight=\"\(weight)\" fill=\"\(color)\" "
-            + "text-anchor=\"\(anchor)\">\(escape(content))</text>\n"
+            + "text-anchor=\"\(anchor)\">\(Markup.escape(content))</text>\n"
     }
 
     /// The label, cut with an ellipsis to fit the box at about 6 px a character.
     private func fitted(_ label: String, width: Int) -> String {
         let fits = max(1, width / 6)
         return label.count <= fits ? label : String(label.prefix(max(1, fits - 1))) + "…"
-    }
-
-    private func escape(_ text: String) -> String {
-        // Most text has nothing to escape.
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
-                                          || $0 == UInt8(ascii: "\"") }) else { return text }
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }

@@ -45,6 +45,15 @@ public struct SymbolicLayout: Sendable {
             + table.entries.map { ($0.condition, $0.anchor, measure($0.anchor)) }
     }
 
+    /// QEMU's size table measured in this layout: the minimum and where each entry's anchor falls,
+    /// as functions of the features. Under packed an anchor moves with the fields before it, so
+    /// the ends differ from the fixed ones code generators write.
+    public var qemuTable: QemuEnds {
+        let anchors = qemuAnchors
+        return QemuEnds(minimum: anchors.first?.value ?? .zero,
+                        entries: anchors.dropFirst().map { QemuEnds.Entry(condition: $0.condition, end: $0.value) })
+    }
+
     /// Where an anchor falls, as a function of the features.
     private func measure(_ anchor: SizeAnchor) -> SymbolicValue {
         switch anchor {
@@ -108,4 +117,18 @@ public struct SymbolicField: Sendable {
     public let valid: Condition
     /// Whether any condition governs it.
     public let isConditional: Bool
+}
+
+/// QEMU's size table in a symbolic layout: the size is the largest of `minimum` and the `end` of
+/// every entry whose condition holds.
+public struct QemuEnds: Sendable {
+    public struct Entry: Sendable {
+        /// When the entry counts: any of its features offered.
+        public let condition: Condition
+        /// Where its anchor falls.
+        public let end: SymbolicValue
+    }
+
+    public let minimum: SymbolicValue
+    public let entries: [Entry]
 }

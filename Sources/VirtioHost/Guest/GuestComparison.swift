@@ -45,10 +45,13 @@ enum GuestComparison {
         return view
     }
 
-    /// A kernel log line without the device prefix the guest's log carries (`virtio_blk virtio0: `).
+    /// A kernel log line without the device prefix `dev_info` and the like give a virtio device's lines
+    /// (`virtio_blk virtio0: `, `virtio_mem virtio3: `).
     static func withoutDevicePrefix(_ line: String) -> String {
-        guard line.hasPrefix("virtio_blk virtio"), let colon = line.firstIndex(of: ":") else { return line }
-        return String(line[line.index(after: colon)...].drop { $0 == " " })
+        let words = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+        guard words.count == 3, words[1].hasPrefix("virtio"), words[1].hasSuffix(":"), words[1].count > 7,
+              words[1].dropFirst(6).dropLast().allSatisfy(\.isNumber) else { return line }
+        return String(words[2].drop { $0 == " " })
     }
 
     static func rows(predicted: DriverPrediction, log: [String], guest: DriverView, guestFeatures: String,

@@ -34,6 +34,8 @@ public enum GuestDeviceRun {
         public let rows: [GuestRow]
         /// The guest's QEMU, ended and reaped by now (each probe's is in its result).
         public let qemuProcess: Int32
+        /// The back-end processes (virtiofsd) of the probes and the guest, stopped by now.
+        public let backendProcesses: [Int32]
 
         public var agrees: Bool { report.isComplete && rows.allSatisfy(\.agrees) }
     }
@@ -42,14 +44,16 @@ public enum GuestDeviceRun {
         var participants: [OwnDeviceParticipant] = []
         defer { participants.forEach { $0.stop() } }
         for (device, spec) in options.devices {
+            let instance = participants.filter { $0.device.name == device.name }.count + 1
             participants.append(try OwnDeviceParticipant(device, spec: spec, layout: options.layouts[device.name],
-                                                         cpus: options.cpus, qemu: options.qemu))
+                                                         cpus: options.cpus, qemu: options.qemu, instance: instance))
         }
         let memory = max(256, participants.compactMap(\.device.memoryMiB).max() ?? 256)
+        let deviceMemory = participants.compactMap(\.device.deviceMemoryMiB).max() ?? 0
         let (report, process) = try GuestSession.run(participants, .init(image: options.image, cpus: options.cpus,
-                                                                          memoryMiB: memory, qemu: options.qemu,
-                                                                          timeout: options.timeout))
+                                                                          memoryMiB: memory, deviceMemoryMiB: deviceMemory,
+                                                                          qemu: options.qemu, timeout: options.timeout))
         return Result(probes: participants.map(\.probe), report: report, rows: participants.flatMap { $0.rows(report) },
-                      qemuProcess: process)
+                      qemuProcess: process, backendProcesses: participants.flatMap(\.backendProcesses))
     }
 }

@@ -1,6 +1,6 @@
 /// The files Guest/build-image builds an image from, built into cfgspace: the builder, the init, and
-/// each device's reporter (`devices/NAME.sh`) and module list (`devices/NAME.modules`). A device of
-/// the guest matrix adds its two files here.
+/// each device's reporter (`devices/NAME.sh`) and module list (`devices/NAME.modules`), and the
+/// helpers reporters run (`helpers/NAME.c`). A device of the guest matrix adds its files here.
 enum GuestFiles {
     static let all: [(path: String, bytes: [UInt8])] = [
         ("build-image", PackageResources.build_image),
@@ -13,5 +13,10 @@ enum GuestFiles {
         ("devices/entropy.sh", PackageResources.entropy_sh), ("devices/entropy.modules", PackageResources.entropy_modules),
         ("devices/balloon.sh", PackageResources.balloon_sh), ("devices/balloon.modules", PackageResources.balloon_modules),
         ("devices/scsi.sh", PackageResources.scsi_sh), ("devices/scsi.modules", PackageResources.scsi_modules),
+        ("devices/input.sh", PackageResources.input_sh), ("devices/input.modules", PackageResources.input_modules),
+        ("helpers/input-absinfo.c", PackageResources.input_absinfo_c),
+        ("devices/mem.sh", PackageResources.mem_sh), ("devices/mem.modules", PackageResources.mem_modules),
+        ("devices/pmem.sh", PackageResources.pmem_sh), ("devices/pmem.modules", PackageResources.pmem_modules),
+        ("devices/fs.sh", PackageResources.fs_sh), ("devices/fs.modules", PackageResources.fs_modules),
     ]
 }

@@ -10,13 +10,15 @@ public final class GuestMachine {
         public var image: GuestImage
         public var cpus: Int
         public var memoryMiB: Int
+        /// Room for memory devices beyond the RAM (`-m ...,maxmem=`); 0 for none.
+        public var deviceMemoryMiB: Int
         /// `cfgspace.expect=blk` and the like, after the console settings.
         public var kernelArguments: [String]
         /// QEMU arguments for the devices (`-device`, `-chardev`, `-netdev`).
         public var arguments: [String]
         /// Guest memory as a shareable memfd, as a vhost-user back-end needs.
         public var sharedMemory: Bool
-        /// QEMU's monitor, for commands while the guest runs (`balloon`).
+        /// QEMU's monitor, for commands while the guest runs (`balloon`, `qom-set`).
         public var qmp: Bool
         /// QEMU's `-cpu`; nil for its default (qemu64, which lacks the SSE4.2 DPDK needs).
         public var cpu: String?
@@ -24,13 +26,13 @@ public final class GuestMachine {
         /// The whole boot, from start to power-off.
         public var timeout: Duration
 
-        public init(image: GuestImage, cpus: Int = 2, memoryMiB: Int = 512, kernelArguments: [String] = [],
-                    arguments: [String] = [], sharedMemory: Bool = false, qmp: Bool = false, cpu: String? = nil,
-                    executable: String? = nil,
-                    timeout: Duration = .seconds(120)) {
+        public init(image: GuestImage, cpus: Int = 2, memoryMiB: Int = 512, deviceMemoryMiB: Int = 0,
+                    kernelArguments: [String] = [], arguments: [String] = [], sharedMemory: Bool = false,
+                    qmp: Bool = false, cpu: String? = nil, executable: String? = nil, timeout: Duration = .seconds(120)) {
             self.image = image
             self.cpus = cpus
             self.memoryMiB = memoryMiB
+            self.deviceMemoryMiB = deviceMemoryMiB
             self.kernelArguments = kernelArguments
             self.arguments = arguments
             self.sharedMemory = sharedMemory
@@ -62,8 +64,9 @@ public final class GuestMachine {
         }
         // panic=-1 and -no-reboot: a guest that panics ends the run at once instead of hanging it.
         let append = (["console=ttyS0", "loglevel=3", "panic=-1"] + options.kernelArguments).joined(separator: " ")
+        let maxmem = options.deviceMemoryMiB > 0 ? ",maxmem=\(options.memoryMiB + options.deviceMemoryMiB)M" : ""
         if let cpu = options.cpu { arguments += ["-cpu", cpu] }
-        arguments += ["-machine", machine, "-smp", String(options.cpus), "-m", "\(options.memoryMiB)M",
+        arguments += ["-machine", machine, "-smp", String(options.cpus), "-m", "\(options.memoryMiB)M" + maxmem,
                       "-kernel", options.image.kernel, "-initrd", options.image.initrd, "-append", append,
                       "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio", "-no-reboot"]
         // QEMU takes the monitor's end as descriptor 3 (the first passed), as QEMUMachine does.
@@ -88,7 +91,7 @@ public final class GuestMachine {
     /// Runs a QMP command while the guest runs (the monitor is greeted on first use, so a QEMU that
     /// failed to start is reported by its console, not by a silent monitor).
     @discardableResult
-    public func execute(_ command: String, _ arguments: [String: Int64] = [:]) throws(HostError) -> Any {
+    public func execute(_ command: String, _ arguments: [String: Any] = [:]) throws(HostError) -> Any {
         if monitor == nil {
             guard let socket = monitorSocket else { throw HostError(.refused, "the guest machine was started without QMP") }
             monitor = try QMPClient(socket: socket)

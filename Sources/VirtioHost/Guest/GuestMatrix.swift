@@ -45,6 +45,7 @@ public enum GuestMatrix {
         let image = try GuestImage.ensure(kernel: kernel)
         let session = GuestSession.Options(image: image, cpus: options.cpus,
                                            memoryMiB: max(512, options.devices.compactMap(\.memoryMiB).max() ?? 512),
+                                           deviceMemoryMiB: options.devices.compactMap(\.deviceMemoryMiB).max() ?? 0,
                                            qemu: options.qemu, timeout: options.timeout)
         var boots: [Boot] = []
         var rows: [GuestRow] = []

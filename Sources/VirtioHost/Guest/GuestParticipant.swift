@@ -39,6 +39,7 @@ enum GuestSession {
         var image: GuestImage
         var cpus: Int
         var memoryMiB: Int
+        var deviceMemoryMiB = 0
         var qemu: String?
         var timeout: Duration
     }
@@ -49,7 +50,7 @@ enum GuestSession {
         defer { participants.forEach { $0.stop() } }
         let reporters = participants.map(\.reporter).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         let machine = try GuestMachine(.init(
-            image: options.image, cpus: options.cpus, memoryMiB: options.memoryMiB,
+            image: options.image, cpus: options.cpus, memoryMiB: options.memoryMiB, deviceMemoryMiB: options.deviceMemoryMiB,
             kernelArguments: ["cfgspace.expect=" + reporters.joined(separator: ",")] + participants.flatMap(\.kernelArguments),
             arguments: participants.flatMap(\.qemuArguments), sharedMemory: participants.contains(where: \.needsSharedMemory),
             qmp: participants.contains(where: \.needsQMP),

@@ -98,7 +98,7 @@ public enum QEMUProbe {
         let label = "QEMU \(started.driver) at \(target.location)"
         let runs = try options.drivers.map { driver throws(HostError) in
             try runDriver(driver, registers: registers, label: label, device: device, offered: offered,
-                          configBytes: bytes, configSize: predicted, cpus: options.cpus)
+                          configBytes: bytes, configSize: predicted, selections: selections, cpus: options.cpus)
         }
 
         let changeRuns = try options.watchesChanges ? watchChanges(machine, target: target, id: id, device: device,
@@ -222,7 +222,7 @@ public enum QEMUProbe {
     /// A driver model's run on the device, and the same run on the `qemu` model set up as the device is.
     private static func runDriver(_ name: String, registers: any VirtioRegisters, label: String, device: Device,
                                   offered: FeatureSet, configBytes: [UInt8], configSize: Int,
-                                  cpus: Int) throws(HostError) -> QEMUProbeResult.DriverRun {
+                                  selections: [QEMUProbeResult.Selection], cpus: Int) throws(HostError) -> QEMUProbeResult.DriverRun {
         let simulator = Simulator(device: device)
         guard let driver = DriverKind.named(name, for: device) else {
             throw HostError(.refused, "--driver \(name) does not drive \(device.name); its drivers are "
@@ -232,8 +232,13 @@ public enum QEMUProbe {
         let port = QEMURegisterPort(registers, label: label + " (\(registers.transportName))")
         let real = simulator.run(driver: driver, on: port, offered: offered, configSize: configSize, configBytes: configBytes,
                                  cpus: cpus)
+        // What each selection served, for the model to answer select and subsel as the device did.
+        var contents: SelectionContents = [:]
+        for selection in selections {
+            contents[ServedDevice.Selection(select: selection.select, subselect: selection.subselect ?? 0)] = selection.bytes
+        }
         let (scenario, values) = simulator.scenarioMatching(driver: driver, configBytes: configBytes, configSize: configSize,
-                                                            offered: offered, cpus: cpus)
+                                                            offered: offered, cpus: cpus, selections: contents)
         let model: Outcome
         do {
             model = try simulator.run(scenario, offered: offered, parsed: values)

@@ -43,11 +43,3 @@ struct SelectionProbe {
         return results
     }
 }
-
-extension Layout {
-    /// Where a member (leaf or not) starts in this layout.
-    func measureOffset(_ path: [String]) -> Int? {
-        let offset = measure(.offset(of: path))
-        return offset < size || fields.contains { $0.path.hasPrefix(path.joined(separator: ".")) } ? offset : nil
-    }
-}

@@ -59,14 +59,14 @@ final class PCITransport: Transport {
         // A modern 1-, 2- or 4-byte read is one access, read straight into the result.
         if isModern, count == 1 || count == 2 || count == 4, offset >= 0, offset <= Int.max - count {
             var buffer = [UInt8](repeating: 0, count: count)
-            checkWidth(offset, count)
+            checkWidth(offset, count, field: field)
             device.readConfig(offset: offset, into: &buffer, field: field)
             return buffer
         }
         var out: [UInt8] = []
         for (start, width) in accesses(offset, count) {
             var buffer = [UInt8](repeating: 0, count: width)
-            if isModern { checkWidth(start, width) }
+            if isModern { checkWidth(start, width, field: field) }
             device.readConfig(offset: start, into: &buffer, field: field)
             out += buffer
         }
@@ -86,7 +86,7 @@ final class PCITransport: Transport {
 
     /// 4.1.3.1: "8-bit wide accesses for 8-bit wide fields, 16-bit wide and aligned accesses for 16-bit
     /// wide fields and 32-bit wide and aligned accesses for 32-bit and 64-bit wide fields".
-    private func checkWidth(_ offset: Int, _ width: Int) {
+    private func checkWidth(_ offset: Int, _ width: Int, field: String?) {
         // Every read passes here: the fields are scanned in place, and only one a read touches is copied.
         let fields = device.image.layout.fields
         for index in fields.indices
@@ -96,6 +96,12 @@ final class PCITransport: Transport {
             let element = placed.field.type.naturalAlignment
             let required = min(element, 4)
             let aligned = (offset - start) % required == 0 && offset % required == 0
+            guard width != required || !aligned else { continue }
+            // A union's other members share the bytes of the one the driver reads (input's u.string
+            // over u.abs.min): the access is that member's, and judged by it alone.
+            if let field, field != placed.path,
+               let named = fields.first(where: { $0.path == field }), let namedStart = named.offset,
+               placed.overlaps(offset: namedStart, count: named.size) { continue }
             if width != required {
                 trace.violation(.accessWidth, "\(width)-byte reads of \(placed.path) (offset \(start)), a field that "
                                 + "needs \(required)-byte accesses")
@@ -110,7 +116,7 @@ final class PCITransport: Transport {
     func set(_ offset: Int, _ bytes: [UInt8], field: String?) {
         var start = 0
         for (_, width) in accesses(offset, bytes.count) {
-            if isModern { checkWidth(offset + start, width) }
+            if isModern { checkWidth(offset + start, width, field: field) }
             device.writeConfig(offset: offset + start, bytes: Array(bytes[start..<start + width]), field: field)
             start += width
         }

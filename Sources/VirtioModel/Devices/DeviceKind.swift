@@ -65,10 +65,13 @@ public struct DeviceDefaults: Sendable {
     public var features: [String]
     /// Field values as text (`mtu=9000` is `("mtu", "9000")`).
     public var values: [(field: String, text: String)]
+    /// What each selection serves, for a device with a selector (input).
+    public var selections: SelectionContents
 
-    public init(features: [String], values: [(field: String, text: String)] = []) {
+    public init(features: [String], values: [(field: String, text: String)] = [], selections: SelectionContents = [:]) {
         self.features = features
         self.values = values
+        self.selections = selections
     }
 }
 
@@ -79,6 +82,8 @@ public struct DeviceParameters: Sendable {
     var values: [(path: String, value: FieldValue)]
     var pastEnd: PastEndPolicy?
     var guestIsLittleEndian: Bool
+    /// What each selection serves (input); empty for a device without a selector.
+    var selections: SelectionContents = [:]
     /// The QEMU properties a `qemu` model sizes its config with.
     var qemuProperties: QemuProperties = .defaults
 

@@ -5,7 +5,8 @@ import ConfigLayout
 /// (`Layout.qemuSize(with:)`), all-ones past the end (`virtio_config_readw`), two feature windows
 /// each way kept across a reset, unaligned reads cut as QEMU's memory core cuts them, and
 /// config_generation moved only by `virtio_notify_config` after DRIVER_OK. The `qemu` device model
-/// of every device type; net's adds its own config writes (`QEMUNetDevice`).
+/// of every device type; net's adds its own config writes (`QEMUNetDevice`), input its selector
+/// (`QEMUSelectorDevice`).
 public class QEMUDevice: DeviceModel {
     static let kind = DeviceKind(
         name: "qemu", layout: nil,
@@ -15,9 +16,10 @@ public class QEMUDevice: DeviceModel {
             + "order until VERSION_1 is written, the generation moved only by a notification after DRIVER_OK",
         defaults: QEMUDeviceDefaults.defaults(for:),
         make: { device, parameters, trace throws(ScenarioError) in
-            // net's own config writes; every other device type is QEMU's core alone.
-            device.name == "net" ? try QEMUNetDevice(device: device, parameters: parameters, trace: trace)
-                : try QEMUDevice(device: device, parameters: parameters, trace: trace)
+            // net's own config writes and input's select/subsel; every other device type is QEMU's core alone.
+            if device.name == "net" { return try QEMUNetDevice(device: device, parameters: parameters, trace: trace) }
+            if let input = try QEMUSelectorDevice(selecting: device, parameters: parameters, trace: trace) { return input }
+            return try QEMUDevice(device: device, parameters: parameters, trace: trace)
         })
 
     /// The `qemu` model of a scenario: the parameters' values at fixed offsets, sized by QEMU's rule

@@ -53,5 +53,23 @@ enum QEMUDeviceDefaults {
             values: [("num_queues", "1"), ("seg_max", "254"), ("max_sectors", "65535"), ("cmd_per_lun", "128"),
                      ("event_info_size", "16"), ("sense_size", "96"), ("cdb_size", "32"), ("max_channel", "0"),
                      ("max_target", "255"), ("max_lun", "16383")]),
+        // virtio-tablet-pci with its wheel axis: no device features (`virtio_input_get_features`), and
+        // its fixed table of selections (hw/input/virtio-input-hid.c `virtio_tablet_config_v2`).
+        "input": DeviceDefaults(features: transport, selections: QEMUInputDevices.contents(.tablet)),
+        // virtio-pmem-pci over a 16 MiB backend, the first memory device on a pc machine: start is the
+        // device-memory base at 4 GiB (`pc_get_device_memory_range`), size the backend's
+        // (hw/virtio/virtio-pmem.c `virtio_pmem_get_config`); no device features.
+        "pmem": DeviceDefaults(features: transport, values: [("start", "0x100000000"), ("size", "16777216")]),
+        // virtio-mem-pci,requested-size=128M over a 1 GiB memory-backend-ram at 4 GiB
+        // (hw/virtio/virtio-mem.c `virtio_mem_get_config`): block-size is the THP size (2 MiB),
+        // usable_region_size requested + 256 MiB (`virtio_mem_resize_usable_region`); ACPI_PXM offered
+        // on pc (`virtio_mem_get_features`), UNPLUGGED_INACCESSIBLE not for a private RAM backend.
+        "mem": DeviceDefaults(
+            features: ["ACPI_PXM"] + transport,
+            values: [("block_size", "0x200000"), ("node_id", "0"), ("addr", "0x100000000"), ("region_size", "0x40000000"),
+                     ("usable_region_size", "0x18000000"), ("plugged_size", "0"), ("requested_size", "0x8000000")]),
+        // vhost-user-fs-pci,tag=cfgspace: the config QEMU serves itself (hw/virtio/vhost-user-fs.c
+        // `vuf_get_config`), num-request-queues 1 by default; no device features pass `user_feature_bits`.
+        "fs": DeviceDefaults(features: transport, values: [("tag", "cfgspace"), ("num_request_queues", "1")]),
     ]
 }

@@ -18,7 +18,7 @@ public final class ServedDevice {
     /// The size of the device's whole struct (fixed): the most a front-end may ask for.
     public let structSize: Int
     /// What each selection (selector value, subselector value) serves, as raw member bytes.
-    public private(set) var selections: [Selection: [UInt8]]
+    public private(set) var selections: SelectionContents
 
     public struct Selection: Hashable, Sendable {
         public let select: UInt64
@@ -39,7 +39,7 @@ public final class ServedDevice {
     }
 
     public init(device: Device, interpretation: Interpretation, offered: FeatureSet,
-                values: [(path: String, value: FieldValue)], selections: [Selection: [UInt8]] = [:]) throws(FieldValueError) {
+                values: [(path: String, value: FieldValue)], selections: SelectionContents = [:]) throws(FieldValueError) {
         self.device = device
         self.interpretation = interpretation
         self.offered = offered
@@ -132,24 +132,8 @@ public final class ServedDevice {
             let subselect: UInt64 = selector.subselect.flatMap {
                 if case .integer(let value)? = image.value($0) { return value } else { return nil }
             } ?? 0
-            let union = selector.union.joined(separator: ".")
-            for field in image.layout.fields where field.path.hasPrefix(union + ".") { image.clear(field.path) }
-            let chosen = selector.selection(select)
-            let content = chosen.flatMap { selections[Selection(select: select, subselect: $0.usesSubselect ? subselect : 0)] } ?? []
-            if let size = selector.size { try image.set(size, .integer(UInt64(content.count))) }
-            guard let chosen, !content.isEmpty else { continue }
-            let memberPath = union + "." + chosen.member
-            let leaves = image.layout.fields.filter { $0.path == memberPath || $0.path.hasPrefix(memberPath + ".") }
-            guard let base = leaves.compactMap(\.offset).min() else { continue }
-            for leaf in leaves {
-                guard let start = leaf.offset else { continue }
-                var slice = [UInt8](repeating: 0, count: leaf.size)
-                for index in slice.indices where start - base + index < content.count { slice[index] = content[start - base + index] }
-                if let value = ConfigDecoder.value(of: slice, as: leaf.field.type,
-                                                   ConfigImage.Encoding(isModern: true, guestIsLittleEndian: true)) {
-                    try image.set(leaf.path, value)
-                }
-            }
+            image.fill(selector, with: selector.content(selections, select: select, subselect: subselect, matching: .byCase),
+                       keepingGeneration: false)
         }
     }
 }

@@ -44,6 +44,7 @@ public struct DriverKind: Sendable, Hashable, CustomStringConvertible {
     public static let all: [DriverKind] = LinuxNetDriver.kinds + [DPDKNetDriver.kind, SpecLiteralNetDriver.kind,
                                                                   LinuxBlkDriver.kind]
         + [LinuxConsoleDriver.kind, LinuxEntropyDriver.kind] + LinuxBalloonDriver.kinds + [LinuxSCSIDriver.kind]
+        + [LinuxInputDriver.kind, LinuxPmemDriver.kind, LinuxMemDriver.kind, LinuxFSDriver.kind]
         + [SpecLiteralDriver.kind]
 
     /// Every model's name, once each, in catalogue order.

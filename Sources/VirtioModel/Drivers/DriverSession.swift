@@ -87,11 +87,11 @@ final class DriverSession {
     }
 
     /// A read of a byte array inside a generation loop (`__virtio_cread_many`), one access per
-    /// `element` bytes.
-    func readConsistently(_ field: String, element: Int = 1) -> [UInt8] {
+    /// `element` bytes, of the whole field or of its first `count` bytes.
+    func readConsistently(_ field: String, element: Int = 1, count: Int? = nil) -> [UInt8] {
         guard let placed = layout.field(field), let offset = placed.offset else { return readBytes(field) }
         return consistently {
-            stride(from: 0, to: placed.size, by: element).flatMap { transport.get(offset + $0, element, field: field) }
+            stride(from: 0, to: count ?? placed.size, by: element).flatMap { transport.get(offset + $0, element, field: field) }
         }
     }
 
@@ -125,9 +125,10 @@ final class DriverSession {
         return remember(field, bytes, Self.number(bytes, littleEndian: virtioIsLittleEndian))
     }
 
-    /// A byte array or string read whole (`virtio_cread_bytes`, one access per byte), remembered.
-    func readArray(_ field: String) -> [UInt8] {
-        let bytes = readConsistently(field)
+    /// A byte array or string read whole, or its first `count` bytes (`virtio_cread_bytes`, one access
+    /// per byte), remembered.
+    func readArray(_ field: String, count: Int? = nil) -> [UInt8] {
+        let bytes = readConsistently(field, count: count)
         remember(field, bytes: bytes)
         return bytes
     }

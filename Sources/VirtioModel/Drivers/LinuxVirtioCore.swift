@@ -57,6 +57,12 @@ enum LinuxVirtioCore {
         return (unsupported, nil)
     }
 
+    /// `negotiate` for a driver without `validate`, with the failed probe a refusal ends in.
+    static func negotiate(_ session: DriverSession, table: [String], driver: String) -> (unsupported: FeatureSet, failure: DriverResult?) {
+        let (unsupported, refusal) = negotiate(session, table: table)
+        return (unsupported, refusal.map { failed(session, driver: driver, $0, unsupported: unsupported) })
+    }
+
     /// A probe that failed with `errno`: the device is marked FAILED and the driver core says so,
     /// except for -ENODEV and -ENXIO, which it keeps to a debug line (drivers/base/dd.c
     /// `call_driver_probe`). The guest's index of the device is its probe order, written `virtioN`.

@@ -44,6 +44,9 @@ public struct ConfigImage: Sendable {
 
     mutating func resetGeneration() { generation = 0 }
 
+    /// Puts the generation back where it was before changes a device does not announce.
+    mutating func restoreGeneration(_ value: UInt32) { generation = value }
+
     /// Sets a field the way a device whose generation counts only its own notices does: the value
     /// changes, the generation does not.
     mutating func setKeepingGeneration(_ path: String, _ value: FieldValue) throws(FieldValueError) {

@@ -59,11 +59,12 @@ public struct ScenarioReport: Report {
         }
     }
 
-    /// A byte array as read: text when it is printable, else colon-separated bytes.
+    /// A byte array as read: text when it is printable, else colon-separated bytes, or only their
+    /// count when they are too many for a line (the bytes column has them all).
     static func bytesText(_ bytes: [UInt8]) -> String {
         let text = bytes.prefix { $0 != 0 }
         if text.count >= 2, text.allSatisfy({ (0x20..<0x7f).contains($0) }) { return "\"" + String(decoding: text, as: UTF8.self) + "\"" }
-        return OutcomeText.mac(bytes)
+        return bytes.count > 8 ? "\(bytes.count) bytes" : OutcomeText.mac(bytes)
     }
 
     // MARK: - Text
@@ -78,7 +79,8 @@ public struct ScenarioReport: Report {
         out += "\n" + style.bold("Values") + "\n" + values.rendered(style: style)
         if let log = logText { out += "\n" + style.bold("Kernel log") + "\n" + log }
         if !outcome.reads.isEmpty {
-            var reads = TextTable([.init("STAGE"), .init("FIELD"), .init("OFFSET", .right), .init("BYTES"), .init("VALUE", wraps: true)])
+            var reads = TextTable([.init("STAGE"), .init("FIELD"), .init("OFFSET", .right), .init("BYTES", wraps: true),
+                                   .init("VALUE", wraps: true)])
             readRows.forEach { reads.add($0) }
             out += "\n" + style.bold("Config reads") + "\n" + reads.rendered(style: style)
         }

@@ -15,10 +15,12 @@ public struct Scenario: Sendable {
     public var pastEnd: PastEndPolicy?
     /// The guest's CPUs, for drivers that size their queues by them.
     public var cpus: Int
+    /// What each selection serves, for a device with a selector (input); nil for the device's defaults.
+    public var selections: SelectionContents?
 
     public init(driver: DriverKind, device: DeviceKind, bus: BusKind? = nil, features: FeatureSelection = .defaults,
                 values: [(field: String, text: String)] = [], hostIsLittleEndian: Bool = true, pastEnd: PastEndPolicy? = nil,
-                cpus: Int = 1) {
+                cpus: Int = 1, selections: SelectionContents? = nil) {
         self.driver = driver
         self.device = device
         self.bus = bus
@@ -27,5 +29,6 @@ public struct Scenario: Sendable {
         self.hostIsLittleEndian = hostIsLittleEndian
         self.pastEnd = pastEnd
         self.cpus = cpus
+        self.selections = selections
     }
 }

@@ -84,7 +84,8 @@ public struct Simulator: Sendable {
     func run(_ scenario: Scenario, offered: FeatureSet, values: [(field: String, value: FieldValue)]) throws(ScenarioError) -> Outcome {
         let trace = Trace()
         let parameters = DeviceParameters(offered: offered, values: values.map { ($0.field, $0.value) },
-                                          pastEnd: scenario.pastEnd, guestIsLittleEndian: scenario.hostIsLittleEndian)
+                                          pastEnd: scenario.pastEnd, guestIsLittleEndian: scenario.hostIsLittleEndian,
+                                          selections: scenario.selections ?? scenario.device.defaults(device).selections)
         let model = try scenario.device.make(device, parameters, trace)
         return run(scenario, model: model, values: values, trace: trace)
     }
@@ -110,12 +111,14 @@ public struct Simulator: Sendable {
     /// The `qemu` model set up as a probe found a real device: its offered features and the values it
     /// served. A run on it is the reference a run on the real device is held against.
     public func scenarioMatching(driver: DriverKind, configBytes: [UInt8], configSize: Int, offered: FeatureSet,
-                                 cpus: Int = 1) -> (scenario: Scenario, values: [(field: String, value: FieldValue)]) {
+                                 cpus: Int = 1, selections: SelectionContents = [:])
+        -> (scenario: Scenario, values: [(field: String, value: FieldValue)]) {
         let layout = Layout(device: device, features: offered, interpretation: .fixed)
         let encoding = ConfigImage.Encoding(isModern: device.has("VERSION_1", in: offered), guestIsLittleEndian: true)
         let values = ConfigDecoder.decode(Array(configBytes.prefix(configSize)), layout: layout, encoding: encoding)
             .compactMap { decoded in decoded.value.map { (field: decoded.field.path, value: $0) } }
-        return (Scenario(driver: driver, device: .qemu, bus: .direct, features: .exactly(offered), cpus: cpus), values)
+        return (Scenario(driver: driver, device: .qemu, bus: .direct, features: .exactly(offered), cpus: cpus,
+                         selections: selections), values)
     }
 
     /// A device model of `kind` offering `offered` and holding `values`, for driving by hand (a

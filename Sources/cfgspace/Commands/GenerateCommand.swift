@@ -83,7 +83,7 @@ enum GenerateCommand: Command {
                 transport = transport ?? loaded.checked.transport ?? loaded.devices.first?.transport
                 let name = URL(fileURLWithPath: path).lastPathComponent
                 inputs += loaded.devices.filter { $0.exists(in: version) }.map {
-                    GenerationInput(device: $0.asOf(selected: version), layoutName: name)
+                    GenerationInput(device: $0.asOf(selected: version), declared: $0, layoutName: name)
                 }
             } catch {
                 console.error(error.description)

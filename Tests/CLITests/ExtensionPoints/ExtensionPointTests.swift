@@ -26,7 +26,7 @@ import TestSupport
             let loaded = try LayoutLoader().load(path: folder.appendingPathComponent(name).path)
             transport = transport ?? loaded.checked.transport
             inputs += loaded.devices.filter { $0.exists(in: .newest) }.map {
-                GenerationInput(device: $0.asOf(selected: .newest), layoutName: name)
+                GenerationInput(device: $0.asOf(selected: .newest), declared: $0, layoutName: name)
             }
         }
         return Generator(inputs: inputs, transport: transport, version: .newest)
@@ -34,14 +34,14 @@ import TestSupport
 
     @Test func aNewEmitterIsOneFileAndOneListEntry() throws {
         let help = HelpFormatter.help(for: GenerateCommand.makeSpec(targets: Self.targets))
-        #expect(help.contains("Write C, Rust, Swift, JSON, Markdown, SVG and TSV from layouts."), "\(help)")
-        #expect(help.contains("markdown, svg, tsv, all"), "\(help)")
+        #expect(help.contains("Write C, Rust, Swift, JSON, Markdown, SVG, HTML and TSV from layouts."), "\(help)")
+        #expect(help.contains("markdown, svg, html, tsv, all"), "\(help)")
 
         let files = try Self.generator().files(for: Self.targets)
         let net = try #require(files.first { $0.path == "tsv/net.tsv" })
         #expect(net.contents.contains("10\t2\tmtu\n"))
         let index = try #require(files.first { $0.path == "README.md" }).contents
-        #expect(index.contains("| Byte map | TSV |"))
+        #expect(index.contains("| Interactive | TSV |"))
         #expect(index.contains("| [net.tsv](tsv/net.tsv) |"))
 
         // Without the new column, the index is the committed one, byte for byte.

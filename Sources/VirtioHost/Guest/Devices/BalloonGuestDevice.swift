@@ -22,9 +22,9 @@ enum BalloonGuestDevice {
             }),
             driver: driver,
             change: RuntimeChange(
-                command: { memory in ("balloon", ["value": Int64(memory - shrinkMiB) << 20]) },
+                command: { memory, _, _ in ("balloon", ["value": Int64(memory - shrinkMiB) << 20]) },
                 // "dev->num_pages = (vm_ram_size - target) >> VIRTIO_BALLOON_PFN_SHIFT".
-                fields: { _ in [("num_pages", UInt64(shrinkMiB) << (20 - 12))] }),
+                fields: { _, _ in [("num_pages", UInt64(shrinkMiB) << (20 - 12))] }),
             kernelArguments: kernelArguments)
     }
 }

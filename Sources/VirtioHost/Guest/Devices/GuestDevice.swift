@@ -3,15 +3,44 @@ import Foundation
 import VirtioModel
 
 /// What a QEMU device needs beside its `-device` value in a guest: QEMU arguments (`-netdev ...`)
-/// and properties for the device itself (`netdev=...`).
+/// and properties for the device itself (`netdev=...`), a back-end process running beside QEMU
+/// (virtiofsd), and whether QEMU's guest memory must be shareable. The qtest probe of the device
+/// gets the same; a property the `-device` value gives itself wins over the backend's.
 public struct QEMUBackend: Sendable {
     public var arguments: [String]
     public var properties: [String]
+    /// Starts the back-end process; called once for the probe and once for the guest, each started
+    /// process stopped after its QEMU.
+    var daemon: (@Sendable () throws(HostError) -> any BackendDaemon)?
+    /// A vhost-user back-end maps guest memory: QEMU's RAM must be a shareable memfd.
+    var sharedMemory: Bool
 
     public init(arguments: [String] = [], properties: [String] = []) {
         self.arguments = arguments
         self.properties = properties
+        daemon = nil
+        sharedMemory = false
     }
+
+    init(arguments: [String], properties: [String], sharedMemory: Bool,
+         daemon: (@Sendable () throws(HostError) -> any BackendDaemon)?) {
+        self.arguments = arguments
+        self.properties = properties
+        self.sharedMemory = sharedMemory
+        self.daemon = daemon
+    }
+}
+
+/// A process a device's back-end runs beside QEMU.
+protocol BackendDaemon: AnyObject {
+    /// Its process, for a check that it has gone.
+    var pid: Int32 { get }
+    /// Stops it; safe to call again.
+    func stop()
+}
+
+extension VirtioFSDaemon: BackendDaemon {
+    var pid: Int32 { process.pid }
 }
 
 /// A change to a QEMU device's config while the guest runs, made with a QMP command once the guest's
@@ -19,11 +48,12 @@ public struct QEMUBackend: Sendable {
 /// the driver's view again under `NAME.changed.ENTRY`, which the driver model's `configChanged`
 /// predicts from the probed config with `fields` set.
 public struct RuntimeChange: Sendable {
-    /// The QMP command and its arguments, for a guest of this much memory.
-    let command: @Sendable (_ memoryMiB: Int) -> (name: String, arguments: [String: Int64])
+    /// The QMP command and its arguments, for a guest of this much memory, the device's QOM id and
+    /// what the model predicted the driver made of the device before the change.
+    let command: @Sendable (_ memoryMiB: Int, _ id: String, _ before: DriverView) -> (name: String, arguments: [String: any Sendable])
     /// The config fields the command sets, and their new values (little-endian, as a modern device
-    /// serves them).
-    let fields: @Sendable (_ memoryMiB: Int) -> [(field: String, value: UInt64)]
+    /// serves them), given what the model predicted the driver made of the device before the change.
+    let fields: @Sendable (_ memoryMiB: Int, _ before: DriverView) -> [(field: String, value: UInt64)]
 }
 
 /// What a fed device is started with in a guest matrix.
@@ -64,6 +94,15 @@ public struct GuestDevice: Sendable {
     let compared: [String]?
     /// What the guest machine needs beyond the default (more memory for virtio-mem, say).
     public let memoryMiB: Int?
+    /// How far above the device-memory base (4 GiB on a pc with less than 3.5 GiB of RAM) the
+    /// device's memory reaches: the machine's `maxmem` beyond its RAM (virtio-mem, virtio-pmem).
+    public let deviceMemoryMiB: Int?
+    /// Whether the driver's kernel log lines (the reporter's NAME.dmesg, without a "driver virtioN: "
+    /// prefix) are held against the model's too.
+    let comparesLog: Bool
+    /// `cfgspace.NAME.OPTION=VALUE` words the reporter needs from the prediction (the tag virtiofs
+    /// must mount), given the key prefix the reporter reports under (`fs`, `fs2`).
+    let reporterArguments: (@Sendable (_ prefix: String, _ predicted: Outcome) -> [String])?
     /// A config change to make while the guest runs, for a QEMU device whose driver reacts to one.
     let change: RuntimeChange?
     /// What the guest cannot show of the driver's behaviour, and why; the output says so.
@@ -72,8 +111,9 @@ public struct GuestDevice: Sendable {
     let kernelArguments: [String]
 
     init(name: String, kernel: GuestKernel = .cloud, presentation: Presentation, driver: String = "linux-6.1",
-         keys: [String: String] = [:], compared: [String]? = nil, memoryMiB: Int? = nil, change: RuntimeChange? = nil,
-         unshown: String? = nil, kernelArguments: [String] = []) {
+         keys: [String: String] = [:], compared: [String]? = nil, memoryMiB: Int? = nil, deviceMemoryMiB: Int? = nil,
+         comparesLog: Bool = false, reporterArguments: (@Sendable (_ prefix: String, _ predicted: Outcome) -> [String])? = nil,
+         change: RuntimeChange? = nil, unshown: String? = nil, kernelArguments: [String] = []) {
         self.name = name
         self.kernel = kernel
         self.presentation = presentation
@@ -81,6 +121,9 @@ public struct GuestDevice: Sendable {
         self.keys = keys
         self.compared = compared
         self.memoryMiB = memoryMiB
+        self.deviceMemoryMiB = deviceMemoryMiB
+        self.comparesLog = comparesLog
+        self.reporterArguments = reporterArguments
         self.change = change
         self.unshown = unshown
         self.kernelArguments = kernelArguments
@@ -92,6 +135,7 @@ public struct GuestDevice: Sendable {
     /// Every device type a guest can read, in the order the matrix shows them.
     public static let all: [GuestDevice] = [BlkGuestDevice.device, NetGuestDevice.device]
         + [ConsoleGuestDevice.device, EntropyGuestDevice.device, BalloonGuestDevice.device, SCSIGuestDevice.device]
+        + [InputGuestDevice.device, MemGuestDevice.device, PmemGuestDevice.device, FSGuestDevice.device]
 
     public static func named(_ name: String) -> GuestDevice? { all.first { $0.name == name } }
 
