@@ -24,7 +24,8 @@ let package = Package(
         // Writes the built-in layouts' list from Library/Layouts at build time (a shell's printf,
         // nothing to build first).
         .plugin(name: "BuiltinLayoutIndex", capability: .buildTool()),
-        // Text tables, styles, JSON and the Report protocol: how every layer renders its own results.
+        // Text tables, styles, JSON, the Report protocol and the report document written as text or
+        // Markdown: how every layer renders its own results.
         .target(name: "Rendering"),
         // Checked model and engine results → text for people and programs, and the generated code.
         .target(name: "ConfigEmit", dependencies: ["ConfigLayout", "Rendering"]),
@@ -40,7 +41,7 @@ let package = Package(
         .target(name: "VirtioHost", dependencies: ["ConfigLayout", "Spelling", "Rendering", "VirtioModel", "CVirtioHost"],
                 resources: [.embedInCode("Guest/Image")]),
         // Subcommands, options and --help from one description of each command.
-        .target(name: "Arguments", dependencies: ["Spelling"]),
+        .target(name: "Arguments", dependencies: ["Spelling", "Rendering"]),
         // Argument handling, printing and writing files only.
         .executableTarget(name: "cfgspace", dependencies: ["Arguments", "Spelling", "ConfigLayout", "ConfigEmit", "Rendering", "VirtioModel",
                                                           "VirtioHost"]),

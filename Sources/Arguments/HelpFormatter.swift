@@ -1,7 +1,9 @@
+import Rendering
+
 /// `--help` text in swift-argument-parser's shape: OVERVIEW, USAGE, ARGUMENTS, OPTIONS,
 /// SUBCOMMANDS, wrapped to 80 columns.
 public enum HelpFormatter {
-    static let width = 80
+    public static let width = 80
     static let labelWidth = 24
 
     public static func root(overview: String, discussion: String, commands: [CommandSpec]) -> String {
@@ -50,7 +52,8 @@ public enum HelpFormatter {
     ///     Usage: cfgspace table <file> [--features <features>] ...
     ///       See 'cfgspace table --help' for more information.
     public static func usageError(_ error: UsageError) -> String {
-        var out = "Error: \(error.message)\n"
+        // A long message wraps at the width of every other report, not at the help's.
+        var out = wrap("Error: \(error.message)", indent: 0, hangingIndent: 7, width: TextTable.defaultWidth) + "\n"
         if let command = error.command {
             out += wrap("Usage: " + command.usage, indent: 0, hangingIndent: 7) + "\n"
             out += "  See 'cfgspace \(command.name) --help' for more information.\n"
@@ -74,20 +77,8 @@ public enum HelpFormatter {
 
     /// Wraps words to the width; every line starts with `indent` spaces, continuation lines with
     /// `hangingIndent` more.
-    public static func wrap(_ text: String, indent: Int, hangingIndent: Int = 0) -> String {
-        var lines: [String] = []
-        var line = String(repeating: " ", count: indent)
-        var lineHasWords = false
-        for word in text.split(separator: " ") {
-            if lineHasWords, line.count + 1 + word.count > width {
-                lines.append(line)
-                line = String(repeating: " ", count: indent + hangingIndent)
-                lineHasWords = false
-            }
-            line += (lineHasWords ? " " : "") + word
-            lineHasWords = true
-        }
-        lines.append(line)
-        return lines.joined(separator: "\n")
+    public static func wrap(_ text: String, indent: Int, hangingIndent: Int = 0, width: Int = width) -> String {
+        String(TextTable.paragraph(text, indent: String(repeating: " ", count: indent),
+                                   continuation: String(repeating: " ", count: indent + hangingIndent), width: width).dropLast())
     }
 }

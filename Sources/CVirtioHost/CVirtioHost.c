@@ -6,7 +6,6 @@
 #include <sched.h>
 #include <signal.h>
 #include <spawn.h>
-#include <stdatomic.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,58 +67,6 @@ int cvh_spawn(const char *path, char *const argv[], char *const envp[], int stdi
     posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     return error;
-}
-
-enum { tracked_capacity = 256 };
-static _Atomic pid_t tracked[tracked_capacity];
-
-int cvh_track_group(pid_t group) {
-    for (int i = 0; i < tracked_capacity; i++) {
-        pid_t expected = 0;
-        if (atomic_compare_exchange_strong(&tracked[i], &expected, group)) return 0;
-    }
-    return -1;
-}
-
-void cvh_untrack_group(pid_t group) {
-    for (int i = 0; i < tracked_capacity; i++) {
-        pid_t expected = group;
-        if (atomic_compare_exchange_strong(&tracked[i], &expected, 0)) return;
-    }
-}
-
-// Async-signal-safe: atomic loads and kill(2) only.
-void cvh_kill_tracked_groups(void) {
-    for (int i = 0; i < tracked_capacity; i++) {
-        pid_t group = atomic_load(&tracked[i]);
-        if (group > 0) kill(-group, SIGKILL);
-    }
-}
-
-static void on_fatal_signal(int signal_number) {
-    cvh_kill_tracked_groups();
-    struct sigaction fallback;
-    memset(&fallback, 0, sizeof fallback);
-    fallback.sa_handler = SIG_DFL;
-    sigaction(signal_number, &fallback, NULL);
-    raise(signal_number);
-}
-
-static atomic_flag installed = ATOMIC_FLAG_INIT;
-
-void cvh_install_cleanup_handlers(void) {
-    if (atomic_flag_test_and_set(&installed)) return;
-    int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
-        struct sigaction action;
-        memset(&action, 0, sizeof action);
-        action.sa_handler = on_fatal_signal;
-        sigemptyset(&action.sa_mask);
-        sigaction(signals[i], &action, NULL);
-    }
-    // A peer that closes its end must give an error on write, not kill the process.
-    signal(SIGPIPE, SIG_IGN);
-    atexit(cvh_kill_tracked_groups);
 }
 
 ssize_t cvh_send_with_fds(int socket, const void *buf, size_t len, const int *fds, int fd_count) {
@@ -208,28 +155,65 @@ static int fill_address(struct sockaddr_un *address, const char *path) {
     return 0;
 }
 
-int cvh_unix_listen(const char *path, int backlog) {
+// Whether something listens at `path`: a connect that succeeds, or finds the backlog full, reaches a
+// listener; ECONNREFUSED means a socket file nobody listens on.
+static int probe_listener(const struct sockaddr_un *address) {
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) return -1;
+    int result;
+    do {
+        result = connect(fd, (const struct sockaddr *)address, sizeof *address);
+    } while (result < 0 && errno == EINTR);
+    int saved = errno;
+    close(fd);
+    if (result == 0 || saved == EAGAIN || saved == EINPROGRESS) return 1;
+    if (saved == ECONNREFUSED || saved == ENOENT) return 0;
+    errno = saved;
+    return -1;
+}
+
+int cvh_unix_listen(const char *path, int backlog, int mode) {
     struct sockaddr_un address;
     if (fill_address(&address, path) < 0) return -1;
-    // A stale socket from an earlier run is replaced; anything else at the path is the user's
-    // and is never removed (EEXIST).
+    // A stale socket from an earlier run is replaced; a live one is someone else's (EADDRINUSE), and
+    // anything else at the path is the user's (EEXIST): neither is ever removed.
     struct stat existing;
     if (lstat(path, &existing) == 0) {
         if (!S_ISSOCK(existing.st_mode)) {
             errno = EEXIST;
             return -1;
         }
+        int live = probe_listener(&address);
+        if (live != 0) {
+            if (live > 0) errno = EADDRINUSE;
+            return -1;
+        }
         unlink(path);
     }
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) return -1;
-    if (bind(fd, (struct sockaddr *)&address, sizeof address) < 0 || listen(fd, backlog) < 0) {
+    // bind() makes the file by the umask; its mode is set before listen(), and until then a
+    // connect is refused, so no one connects under a wider mode.
+    if (bind(fd, (struct sockaddr *)&address, sizeof address) < 0) {
         int saved = errno;
         close(fd);
         errno = saved;
         return -1;
     }
+    if ((mode >= 0 && chmod(path, (mode_t)mode) < 0) || listen(fd, backlog) < 0) {
+        int saved = errno;
+        close(fd);
+        unlink(path);
+        errno = saved;
+        return -1;
+    }
     return fd;
+}
+
+int cvh_unix_listening(const char *path) {
+    struct sockaddr_un address;
+    if (fill_address(&address, path) < 0) return -1;
+    return probe_listener(&address);
 }
 
 int cvh_unix_accept(int listener) {

@@ -3,7 +3,7 @@ import Rendering
 
 /// `cfgspace list`: the built-in layouts, what each describes and since which spec version, so a
 /// user knows which names `table blk` and `diff net` take.
-public struct CatalogReport: Report {
+public struct CatalogReport: DocumentedReport {
     public struct Entry: Sendable {
         public let name: String
         public let device: Device?
@@ -35,18 +35,20 @@ public struct CatalogReport: Report {
                 device.title ?? ""]
     }
 
-    private static let columns: [TextTable.Column] = [
-        .init("NAME"), .init("ID", .right), .init("SINCE"), .init("FEATURES", .right), .init("FIELDS", .right),
-        .init("SIZE", .right), .init("TITLE", wraps: true),
+    /// Each column's title for Markdown; text shows it in capitals.
+    private static let columns: [ReportDocument.Column] = [
+        .init("Name"), .init("ID", .right), .init("Since"), .init("Features", .right), .init("Fields", .right),
+        .init("Size", .right), .init("Title", wraps: true),
     ]
 
-    public func text(style: TextStyle) -> String {
-        var table = TextTable(Self.columns)
-        entries.forEach { table.add(cells($0)) }
-        return table.rendered(style: style)
-            + TextTable.paragraph("Each layout describes its device in every virtio version from 1.0 to "
-                                  + "\(SpecVersion.newest) (--spec picks one); a path to a file of your own works "
-                                  + "wherever a name does, and wins over it.", indent: "\n  ", continuation: "  ")
+    public func document() -> ReportDocument {
+        var table = ReportDocument.Table(Self.columns)
+        entries.forEach { table.add(cells($0).enumerated().map { $0 == 0 ? .code($1) : .init($1) }) }
+        var document = ReportDocument([.table(table), .gap])
+        document.paragraph(.init("Each layout describes its device in every virtio version from 1.0 to "
+                                 + "\(SpecVersion.newest) (--spec picks one); a path to a file of your own works "
+                                 + "wherever a name does, and wins over it."))
+        return document
     }
 
     public func json() -> JSON {
@@ -57,11 +59,5 @@ public struct CatalogReport: Report {
                             ("fields", .int(Int(cells[4]))), ("size", .int(Int(cells[5]))),
                             ("title", .string(entry.device?.title))])
         })
-    }
-
-    public func markdown() -> String {
-        var table = MarkdownTable(Self.columns.map { .init($0.title.capitalized, $0.alignment) })
-        entries.forEach { table.add(cells($0)) }
-        return table.rendered()
     }
 }

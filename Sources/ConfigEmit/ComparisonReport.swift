@@ -2,7 +2,7 @@ import ConfigLayout
 import Rendering
 
 /// `cfgspace diff --features ...`: two interpretations under one feature set, field by field.
-public struct ComparisonReport: Report {
+public struct ComparisonReport: DocumentedReport {
     public let comparison: FeatureSetComparison
 
     public init(comparison: FeatureSetComparison) {
@@ -24,28 +24,30 @@ public struct ComparisonReport: Report {
         }
     }
 
-    public func text(style: TextStyle) -> String {
+    public func document() -> ReportDocument {
         let device = from.device
-        var out = style.bold("\(Format.title(of: device)): \(from.interpretation.rawValue) vs \(to.interpretation.rawValue)")
-        out += "\n" + TextTable.keyValues([
-            ("features", Format.features(from.features, of: device)),
-            ("sizing", from.sizing.rawValue),
-        ]) + "\n"
-        var table = TextTable([.init("FIELD"), .init(from.interpretation.rawValue.uppercased(), .right),
-                               .init(to.interpretation.rawValue.uppercased(), .right), .init("CHANGE", wraps: true)])
+        var document = ReportDocument()
+        document.title("\(Format.title(of: device)): \(from.interpretation.rawValue) vs \(to.interpretation.rawValue)")
+        document.facts([("features", .init(Format.features(from.features, of: device))), ("sizing", .init(from.sizing.rawValue))])
+        document.gap()
+        var table = ReportDocument.Table([.init("Field"), .init(from.interpretation.rawValue.capitalized, .right),
+                                          .init(to.interpretation.rawValue.capitalized, .right), .init("Change", wraps: true)])
         for row in comparison.rows {
-            let cells = [row.path, row.from.offset.map(Format.offset) ?? "-", row.to.offset.map(Format.offset) ?? "-",
-                         change(row)]
-            table.add(row.differs ? cells.map(style.yellow) : cells)
+            let cells: [ReportDocument.Inline] = [.code(row.path), .init(row.from.offset.map(Format.offset) ?? "-"),
+                                                  .init(row.to.offset.map(Format.offset) ?? "-"), .init(change(row))]
+            table.add(row.differs ? cells.map { $0.toned(.notice) } : cells)
         }
-        let sizeCells = ["(size)", Format.offset(from.size), Format.offset(to.size),
-                         from.size == to.size ? "" : "\(to.size - from.size > 0 ? "+" : "")\(to.size - from.size)"]
-        table.add(from.size == to.size ? sizeCells : sizeCells.map(style.yellow))
-        out += table.rendered(style: style)
+        let sizeCells: [ReportDocument.Inline] = [
+            "(size)", .init(Format.offset(from.size)), .init(Format.offset(to.size)),
+            .init(from.size == to.size ? "" : "\(to.size - from.size > 0 ? "+" : "")\(to.size - from.size)"),
+        ]
+        table.add(from.size == to.size ? sizeCells : sizeCells.map { $0.toned(.notice) })
+        document.table(table)
+        document.gap()
         let moved = comparison.rows.filter(\.differs).count
-        out += "\n  \(moved) of \(comparison.rows.count) fields placed differently"
-            + (from.size == to.size ? "; sizes agree.\n" : "; sizes differ.\n")
-        return out
+        document.paragraph(.init("\(moved) of \(comparison.rows.count) fields placed differently"
+                                 + (from.size == to.size ? "; sizes agree." : "; sizes differ.")))
+        return document
     }
 
     public func json() -> JSON {
@@ -62,19 +64,5 @@ public struct ComparisonReport: Report {
                          ("size", .int(row.from.size)), ("differs", .bool(row.differs)), ("delta", .int(row.delta))])
             })),
         ])
-    }
-
-    public func markdown() -> String {
-        let device = from.device
-        var out = "## \(Format.title(of: device)): \(from.interpretation.rawValue) vs \(to.interpretation.rawValue)\n\n"
-        out += "Features: \(Format.features(from.features, of: device)). Sizing: \(from.sizing.rawValue).\n\n"
-        var table = MarkdownTable([.init("Field"), .init(from.interpretation.rawValue.capitalized, .right),
-                                   .init(to.interpretation.rawValue.capitalized, .right), .init("Change")])
-        for row in comparison.rows {
-            table.add(["`\(row.path)`", row.from.offset.map(Format.offset) ?? "—", row.to.offset.map(Format.offset) ?? "—",
-                       change(row)])
-        }
-        table.add(["(size)", "\(from.size)", "\(to.size)", ""])
-        return out + table.rendered()
     }
 }

@@ -2,7 +2,7 @@ import ConfigLayout
 import Rendering
 
 /// `cfgspace coverage`: fields that mean something yet lie beyond the config size, for each device.
-public struct CoverageReport: Report {
+public struct CoverageReport: DocumentedReport {
     public let coverages: [SizeCoverage]
 
     public init(coverages: [SizeCoverage]) {
@@ -22,24 +22,26 @@ public struct CoverageReport: Report {
         gap.when?.description ?? "(no short form; see the example)"
     }
 
-    public func text(style: TextStyle) -> String {
-        var out = ""
+    public func document() -> ReportDocument {
+        var document = ReportDocument()
         for coverage in coverages {
-            out += style.bold(heading(coverage)) + "\n"
+            document.section(heading(coverage))
             if coverage.gaps.isEmpty {
-                out += "  every field lies inside the config whenever it means something\n\n"
+                document.paragraph("every field lies inside the config whenever it means something")
+                document.gap()
                 continue
             }
-            out += "  size \(DiffReport.abridged(coverage.size))\n"
-            var table = TextTable([.init("FIELD"), .init("OFFSET", .right), .init("BEYOND THE END WHEN", wraps: true),
-                                   .init("SETS", .right), .init("EXAMPLE", wraps: true)])
+            document.paragraph("size " + .code(DiffReport.abridged(coverage.size)), continuation: "    ")
+            var table = ReportDocument.Table([.init("Field"), .init("Offset", .right), .init("Beyond the end when", wraps: true),
+                                              .init("Sets", .right), .init("Example", wraps: true)])
             for gap in coverage.gaps {
-                table.add([style.yellow(gap.path), DiffReport.abridged(gap.offset), when(gap), Format.count(gap.setCount),
-                           example(gap, of: coverage.device)])
+                table.add([.code(gap.path, tone: .notice), .code(DiffReport.abridged(gap.offset)), .code(when(gap)),
+                           .init(Format.count(gap.setCount)), .init(example(gap, of: coverage.device))])
             }
-            out += table.rendered(style: style) + "\n"
+            document.table(table)
+            document.gap()
         }
-        return out
+        return document
     }
 
     public func json() -> JSON {
@@ -60,24 +62,5 @@ public struct CoverageReport: Report {
                 })),
             ])
         })
-    }
-
-    public func markdown() -> String {
-        var out = ""
-        for coverage in coverages {
-            out += "## \(heading(coverage))\n\n"
-            guard !coverage.gaps.isEmpty else {
-                out += "Every field lies inside the config whenever it means something.\n\n"
-                continue
-            }
-            var table = MarkdownTable([.init("Field"), .init("Offset", .right), .init("Beyond the end when"),
-                                       .init("Sets", .right), .init("Example")])
-            for gap in coverage.gaps {
-                table.add(["`\(gap.path)`", "\(gap.offset)", "`\(when(gap))`", Format.count(gap.setCount),
-                           example(gap, of: coverage.device)])
-            }
-            out += table.rendered() + "\n"
-        }
-        return out
     }
 }

@@ -3,7 +3,7 @@ import Rendering
 
 /// `cfgspace diff` over the whole feature space: which fields move, when, by how much, with an
 /// example each; when the sizes differ; and which placements break natural alignment.
-public struct DiffReport: Report {
+public struct DiffReport: DocumentedReport {
     public let diff: InterpretationDiff
 
     public init(diff: InterpretationDiff) {
@@ -35,63 +35,63 @@ public struct DiffReport: Report {
 
     private var moving: [InterpretationDiff.FieldChange] { diff.fields.filter(\.moves) }
 
-    // MARK: - Text
+    // MARK: - Document
 
-    public func text(style: TextStyle) -> String {
+    public func document() -> ReportDocument {
         let from = diff.from.rawValue
         let to = diff.to.rawValue
-        var out = style.bold("\(Format.title(of: device)): \(from) vs \(to)") + "\n"
-        out += TextTable.keyValues([
-            ("over", spaceDescription),
-            ("counting", validDescription),
-            ("sizing", diff.sizing.rawValue),
-        ]) + "\n"
+        var document = ReportDocument()
+        document.title("\(Format.title(of: device)): \(from) vs \(to)")
+        document.facts([("over", "\(spaceDescription)"), ("counting", "\(validDescription)"),
+                        ("sizing", "\(diff.sizing.rawValue)")])
+        document.gap()
 
-        var table = TextTable([.init("FIELD"), .init(from.uppercased(), .right), .init(to.uppercased(), .right),
-                               .init("MOVES WHEN", movesBelow: true), .init("SETS", .right), .init("BY", .right), .init("EXAMPLE", wraps: true)])
+        var table = ReportDocument.Table([.init("Field"), .init(from.capitalized, .right), .init(to.capitalized, .right),
+                                          .init("Moves when", movesBelow: true), .init("Sets", .right), .init("By", .right),
+                                          .init("Example", wraps: true)])
         for change in diff.fields {
             let exact = change.rangesAreExact
-            let row = [change.path, offsets(change.fromOffsets, change.from.offset, exact: exact),
-                       offsets(change.toOffsets, change.to.offset, exact: exact)]
+            let row: [ReportDocument.Inline] = [.code(change.path), "\(offsets(change.fromOffsets, change.from.offset, exact: exact))",
+                                                "\(offsets(change.toOffsets, change.to.offset, exact: exact))"]
             if change.moves {
-                table.add(row.map(style.yellow) + [Self.written(change.movesWhen), Format.count(change.movedSetCount),
-                                                   bounded(change.shift, exact: exact), example(change.example)])
+                table.add(row.map { $0.toned(.notice) } + [.code(Self.written(change.movesWhen)), "\(Format.count(change.movedSetCount))",
+                                                           "\(bounded(change.shift, exact: exact))", "\(example(change.example))"])
             } else {
-                table.add(row + [style.dim("never"), "", "", ""])
+                table.add(row + [ReportDocument.Inline("never", tone: .quiet), "", "", ""])
             }
         }
         let size = diff.size
-        let sizeCells = ["(size)", bounded(size.fromRange, exact: size.fromRangeIsExact),
-                         bounded(size.toRange, exact: size.toRangeIsExact)]
+        let sizeCells: [ReportDocument.Inline] = ["(size)", "\(bounded(size.fromRange, exact: size.fromRangeIsExact))",
+                                                  "\(bounded(size.toRange, exact: size.toRangeIsExact))"]
         if size.differs {
-            table.add(sizeCells.map(style.yellow) + [Self.written(size.differsWhen), Format.count(size.differingSetCount),
-                                                     "", example(size.example)])
+            table.add(sizeCells.map { $0.toned(.notice) } + [.code(Self.written(size.differsWhen)),
+                                                             "\(Format.count(size.differingSetCount))", "", "\(example(size.example))"])
         } else {
-            table.add(sizeCells + [style.dim("never"), "", "", ""])
+            table.add(sizeCells + [ReportDocument.Inline("never", tone: .quiet), "", "", ""])
         }
-        out += table.rendered(style: style)
-        if !diff.rangesAreExact {
-            out += TextTable.paragraph(Self.boundsNote, indent: "  ", continuation: "  ")
-        }
+        document.table(table)
+        if !diff.rangesAreExact { document.paragraph("\(Self.boundsNote)") }
 
         let symbolic = moving.filter { $0.from.offset != $0.to.offset }
         if !symbolic.isEmpty || size.from != size.to {
-            out += "\n" + style.bold("Offsets and sizes as functions of the features") + "\n"
-            var offsets = TextTable([.init("FIELD"), .init(from.uppercased(), wraps: true), .init(to.uppercased(), wraps: true)])
+            document.gap()
+            document.section("Offsets and sizes as functions of the features")
+            var offsets = ReportDocument.Table([.init("Field"), .init(from.capitalized, wraps: true),
+                                                .init(to.capitalized, wraps: true)])
             for change in symbolic {
-                offsets.add([change.path, Self.abridged(change.from.offset), Self.abridged(change.to.offset)])
+                offsets.add([.code(change.path), .code(Self.abridged(change.from.offset)), .code(Self.abridged(change.to.offset))])
             }
-            out += offsets.rendered(style: style)
-            out += TextTable.keyValues([("(size, \(from))", Self.abridged(size.from)),
-                                        ("(size, \(to))", Self.abridged(size.to))])
+            document.table(offsets)
+            document.facts([("(size, \(from))", .code(Self.abridged(size.from))), ("(size, \(to))", .code(Self.abridged(size.to)))])
         }
 
-        out += "\n" + style.bold("Alignment hazards") + "\n"
+        document.gap()
+        document.section("Alignment hazards")
         if diff.hazards.isEmpty && diff.undecidedAlignment.isEmpty {
-            out += "  none: every placement keeps natural alignment.\n"
+            document.paragraph("none: every placement keeps natural alignment.")
         }
         for hazard in diff.hazards {
-            var line = "\(hazard.path) (\(hazard.field.type.name)) in \(hazard.interpretation.rawValue): "
+            var line = " (\(hazard.field.type.name)) in \(hazard.interpretation.rawValue): "
             if hazard.setCount.isNaN {
                 line += "off its \(hazard.alignment)-byte alignment in some sets (too many to count exactly)"
             } else {
@@ -101,19 +101,17 @@ public struct DiffReport: Report {
             if let example = hazard.example {
                 line += ", e.g. \(Format.features(example.features, of: device)) puts it at \(example.from)"
             }
-            let paragraph = TextTable.paragraph(line, indent: "  ", continuation: "    ")
-            out += "  " + style.red(hazard.path) + String(paragraph.dropFirst(2 + hazard.path.count))
-            out += TextTable.paragraph("when \(Self.describe(hazard))", indent: "    ", continuation: "      ")
+            document.item(.code(hazard.path, tone: .bad) + "\(line)", details: ["when \(Self.describe(hazard))"])
         }
         if !diff.undecidedAlignment.isEmpty {
-            out += TextTable.paragraph("not decided (too large to answer exactly, and no misaligned example found): "
-                                       + diff.undecidedAlignment.map { "\($0.path) in \($0.interpretation.rawValue)" }
-                                           .joined(separator: ", "), indent: "  ", continuation: "    ")
+            let undecided = diff.undecidedAlignment.map { "\($0.path) in \($0.interpretation.rawValue)" }
+            document.paragraph(.init("not decided (too large to answer exactly, and no misaligned example found): "
+                                     + undecided.joined(separator: ", ")), continuation: "    ")
         }
         if !diff.hazards.isEmpty {
-            out += "  PCI and MMIO drivers must read 16-, 32- and 64-bit fields with aligned accesses.\n"
+            document.paragraph("PCI and MMIO drivers must read 16-, 32- and 64-bit fields with aligned accesses.")
         }
-        return out
+        return document
     }
 
     /// The hazard's exact condition when it is short; otherwise what it means, since parity over
@@ -219,55 +217,9 @@ public struct DiffReport: Report {
 
     // MARK: - Markdown
 
-    public func markdown() -> String {
-        "## \(Format.title(of: device)): \(diff.from.rawValue) vs \(diff.to.rawValue)\n\n" + markdownBody()
-    }
-
     /// The report without its heading, for pages that give their own.
     public func markdownBody() -> String {
-        let from = diff.from.rawValue
-        let to = diff.to.rawValue
-        var out = "Over \(spaceDescription); \(validDescription). Sizing: \(diff.sizing.rawValue).\n\n"
-        var table = MarkdownTable([.init("Field"), .init(from.capitalized, .right), .init(to.capitalized, .right),
-                                   .init("Moves when"), .init("Sets", .right), .init("By", .right), .init("Example")])
-        for change in diff.fields {
-            let exact = change.rangesAreExact
-            table.add(["`\(change.path)`", offsets(change.fromOffsets, change.from.offset, exact: exact),
-                       offsets(change.toOffsets, change.to.offset, exact: exact),
-                       change.moves ? "`\(Self.written(change.movesWhen))`" : "never",
-                       change.moves ? Format.count(change.movedSetCount) : "", bounded(change.shift, exact: exact),
-                       example(change.example)])
-        }
-        table.add(["(size)", bounded(diff.size.fromRange, exact: diff.size.fromRangeIsExact),
-                   bounded(diff.size.toRange, exact: diff.size.toRangeIsExact),
-                   diff.size.differs ? "`\(Self.written(diff.size.differsWhen))`" : "never",
-                   diff.size.differs ? Format.count(diff.size.differingSetCount) : "", "",
-                   example(diff.size.example)])
-        out += table.rendered()
-        if !diff.rangesAreExact { out += "\n" + Self.boundsNote + "\n" }
-
-        let symbolic = moving.filter { $0.from.offset != $0.to.offset }
-        if !symbolic.isEmpty {
-            out += "\nOffsets as functions of the features:\n\n"
-            var offsets = MarkdownTable([.init("Field"), .init(from.capitalized), .init(to.capitalized)])
-            for change in symbolic {
-                offsets.add(["`\(change.path)`", "`\(change.from.offset)`", "`\(change.to.offset)`"])
-            }
-            offsets.add(["(size)", "`\(diff.size.from)`", "`\(diff.size.to)`"])
-            out += offsets.rendered()
-        }
-
-        out += "\nAlignment hazards: "
-        if diff.hazards.isEmpty { return out + "none.\n" }
-        out += "PCI and MMIO drivers must read these with aligned accesses.\n\n"
-        for hazard in diff.hazards {
-            out += "- `\(hazard.path)` (`\(hazard.field.type.name)`, \(hazard.interpretation.rawValue)): off its "
-                + "\(hazard.alignment)-byte alignment in "
-                + (hazard.setCount.isNaN ? "some sets (too many to count exactly)" : "\(Format.count(hazard.setCount)) sets")
-                + (hazard.example.map { ", e.g. \(Format.features($0.features, of: device)) at \($0.from)" } ?? "")
-                + ", when \(Self.describe(hazard))\n"
-        }
-        return out
+        document().body.markdown()
     }
 }
 

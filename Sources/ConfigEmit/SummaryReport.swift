@@ -2,7 +2,7 @@ import ConfigLayout
 import Rendering
 
 /// `cfgspace summary`: one row per device, the numbers a reader wants first.
-public struct SummaryReport: Report {
+public struct SummaryReport: DocumentedReport {
     public struct Row: Sendable {
         public let device: Device
         /// The fixed-vs-packed diff, nil for a device without configuration.
@@ -27,7 +27,7 @@ public struct SummaryReport: Report {
     }
 
     /// Each column's title for Markdown; text shows it in capitals.
-    private static let columns: [TextTable.Column] = [
+    private static let columns: [ReportDocument.Column] = [
         .init("Device"), .init("ID", .right), .init("Since"), .init("Features", .right), .init("Fields", .right),
         .init("Conditional", .right), .init("Move when packed", .right), .init("Size", .right), .init("Packed size", .right),
     ]
@@ -37,13 +37,14 @@ public struct SummaryReport: Report {
          "\(row.fields)", "\(row.conditional)", "\(row.moving)", row.size, row.packedSize]
     }
 
-    public func text(style: TextStyle) -> String {
-        var table = TextTable(Self.columns.map { .init($0.title.uppercased(), $0.alignment) })
-        for row in rows { table.add(cells(row)) }
+    public func document() -> ReportDocument {
+        var table = ReportDocument.Table(Self.columns)
+        for row in rows { table.add(cells(row).map { .init($0) }) }
         let moving = rows.filter { $0.moving > 0 }.map(\.device.name)
-        return table.rendered(style: style)
-            + "\n  \(rows.count) devices; fields move under the packed reading in \(moving.count): "
-            + moving.joined(separator: ", ") + ".\n"
+        var document = ReportDocument([.table(table), .gap])
+        document.paragraph(.init("\(rows.count) devices; fields move under the packed reading in \(moving.count): "
+                                 + moving.joined(separator: ", ") + "."))
+        return document
     }
 
     public func json() -> JSON {
@@ -56,11 +57,5 @@ public struct SummaryReport: Report {
                      ("packed_size_min", .int(row.diff?.size.toRange?.lowerBound)),
                      ("packed_size_max", .int(row.diff?.size.toRange?.upperBound))])
         })
-    }
-
-    public func markdown() -> String {
-        var table = MarkdownTable(Self.columns)
-        for row in rows { table.add(cells(row)) }
-        return table.rendered()
     }
 }

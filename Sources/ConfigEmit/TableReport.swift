@@ -2,7 +2,7 @@ import ConfigLayout
 import Rendering
 
 /// `cfgspace table`: a layout under one feature set, for people (text, Markdown) and programs (JSON).
-public struct TableReport: Report {
+public struct TableReport: DocumentedReport {
     public let layout: Layout
 
     public init(layout: Layout) {
@@ -43,36 +43,38 @@ public struct TableReport: Report {
 
     // MARK: - Text
 
-    public func text(style: TextStyle) -> String {
+    public func document() -> ReportDocument {
         let device = layout.device
-        var out = style.bold(Format.title(of: device)) + "\n"
+        var document = ReportDocument()
+        document.title("\(Format.title(of: device))")
         let features = layout.features.isEmpty ? "none"
             : device.names(of: layout.features).enumerated().map { index, name in
                 "\(name) (\(layout.features.bits[index]))"
             }.joined(separator: ", ")
-        var facts = [
-            ("features", features),
-            ("interpretation", layout.interpretation.rawValue + " — " + Self.explain(layout.interpretation)),
+        var facts: [(String, ReportDocument.Inline)] = [
+            ("features", .init(features)),
+            ("interpretation", .init(layout.interpretation.rawValue + " — " + Self.explain(layout.interpretation))),
             ("size", "\(layout.size) bytes (\(Format.hex(layout.size))), \(layout.sizing.rawValue) sizing"),
         ]
         if layout.sizing == .qemu, let dependence = QemuSizeTable(device: device).valueDependence(of: device) {
-            facts.append(("", dependence))
+            facts.append(("", .init(dependence)))
         }
-        out += TextTable.keyValues(facts) + "\n"
+        document.facts(facts)
+        document.gap()
 
-        var table = TextTable([.init("OFFSET", .right), .init("HEX"), .init("SIZE", .right), .init("FIELD"),
-                               .init("TYPE"), .init("CONDITION", wraps: true), .init("NOTE", movesBelow: true)])
+        var table = ReportDocument.Table([.init("Offset", .right), .init("Hex"), .init("Size", .right), .init("Field"),
+                                          .init("Type"), .init("Condition", wraps: true), .init("Note", movesBelow: true)])
         for field in layout.fields {
             let note = notes(for: field)
-            let offset = field.offset.map { String($0) } ?? "-"
-            let hex = field.offset.map { Format.hex($0) } ?? ""
-            let quiet = field.offset == nil || !field.exists
-            func paint(_ text: String) -> String { quiet ? style.dim(text) : text }
-            let noteCell = note.isEmpty ? "" : field.exists && field.isInside ? style.yellow(note) : style.dim(note)
-            table.add([paint(offset), paint(hex), paint(String(field.size)), paint(field.path),
-                       paint(field.field.type.name), paint(layout.device.conditionText(ofPath: field.path)), noteCell])
+            let tone: ReportDocument.Tone = field.offset == nil || !field.exists ? .quiet : .plain
+            let condition = layout.device.conditionText(ofPath: field.path)
+            table.add([.init(field.offset.map { String($0) } ?? "-", tone: tone),
+                       .init(field.offset.map { Format.hex($0) } ?? "", tone: tone), .init(String(field.size), tone: tone),
+                       .code(field.path, tone: tone), .code(field.field.type.name, tone: tone), .code(condition, tone: tone),
+                       .init(note, tone: field.exists && field.isInside ? .notice : .quiet)])
         }
-        return out + table.rendered(style: style)
+        document.table(table)
+        return document
     }
 
     /// What the reader should know about a field beyond its place.
@@ -100,24 +102,6 @@ public struct TableReport: Report {
         case .fixed: "every field at its C offset"
         case .packed: "absent fields take no space"
         }
-    }
-
-    // MARK: - Markdown
-
-    public func markdown() -> String {
-        let device = layout.device
-        var out = "## \(Format.title(of: device))\n\n"
-        out += "Features: " + (layout.features.isEmpty ? "none" : device.names(of: layout.features).map { "`\($0)`" }
-            .joined(separator: ", ")) + ". "
-        out += "Interpretation: \(layout.interpretation.rawValue). Size: \(layout.size) bytes (\(layout.sizing.rawValue) sizing).\n\n"
-        var table = MarkdownTable([.init("Offset", .right), .init("Size", .right), .init("Field"), .init("Type"),
-                                   .init("Condition"), .init("Note")])
-        for field in layout.fields {
-            table.add([field.offset.map { "\($0) (\(Format.hex($0)))" } ?? "—", "\(field.size)", "`\(field.path)`",
-                       "`\(field.field.type.name)`", layout.device.conditionText(ofPath: field.path).nilIfEmpty.map { "`\($0)`" } ?? "",
-                       notes(for: field)])
-        }
-        return out + table.rendered()
     }
 }
 

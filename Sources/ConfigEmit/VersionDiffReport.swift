@@ -3,7 +3,7 @@ import Rendering
 
 /// `cfgspace diff FILE --spec A --to-spec B`: what changed between spec versions, sorted for a
 /// review: breaking changes first, then fields added at the tail, then conditions and access.
-public struct VersionDiffReport: Report {
+public struct VersionDiffReport: DocumentedReport {
     public let diff: VersionDiff
 
     public init(diff: VersionDiff) {
@@ -35,44 +35,40 @@ public struct VersionDiffReport: Report {
          ("Conditions and access changed, bytes unmoved", diff.meaningChanges)]
     }
 
-    public func text(style: TextStyle) -> String {
-        var out = style.bold(heading) + "\n"
-        out += TextTable.keyValues([
-            ("size", "\(diff.oldSize) → \(diff.newSize) bytes"),
-            ("verdict", verdict(style: style)),
-        ])
+    public func document() -> ReportDocument {
+        var document = ReportDocument()
+        document.title(.init(heading))
+        document.facts([("size", "\(diff.oldSize) → \(diff.newSize) bytes"), ("verdict", verdict)])
         for (title, changes) in sections where !changes.isEmpty {
-            out += "\n" + style.bold(title) + "\n"
-            var table = TextTable([.init("FIELD"), .init("BYTES"), .init("TYPE"), .init("CHANGE", wraps: true)])
+            document.gap()
+            document.section(title)
+            var table = ReportDocument.Table([.init("Field"), .init("Bytes"), .init("Type"), .init("Change", wraps: true)])
             for change in changes {
-                let cells = [change.path, place(change.new ?? change.old), type(change), change.reason]
-                table.add(change.kind.isBreaking ? [style.red(cells[0])] + cells.dropFirst() : cells)
+                table.add([.code(change.path, tone: change.kind.isBreaking ? .bad : .plain), .init(place(change.new ?? change.old)),
+                           .code(type(change)), .init(change.reason)])
             }
-            out += table.rendered(style: style)
+            document.table(table)
         }
-        if diff.changes.isEmpty { out += "\n  No field changed.\n" }
-        out += features(style: style)
-        return out
+        if diff.changes.isEmpty {
+            document.gap()
+            document.paragraph("No field changed.")
+        }
+        for (label, features) in [("added", diff.featuresAdded), ("removed", diff.featuresRemoved)] where !features.isEmpty {
+            document.gap()
+            let names = features.enumerated().map { index, feature -> ReportDocument.Inline in
+                (index == 0 ? "" : ", ") + .code(feature.name) + " (\(feature.bit))"
+            }
+            document.paragraph(names.reduce("Features \(label): ", +), indent: "", continuation: "  ")
+        }
+        return document
     }
 
     /// The three kinds side by side: breaking, reserved bytes taken, added at the tail.
-    private func verdict(style: TextStyle) -> String {
+    private var verdict: ReportDocument.Inline {
         let breaking = diff.breaking.count, reserved = diff.reservedTaken.count, tail = diff.addedAtTail.count
-        let lead = breaking == 0 ? style.green("compatible") : style.red("\(breaking) breaking")
+        let lead = breaking == 0 ? ReportDocument.Inline("compatible", tone: .good)
+            : ReportDocument.Inline("\(breaking) breaking", tone: .bad)
         return lead + "; \(reserved) in reserved bytes, \(tail) at the tail"
-    }
-
-    private func features(style: TextStyle) -> String {
-        var out = ""
-        if !diff.featuresAdded.isEmpty {
-            out += "\n" + TextTable.paragraph("Features added: " + diff.featuresAdded.map { "\($0.name) (\($0.bit))" }
-                .joined(separator: ", "), continuation: "  ")
-        }
-        if !diff.featuresRemoved.isEmpty {
-            out += "\n" + TextTable.paragraph("Features removed: " + diff.featuresRemoved.map { "\($0.name) (\($0.bit))" }
-                .joined(separator: ", "), continuation: "  ")
-        }
-        return out
     }
 
     public func json() -> JSON {
@@ -100,29 +96,8 @@ public struct VersionDiffReport: Report {
         ])
     }
 
-    public func markdown() -> String {
-        "## \(heading)\n\n" + markdownBody(sectionLevel: "###")
-    }
-
     /// The report without its heading; `sectionLevel` is the Markdown prefix of its sections.
     public func markdownBody(sectionLevel: String) -> String {
-        var out = "Size \(diff.oldSize) → \(diff.newSize) bytes. "
-        out += diff.breaking.isEmpty ? "Compatible" : "**\(diff.breaking.count) breaking**"
-        out += "; \(diff.reservedTaken.count) in reserved bytes, \(diff.addedAtTail.count) at the tail.\n"
-        for (title, changes) in sections where !changes.isEmpty {
-            out += "\n\(sectionLevel) \(title)\n\n"
-            var table = MarkdownTable([.init("Field"), .init("Bytes"), .init("Type"), .init("Change")])
-            for change in changes {
-                table.add(["`\(change.path)`", place(change.new ?? change.old), "`\(type(change))`", change.reason])
-            }
-            out += table.rendered()
-        }
-        if !diff.featuresAdded.isEmpty {
-            out += "\nFeatures added: " + diff.featuresAdded.map { "`\($0.name)` (\($0.bit))" }.joined(separator: ", ") + ".\n"
-        }
-        if !diff.featuresRemoved.isEmpty {
-            out += "\nFeatures removed: " + diff.featuresRemoved.map { "`\($0.name)` (\($0.bit))" }.joined(separator: ", ") + ".\n"
-        }
-        return out
+        document().body.markdown(level: sectionLevel.count - 1)
     }
 }

@@ -63,26 +63,44 @@ public struct TextTable: Sendable {
 
     public func rendered(style: TextStyle) -> String {
         let natural = naturalWidths()
-        let below = columns.indices.filter { columns[$0].movesBelow }
-        guard !below.isEmpty, indent.count + natural.reduce(0, +) + gap.count * max(0, natural.count - 1) > maxWidth else {
-            return grid(style: style)
+        guard total(natural) > maxWidth else { return grid(style: style) }
+        // Columns that say so leave the grid at once; then, while the rest cannot fit without
+        // breaking a word, the wrapping columns leave it too, the rightmost first.
+        var below = columns.indices.filter { columns[$0].movesBelow }
+        for index in columns.indices.dropFirst().reversed() where columns[index].wraps && !below.contains(index) {
+            guard !kept(without: below).fits else { break }
+            below.append(index)
         }
+        guard !below.isEmpty else { return grid(style: style) }
         // The grid without the moving columns, each of their cells on its own line under its row.
-        var grid = TextTable(columns.indices.filter { !below.contains($0) }.map { columns[$0] })
-        grid.indent = indent
-        grid.gap = gap
-        grid.maxWidth = maxWidth
-        let kept = columns.indices.filter { !below.contains($0) }
-        grid.rows = rows.map { row in kept.map { $0 < row.count ? row[$0] : "" } }
+        let grid = kept(without: below)
         var out = grid.grid(style: style, rows: [])
         for (row, gridRow) in zip(rows, grid.rows) {
             out += grid.grid(style: style, rows: [gridRow], withHeader: false)
-            for index in below where index < row.count && !row[index].isEmpty {
+            for index in below.sorted() where index < row.count && !row[index].isEmpty {
                 out += Self.paragraph(columns[index].title.lowercased() + " " + row[index], indent: indent + "    ",
                                       continuation: indent + "      ", width: maxWidth)
             }
         }
         return out
+    }
+
+    /// The table without the given columns.
+    private func kept(without below: [Int]) -> TextTable {
+        let kept = columns.indices.filter { !below.contains($0) }
+        var grid = TextTable(kept.map { columns[$0] })
+        grid.indent = indent
+        grid.gap = gap
+        grid.maxWidth = maxWidth
+        grid.rows = rows.map { row in kept.map { $0 < row.count ? row[$0] : "" } }
+        return grid
+    }
+
+    /// Whether the table fits its width with no word broken.
+    private var fits: Bool { total(fitted(naturalWidths())) <= maxWidth }
+
+    private func total(_ widths: [Int]) -> Int {
+        indent.count + widths.reduce(0, +) + gap.count * max(0, widths.count - 1)
     }
 
     private func naturalWidths() -> [Int] {
@@ -125,17 +143,22 @@ public struct TextTable: Sendable {
     }
 
     /// The widths, the wrapping columns narrowed until the table fits: the rightmost first, down to
-    /// 24 characters, then the widest of them, down to 10.
+    /// 24 characters, then the widest of them, never below the narrowest that breaks no word.
     private func fitted(_ natural: [Int]) -> [Int] {
         var widths = natural
-        let total = { indent.count + widths.reduce(0, +) + gap.count * max(0, widths.count - 1) }
-        for index in columns.indices.reversed() where columns[index].wraps {
-            let excess = total() - maxWidth
-            guard excess > 0 else { return widths }
-            widths[index] = max(min(widths[index], 24), widths[index] - excess)
+        guard total(widths) > maxWidth else { return widths }
+        var least = natural
+        for index in columns.indices where columns[index].wraps {
+            least[index] = ([columns[index].title] + rows.map { index < $0.count ? $0[index] : "" })
+                .map(Self.narrowest).max() ?? 0
         }
-        while total() > maxWidth {
-            guard let widest = columns.indices.filter({ columns[$0].wraps && widths[$0] > 10 })
+        for index in columns.indices.reversed() where columns[index].wraps {
+            let excess = total(widths) - maxWidth
+            guard excess > 0 else { return widths }
+            widths[index] = max(least[index], min(widths[index], 24), widths[index] - excess)
+        }
+        while total(widths) > maxWidth {
+            guard let widest = columns.indices.filter({ columns[$0].wraps && widths[$0] > least[$0] })
                 .max(by: { widths[$0] < widths[$1] }) else { break }
             widths[widest] -= 1
         }
@@ -159,57 +182,18 @@ public struct TextTable: Sendable {
         return line + "\n"
     }
 
-    /// A cell's text in lines of at most `width` visible characters, broken at spaces (a word longer
-    /// than the width is cut), continuation lines indented by two. A cell painted as a whole keeps
-    /// its paint on every line.
-    static func wrap(_ cell: String, width: Int) -> [String] {
-        var text = cell, prefix = "", suffix = ""
-        if cell.hasPrefix("\u{1B}["), let end = cell.firstIndex(of: "m"), cell.hasSuffix("\u{1B}[0m") {
-            prefix = String(cell[...end])
-            text = String(cell[cell.index(after: end)..<cell.index(cell.endIndex, offsetBy: -4)])
-        }
-        var lines: [String] = []
-        var current = ""
-        // An operator starts a line with its operand: `&& SEG_MAX`, never `SEG_MAX &&` at an end.
-        var words: [String] = []
-        for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
-            if let previous = words.last, previous == "&&" || previous == "||" || previous == "→" {
-                words[words.count - 1] = previous + " " + word
-            } else {
-                words.append(word)
-            }
-        }
-        for word in words {
-            let limit = lines.isEmpty ? width : width - 2
-            if current.isEmpty {
-                current = word
-            } else if current.count + 1 + word.count <= limit {
-                current += " " + word
-            } else {
-                lines.append(current)
-                current = word
-            }
-            while current.count > (lines.isEmpty ? width : width - 2) {
-                let cut = lines.isEmpty ? width : width - 2
-                lines.append(String(current.prefix(cut)))
-                current = String(current.dropFirst(cut))
-            }
-        }
-        if !current.isEmpty || lines.isEmpty { lines.append(current) }
-        if !prefix.isEmpty { suffix = "\u{1B}[0m" }
-        return lines.enumerated().map { index, line in prefix + (index == 0 ? "" : "  ") + line + suffix }
-    }
-
     /// Prose in lines of at most `width` characters, the first after `indent`, the rest after
     /// `continuation`; each line ends in a newline.
-    public static func paragraph(_ text: String, indent: String = "", continuation: String? = nil, width: Int = defaultWidth) -> String {
+    /// `paint` styles each line's text, not its indent.
+    public static func paragraph(_ text: String, indent: String = "", continuation: String? = nil, width: Int = defaultWidth,
+                                 paint: (String) -> String = { $0 }) -> String {
         let rest = continuation ?? indent
-        guard visibleWidth(indent + text) > width else { return indent + text + "\n" }
-        // wrap() indents its continuation lines by two; the first line sets the measure.
-        let lines = wrap(text, width: max(20, width - indent.count))
-        return lines.enumerated().map { index, line in
-            index == 0 ? indent + line : rest + String(line.dropFirst(2))
-        }.joined(separator: "\n") + "\n"
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { text in
+            let text = String(text)
+            guard visibleWidth(indent + text) > width else { return indent + paint(text) + "\n" }
+            let lines = lines(text, first: width - indent.count, rest: width - rest.count)
+            return lines.enumerated().map { index, line in (index == 0 ? indent : rest) + paint(line) + "\n" }.joined()
+        }.joined()
     }
 
     /// `key   value` lines with the values aligned, a value too long for the width wrapped under

@@ -6,22 +6,30 @@ import VirtioModel
 /// listening in a scratch folder until stopped.
 final class InProcessServer {
     let socket: String
-    private let folder: URL
+    let server: VhostUserServer
+    private let folder: TemporaryFolder
     private let stopper: Descriptor
     private let done = DispatchSemaphore(value: 0)
 
-    /// `pinnedTo`: the CPU the server's thread runs on, when placement matters to a figure.
-    init(_ served: ServedDevice, pinnedTo cpu: Int?) throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("cfgspace-bench-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        socket = folder.appendingPathComponent("serve.sock").path
-        let server = try VhostUserServer(path: socket, served: served, log: .silent)
+    /// A back-end serving `served`. `pinnedTo`: the CPU the server's thread runs on (its connections'
+    /// threads inherit it), when placement matters to a figure.
+    convenience init(_ served: ServedDevice, pinnedTo cpu: Int?) throws {
+        try self.init(pinnedTo: cpu) { path in try VhostUserServer(path: path, served: served, log: .silent) }
+    }
+
+    /// The server `make` builds at the socket path it is given.
+    init(pinnedTo cpu: Int?, _ make: (String) throws -> VhostUserServer) throws {
+        folder = try TemporaryFolder(prefix: "cfgspace-bench")
+        socket = folder.file("serve.sock")
+        let server = try make(socket)
+        self.server = server
         let (stop, stopped) = try Descriptor.socketPair()
         stopper = stop
         let done = self.done
         Thread {
             if let cpu { ThreadPlacement.pinCurrentThread(to: cpu) }
             try? server.run(stop: stopped)
+            stopped.close()
             done.signal()
         }.start()
     }
@@ -30,6 +38,6 @@ final class InProcessServer {
     func stop() {
         stopper.close()
         _ = done.wait(timeout: .now() + 10)
-        try? FileManager.default.removeItem(at: folder)
+        folder.remove()
     }
 }

@@ -2,16 +2,17 @@ import Foundation
 
 // cfgspace-bench: times cfgspace on a release build. Usage:
 //   swift run -c release cfgspace-bench [--format text|json] [--case N]... [--quick]
-//   swift run -c release cfgspace-bench --fuzz COUNT [--seed N]
+//   swift run -c release cfgspace-bench --fuzz COUNT [--messages COUNT] [--seed N]
 let arguments = Array(CommandLine.arguments.dropFirst())
 var format = "text"
 var chosen: [Int] = []
 var quick = false
 var fuzzCount: Int?
+var fuzzMessages: Int?
 var fuzzSeed: UInt64 = 2021
 var index = 0
 func usage(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("cfgspace-bench: \(message)\nUsage: cfgspace-bench [--format text|json] [--case N]... [--quick]\n       cfgspace-bench --fuzz COUNT [--seed N]\n".utf8))
+    FileHandle.standardError.write(Data("cfgspace-bench: \(message)\nUsage: cfgspace-bench [--format text|json] [--case N]... [--quick]\n       cfgspace-bench --fuzz COUNT [--messages COUNT] [--seed N]\n".utf8))
     exit(64)
 }
 while index < arguments.count {
@@ -33,6 +34,12 @@ while index < arguments.count {
         guard index < arguments.count, let count = Int(arguments[index]), count > 0 else { usage("--fuzz takes a count of cases") }
         fuzzCount = count
         index += 1
+    case "--messages":
+        guard index < arguments.count, let count = Int(arguments[index]), count > 0 else {
+            usage("--messages takes a count of malformed vhost-user messages")
+        }
+        fuzzMessages = count
+        index += 1
     case "--seed":
         guard index < arguments.count, let seed = UInt64(arguments[index]) else { usage("--seed takes a number") }
         fuzzSeed = seed
@@ -45,7 +52,7 @@ while index < arguments.count {
 }
 
 if let fuzzCount {
-    let (report, clean) = FuzzRun.run(count: fuzzCount, seed: fuzzSeed)
+    let (report, clean) = FuzzRun.run(count: fuzzCount, messages: fuzzMessages, seed: fuzzSeed)
     print(report, terminator: "")
     exit(clean ? 0 : 1)
 }

@@ -1,4 +1,6 @@
 import Foundation
+import Rendering
+import VirtioHost
 
 /// Where the tool writes, and whether each stream is a terminal (colour only then, and never when
 /// NO_COLOR is set).
@@ -28,12 +30,15 @@ struct Console {
 
     /// `cfgspace: error: message`, for problems that belong to no source line.
     func error(_ message: String) {
+        // A signal is ending the process, which ends as the signal says: what failed meanwhile
+        // (QEMU, which it ended) is no error of the command's.
+        guard !SignalStop.processIsEnding else { return }
         let label = stderrColors ? "\u{1B}[1;31merror:\u{1B}[0m" : "error:"
-        err("cfgspace: \(label) \(message)\n")
+        err("cfgspace: \(label)" + TextTable.paragraph("cfgspace: error: \(message)", continuation: "  ").dropFirst("cfgspace: error:".count))
     }
 
     func warning(_ message: String) {
         let label = stderrColors ? "\u{1B}[1;35mwarning:\u{1B}[0m" : "warning:"
-        err("cfgspace: \(label) \(message)\n")
+        err("cfgspace: \(label)" + TextTable.paragraph("cfgspace: warning: \(message)", continuation: "  ").dropFirst("cfgspace: warning:".count))
     }
 }

@@ -151,7 +151,7 @@ import TestSupport
         #expect(changes.first { $0["name"] as? String == "unused0" }?["kind"] as? String == "reserved shrank")
         #expect(changes.first { $0["name"] as? String == "num_queues" }?["kind"] as? String == "reserved bytes taken")
         let markdown = try Subprocess.cfgspace("diff", "blk", "--spec", "1.1", "--to-spec", "1.2", "--format", "markdown")
-        #expect(markdown.stdout.contains("Compatible; 2 in reserved bytes, 3 at the tail."))
+        #expect(markdown.stdout.contains("- verdict: compatible; 2 in reserved bytes, 3 at the tail\n"))
     }
 
     @Test func tableAsOfASpecVersion() throws {
@@ -169,7 +169,7 @@ import TestSupport
     func versionMistakes(arguments: [String], message: String) throws {
         let result = try Subprocess.run(Subprocess.cfgspace, arguments, in: PackagePaths.root)
         #expect(result.status == 64)
-        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(result.unwrappedStderr.contains(message), "\(result.stderr)")
     }
 
     // MARK: - coverage and summary
@@ -268,7 +268,7 @@ import TestSupport
             for command in [["check"], ["table"], ["diff"], ["summary"], ["generate", "--output", folder.appendingPathComponent("out").path]] {
                 let result = try Subprocess.run(Subprocess.cfgspace, [command[0], path] + command.dropFirst(), in: folder)
                 #expect(result.status == 1, "\(command[0]) \(name): \(result.stdout)\(result.stderr)")
-                #expect(result.stderr.contains(expected), "\(command[0]) \(name): \(result.stderr)")
+                #expect(result.unwrappedStderr.contains(expected), "\(command[0]) \(name): \(result.stderr)")
                 errors.insert(result.stderr.components(separatedBy: "\n").first ?? "")
             }
             #expect(errors.count == 1, "\(name): \(errors)")
@@ -360,7 +360,7 @@ import TestSupport
     func usageErrors(arguments: [String], message: String) throws {
         let result = try Subprocess.run(Subprocess.cfgspace, arguments, in: PackagePaths.root)
         #expect(result.status == 64)
-        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(result.unwrappedStderr.contains(message), "\(result.stderr)")
         #expect(result.stdout.isEmpty)
     }
 

@@ -123,12 +123,12 @@ struct ConformCLITests {
     @Test func anUnknownMapMemberGetsADidYouMean() throws {
         let result = try Subprocess.cfgspace("conform", "Generated/c/net.h", "--struct", "cfgspace_net_config", "--map", "mtuu=mtu")
         #expect(result.status == 64)
-        #expect(result.stderr.contains("has no member 'mtuu'. Did you mean 'mtu'?"), "\(result.stderr)")
+        #expect(result.unwrappedStderr.contains("has no member 'mtuu'. Did you mean 'mtu'?"), "\(result.stderr)")
     }
 
     @Test func anUnknownStructIsRejectedWithASuggestion() throws {
         let result = try Subprocess.cfgspace("conform", "Generated/c/net.h", "--struct", "cfgspace_net_confg", "--device", "net")
         #expect(result.status == 64)
-        #expect(result.stderr.contains("Did you mean 'cfgspace_net_config'?"), "\(result.stderr)")
+        #expect(result.unwrappedStderr.contains("Did you mean 'cfgspace_net_config'?"), "\(result.stderr)")
     }
 }

@@ -26,6 +26,29 @@ struct ProbeCLITests {
         #expect(document["agrees"] as? Bool == true)
     }
 
+    /// With no --layout, the probe looks for the device's layout where imports are looked for: a
+    /// user's layout in an --include folder or in CFGSPACE_PATH wins over the built-in one.
+    @Test func aUserLayoutIsFoundThroughIncludeAndCFGSPACEPATH() throws {
+        let folder = try Tools.temporaryFolder("probe-layouts")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let user = folder.appendingPathComponent("my-net.layout")
+        try FileManager.default.copyItem(at: PackagePaths.layout("net.layout"), to: user)
+        var environment = ProcessInfo.processInfo.environment
+        environment["CFGSPACE_PATH"] = nil
+        let device = ["probe", "qemu", "--device", "virtio-net-pci,mq=off", "--format", "json"]
+        var withPath = environment
+        withPath["CFGSPACE_PATH"] = "/nonexistent:" + folder.path
+        for (arguments, environment) in [(device + ["--include", folder.path], environment), (device, withPath),
+                                         (device, environment)] {
+            let result = try Subprocess.run(Subprocess.cfgspace, arguments, in: PackagePaths.root, environment: environment)
+            #expect(result.status == 0, "\(result.stderr)")
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            let layout = try #require(document["layout"] as? String)
+            let searched = arguments.contains("--include") || environment["CFGSPACE_PATH"] != nil
+            #expect(searched ? layout == user.path : layout == "(built-in)/net.layout", "\(arguments): \(layout)")
+        }
+    }
+
     /// The issue's own case: the property hw_compat_4_0 sets, given on the command line, and the
     /// machine type that sets it; both predict QEMU's 16 bytes.
     @Test func theBalloonsFourZeroSizeFromAPropertyAndAMachine() throws {

@@ -75,7 +75,7 @@ import TestSupport
     func misusesAreUsageErrors(arguments: [String], message: String) throws {
         let result = try Subprocess.run(Subprocess.cfgspace, arguments, in: PackagePaths.root)
         #expect(result.status == 64)
-        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(result.unwrappedStderr.contains(message), "\(result.stderr)")
     }
 
     @Test func strictFailsWhenInterpretationsPlaceAFieldDifferently() throws {

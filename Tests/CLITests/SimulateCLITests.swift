@@ -175,7 +175,7 @@ import TestSupport
     func badInput(arguments: [String], status: Int32, message: String) throws {
         let result = try Subprocess.run(Subprocess.cfgspace, arguments, in: PackagePaths.root)
         #expect(result.status == status, "\(result.stderr)")
-        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(result.unwrappedStderr.contains(message), "\(result.stderr)")
         #expect(result.stdout.isEmpty)
     }
 }

@@ -41,7 +41,7 @@ import TestSupport
     func aBitTheVersionLacksIsAUsageError(arguments: [String], message: String) throws {
         let result = try Subprocess.run(Subprocess.cfgspace, arguments, in: PackagePaths.root)
         #expect(result.status == 64, "\(arguments): \(result.stderr)")
-        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(result.unwrappedStderr.contains(message), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: "/tmp/cfgspace-never.sock"))
     }
 

@@ -10,6 +10,11 @@ public struct ProcessResult: Sendable {
     public var endedBySignal = false
     /// The run outlasted its timeout and was killed.
     public var timedOut = false
+
+    /// Standard error with wrapped lines joined again, for finding a message whatever its width.
+    public var unwrappedStderr: String {
+        stderr.replacingOccurrences(of: "\n +", with: " ", options: .regularExpression)
+    }
 }
 
 public enum Subprocess {

@@ -124,4 +124,47 @@ struct InterposerTests {
         let result = try VhostUserProbe.run(socket: daemon.socketPath, layout: ("blk", device))
         #expect(result.fields.first { $0.path == "capacity" }?.value == .integer((1 << 30) / 512))
     }
+
+    /// A front-end that asks for config before anything else gets the daemon's, not zeros.
+    @Test func theDaemonsConfigBeforeAnyNegotiation() throws {
+        let daemon = try StorageDaemon(.init(size: 1 << 30))
+        defer { daemon.stop() }
+        let settings = try ServedDevice(device: try ServeQEMUTests.blk(), interpretation: .fixed, offered: FeatureSet(), values: [])
+        let interposer = try ServeFixture(settings, label: "interposer-early", upstream: daemon.socketPath)
+        defer { interposer.close() }
+        let frontEnd = try TestFrontEnd(interposer.socketPath)
+        #expect(try frontEnd.config(size: 8) == ConfigImage.integerBytes((1 << 30) / 512, width: 8), "\(interposer.log.suffix(3))")
+    }
+
+    /// qemu-storage-daemon 7.2 takes a ring index on trust (libvhost-user's vu_set_vring_num_exec
+    /// indexes dev->vq with it): 0xffffffff kills it with SIGSEGV, and an index past its queues
+    /// writes past its array. The interposer passes on no index past the daemon's queues
+    /// (GET_QUEUE_NUM): it closes that front-end, and the daemon lives on.
+    @Test(arguments: [UInt32.max, 1, 4096])
+    func aRingPastTheDaemonsQueuesNeverReachesIt(index: UInt32) throws {
+        let daemon = try StorageDaemon(.init(size: 1 << 30, queues: 1))
+        defer { daemon.stop() }
+        let settings = try ServedDevice(device: try ServeQEMUTests.blk(), interpretation: .fixed, offered: FeatureSet(), values: [])
+        let interposer = try ServeFixture(settings, label: "interposer-ring", upstream: daemon.socketPath)
+        defer { interposer.close() }
+        let frontEnd = try TestFrontEnd(interposer.socketPath)
+        try frontEnd.negotiate([.mq, .replyAck, .config])
+        try frontEnd.send(.setVringNum, index.bytes + UInt32(256).bytes)
+        #expect(frontEnd.isClosedByPeer())
+        #expect(interposer.waitFor("names ring \(index)"), "\(interposer.log.suffix(3))")
+        frontEnd.close()
+        #expect(daemon.process.isRunning, "qemu-storage-daemon ended: \(daemon.process.termination.map { "\($0)" } ?? "")")
+        let probe = try VhostUserProbe.run(socket: daemon.socketPath, layout: ("blk", try ServeQEMUTests.blk()))
+        #expect(probe.queues == 1)
+    }
+
+    /// serve refuses the daemon's own socket path, and the daemon stays reachable there.
+    @Test func serveNeverTakesTheDaemonsSocket() throws {
+        let daemon = try StorageDaemon(.init(size: 1 << 30))
+        defer { daemon.stop() }
+        let settings = try ServedDevice(device: try ServeQEMUTests.blk(), interpretation: .fixed, offered: FeatureSet(), values: [])
+        #expect(throws: HostError.self) { _ = try VhostUserServer(path: daemon.socketPath, served: settings, log: .silent) }
+        let probe = try VhostUserProbe.run(socket: daemon.socketPath, layout: ("blk", try ServeQEMUTests.blk()))
+        #expect(probe.fields.first { $0.path == "capacity" }?.value == .integer((1 << 30) / 512))
+    }
 }

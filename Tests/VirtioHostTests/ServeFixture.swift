@@ -1,3 +1,4 @@
+import ConfigLayout
 import Foundation
 import TestSupport
 import VirtioModel
@@ -47,6 +48,36 @@ final class ServeFixture: @unchecked Sendable {
     func close() { running.stop() }
 
     deinit { close() }
+}
+
+/// serve with blk's test values (`VhostUserServeTests.blkServed`), and the interposer in front of
+/// it, laying the upstream's values out under `interpretation` with no values of its own.
+struct InterposedServe {
+    let served: ServedDevice
+    let settings: ServedDevice
+    let upstream: ServeFixture
+    let interposer: ServeFixture
+
+    init(_ interpretation: Interpretation, label: String) throws {
+        served = try VhostUserServeTests.blkServed()
+        settings = try ServedDevice(device: served.device, interpretation: interpretation, offered: FeatureSet(), values: [])
+        upstream = try ServeFixture(served, label: label + "-upstream")
+        interposer = try ServeFixture(settings, label: label + "-interposer", upstream: upstream.socketPath)
+    }
+
+    /// What a front-end of the interposer reads: the upstream's values laid out anew under the
+    /// interpretation, and zeros to the end of the struct.
+    func expected() throws -> [UInt8] {
+        let values = served.image.values.sorted { $0.key < $1.key }.map { (path: $0.key, value: $0.value) }
+        let bytes = try ServedDevice(device: served.device, interpretation: settings.interpretation, offered: served.offered,
+                                     values: values).bytes(modern: true)
+        return bytes + [UInt8](repeating: 0, count: served.structSize - bytes.count)
+    }
+
+    func close() {
+        interposer.close()
+        upstream.close()
+    }
 }
 
 private final class LogBox: @unchecked Sendable {

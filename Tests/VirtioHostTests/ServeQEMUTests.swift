@@ -79,15 +79,31 @@ struct ServeFrontendTests {
         return try #require(loaded.devices.first).asOf(nil)
     }
 
+    /// serve with `served`, and QEMU's `frontend` in front of it: the fixture, the machine (the
+    /// caller's to quit, and the fixture to close) and the device's registers.
+    static func behindQEMU(_ served: ServedDevice, frontend: String, label: String,
+                           kvm: Bool) throws -> (fixture: ServeFixture, machine: QEMUMachine, registers: VirtioPCIModern) {
+        let fixture = try ServeFixture(served, label: label)
+        do {
+            let machine = try QEMUMachine(VhostUserQEMU.options(device: frontend, socket: fixture.socketPath,
+                                                                 arguments: kvm ? ["-accel", "kvm"] : []))
+            guard let registers = try ProbeTarget.locate(on: machine, id: "vhost-probe").primary as? VirtioPCIModern else {
+                machine.quit()
+                throw TestFailure("\(frontend) is not a modern virtio-pci device")
+            }
+            return (fixture, machine, registers)
+        } catch {
+            fixture.close()
+            throw error
+        }
+    }
+
     static func presents(_ layout: String, frontend: String, values: [(String, FieldValue)], features: String,
                          kvm: Bool = false) throws -> (served: ServedDevice, read: [UInt8], predicted: [UInt8], fixture: ServeFixture, machine: QEMUMachine, registers: VirtioPCIModern) {
         let device = try Self.layout(layout)
         let served = try ServedDevice(device: device, interpretation: .fixed, offered: try device.parseFeatures(features).get(),
                                       values: values.map { ($0.0, $0.1) })
-        let fixture = try ServeFixture(served, label: "serve-\(layout)")
-        let machine = try QEMUMachine(VhostUserQEMU.options(device: frontend, socket: fixture.socketPath,
-                                                             arguments: kvm ? ["-accel", "kvm"] : []))
-        let registers = try #require(try ProbeTarget.locate(on: machine, id: "vhost-probe").primary as? VirtioPCIModern)
+        let (fixture, machine, registers) = try Self.behindQEMU(served, frontend: frontend, label: "serve-\(layout)", kvm: kvm)
         let predicted = QEMUFrontend.presented(served.bytes(modern: true), by: try QEMUDeviceSpec.parse(frontend).get(), device: device)
         let read = try ConfigReader(registers: registers).read(count: predicted.count + 4, layout: nil)
         return (served, read, predicted, fixture, machine, registers)
@@ -121,12 +137,9 @@ struct ServeFrontendTests {
         }
         let served = try ServedDevice(device: device, interpretation: .fixed, offered: try device.parseFeatures("VERSION_1").get(),
                                       values: [], selections: selections)
-        let fixture = try ServeFixture(served, label: "serve-input")
-        defer { fixture.close() }
-        let machine = try QEMUMachine(VhostUserQEMU.options(device: "vhost-user-input-pci", socket: fixture.socketPath,
-                                                             arguments: ["-accel", "kvm"]))
-        defer { machine.quit() }
-        let registers = try #require(try ProbeTarget.locate(on: machine, id: "vhost-probe").primary as? VirtioPCIModern)
+        let (fixture, machine, registers) = try Self.behindQEMU(served, frontend: "vhost-user-input-pci", label: "serve-input",
+                                                                kvm: true)
+        defer { machine.quit(); fixture.close() }
         for (select, subsel, expected) in [(UInt8(1), UInt8(0), Array("cfgspace keyboard".utf8)),
                                            (3, 0, [6, 0, 1, 0, 1, 0, 1, 0]), (0x11, 1, [0xfe, 0xff, 0x03]), (0x11, 2, [])] {
             try registers.writeConfig(offset: 1, bytes: [subsel])
@@ -136,5 +149,30 @@ struct ServeFrontendTests {
             #expect(Array(bytes[8..<8 + expected.count]) == expected)
         }
         #expect(fixture.log.contains { $0.contains("SET_CONFIG 136 bytes at 0: wrote select") })
+    }
+
+    /// Linux's probe order through QEMU (virtinput_probe: PROP_BITS, then virtinput_cfg_select for
+    /// EV_BITS/EV_REP, select before subsel): QEMU sends its whole stale 136-byte buffer on each
+    /// write, and serve takes select and subsel from it. QEMU presents 136 bytes: reads stop at 136.
+    @Test(.enabled(if: hasKVM || Tools.areRequired, "vhost-user-input needs KVM in QEMU 7.2"))
+    func inputFollowsLinuxsProbeOrderThroughQEMU() throws {
+        let served = try ServeConfigWriteTests.input()
+        let (fixture, machine, registers) = try Self.behindQEMU(served, frontend: "vhost-user-input-pci",
+                                                                label: "serve-input-linux", kvm: true)
+        defer { machine.quit(); fixture.close() }
+        func select(_ select: UInt8, _ subsel: UInt8) throws -> [UInt8] {
+            try registers.writeConfig(offset: 0, bytes: [select])
+            try registers.writeConfig(offset: 1, bytes: [subsel])
+            return try registers.readConfig(offset: 0, width: 4)
+        }
+        #expect(try select(0x10, 0).prefix(3) == [0x10, 0, 1])
+        #expect(try select(0x11, 0x14).prefix(3) == [0x11, 0x14, 1], "\(fixture.log.suffix(4))")
+        #expect(try registers.readConfig(offset: 8, width: 1) == [0x03])
+        #expect(try select(0x11, 1).prefix(3) == [0x11, 1, 3])
+        #expect(!fixture.log.contains { $0.contains("refused") }, "\(fixture.log.filter { $0.contains("refused") })")
+        #expect(QEMUFrontend.presented(served.bytes(modern: true), by: try QEMUDeviceSpec.parse("vhost-user-input-pci").get(),
+                                       device: served.device).count == 136)
+        #expect(try registers.readConfig(offset: 132, width: 4) != [0xff, 0xff, 0xff, 0xff])
+        #expect(try registers.readConfig(offset: 136, width: 1) == [0xff])
     }
 }

@@ -17,12 +17,38 @@ int cvh_spawn(const char *path, char *const argv[], char *const envp[], int stdi
 int cvh_track_group(pid_t group);
 void cvh_untrack_group(pid_t group);
 
-/// Sends SIGKILL to every tracked group: what the handlers below do before the process dies.
+/// Sends SIGKILL to every tracked group: at exit, and when a second signal ends the process at once.
 void cvh_kill_tracked_groups(void);
 
-/// On SIGINT, SIGTERM, SIGHUP and SIGQUIT, and at exit(), kills every tracked group, then lets the
-/// signal take its default course. Idempotent.
+/// Installs, once, what ends this process cleanly. On SIGINT, SIGTERM, SIGHUP and SIGQUIT: every
+/// tracked group gets SIGTERM, then SIGKILL after a second; every folder made by cvh_make_folder and
+/// not yet removed is removed; then the signal takes its default course. At exit(): the groups are
+/// killed and the folders removed. SIGPIPE is ignored. The four signals are unblocked in the
+/// calling thread, in case this process was started with them blocked. Idempotent.
 void cvh_install_cleanup_handlers(void);
+
+/// Sends SIGTERM to every tracked group, waits up to `grace_ms` for their leaders to end, then
+/// sends SIGKILL to every group.
+void cvh_end_tracked_groups(int grace_ms);
+
+/// For a process that stops cleanly by itself: the first SIGINT, SIGTERM or SIGHUP writes a byte to
+/// the pipe whose read end this returns (non-blocking; owned here, never to be closed), instead of
+/// ending the process; a second one ends it as cvh_install_cleanup_handlers says.
+int cvh_stop_on_signal(void);
+
+/// The signal that asked the process to stop, or 0.
+int cvh_stop_signal(void);
+
+/// The signal that is ending the process (its children being ended, its folders removed), or 0.
+int cvh_ending_signal(void);
+
+/// mkdtemp(template_path) (which ends in XXXXXX and is rewritten in place), registered to be removed
+/// with everything in it when a signal ends the process, or at exit. 0, or -1 with errno set (EINTR
+/// when the process is already ending, EMFILE when too many folders are registered).
+int cvh_make_folder(char *template_path);
+
+/// Removes a folder made by cvh_make_folder, with everything in it, and forgets it.
+void cvh_remove_folder(const char *path);
 
 /// Sends `len` bytes and `fd_count` descriptors (SCM_RIGHTS) in one message, never blocking.
 /// Returns the bytes sent, or -1 with errno set (EAGAIN when the socket is full).
@@ -45,9 +71,15 @@ int cvh_socketpair_cloexec(int fds[2]);
 /// (ENOSYS before Linux 5.3).
 int cvh_pidfd_open(pid_t pid);
 
-/// A Unix stream socket listening at `path` (an existing socket file there is replaced),
-/// close-on-exec and non-blocking; -1 with errno set.
-int cvh_unix_listen(const char *path, int backlog);
+/// A Unix stream socket listening at `path`, close-on-exec and non-blocking, its file given `mode`
+/// (-1 leaves the umask's) before anyone can connect; -1 with errno set. A socket file nobody listens
+/// on is replaced; one a listener answers at gives EADDRINUSE, anything else at the path EEXIST, and
+/// a path longer than sun_path holds ENAMETOOLONG.
+int cvh_unix_listen(const char *path, int backlog, int mode);
+
+/// Whether something listens at the Unix socket `path`: 1, 0 (nothing: no file, or no listener), or
+/// -1 with errno set (ENAMETOOLONG, EACCES, ...).
+int cvh_unix_listening(const char *path);
 
 /// accept4 with close-on-exec: the connected socket, or -1 with errno set.
 int cvh_unix_accept(int listener);

@@ -109,13 +109,14 @@ public enum ConformProbe {
                                options: Options = Options()) throws(Failure) -> Measured {
         guard let data = FileManager.default.contents(atPath: file) else { throw .unreadable("cannot read '\(file)'") }
         let text = String(decoding: data, as: UTF8.self)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cfgspace-conform-\(UUID().uuidString)")
+        let temporary: TemporaryFolder
         do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            temporary = try TemporaryFolder(prefix: "cfgspace-conform")
         } catch {
-            throw .unreadable("cannot make a folder for the probe: \(error.localizedDescription)")
+            throw .unreadable("cannot make a folder for the probe: \(error.description)")
         }
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { temporary.remove() }
+        let folder = temporary.url
         switch language {
         case .c:
             return try CProbe.measure(file: file, text: text, structName: structName, options: options, folder: folder)

@@ -18,5 +18,10 @@ enum GuestFiles {
         ("devices/mem.sh", PackageResources.mem_sh), ("devices/mem.modules", PackageResources.mem_modules),
         ("devices/pmem.sh", PackageResources.pmem_sh), ("devices/pmem.modules", PackageResources.pmem_modules),
         ("devices/fs.sh", PackageResources.fs_sh), ("devices/fs.modules", PackageResources.fs_modules),
+        ("devices/p9.sh", PackageResources.p9_sh), ("devices/p9.modules", PackageResources.p9_modules),
+        ("devices/gpu.sh", PackageResources.gpu_sh), ("devices/gpu.modules", PackageResources.gpu_modules),
+        ("devices/crypto.sh", PackageResources.crypto_sh), ("devices/crypto.modules", PackageResources.crypto_modules),
+        ("devices/vsock.sh", PackageResources.vsock_sh), ("devices/vsock.modules", PackageResources.vsock_modules),
+        ("helpers/vsock-cid.c", PackageResources.vsock_cid_c),
     ]
 }

@@ -43,11 +43,11 @@ public struct GuestImage: Sendable {
     /// iproute2 and dpdk-dev, and downloads about 150 MB more (the kernel's headers and linux-source).
     public static func ensure(kernel: GuestKernel = .cloud, flavour: Flavour = .plain, cache: String = defaultCache(),
                               timeout: Duration = .seconds(300)) throws(HostError) -> GuestImage {
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("cfgspace-image-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: work) }
+        let work = try TemporaryFolder(prefix: "cfgspace-image")
+        defer { work.remove() }
         do {
             for file in GuestFiles.all {
-                let url = work.appendingPathComponent(file.path)
+                let url = work.url.appendingPathComponent(file.path)
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(file.bytes).write(to: url)
                 // build-vdpa-image runs build-image beside it.
@@ -60,9 +60,9 @@ public struct GuestImage: Sendable {
             throw HostError(.refused, "the vDPA image builds over the cloud kernel only")
         }
         let (arguments, folder) = flavour == .plain
-            ? ([work.appendingPathComponent("build-image").path, cache, kernel.rawValue],
+            ? ([work.file("build-image"), cache, kernel.rawValue],
                kernel == .cloud ? cache : cache + "/generic")
-            : ([work.appendingPathComponent("build-vdpa-image").path, cache, work.appendingPathComponent("guest-vdpa-init").path],
+            : ([work.file("build-vdpa-image"), cache, work.file("guest-vdpa-init")],
                cache + "/vdpa")
         let shell = try Program.locate("sh")
         let builder = try ChildProcess(executable: shell, arguments: arguments)

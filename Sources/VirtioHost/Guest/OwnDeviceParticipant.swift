@@ -16,7 +16,7 @@ final class OwnDeviceParticipant: GuestParticipant {
     let predicted: Outcome
     let label: String
     private let id: String
-    private let scratch: URL
+    private let scratch: TemporaryFolder
     private let backend: QEMUBackend
     /// The back-end process the guest's QEMU talks to, started after the probe's has gone.
     private var daemon: (any BackendDaemon)?
@@ -39,12 +39,7 @@ final class OwnDeviceParticipant: GuestParticipant {
         label = instance == 1 ? device.name : "\(device.name)\(instance)"
         id = (try? QEMUDeviceSpec.parse(self.spec).get())?.value("id") ?? "cfgspace-\(label)"
         self.cpus = cpus
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cfgspace-guest-\(label)-\(UUID().uuidString)")
-        do {
-            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        } catch {
-            throw HostError(.system, "cannot make \(scratch.path): \(error.localizedDescription)")
-        }
+        scratch = try TemporaryFolder(prefix: "cfgspace-guest-\(label)")
         backend = makeBackend(scratch.path, id)
         do throws(HostError) {
             let probed = try Self.probe(self.spec, device: device, backend: backend, layout: layout, cpus: cpus, qemu: qemu)
@@ -57,7 +52,7 @@ final class OwnDeviceParticipant: GuestParticipant {
             daemon = try backend.daemon?()
             backendProcesses += daemon.map { [$0.pid] } ?? []
         } catch {
-            try? FileManager.default.removeItem(at: scratch)
+            scratch.remove()
             throw error
         }
     }
@@ -181,6 +176,6 @@ final class OwnDeviceParticipant: GuestParticipant {
 
     func stop() {
         daemon?.stop()
-        try? FileManager.default.removeItem(at: scratch)
+        scratch.remove()
     }
 }

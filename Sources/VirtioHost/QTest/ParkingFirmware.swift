@@ -12,19 +12,15 @@ enum ParkingFirmware {
         return bytes
     }
 
-    static func write() throws(HostError) -> (folder: String, path: String) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cfgspace-firmware-\(UUID().uuidString)")
-        let file = folder.appendingPathComponent("park.bin")
+    /// The image, written to a fresh temporary folder: the folder (which goes with it) and the file.
+    static func write() throws(HostError) -> (folder: TemporaryFolder, path: String) {
+        let folder = try TemporaryFolder(prefix: "cfgspace-firmware")
+        let file = folder.file("park.bin")
         do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try Data(image).write(to: file)
+            try Data(image).write(to: URL(fileURLWithPath: file))
         } catch {
             throw HostError(.system, "cannot write the parking firmware to \(folder.path): \(error.localizedDescription)")
         }
-        return (folder.path, file.path)
-    }
-
-    static func remove(_ folder: String) {
-        try? FileManager.default.removeItem(atPath: folder)
+        return (folder, file)
     }
 }

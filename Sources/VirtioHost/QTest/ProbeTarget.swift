@@ -53,15 +53,20 @@ struct ProbeTarget {
                                                function.address.function))
     }
 
-    /// The built-in layout of the device with virtio ID `id`, trying `likely` (the catalogue's
-    /// guess from the driver name) before the rest.
-    static func builtinLayout(forID id: Int, likely: String? = nil) throws(HostError) -> (path: String, device: Device) {
-        let loader = LayoutLoader()
-        for name in (likely.map { [$0] } ?? []) + BuiltinLayouts.names {
-            guard let loaded = try? loader.load(path: BuiltinLayouts.path(of: name)), !loaded.hasErrors else { continue }
-            if let device = loaded.devices.first(where: { $0.id == id }) { return (loaded.file.path, device) }
+    /// The layout of the device with virtio ID `id`: the include folders' first, then the
+    /// built-in ones, trying `likely` (the catalogue's guess from the driver name) before the rest.
+    static func layout(forID id: Int, likely: String? = nil, includeFolders: [String]) throws(HostError)
+        -> (path: String, device: Device) {
+        guard let found = LayoutLoader(includeFolders: includeFolders).layout(forVirtioID: id, likely: likely) else {
+            throw HostError(.refused, "no layout in the include folders or among the built-in ones describes virtio "
+                            + "device ID \(id); give one with --layout")
         }
-        throw HostError(.refused, "no built-in layout describes virtio device ID \(id); give one with --layout")
+        return found
+    }
+
+    /// The built-in layout of the device with virtio ID `id`.
+    static func builtinLayout(forID id: Int, likely: String? = nil) throws(HostError) -> (path: String, device: Device) {
+        try layout(forID: id, likely: likely, includeFolders: [])
     }
 }
 

@@ -37,8 +37,19 @@ public struct QEMUDeviceSpec: Sendable, Equatable, CustomStringConvertible {
             }
             properties.append((String(item[..<equals]), String(item[item.index(after: equals)...])))
         }
-        return .success(QEMUDeviceSpec(driver: driver, properties: properties))
+        return .success(QEMUDeviceSpec(driver: aliases[driver] ?? driver, properties: properties))
     }
+
+    /// QEMU's short names for its virtio PCI drivers, which `-device` takes as the full ones:
+    /// qdev_alias_table in QEMU 7.2's softmmu/qdev-monitor.c, the entries for QEMU_ARCH_VIRTIO_PCI
+    /// (x86 among them), as `qemu-system-x86_64 -device help` lists them.
+    public static let aliases: [String: String] = [
+        "virtio-9p": "virtio-9p-pci", "virtio-balloon": "virtio-balloon-pci", "virtio-blk": "virtio-blk-pci",
+        "virtio-gpu": "virtio-gpu-pci", "virtio-gpu-gl": "virtio-gpu-gl-pci", "virtio-input-host": "virtio-input-host-pci",
+        "virtio-iommu": "virtio-iommu-pci", "virtio-keyboard": "virtio-keyboard-pci", "virtio-mouse": "virtio-mouse-pci",
+        "virtio-net": "virtio-net-pci", "virtio-rng": "virtio-rng-pci", "virtio-scsi": "virtio-scsi-pci",
+        "virtio-serial": "virtio-serial-pci", "virtio-tablet": "virtio-tablet-pci",
+    ]
 
     public init(driver: String, properties: [(name: String, value: String)] = []) {
         self.driver = driver

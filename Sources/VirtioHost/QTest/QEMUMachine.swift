@@ -43,7 +43,7 @@ public final class QEMUMachine {
     public let options: Options
     public let process: ChildProcess
     /// The parking firmware's folder, removed when the machine goes.
-    private let firmwareFolder: String?
+    private let firmwareFolder: TemporaryFolder?
     public let qtest: QTestClient
     let qmp: QMPClient
 
@@ -58,7 +58,7 @@ public final class QEMUMachine {
             process = try ChildProcess(executable: program, arguments: options.commandLine(firmware: firmware?.path),
                                        input: .pipe, output: .pipe, errors: .pipe, passing: [theirs.raw])
         } catch {
-            firmware.map { ParkingFirmware.remove($0.folder) }
+            firmware?.folder.remove()
             throw error
         }
         theirs.close()
@@ -77,7 +77,7 @@ public final class QEMUMachine {
 
     deinit {
         process.terminate(grace: .milliseconds(500))
-        firmwareFolder.map(ParkingFirmware.remove)
+        firmwareFolder?.remove()
     }
 
     /// Why QEMU did not start, in its own words when it said any.

@@ -166,6 +166,9 @@ public struct QEMUProbeResult: Sendable {
     public let isTransitional: Bool
     /// The interface the probe read through: `virtio-pci modern`.
     public let transport: String
+    /// Whether that interface is a modern one (virtio-pci modern, virtio-mmio version 2), as its
+    /// registers say; a legacy one offers VIRTIO_F_BAD_FEATURE and reads config in guest order.
+    public let isModern: Bool
     public let layoutPath: String
     public let device: Device
     public let offered: FeatureSet

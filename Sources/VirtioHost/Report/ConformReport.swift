@@ -115,20 +115,7 @@ public struct ConformReport: Report {
 
     /// A line broken at spaces to fit 100 columns, continuation lines indented two more.
     static func wrapped(_ text: String, indent: String, width: Int = TextTable.defaultWidth) -> String {
-        var lines: [String] = []
-        var current = ""
-        for word in text.split(separator: " ") {
-            if current.isEmpty {
-                current = (lines.isEmpty ? indent : indent + "  ") + word
-            } else if current.count + 1 + word.count > width {
-                lines.append(current)
-                current = indent + "  " + word
-            } else {
-                current += " " + word
-            }
-        }
-        if !current.isEmpty { lines.append(current) }
-        return lines.joined(separator: "\n") + "\n"
+        TextTable.paragraph(text, indent: indent, continuation: indent + "  ", width: width)
     }
 
     public func markdown() -> String {

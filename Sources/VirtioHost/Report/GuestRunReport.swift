@@ -54,6 +54,15 @@ public struct GuestRunReport: Report {
         devices = Dictionary(result.probes.map { ($0.device.name, $0.device) }, uniquingKeysWith: { first, _ in first })
     }
 
+    public init(fed result: GuestFedRun.Result, device: Device) {
+        title = "Linux \(result.report.value("kernel") ?? "kernel unknown") reading \(result.label), fed by cfgspace"
+        facts = [("model", "linux-6.1 over the bytes cfgspace predicts QEMU's front-end presents")]
+        rows = result.rows
+        agrees = result.agrees
+        console = result.agrees ? [] : Array(result.report.console.suffix(8))
+        devices = ["": device]
+    }
+
     /// `SIZE_MAX, SEG_MAX, ...` for a 64-character bit string; the string itself if it is not one.
     static func featureNames(_ bits: String, device: Device) -> String {
         guard bits.count == 64, bits.allSatisfy({ $0 == "0" || $0 == "1" }) else { return bits }

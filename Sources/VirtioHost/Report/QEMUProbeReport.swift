@@ -32,8 +32,7 @@ public struct QEMUProbeReport: Report {
             ("offered", device.list(result.offered)),
         ]
         for bit in result.unknownBits {
-            facts.append(("unknown bit", "\(bit)" + (QEMUFindings.explainUnknownBit(bit, legacy: !result.transport.contains("modern")
-                && !result.transport.contains("v2")).map { ": " + $0 } ?? "")))
+            facts.append(("unknown bit", "\(bit)" + (QEMUFindings.explainUnknownBit(bit, legacy: !result.isModern).map { ": " + $0 } ?? "")))
         }
         facts.append(("FEATURES_OK", result.featuresAccepted.map { $0 ? "kept for the offered set" : "refused" }
                       ?? "none on the legacy interface"))
@@ -104,7 +103,8 @@ public struct QEMUProbeReport: Report {
     }
 
     private static let fieldColumns: [TextTable.Column] = [
-        .init("FIELD"), .init("OFFSET", .right), .init("BYTES"), .init("VALUE", wraps: true), .init("NOTE", wraps: true), .init("PACKED READING", wraps: true),
+        .init("FIELD"), .init("OFFSET", .right), .init("BYTES", wraps: true), .init("VALUE", wraps: true), .init("NOTE", wraps: true),
+        .init("PACKED READING", wraps: true, movesBelow: true),
     ]
 
     private func mark(_ verdict: QEMUProbeResult.Check.Verdict, style: TextStyle) -> String {
@@ -116,7 +116,7 @@ public struct QEMUProbeReport: Report {
     }
 
     public func text(style: TextStyle) -> String {
-        var out = style.bold("QEMU \(result.qemuVersion): \(result.requested)") + "\n"
+        var out = TextTable.heading("QEMU \(result.qemuVersion): \(result.requested)", style: style)
         out += TextTable.keyValues(facts) + "\n"
         out += TextTable.keyValues(byteLines.enumerated().map { ($0.offset == 0 ? "bytes" : "", $0.element) }) + "\n"
 

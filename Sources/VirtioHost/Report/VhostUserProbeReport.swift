@@ -3,7 +3,7 @@ import ConfigLayout
 import VirtioModel
 
 /// `cfgspace probe vhost-user`: what a back-end said, held against the layout.
-public struct VhostUserProbeReport: Report {
+public struct VhostUserProbeReport: DocumentedReport {
     public let result: VhostUserProbe.Result
 
     public init(result: VhostUserProbe.Result) {
@@ -31,29 +31,26 @@ public struct VhostUserProbeReport: Report {
         }
     }
 
-    private static let columns: [TextTable.Column] = [.init("FIELD"), .init("OFFSET", .right), .init("BYTES"), .init("VALUE", wraps: true), .init("NOTE", wraps: true)]
+    private static let columns: [ReportDocument.Column] = [.init("Field"), .init("Offset", .right), .init("Bytes"),
+                                                           .init("Value", wraps: true), .init("Note", wraps: true)]
 
-    public func text(style: TextStyle) -> String {
-        var out = style.bold("vhost-user back-end at \(result.socket)") + "\n" + TextTable.keyValues(facts) + "\n"
-        var table = TextTable(Self.columns)
-        rows.forEach { table.add($0) }
-        out += table.rendered(style: style) + "\n" + style.bold("Verdict") + "\n"
+    public func document() -> ReportDocument {
+        var document = ReportDocument()
+        document.title("vhost-user back-end at " + .code(result.socket))
+        document.facts(facts.map { ($0.0, .init($0.1)) })
+        document.gap()
+        var table = ReportDocument.Table(Self.columns)
+        rows.forEach { row in table.add(row.enumerated().map { $0 == 0 ? .code($1) : .init($1) }) }
+        document.table(table)
+        document.gap()
+        document.section("Verdict")
         for check in result.checks {
-            let mark = check.verdict == .agrees ? style.green("ok") : check.verdict == .departs ? style.red("DEPARTS") : style.yellow("undecided")
-            out += "  \(mark)  \(check.name): \(check.summary)\n"
-            if check.verdict != .agrees { check.details.forEach { out += "        \($0)\n" } }
+            let mark: ReportDocument.Inline = check.verdict == .agrees ? .init("ok", tone: .good)
+                : check.verdict == .departs ? .init("DEPARTS", tone: .bad) : .init("undecided", tone: .notice)
+            document.line(mark + "  \(check.name): \(check.summary)")
+            if check.verdict != .agrees { check.details.forEach { document.line(.init($0), indent: "        ") } }
         }
-        return out
-    }
-
-    public func markdown() -> String {
-        var out = "## vhost-user back-end at `\(result.socket)`\n\n" + facts.map { "- **\($0.0)**: \($0.1)" }.joined(separator: "\n") + "\n\n"
-        var table = MarkdownTable(Self.columns)
-        rows.forEach { table.add($0) }
-        out += table.rendered() + "\n"
-        var verdict = MarkdownTable([.init("Check"), .init("Verdict"), .init("Summary")])
-        result.checks.forEach { verdict.add([$0.name, $0.verdict.rawValue, $0.summary]) }
-        return out + verdict.rendered()
+        return document
     }
 
     public func json() -> JSON {

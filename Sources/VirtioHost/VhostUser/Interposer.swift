@@ -8,21 +8,31 @@ import VirtioModel
 /// between them, untouched. The one exception is the configuration the front-end sees, which is
 /// cfgspace's: the upstream's values (capacity, ...) unless overridden, laid out under the chosen
 /// interpretation. SET_CONFIG and config-change notices are translated both ways.
-final class Interposer: ConnectionHandler {
+public final class Interposer: ConnectionHandler {
     typealias Payload = VhostUserPayload
     let frontend: VhostUserChannel
     let upstream: VhostUserClient
     /// The server's device: the layout, the interpretation, and the values set by hand, which win.
-    let settings: ServedDevice
+    /// Every connection shares it; a `set` command line changes it.
+    let settings: SharedDevice
     let timeout: Duration
     let log: ServeLog
     /// The device features the front-end may see, of those the upstream offers; nil for all of them.
     let offerOnly: FeatureSet?
     /// Bits the front-end never sees, transport bits included.
     let withheld: FeatureSet
+    /// Whether the layout is net's, whose back-ends count queue pairs in GET_QUEUE_NUM.
+    private let countsQueuePairs: Bool
 
-    private var upstreamFeatures: UInt64 = 0
-    private var upstreamProtocol: UInt64 = 0
+    /// What the upstream offers, once known: learnt from its answers to the front-end, or asked by
+    /// the interposer itself when the front-end needs an answer it never asked for (GET_CONFIG
+    /// first, SET_PROTOCOL_FEATURES with no GET_PROTOCOL_FEATURES before it). Both are queries with
+    /// no effect on the upstream.
+    private var knownFeatures: UInt64?
+    private var knownProtocol: UInt64?
+    /// The rings the upstream has, from GET_QUEUE_NUM (asked when MQ is offered), else the
+    /// protocol's limit.
+    private var knownRings: Int?
     private var frontendProtocol: UInt64 = 0
     /// The device the front-end sees, rebuilt whenever the upstream's config or the overrides change.
     private var device: ServedDevice?
@@ -32,15 +42,42 @@ final class Interposer: ConnectionHandler {
     private var relaying: VhostUserMessage?
     private var awaitingFrontend: Deadline?
 
-    init(frontend: VhostUserChannel, upstream path: String, settings: ServedDevice, offerOnly: FeatureSet?,
-         withheld: FeatureSet = FeatureSet(), timeout: Duration, log: ServeLog) throws(HostError) {
+    init(frontend: VhostUserChannel, upstream path: String, offerOnly: FeatureSet?, withheld: FeatureSet = FeatureSet(),
+         context: ConnectionContext) throws(HostError) {
         self.frontend = frontend
-        upstream = try VhostUserClient(connectingTo: path, timeout: timeout)
-        self.settings = settings
+        upstream = try VhostUserClient(connectingTo: path, timeout: context.timeout)
+        settings = context.device
         self.offerOnly = offerOnly
         self.withheld = withheld
-        self.timeout = timeout
-        self.log = log
+        timeout = context.timeout
+        log = context.log
+        countsQueuePairs = context.device.access { $0.device.id == 1 }
+    }
+
+    private var upstreamFeatures: UInt64 { knownFeatures ?? 0 }
+    private var upstreamProtocol: UInt64 { knownProtocol ?? 0 }
+
+    /// The upstream's features and protocol features, asked now if no answer passed by yet.
+    private func learnUpstream() throws(HostError) {
+        if knownFeatures == nil { knownFeatures = try upstream.features() }
+        if knownProtocol == nil, upstreamFeatures & 1 << UInt64(Payload.protocolFeaturesBit) != 0 {
+            knownProtocol = try upstream.getProtocolFeatures()
+        }
+    }
+
+    /// How many rings the upstream has: GET_QUEUE_NUM's answer when it offers MQ (doubled for net,
+    /// whose back-ends count queue pairs: net/vhost-user.c, DPDK's vhost_user_get_queue_num), else
+    /// the protocol's limit.
+    private func rings() throws(HostError) -> Int {
+        if let knownRings { return knownRings }
+        try learnUpstream()
+        var rings = Payload.ringLimit
+        if upstreamProtocol & Payload.ProtocolFeature.mq.mask != 0 {
+            let queues = Int(clamping: try upstream.queueCount())
+            rings = countsQueuePairs ? queues.multipliedReportingOverflow(by: 2).partialValue : queues
+        }
+        knownRings = rings
+        return rings
     }
 
     /// The bits 24 to 41 belong to the transport and to vhost (the spec's "reserved for extensions
@@ -68,6 +105,12 @@ final class Interposer: ConnectionHandler {
         upstream.close()
         frontendBackend?.socket.close()
         upstreamBackend?.socket.close()
+    }
+
+    func interrupt() {
+        for socket in [upstream.channel.socket, frontendBackend?.socket, upstreamBackend?.socket].compactMap({ $0 }) {
+            shutdown(socket.raw, Int32(SHUT_RDWR))
+        }
     }
 
     func timedOut() {
@@ -104,11 +147,18 @@ final class Interposer: ConnectionHandler {
             log("closing: \(problem)")
             return false
         }
+        // A ring the upstream does not have never reaches it: a back-end may take the index on trust.
+        if let ring = Payload.ringIndex(of: message), let problem = Payload.ringProblem(message, ring: ring, rings: try rings()) {
+            closeAll(message.descriptors)
+            log("closing: \(problem); not passed on")
+            return false
+        }
         switch message.knownRequest {
         case .getConfig: try answerConfig(message)
         case .setConfig: try translateWrite(message)
         case .getProtocolFeatures: try forwardProtocolFeatures(message)
         case .setProtocolFeatures:
+            try learnUpstream()
             frontendProtocol = Payload.u64(message.payload) ?? 0
             var upstreamMessage = message
             upstreamMessage.payload = (frontendProtocol & upstreamProtocol).bytes
@@ -126,7 +176,7 @@ final class Interposer: ConnectionHandler {
     /// Whether the upstream answers a message: the requests that always reply, and any with
     /// need-reply once REPLY_ACK is agreed.
     private func expectsReply(_ message: VhostUserMessage) -> Bool {
-        VhostUserSession.alwaysReplies(message) || (message.needsReply && agreed(.replyAck))
+        VhostUserProtocol.alwaysReplies(message.knownRequest) || (message.needsReply && agreed(.replyAck))
             || (message.knownRequest == .setLogBase && agreed(.logSharedMemory))
             || (message.knownRequest == .postcopyAdvise && agreed(.pagefault))
     }
@@ -140,8 +190,12 @@ final class Interposer: ConnectionHandler {
         }
         let reply = try upstream.channel.call(message, until: Deadline(in: timeout))
         defer { closeAll(reply.descriptors) }
+        if message.knownRequest == .getQueueNum, let queues = Payload.u64(reply.payload), knownRings == nil {
+            knownRings = countsQueuePairs ? Int(clamping: queues).multipliedReportingOverflow(by: 2).partialValue
+                : Int(clamping: queues)
+        }
         if message.knownRequest == .getFeatures, let features = Payload.u64(reply.payload) {
-            upstreamFeatures = features
+            knownFeatures = features
             try frontend.send(message.reply(offeredFeatures.bytes), until: Deadline(in: timeout))
             return
         }
@@ -152,7 +206,7 @@ final class Interposer: ConnectionHandler {
     private func forwardProtocolFeatures(_ message: VhostUserMessage) throws(HostError) {
         let reply = try upstream.channel.call(message, until: Deadline(in: timeout))
         closeAll(reply.descriptors)
-        upstreamProtocol = Payload.u64(reply.payload) ?? 0
+        knownProtocol = Payload.u64(reply.payload) ?? 0
         try frontend.send(message.reply((upstreamProtocol | Payload.ProtocolFeature.config.mask).bytes), until: Deadline(in: timeout))
     }
 
@@ -189,7 +243,8 @@ final class Interposer: ConnectionHandler {
         case .refused(let reason):
             log("SET_CONFIG \(config.size) bytes at \(config.offset) refused: \(reason)")
             failed = true
-        case .applied(let fields):
+        case .applied(let fields, let kept):
+            if !kept.isEmpty { log("SET_CONFIG \(config.size) bytes at \(config.offset): kept as served: " + kept.joined(separator: ", ")) }
             let fixed = Layout(device: device.device, features: device.offered, interpretation: .fixed)
             for path in fields {
                 guard let placed = fixed.field(path), let offset = placed.offset, let value = device.image.value(path) else { continue }
@@ -211,14 +266,20 @@ final class Interposer: ConnectionHandler {
     /// The device the front-end sees, built from the upstream's current config.
     private func currentDevice() throws(HostError) -> ServedDevice {
         if let device { return device }
+        try learnUpstream()
         var offered = FeatureSet(words: [offeredFeatures])
         for bit in Payload.vhostBits.keys { offered.remove(bit) }
         var bytes: [UInt8] = []
         if upstreamProtocol & Payload.ProtocolFeature.config.mask != 0 {
-            let fixed = Layout(device: settings.device, features: offered, interpretation: .fixed)
-            (_, bytes) = try VhostUserProbe.largestConfig(upstream, upTo: min(Payload.maximumConfig, fixed.size))
+            let size = settings.access { Layout(device: $0.device, features: offered, interpretation: .fixed).size }
+            (_, bytes) = try upstream.largestConfig(upTo: min(Payload.maximumConfig, size))
+        } else {
+            log("the upstream does not offer CONFIG: serving the layout's values and those set by hand")
         }
-        let built = try Self.frontendDevice(upstreamConfig: bytes, offered: offered, settings: settings)
+        let upstreamConfig = bytes
+        let built = try settings.access { settings throws(HostError) in
+            try Self.frontendDevice(upstreamConfig: upstreamConfig, offered: offered, settings: settings)
+        }
         device = built
         return built
     }
@@ -229,8 +290,13 @@ final class Interposer: ConnectionHandler {
     public static func frontendDevice(upstreamConfig bytes: [UInt8], offered: FeatureSet,
                                       settings: ServedDevice) throws(HostError) -> ServedDevice {
         let fixed = Layout(device: settings.device, features: offered, interpretation: .fixed)
+        // A field-sized array (p9's tag, char[tag_len]) lies past the fixed struct, and the runtime
+        // serves none: its length field is taken, its bytes are not.
         var values = ConfigDecoder.decode(bytes, layout: fixed, encoding: ConfigImage.Encoding(isModern: true, guestIsLittleEndian: true))
-            .compactMap { decoded in decoded.value.map { (path: decoded.field.path, value: $0) } }
+            .compactMap { decoded -> (path: String, value: FieldValue)? in
+                if case .flexible = decoded.field.field.type { return nil }
+                return decoded.value.map { (path: decoded.field.path, value: $0) }
+            }
         let overrides = settings.image.values
         values.removeAll { overrides[$0.path] != nil }
         values += overrides.sorted { $0.key < $1.key }.map { (path: $0.key, value: $0.value) }
@@ -299,7 +365,15 @@ final class Interposer: ConnectionHandler {
 
     /// The front-end's answer to a back-end request, relayed to the upstream when it asked.
     private func fromFrontendBackend() throws(HostError) {
-        guard let frontendBackend, let reply = try frontendBackend.receive(until: Deadline(in: timeout)) else { return }
+        guard let frontendBackend else { return }
+        guard let reply = try frontendBackend.receive(until: Deadline(in: timeout)) else {
+            log("the front-end closed its back-end channel")
+            frontendBackend.socket.close()
+            self.frontendBackend = nil
+            awaitingFrontend = nil
+            relaying = nil
+            return
+        }
         defer { closeAll(reply.descriptors) }
         awaitingFrontend = nil
         log("the front-end answered: \(Payload.u64(reply.payload).map { $0 == 0 ? "ok" : "failed (\($0))" } ?? "no value")")

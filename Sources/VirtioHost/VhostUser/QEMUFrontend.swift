@@ -3,8 +3,10 @@ import ConfigLayout
 /// What QEMU 7.2's vhost-user front-ends present to the driver, given what their back-end serves:
 /// cfgspace predicts what the guest reads, not only what it served.
 ///
-/// - vhost-user-input sizes its config at `sizeof_field(virtio_input_config, u)`, 128 bytes, 8 short
-///   of the struct, and fetches it on every read (vhost_input_realize, vhost_input_get_config).
+/// - vhost-user-input sets its config size to `sizeof_field(virtio_input_config, u)`, 128 bytes
+///   (vhost_input_realize, hw/input/vhost-user-input.c), and virtio_input_device_realize
+///   (hw/input/virtio-input.c) adds the 8-byte header to it: 136 bytes, the whole struct, fetched on
+///   every read (vhost_input_get_config) and sent whole on every write (vhost_input_set_config).
 /// - vhost-user-vsock and vhost-user-gpio fetch their 8-byte structs once, at realize.
 public enum QEMUFrontend {
     /// The config a driver reads through QEMU's transport when the back-end serves `served`, for the
@@ -12,7 +14,7 @@ public enum QEMUFrontend {
     public static func presented(_ served: [UInt8], by spec: QEMUDeviceSpec, device: Device, cpus: Int = 1) -> [UInt8] {
         switch family(of: spec.driver) {
         case "vhost-user-blk": return blk(served, spec: spec, device: device, cpus: cpus)
-        case "vhost-user-input": return window(served, 128)
+        case "vhost-user-input": return window(served, 136)
         case "vhost-user-gpu": return gpu(served, spec: spec)
         case "vhost-user-vsock", "vhost-user-gpio": return window(served, 8)
         default: return served
@@ -71,6 +73,7 @@ public enum QEMUFrontend {
     /// `user_feature_bits` the back-end does not offer (vhost_get_features). nil for other front-ends,
     /// which this does not model.
     public static func offered(backend: FeatureSet, by spec: QEMUDeviceSpec, device: Device, cpus: Int = 1) -> FeatureSet? {
+        if family(of: spec.driver) == "vhost-user-vsock" { return vsockOffered(backend: backend, by: spec, device: device) }
         guard family(of: spec.driver) == "vhost-user-blk" else { return nil }
         let queues = spec.number("num-queues") ?? UInt64(cpus)
         var own = ["SIZE_MAX", "SEG_MAX", "GEOMETRY", "TOPOLOGY", "BLK_SIZE", "FLUSH", "RO", "VERSION_1", "INDIRECT_DESC",
@@ -86,6 +89,23 @@ public enum QEMUFrontend {
         return FeatureSet(bits: own.compactMap { name -> Int? in
             guard let bit = device.feature(named: name)?.bit else { return nil }
             return !userFeatureBits.contains(name) || backend.contains(bit) ? bit : nil
+        })
+    }
+
+    /// The features vhost-user-vsock offers the guest: the transport's own (INDIRECT_DESC, EVENT_IDX,
+    /// NOTIFY_ON_EMPTY, ANY_LAYOUT, RING_RESET with queue_reset on, VERSION_1 on its modern-only
+    /// function) and SEQPACKET unless seqpacket=off; then VERSION_1, INDIRECT_DESC, EVENT_IDX and
+    /// NOTIFY_ON_EMPTY (`vuv_get_features`' user_feature_bits, hw/virtio/vhost-user-vsock.c), SEQPACKET
+    /// and RING_RESET (`vhost_vsock_common_get_features`' feature_bits, hw/virtio/vhost-vsock-common.c)
+    /// only where the back-end offers them.
+    static func vsockOffered(backend: FeatureSet, by spec: QEMUDeviceSpec, device: Device) -> FeatureSet {
+        var own = ["INDIRECT_DESC", "EVENT_IDX", "NOTIFY_ON_EMPTY", "ANY_LAYOUT", "VERSION_1"]
+        if spec.flag("queue_reset") != false { own.append("RING_RESET") }
+        if spec.flag("seqpacket") != false { own.append("SEQPACKET") }
+        let masked: Set<String> = ["VERSION_1", "INDIRECT_DESC", "EVENT_IDX", "NOTIFY_ON_EMPTY", "SEQPACKET", "RING_RESET"]
+        return FeatureSet(bits: own.compactMap { name -> Int? in
+            guard let bit = device.feature(named: name)?.bit else { return nil }
+            return !masked.contains(name) || backend.contains(bit) ? bit : nil
         })
     }
 }

@@ -4,11 +4,12 @@ import VirtioModel
 
 /// A `VhostUserServer` running on a thread of its own, as `cfgspace serve` runs it: command lines
 /// go to it through a pipe, as standard input would carry them, and `stop()` ends it and waits for
-/// its thread (bounded). Its socket lives in a fresh temporary folder, removed on stop.
+/// its thread (bounded). Its socket lives in a fresh temporary folder, removed on stop (or when a
+/// signal ends the process).
 public final class RunningServer: @unchecked Sendable {
     public let socketPath: String
     public let server: VhostUserServer
-    private let folder: URL
+    private let folder: TemporaryFolder
     private let commands: (read: Descriptor, write: Descriptor)
     private let stopper: (read: Descriptor, write: Descriptor)
     private let finished = DispatchSemaphore(value: 0)
@@ -29,16 +30,16 @@ public final class RunningServer: @unchecked Sendable {
     }
 
     private init(_ make: (String) throws(HostError) -> VhostUserServer) throws(HostError) {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("cfgspace-serve-\(UUID().uuidString)")
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw HostError(.system, "cannot make a folder for the server's socket: \(error.localizedDescription)")
-        }
-        socketPath = folder.appendingPathComponent("vhost-user.sock").path
+        folder = try TemporaryFolder(prefix: "cfgspace-serve")
+        socketPath = folder.file("vhost-user.sock")
         commands = try Descriptor.pipe()
         stopper = try Descriptor.pipe()
-        server = try make(socketPath)
+        do {
+            server = try make(socketPath)
+        } catch {
+            folder.remove()
+            throw error
+        }
         let server = self.server, commandsRead = commands.read, stopRead = stopper.read, done = finished
         Thread {
             try? server.run(commands: commandsRead, stop: stopRead)
@@ -60,7 +61,7 @@ public final class RunningServer: @unchecked Sendable {
         guard !already else { return }
         stopper.write.close()
         _ = finished.wait(timeout: .now() + 10)
-        try? FileManager.default.removeItem(at: folder)
+        folder.remove()
     }
 
     deinit { stop() }

@@ -15,6 +15,12 @@ public struct ServeLog: Sendable {
 
     func callAsFunction(_ line: String) { write(line) }
 
+    /// The same log with `prefix` before each line (`connection 3: `).
+    func prefixed(_ prefix: String) -> ServeLog {
+        let write = self.write
+        return ServeLog(verbose: verbose) { write(prefix + $0) }
+    }
+
     func routine(_ line: @autoclosure () -> String) {
         if verbose { write(line()) }
     }

@@ -28,22 +28,17 @@ public final class StorageDaemon {
     public let socketPath: String
     public let imagePath: String
     public let process: ChildProcess
-    private let folder: URL
+    private let folder: TemporaryFolder
     private let qmp: QMPClient
 
     public init(_ options: Options = Options(), timeout: Duration = .seconds(10)) throws(HostError) {
         let program = try Program.locate("qemu-storage-daemon", explicit: options.executable)
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("cfgspace-qsd-\(UUID().uuidString)")
-        socketPath = folder.appendingPathComponent("qsd.sock").path
-        imagePath = folder.appendingPathComponent("disk.raw").path
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw HostError(.system, "cannot make a folder for qemu-storage-daemon: \(error.localizedDescription)")
-        }
+        folder = try TemporaryFolder(prefix: "cfgspace-qsd")
+        socketPath = folder.file("qsd.sock")
+        imagePath = folder.file("disk.raw")
         guard FileManager.default.createFile(atPath: imagePath, contents: Data(options.firstBytes)),
               truncate(imagePath, off_t(clamping: options.size)) == 0 else {
-            try? FileManager.default.removeItem(at: folder)
+            folder.remove()
             throw HostError.system("making the disk image \(imagePath)", errno: errno)
         }
         let (ours, theirs) = try Descriptor.socketPair()
@@ -54,7 +49,7 @@ public final class StorageDaemon {
                 "--blockdev", "driver=file,node-name=n0,filename=\(imagePath)", "--export", export,
                 "--chardev", "socket,id=m0,fd=3", "--monitor", "chardev=m0,mode=control"], passing: [theirs.raw])
         } catch {
-            try? FileManager.default.removeItem(at: folder)
+            folder.remove()
             throw error
         }
         theirs.close()
@@ -70,7 +65,7 @@ public final class StorageDaemon {
             }
         } catch {
             _ = process.terminate()
-            try? FileManager.default.removeItem(at: folder)
+            folder.remove()
             throw error
         }
     }
@@ -83,7 +78,7 @@ public final class StorageDaemon {
     /// Stops the daemon and removes its files; safe to call again.
     public func stop() {
         _ = process.terminate()
-        try? FileManager.default.removeItem(at: folder)
+        folder.remove()
     }
 
     deinit { stop() }

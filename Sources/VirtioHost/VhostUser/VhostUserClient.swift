@@ -80,6 +80,24 @@ public final class VhostUserClient {
         return config.bytes
     }
 
+    /// The back-end's config size: the largest GET_CONFIG from offset 0 it answers, searched down from
+    /// `limit` (libvhost-user back-ends refuse a size past their struct with an empty payload).
+    func largestConfig(upTo limit: Int) throws(HostError) -> (Int, [UInt8]) {
+        if let whole = try config(size: limit) { return (limit, whole) }
+        var low = 0, high = limit  // low is answered (0 trivially), high is not
+        var best: [UInt8] = []
+        while high - low > 1 {
+            let middle = (low + high) / 2
+            if let bytes = try config(size: middle) {
+                low = middle
+                best = bytes
+            } else {
+                high = middle
+            }
+        }
+        return (low, best)
+    }
+
     /// SET_CONFIG of `bytes` at `offset` as a driver's write (flags 0).
     public func setConfig(offset: Int, bytes: [UInt8]) throws(HostError) {
         try send(.setConfig, VhostUserPayload.Config(offset: offset, size: bytes.count, bytes: bytes).encoded, needsReply: true)

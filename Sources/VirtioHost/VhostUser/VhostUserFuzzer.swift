@@ -36,12 +36,41 @@ public struct VhostUserFuzzer {
             } catch {
                 ok = false
             }
-            drain(socket)
-            if !ok || cut || !isOpen(socket) {
-                if !ok || !isOpen(socket) { closedByServer += 1 }
+            // A whole message is judged before the next goes: the server answers a GET_FEATURES
+            // behind it, or closes. Without that pause a fast sender fills the socket long before
+            // a server's thread reads it, and counts closes it never sees.
+            var closed = !ok
+            if ok && !cut {
+                closed = try !synchronise(socket)
+            } else if ok {
+                drain(socket)
+                closed = !isOpen(socket)
+            }
+            if closed { closedByServer += 1 }
+            if closed || cut {
                 socket.close()
                 socket = try connect()
             }
+        }
+    }
+
+    /// Sends a GET_FEATURES and reads whatever comes until its answer; false when the server closes
+    /// the connection first. A server that neither answers nor closes is hung: an error.
+    private func synchronise(_ socket: Descriptor) throws(HostError) -> Bool {
+        let channel = VhostUserChannel(socket, what: "the server")
+        let request = VhostUserMessage.Request.getFeatures.rawValue
+        let deadline = Deadline(in: .seconds(5))
+        do {
+            try channel.send(VhostUserMessage(request: request), until: deadline)
+            while let reply = try channel.receive(until: deadline) {
+                closeAll(reply.descriptors)
+                if reply.isReply && reply.request == request { return true }
+            }
+            return false
+        } catch where error.kind == .timeout {
+            throw HostError(.timeout, "the server neither answered nor closed after message #\(sent)")
+        } catch {
+            return false
         }
     }
 

@@ -134,6 +134,34 @@ public enum VhostUserPayload {
         }
     }
 
+    /// The most rings any vhost-user back-end can have: a kick, call or error message names its ring
+    /// in the payload's low 8 bits (VHOST_USER_VRING_IDX_MASK, docs/interop/vhost-user.rst).
+    static let ringLimit = 256
+
+    /// The ring a message names: the index of `vhost_vring_state` or `vhost_vring_addr`, or the low
+    /// byte of a kick, call or error payload; nil for a message that names none.
+    static func ringIndex(of message: VhostUserMessage) -> UInt32? {
+        var reader = PayloadReader(message.payload)
+        switch message.knownRequest {
+        case .setVringNum, .setVringBase, .getVringBase, .setVringEnable, .setVringEndian, .vringKick, .setVringAddr:
+            return reader.u32()
+        case .setVringKick, .setVringCall, .setVringErr:
+            return reader.u64().map { UInt32($0 & 0xff) }
+        default:
+            return nil
+        }
+    }
+
+    /// Why a message's ring is out of range for a back-end with `rings` rings (nil when it is not):
+    /// libvhost-user indexes its ring array with the number as it comes (vu_set_vring_num_exec), so
+    /// qemu-storage-daemon 7.2 writes past its array on any ring past its queues, and dies of SIGSEGV
+    /// on 0xffffffff.
+    static func ringProblem(_ message: VhostUserMessage, ring: UInt32, rings: Int) -> String? {
+        let limit = min(rings, ringLimit)
+        guard Int(ring) >= limit else { return nil }
+        return "\(message.requestName) names ring \(ring); there are \(limit) (0 to \(limit - 1))"
+    }
+
     /// `struct vhost_vring_state`: index and number.
     static func vringState(_ payload: [UInt8]) -> (index: UInt32, number: UInt32)? {
         var reader = PayloadReader(payload)

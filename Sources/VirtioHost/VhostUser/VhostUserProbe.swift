@@ -42,7 +42,7 @@ public enum VhostUserProbe {
         var bytes: [UInt8] = []
         var size = 0
         if protocolFeatures & VhostUserPayload.ProtocolFeature.config.mask != 0 {
-            (size, bytes) = try largestConfig(client, upTo: VhostUserPayload.maximumConfig)
+            (size, bytes) = try client.largestConfig(upTo: VhostUserPayload.maximumConfig)
         }
         let known = Set(device.allFeatures.map(\.bit))
         let unknown = offered.bits.filter { !known.contains($0) }
@@ -54,24 +54,6 @@ public enum VhostUserProbe {
                       vhostBits: vhostBits.compactMap { bit in VhostUserPayload.vhostBits[bit].map { "\($0) (\(bit))" } },
                       protocolFeatures: protocolFeatures, queues: queues, configSize: size, bytes: bytes, fields: fields,
                       checks: checks)
-    }
-
-    /// The back-end's config size: the largest GET_CONFIG from offset 0 it answers, searched down from
-    /// `limit` (libvhost-user back-ends refuse a size past their struct with an empty payload).
-    static func largestConfig(_ client: VhostUserClient, upTo limit: Int) throws(HostError) -> (Int, [UInt8]) {
-        if let whole = try client.config(size: limit) { return (limit, whole) }
-        var low = 0, high = limit  // low is answered (0 trivially), high is not
-        var best: [UInt8] = []
-        while high - low > 1 {
-            let middle = (low + high) / 2
-            if let bytes = try client.config(size: middle) {
-                low = middle
-                best = bytes
-            } else {
-                high = middle
-            }
-        }
-        return (low, best)
     }
 }
 

@@ -17,9 +17,11 @@ final class VhostUserSession {
         case close(String)
     }
 
-    let served: ServedDevice
+    let device: SharedDevice
     let queues: Int
-    let log: (String) -> Void
+    let log: ServeLog
+    /// Tells the other front-ends that this one changed the device.
+    private let changedDevice: @Sendable () -> Void
     /// The protocol features offered: MQ, REPLY_ACK, BACKEND_REQ, CONFIG, INFLIGHT_SHMFD,
     /// RESET_DEVICE and CONFIGURE_MEM_SLOTS.
     static let offeredProtocolFeatures: UInt64 = [Payload.ProtocolFeature.mq, .replyAck, .backendRequests, .config,
@@ -34,17 +36,19 @@ final class VhostUserSession {
     /// The back-end channel QEMU gave with SET_BACKEND_REQ_FD.
     private(set) var backendChannel: VhostUserChannel?
 
-    init(served: ServedDevice, queues: Int, log: @escaping (String) -> Void) {
-        self.served = served
+    init(context: ConnectionContext, queues: Int) {
+        device = context.device
         self.queues = queues
-        self.log = log
-        version1 = served.device.feature(named: "VERSION_1").map { 1 << UInt64($0.bit) } ?? 0
+        log = context.log
+        changedDevice = context.changedDevice
+        (offeredFeatures, version1) = context.device.access { served in
+            ((served.offered.words.first ?? 0) | 1 << UInt64(Payload.protocolFeaturesBit),
+             served.device.feature(named: "VERSION_1").map { 1 << UInt64($0.bit) } ?? 0)
+        }
     }
 
     /// The device features offered, with VHOST_USER_F_PROTOCOL_FEATURES.
-    var offeredFeatures: UInt64 {
-        (served.offered.words.first ?? 0) | 1 << UInt64(Payload.protocolFeaturesBit)
-    }
+    let offeredFeatures: UInt64
 
     func has(_ feature: Payload.ProtocolFeature) -> Bool { protocolFeatures & feature.mask != 0 }
 
@@ -57,7 +61,7 @@ final class VhostUserSession {
         if let problem = Payload.problem(with: message, logSharedMemory: has(.logSharedMemory)) {
             closeAll(message.descriptors)
             // A front-end that asked for an acknowledgement gets a failure; any other fault ends the connection.
-            if message.needsReply && has(.replyAck) && message.knownRequest != nil && !Self.alwaysReplies(message) {
+            if message.needsReply && has(.replyAck) && message.knownRequest != nil && !VhostUserProtocol.alwaysReplies(message.knownRequest) {
                 log("refused \(message.requestName): \(problem)")
                 return .reply(message.reply(UInt64(1).bytes))
             }
@@ -68,20 +72,15 @@ final class VhostUserSession {
             return .close(problem)
         }
         guard let request = message.knownRequest else { return .close("unknown request \(message.request)") }
+        if let ring = Payload.ringIndex(of: message), let problem = Payload.ringProblem(message, ring: ring, rings: queues) {
+            closeAll(message.descriptors)
+            return .close(problem)
+        }
         let outcome = answer(request, message)
         if case .silence = outcome, message.needsReply, has(.replyAck) {
             return .reply(message.reply(UInt64(0).bytes))
         }
         return outcome
-    }
-
-    /// Requests whose reply the protocol defines, whatever REPLY_ACK says.
-    static func alwaysReplies(_ message: VhostUserMessage) -> Bool {
-        switch message.knownRequest {
-        case .getFeatures, .getProtocolFeatures, .getVringBase, .getQueueNum, .getConfig, .getInflightFD, .getMaxMemSlots,
-             .getStatus, .postcopyEnd: true
-        default: false
-        }
     }
 
     private func answer(_ request: Request, _ message: VhostUserMessage) -> Outcome {
@@ -146,28 +145,39 @@ final class VhostUserSession {
     /// before the struct does. A window past the struct gets libvhost-user's error, an empty payload
     /// (vu_blk_get_config refuses a length past its struct the same way).
     private func getConfig(_ message: VhostUserMessage) -> Outcome {
-        let limit = served.structSize
-        guard let request = Payload.Config(message.payload), request.offset + request.size <= limit else {
-            log("GET_CONFIG past the \(limit)-byte struct: answered with an empty payload")
+        let modern = isModern
+        let window: [UInt8]? = device.access { served in
+            guard let request = Payload.Config(message.payload), request.offset + request.size <= served.structSize else {
+                return nil
+            }
+            let bytes = served.bytes(modern: modern)
+            var window = Array(bytes[min(request.offset, bytes.count)..<min(request.offset + request.size, bytes.count)])
+            window += repeatElement(0, count: request.size - window.count)
+            return window
+        }
+        guard let window, let request = Payload.Config(message.payload) else {
+            log("GET_CONFIG past the struct: answered with an empty payload")
             return .reply(message.reply([]))
         }
-        let bytes = served.bytes(modern: isModern)
-        var window = Array(bytes[min(request.offset, bytes.count)..<min(request.offset + request.size, bytes.count)])
-        window += repeatElement(0, count: request.size - window.count)
         return .reply(message.reply(Payload.Config(offset: request.offset, size: request.size, flags: request.flags,
                                                    bytes: window).encoded))
     }
 
-    /// SET_CONFIG: driver-writable fields only (the live-migration flag allows the rest).
+    /// SET_CONFIG: the driver-writable fields it holds (the live-migration flag writes any), every
+    /// other front-end told when the device changed.
     private func setConfig(_ message: VhostUserMessage) -> Outcome {
         guard let config = Payload.Config(message.payload) else { return .close("SET_CONFIG carries no config") }
-        let result = served.write(offset: config.offset, bytes: config.bytes, migration: config.flags == 1, modern: isModern)
+        let modern = isModern, migration = config.flags == 1
+        let result = device.access { $0.write(offset: config.offset, bytes: config.bytes, migration: migration, modern: modern) }
+        let what = "SET_CONFIG \(config.size) bytes at \(config.offset)" + (migration ? " (migration)" : "")
         switch result {
-        case .applied(let fields):
-            log("SET_CONFIG \(config.size) bytes at \(config.offset): " + (fields.isEmpty ? "nothing changed" : "wrote " + fields.joined(separator: ", ")))
+        case .applied(let fields, let kept):
+            log(what + ": " + (fields.isEmpty ? "nothing changed" : "wrote " + fields.joined(separator: ", "))
+                + (kept.isEmpty ? "" : "; kept as served: " + kept.joined(separator: ", ")))
+            if !fields.isEmpty { changedDevice() }
             return .silence
         case .refused(let reason):
-            log("SET_CONFIG \(config.size) bytes at \(config.offset) refused: \(reason)")
+            log("\(what) refused: \(reason)")
             return message.needsReply && has(.replyAck) ? .reply(message.reply(UInt64(1).bytes)) : .silence
         }
     }
@@ -187,14 +197,18 @@ final class VhostUserSession {
         return .reply(message.reply(payload, descriptors: [fd]))
     }
 
+    /// What became of a config-change notice.
+    enum ConfigChangeNotice { case notSent, sent, awaitingAcknowledgement }
+
     /// Tells the front-end its config changed (VHOST_USER_BACKEND_CONFIG_CHANGE_MSG), asking for an
-    /// acknowledgement when REPLY_ACK is negotiated; whether a reply is awaited.
-    func sendConfigChange(until deadline: Deadline) throws(HostError) -> Bool {
-        guard let backendChannel, has(.config) else { return false }
+    /// acknowledgement when REPLY_ACK is negotiated; without a back-end channel, or without CONFIG
+    /// agreed, nothing is sent.
+    func sendConfigChange(until deadline: Deadline) throws(HostError) -> ConfigChangeNotice {
+        guard let backendChannel, has(.config) else { return .notSent }
         let ack = has(.replyAck)
         let flags = VhostUserMessage.version | (ack ? VhostUserMessage.needReplyFlag : 0)
         try backendChannel.send(VhostUserMessage(request: VhostUserMessage.BackendRequest.configChange.rawValue, flags: flags),
                                 until: deadline)
-        return ack
+        return ack ? .awaitingAcknowledgement : .sent
     }
 }

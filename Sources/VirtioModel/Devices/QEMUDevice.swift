@@ -5,8 +5,8 @@ import ConfigLayout
 /// (`Layout.qemuSize(with:)`), all-ones past the end (`virtio_config_readw`), two feature windows
 /// each way kept across a reset, unaligned reads cut as QEMU's memory core cuts them, and
 /// config_generation moved only by `virtio_notify_config` after DRIVER_OK. The `qemu` device model
-/// of every device type; net's adds its own config writes (`QEMUNetDevice`), input its selector
-/// (`QEMUSelectorDevice`).
+/// of every device type; net's and gpu's add their own config writes (`QEMUNetDevice`, `QEMUGPUDevice`), input
+/// its selector (`QEMUSelectorDevice`).
 public class QEMUDevice: DeviceModel {
     static let kind = DeviceKind(
         name: "qemu", layout: nil,
@@ -16,8 +16,9 @@ public class QEMUDevice: DeviceModel {
             + "order until VERSION_1 is written, the generation moved only by a notification after DRIVER_OK",
         defaults: QEMUDeviceDefaults.defaults(for:),
         make: { device, parameters, trace throws(ScenarioError) in
-            // net's own config writes and input's select/subsel; every other device type is QEMU's core alone.
+            // net's and gpu's own config writes and input's select/subsel; every other device type is QEMU's core alone.
             if device.name == "net" { return try QEMUNetDevice(device: device, parameters: parameters, trace: trace) }
+            if device.name == "gpu" { return try QEMUGPUDevice(device: device, parameters: parameters, trace: trace) }
             if let input = try QEMUSelectorDevice(selecting: device, parameters: parameters, trace: trace) { return input }
             return try QEMUDevice(device: device, parameters: parameters, trace: trace)
         })
@@ -27,7 +28,7 @@ public class QEMUDevice: DeviceModel {
     convenience init(device: Device, parameters: DeviceParameters, trace: Trace) throws(ScenarioError) {
         let image = try parameters.image(of: device, interpretation: .fixed)
         self.init(name: "qemu", device: device, offered: parameters.offered, image: image,
-                  configSize: image.layout.qemuSize(with: parameters.qemuProperties), pastEnd: parameters.pastEnd ?? .allOnes,
+                  configSize: Self.size(image, parameters.qemuProperties), pastEnd: parameters.pastEnd ?? .allOnes,
                   guestIsLittleEndian: parameters.guestIsLittleEndian, trace: trace)
     }
 
@@ -38,8 +39,14 @@ public class QEMUDevice: DeviceModel {
                             guestIsLittleEndian: Bool = true, trace: Trace) throws(FieldValueError) {
         let image = try ConfigImage(device: device, interpretation: .fixed, features: offered, values: values)
         self.init(name: "qemu", device: device, offered: offered, image: image,
-                  configSize: image.layout.qemuSize(with: properties), pastEnd: .allOnes,
+                  configSize: Self.size(image, properties), pastEnd: .allOnes,
                   guestIsLittleEndian: guestIsLittleEndian, trace: trace, generation: generation)
+    }
+
+    /// QEMU's size, raised to the end of what a field-sized array holds: virtio-9p's config is
+    /// `sizeof(struct virtio_9p_config) + strlen(tag)` (virtio_9p_device_realize, hw/9pfs/virtio-9p-device.c).
+    static func size(_ image: ConfigImage, _ properties: QemuProperties) -> Int {
+        max(image.layout.qemuSize(with: properties), image.flexibleEnd)
     }
 
     init(name: String, device: Device, offered: FeatureSet, image: ConfigImage, configSize: Int, pastEnd: PastEndPolicy,

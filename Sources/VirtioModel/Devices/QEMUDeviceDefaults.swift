@@ -71,5 +71,27 @@ enum QEMUDeviceDefaults {
         // vhost-user-fs-pci,tag=cfgspace: the config QEMU serves itself (hw/virtio/vhost-user-fs.c
         // `vuf_get_config`), num-request-queues 1 by default; no device features pass `user_feature_bits`.
         "fs": DeviceDefaults(features: transport, values: [("tag", "cfgspace"), ("num_request_queues", "1")]),
+        // virtio-9p-pci with mount_tag=cfgspace, QEMU's own probe tag (hw/9pfs/virtio-9p-device.c:
+        // `virtio_9p_get_features` always offers MOUNT_TAG; `virtio_9p_get_config` serves strlen(tag), then
+        // the tag without a NUL, in a config of 2 + strlen(tag) bytes). QEMU has no default tag.
+        "p9": DeviceDefaults(features: ["MOUNT_TAG"] + transport, values: [("tag_len", "8"), ("tag", "cfgspace")]),
+        // virtio-gpu-pci (hw/display/virtio-gpu-base.c `virtio_gpu_base_get_features`, `..._device_realize`):
+        // EDID with edid=on (the default), num_scanouts = max_outputs (1), num_capsets 0 without virgl.
+        "gpu": DeviceDefaults(features: ["EDID"] + transport,
+                              values: [("events_read", "0"), ("events_clear", "0"), ("num_scanouts", "1"), ("num_capsets", "0")]),
+        // virtio-crypto-pci over cryptodev-backend-builtin (backends/cryptodev-builtin.c
+        // `cryptodev_builtin_init`; hw/virtio/virtio-crypto.c `virtio_crypto_get_config`): no feature
+        // bit, HW_READY, one data queue, CIPHER|HASH|MAC|AKCIPHER with AES_CBC, SHA1 and RSA, and
+        // max_size LONG_MAX - sizeof(CryptoDevBackendOpInfo).
+        "crypto": DeviceDefaults(
+            features: transport,
+            values: [("status", "1"), ("max_dataqueues", "1"), ("crypto_services", "0x17"), ("cipher_algo_l", "0x8"),
+                     ("cipher_algo_h", "0"), ("hash_algo", "0x4"), ("mac_algo_l", "0"), ("mac_algo_h", "0"), ("aead_algo", "0"),
+                     ("max_cipher_key_len", "64"), ("max_auth_key_len", "512"), ("akcipher_algo", "0x2"),
+                     ("max_size", "0x7fffffffffffffe7")]),
+        // vhost-vsock-pci,guest-cid=3: guest-cid must be above 2 (vhost_vsock_device_realize,
+        // hw/virtio/vhost-vsock.c); SEQPACKET is added unless seqpacket=off and the back-end lacks it
+        // (vhost_vsock_common_get_features, hw/virtio/vhost-vsock-common.c).
+        "vsock": DeviceDefaults(features: ["SEQPACKET"] + transport, values: [("guest_cid", "3")]),
     ]
 }

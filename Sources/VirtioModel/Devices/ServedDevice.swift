@@ -32,8 +32,9 @@ public final class ServedDevice {
 
     /// What became of a driver's write.
     public enum WriteResult: Equatable, Sendable {
-        /// Stored; the fields it changed.
-        case applied([String])
+        /// Stored: the fields it changed, and the read-only fields (or loose bytes) whose bytes it
+        /// carried changed and which were kept as served.
+        case applied(fields: [String], kept: [String])
         /// Not stored, and why.
         case refused(String)
     }
@@ -87,29 +88,42 @@ public final class ServedDevice {
         return image.generation != before
     }
 
-    /// A driver's write of `bytes` at `offset` in the served layout. Bytes that differ from what is
-    /// served must all fall in driver-writable fields, whole fields at a time; a front-end that writes
-    /// the whole config back (vhost-user-input) may repeat the read-only bytes unchanged. With
-    /// `migration`, the live-migration flag of SET_CONFIG, read-only fields may be written too.
+    /// A driver's write of `bytes` at `offset` in the served layout. A write that holds a whole field
+    /// the driver may write takes what it carries for such fields and keeps every other byte as served:
+    /// QEMU's vhost-user-input sends its whole 136-byte buffer on every write, read-only bytes and
+    /// all, stale since the last read (vhost_input_set_config, hw/input/vhost-user-input.c), and a
+    /// back-end takes only select and subsel from it (vi_set_config, contrib/vhost-user-input/main.c,
+    /// reads those two and nothing else). A write that holds no such field and would change others
+    /// is refused whole. With `migration`, the live-migration flag of SET_CONFIG, every field is
+    /// written as carried: the destination of a migration restores the whole config.
     public func write(offset: Int, bytes: [UInt8], migration: Bool, modern: Bool) -> WriteResult {
         let current = self.bytes(modern: modern)
         guard offset >= 0, offset <= current.count, bytes.count <= current.count - offset else {
             return .refused("\(bytes.count) bytes at offset \(offset) reach past the \(current.count)-byte configuration")
         }
-        let changed = bytes.indices.filter { bytes[$0] != current[offset + $0] }.map { offset + $0 }
+        let end = offset + bytes.count
+        let holdsWritable = migration || image.fields(overlapping: offset, count: bytes.count).contains {
+            mayWrite($0, modern: modern) == nil && ($0.offset ?? -1) >= offset && ($0.offset ?? 0) + $0.size <= end
+        }
         var touched: [PlacedField] = []
-        for position in changed {
-            guard let field = image.fields(overlapping: position, count: 1).first else {
-                return .refused("byte \(position) belongs to no field")
+        var kept: [String] = []
+        for position in bytes.indices where bytes[position] != current[offset + position] {
+            let at = offset + position
+            guard let field = image.fields(overlapping: at, count: 1).first else {
+                guard holdsWritable else { return .refused("byte \(at) belongs to no field") }
+                kept.append("byte \(at)")
+                continue
             }
-            if !migration && field.field.access == .readOnly {
-                return .refused("\(field.path) is read-only")
+            if !migration, let problem = mayWrite(field, modern: modern) {
+                guard holdsWritable else { return .refused(problem) }
+                if !kept.contains(field.path) { kept.append(field.path) }
+                continue
             }
             if !touched.contains(where: { $0.path == field.path }) { touched.append(field) }
         }
         var paths: [String] = []
         for field in touched {
-            guard let start = field.offset, start >= offset, start + field.size <= offset + bytes.count else {
+            guard let start = field.offset, start >= offset, start + field.size <= end else {
                 return .refused("the write covers only part of \(field.path)")
             }
             let slice = Array(bytes[(start - offset)..<(start - offset + field.size)])
@@ -121,7 +135,24 @@ public final class ServedDevice {
             paths.append(field.path)
         }
         do { try applySelection() } catch { return .refused(error.description) }
-        return .applied(paths)
+        return .applied(fields: paths, kept: kept)
+    }
+
+    /// Why a driver may not write `field` now; nil when it may: a driver-writable field whose `if`
+    /// holds under the offered features (blk's writeback, for one: "If the VIRTIO_BLK_F_CONFIG_WCE
+    /// feature is negotiated, the cache mode can be read or set through the writeback field", virtio
+    /// 1.2, 5.2.4), or a legacy-writable one before VERSION_1.
+    private func mayWrite(_ field: PlacedField, modern: Bool) -> String? {
+        switch field.field.access {
+        case .readOnly: return "\(field.path) is read-only"
+        case .legacyWritable where modern: return "\(field.path) is driver-writable on the legacy interface only"
+        case .driverWritable, .legacyWritable:
+            guard field.exists else {
+                let condition = field.field.existence.map { "\($0.condition)" } ?? "features not offered"
+                return "\(field.path) exists only with \(condition), which is not offered"
+            }
+            return nil
+        }
     }
 
     /// Fills the union as the selector fields now say: the selection's bytes and its size, or

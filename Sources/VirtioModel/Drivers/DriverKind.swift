@@ -45,6 +45,7 @@ public struct DriverKind: Sendable, Hashable, CustomStringConvertible {
                                                                   LinuxBlkDriver.kind]
         + [LinuxConsoleDriver.kind, LinuxEntropyDriver.kind] + LinuxBalloonDriver.kinds + [LinuxSCSIDriver.kind]
         + [LinuxInputDriver.kind, LinuxPmemDriver.kind, LinuxMemDriver.kind, LinuxFSDriver.kind]
+        + [LinuxP9Driver.kind, LinuxGPUDriver.kind, LinuxCryptoDriver.kind, LinuxVsockDriver.kind]
         + [SpecLiteralDriver.kind]
 
     /// Every model's name, once each, in catalogue order.

@@ -13,13 +13,21 @@ public enum ConfigDecoder {
     }
 
     /// Every leaf field of `layout` read from `bytes` (which start at offset 0).
+    /// A field-sized array holds as many bytes as its length field says, as far as `bytes` reach.
     public static func decode(_ bytes: [UInt8], layout: Layout, encoding: ConfigImage.Encoding) -> [Decoded] {
-        layout.fields.map { placed in
+        let fixed = layout.fields.map { placed in
             guard let offset = placed.offset, offset + placed.size <= bytes.count else {
                 return Decoded(field: placed, bytes: nil, value: nil)
             }
             let slice = Array(bytes[offset..<offset + placed.size])
             return Decoded(field: placed, bytes: slice, value: value(of: slice, as: placed.field.type, encoding))
+        }
+        return fixed.map { decoded in
+            guard case .flexible(_, let count) = decoded.field.field.type, let offset = decoded.field.offset,
+                  case .integer(let length)? = fixed.first(where: { $0.field.path == count })?.value else { return decoded }
+            let end = min(bytes.count, offset + Int(clamping: length))
+            let slice = offset < end ? Array(bytes[offset..<end]) : []
+            return Decoded(field: decoded.field, bytes: slice, value: .bytes(slice))
         }
     }
 

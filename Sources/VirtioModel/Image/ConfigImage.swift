@@ -66,6 +66,8 @@ public struct ConfigImage: Sendable {
         case (.scalar(let scalar), .integer(let number)) where number <= scalar.maximumValue: break
         case (.array(.u8, let count), .bytes(let bytes)) where bytes.count == count: break
         case (.chars(let count), .bytes(let bytes)) where bytes.count == count: break
+        // A field-sized array holds what it is given; its length field is set on its own.
+        case (.flexible, .bytes): break
         case (.array(_, let count), .integers(let numbers)) where numbers.count == count: break
         default: throw FieldValueError("\(value.description) does not fit \(path) (\(field.field.type.name))")
         }
@@ -120,9 +122,20 @@ public struct ConfigImage: Sendable {
         return range.contains(value) ? nil : "\(path) is \(value), outside \(range.lowerBound)...\(range.upperBound)"
     }
 
-    /// The image's bytes under an encoding; fields a packed layout leaves out are not there.
+    /// Where the bytes held by field-sized arrays end, past the fixed struct (0 when none holds any).
+    public var flexibleEnd: Int {
+        layout.fields.reduce(0) { end, placed in
+            guard case .flexible = placed.field.type, let offset = placed.offset, case .bytes(let bytes)? = values[placed.path] else {
+                return end
+            }
+            return max(end, offset + bytes.count)
+        }
+    }
+
+    /// The image's bytes under an encoding; fields a packed layout leaves out are not there. A
+    /// field-sized array's bytes follow the struct.
     public func bytes(_ encoding: Encoding) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: layout.size)
+        var out = [UInt8](repeating: 0, count: max(layout.size, flexibleEnd))
         // The fields that hold a value, in layout order (a union's later member wins where they
         // overlap), found by their place in the layout rather than by asking every field.
         let held = values.compactMap { path, value in layout.ordinal(of: path).map { ($0, value) } }.sorted { $0.0 < $1.0 }

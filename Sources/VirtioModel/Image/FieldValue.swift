@@ -22,21 +22,10 @@ public enum FieldValue: Sendable, Equatable {
             }
             return .success(.integer(value))
         case .array(.u8, let count):
-            let parts = text.contains(":") ? text.split(separator: ":", omittingEmptySubsequences: false)
-                : text.split(separator: ",", omittingEmptySubsequences: false)
-            let radix = text.contains(":") ? 16 : 10
-            var bytes: [UInt8] = []
-            for part in parts {
-                let word = String(part).trimmingSpaces()
-                guard let byte = radix == 16 ? UInt8(word, radix: 16) : integer(word).flatMap({ UInt8(exactly: $0) }) else {
-                    return .failure(FieldValueError("'\(word)' is not a byte; give \(count) bytes like 52:54:00:12:34:56 or 1,2,3"))
-                }
-                bytes.append(byte)
+            return byteList(text, expecting: "\(count) bytes like 52:54:00:12:34:56 or 1,2,3").flatMap { bytes in
+                bytes.count == count ? .success(.bytes(bytes))
+                    : .failure(FieldValueError("\(field.name) takes \(count) bytes, not \(bytes.count)"))
             }
-            guard bytes.count == count else {
-                return .failure(FieldValueError("\(field.name) takes \(count) bytes, not \(bytes.count)"))
-            }
-            return .success(.bytes(bytes))
         case .array(let scalar, let count):
             var values: [UInt64] = []
             for part in text.split(separator: ",") {
@@ -57,11 +46,32 @@ public enum FieldValue: Sendable, Equatable {
                 return .failure(FieldValueError("\"\(string)\" is \(bytes.count) bytes; \(field.name) holds \(count)"))
             }
             return .success(.bytes(bytes + [UInt8](repeating: 0, count: count - bytes.count)))
-        case .flexible(_, let count):
-            return .failure(FieldValueError("\(field.name) is sized by \(count); the runtime does not serve field-sized arrays"))
+        case .flexible(nil, _):
+            // A string as long as it is: its length field says how many bytes a driver reads.
+            var string = text
+            if string.count >= 2, string.hasPrefix("\""), string.hasSuffix("\"") { string = String(string.dropFirst().dropLast()) }
+            return .success(.bytes(Array(string.utf8)))
+        case .flexible(_, _):
+            return byteList(text, expecting: "bytes like 01:02:03 or 1,2,3").map { .bytes($0) }
         case .aggregate:
             return .failure(FieldValueError("\(field.name) is a struct; set its members, such as \(field.name).<member>"))
         }
+    }
+
+    /// Bytes written `52:54:00:12:34:56` (hex) or `1,2,3`.
+    private static func byteList(_ text: String, expecting: String) -> Result<[UInt8], FieldValueError> {
+        let parts = text.contains(":") ? text.split(separator: ":", omittingEmptySubsequences: false)
+            : text.split(separator: ",", omittingEmptySubsequences: false)
+        let radix = text.contains(":") ? 16 : 10
+        var bytes: [UInt8] = []
+        for part in parts {
+            let word = String(part).trimmingSpaces()
+            guard let byte = radix == 16 ? UInt8(word, radix: 16) : integer(word).flatMap({ UInt8(exactly: $0) }) else {
+                return .failure(FieldValueError("'\(word)' is not a byte; give \(expecting)"))
+            }
+            bytes.append(byte)
+        }
+        return .success(bytes)
     }
 
     /// `9000`, `0x2328`, `0b101`.

@@ -44,7 +44,10 @@ public struct ScenarioReport: Report {
     private var valueRows: [[String]] {
         outcome.view.entries.map { entry in
             let configured = entry.fields.map { field in
-                (field, outcome.configuredValue(field)?.description ?? "—")
+                (field, outcome.configuredValue(field).map { value in
+                    if case .bytes(let bytes) = value { return Self.bytesText(bytes) }
+                    return value.description
+                } ?? "—")
             }
             let text = configured.isEmpty ? "—" : configured.count == 1 ? configured[0].1
                 : configured.map { "\($0.0)=\($0.1)" }.joined(separator: ", ")
@@ -86,10 +89,11 @@ public struct ScenarioReport: Report {
         }
         out += "\n" + style.bold("Violations") + (outcome.violations.isEmpty ? ": none\n" : " (\(outcome.violations.count))\n")
         for violation in outcome.violations {
+            // Wrapped plain, then the tag painted: a line's width is what the terminal shows.
             let tag = "\(violation.party.rawValue) \(violation.strength.rawValue)"
-            out += "  " + (violation.strength == .must ? style.red(tag) : style.yellow(tag))
-                + " \(violation.rule.rawValue): \(violation.detail)\n"
-                + "    " + style.dim(violation.rule.text) + "\n"
+            let line = TextTable.paragraph("\(tag) \(violation.rule.rawValue): \(violation.detail)", indent: "  ", continuation: "      ")
+            out += "  " + (violation.strength == .must ? style.red(tag) : style.yellow(tag)) + line.dropFirst(2 + tag.count)
+                + TextTable.paragraph(violation.rule.text, indent: "    ", continuation: "    ", paint: style.dim)
         }
         if showsTrace {
             var trace = TextTable([.init("#", .right), .init("WHO"), .init("EVENT", wraps: true)])
@@ -109,7 +113,7 @@ public struct ScenarioReport: Report {
 
     /// The driver's log lines, indented; nil when it logged nothing.
     private var logText: String? {
-        outcome.view.log.isEmpty ? nil : outcome.view.log.map { "  " + $0 + "\n" }.joined()
+        outcome.view.log.isEmpty ? nil : outcome.view.log.map { TextTable.paragraph($0, indent: "  ", continuation: "    ") }.joined()
     }
 
     // MARK: - Markdown

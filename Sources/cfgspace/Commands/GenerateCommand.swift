@@ -26,7 +26,8 @@ enum GenerateCommand: Command {
                 SharedOptions.include,
                 .init(name: "target", valueName: "target", help: "What to write.",
                       choices: targets.map(\.name) + ["all"], defaultValue: "all"),
-                .init(name: "output", valueName: "directory", help: "The folder to write into; it is created if missing.",
+                .init(name: "output", valueName: "directory", help: "The folder to write into; it is created if missing. '-' "
+                      + "prints the one file a single layout gives for a single --target to standard output instead.",
                       isRequired: true),
                 SharedOptions.spec,
             ])
@@ -94,7 +95,17 @@ enum GenerateCommand: Command {
         // The transport's own page lists only the bits of the version, as every device's does.
         transport = transport?.asOf(selected: version)
 
-        let files = Generator(inputs: inputs, transport: transport, version: version).files(for: options.targets)
+        let targets = options.targets
+        let generator = Generator(inputs: inputs, transport: transport, version: version)
+        if output == "-" {
+            guard targets.count == 1, let only = targets.first, inputs.count == 1, let input = inputs.first else {
+                throw .usage("--output - prints one file: give one layout and one --target other than all, "
+                             + "such as 'cfgspace generate blk --target c --output -'.")
+            }
+            console.out(generator.file(for: only, of: input).contents)
+            return
+        }
+        let files = generator.files(for: targets)
         var folder = OutputFolder(output)
         var unchanged = 0
         for file in files {
@@ -107,10 +118,13 @@ enum GenerateCommand: Command {
             }
         }
         if unchanged == 0 {
-            console.out("wrote \(files.count) files for \(inputs.count) devices to \(output)\n")
+            console.out("wrote \(files.count) files for \(Self.devices(inputs.count)) to \(output)\n")
         } else {
-            console.out("wrote \(files.count - unchanged) of \(files.count) files for \(inputs.count) devices to \(output); "
+            console.out("wrote \(files.count - unchanged) of \(files.count) files for \(Self.devices(inputs.count)) to \(output); "
                         + "\(unchanged) already held the same bytes and were left alone\n")
         }
     }
+
+    /// `1 device`, `24 devices`.
+    static func devices(_ count: Int) -> String { count == 1 ? "1 device" : "\(count) devices" }
 }

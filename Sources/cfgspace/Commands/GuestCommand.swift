@@ -42,12 +42,13 @@ enum GuestCommand: Command {
                   choices: GuestDevice.all.map(\.name), defaultValue: "blk"),
             .init(name: "matrix", help: "Every device, in as few boots as they allow, in one table."),
             .init(name: "layout", valueName: "file", help: "The device's layout; by default the built-in one."),
-            .init(name: "interpretation", valueName: "interpretation", help: "blk: how the interposer lays the bytes out.",
+            .init(name: "interpretation", valueName: "interpretation", help: "blk, vsock: how cfgspace lays the bytes out.",
                   choices: Interpretation.allCases.map(\.rawValue), defaultValue: Interpretation.fixed.rawValue),
             .init(name: "features", valueName: "features",
-                  help: "blk: the device features the guest may see, of the daemon's (transport bits pass through)."),
+                  help: "blk: the device features the guest may see, of the daemon's (transport bits pass through); "
+                    + "vsock: what serve offers."),
             .init(name: "set", valueName: "field=value", help: "blk: a value over the daemon's, such as blk_size=4096; "
-                      + "--bus vdpa --device net and --driver dpdk: mac or mtu, such as mtu=9000.",
+                      + "vsock: guest_cid=7; --bus vdpa --device net and --driver dpdk: mac or mtu, such as mtu=9000.",
                   isRepeatable: true),
             .init(name: "cpus", valueName: "count", help: "The guest's CPUs (and blk's queues).", defaultValue: "2"),
             .init(name: "resize-to", valueName: "sectors",
@@ -135,10 +136,14 @@ enum GuestCommand: Command {
                        ("resize-to", options.resizeTo != nil), ("direct", options.direct),
                        ("interpretation", interpretation != .fixed)].filter(\.1).map(\.0)
         if !guestDevice.isFed, let option = fedOnly.first {
-            throw .usage("--\(option) is for blk, which cfgspace feeds; the \(name) guest reads QEMU's own device.")
+            throw .usage("--\(option) is for blk and vsock, which cfgspace feeds; the \(name) guest reads QEMU's own device.")
         }
         if guestDevice.isFed, options.qemuDevice != nil {
             throw .usage("--qemu-device is for a device QEMU makes itself; cfgspace feeds \(name) over vhost-user.")
+        }
+        if guestDevice.isFed && name != "blk" {
+            try runFed(guestDevice, device: device, options, style: style, console: console)
+            return
         }
         let choices = guestDevice.isFed ? try blkChoices(options, device: device, console: console)
             : nil
@@ -158,6 +163,28 @@ enum GuestCommand: Command {
                                       resizeTo: choices.resizeTo, throughInterposer: !choices.direct, qemu: options.qemu)
         let result = try hosted { () throws(HostError) in try GuestBlkRun.run(run) }
         console.out(GuestRunReport(blk: result).render(format, style: style))
+        if !result.agrees {
+            throw .rejected("\(result.rows.filter { !$0.agrees }.count) values differ from the prediction")
+        }
+    }
+
+    /// A device cfgspace feeds other than blk (vsock): --set and --features over its own values.
+    private static func runFed(_ guestDevice: GuestDevice, device: Device, _ options: Options, style: TextStyle,
+                               console: Console) throws(CommandError) {
+        if let option = options.resizeTo != nil ? "resize-to" : options.direct ? "direct" : nil {
+            throw .usage("--\(option) is for blk; give \(guestDevice.name) --set, --features or --interpretation.")
+        }
+        let features = try options.features.map { text throws(CommandError) in
+            try LayoutInput.features(text, for: device, console: console)
+        }
+        let values = try LayoutInput.assignments(options.values, for: device,
+                                                 offered: features ?? FeatureSet(bits: device.allFeatures.map(\.bit)),
+                                                 interpretation: options.interpretation)
+        let image = try hosted { () throws(HostError) in try GuestImage.ensure(kernel: guestDevice.kernel) }
+        let fed = FedOptions(interpretation: options.interpretation, image: image, cpus: options.cpus, qemu: options.qemu,
+                             values: values, features: features)
+        let result = try hosted { () throws(HostError) in try GuestFedRun.run(guestDevice, fed) }
+        console.out(GuestRunReport(fed: result, device: device).render(options.format, style: style))
         if !result.agrees {
             throw .rejected("\(result.rows.filter { !$0.agrees }.count) values differ from the prediction")
         }

@@ -138,7 +138,8 @@ enum ProbeCommand: Command {
         }
         let probe = QEMUProbe.Options(device: device, layout: layout, drivers: options.drivers, qemu: options.qemu,
                                       qemuArguments: options.qemuArguments, machine: options.machine,
-                                      watchesChanges: options.watchesChanges)
+                                      watchesChanges: options.watchesChanges,
+                                      includeFolders: LayoutInput.loader(includes: options.includes).includeFolders)
         let result: QEMUProbeResult
         do {
             result = try QEMUProbe.run(probe)

@@ -16,13 +16,17 @@ enum ServeCommand: Command {
             + "vhost-user-blk-pci, -input-pci, -gpu-pci, -vsock-pci, -gpio-pci) with the layout's configuration under "
             + "the interpretation: GET_CONFIG gets its bytes, SET_CONFIG may write driver-writable fields only, and "
             + "every message a front-end sends while a guest starts the device is accepted as the protocol requires. "
-            + "There is no data path: queues are never served. Connections are served one after another.\n"
+            + "There is no data path: queues are never served. Every front-end that connects is served at once, up "
+            + "to 64, and all see one device.\n"
             + "While it runs, standard input takes 'set FIELD=VALUE ...', which changes the configuration and tells "
-            + "the front-end (VHOST_USER_BACKEND_CONFIG_CHANGE_MSG), and 'quit'.",
+            + "every front-end (VHOST_USER_BACKEND_CONFIG_CHANGE_MSG), and 'quit'. SIGINT, SIGTERM and SIGHUP stop it "
+            + "as 'quit' does. The socket is refused if something listens there, replaced if nothing does.",
         arguments: [.init(name: "file", help: "The layout: a file, or a built-in name such as blk.")],
         options: [
             SharedOptions.include,
             .init(name: "vhost-user", valueName: "path", help: "The Unix socket to listen on.", isRequired: true),
+            .init(name: "socket-mode", valueName: "mode",
+                  help: "The socket's permissions, in octal, whatever the umask.", defaultValue: "0600"),
             .init(name: "upstream", valueName: "socket",
                   help: "Interpose in front of the vhost-user back-end at this socket: everything passes through but the "
                       + "config, which is the layout's, holding the back-end's values unless --set gives others."),
@@ -58,6 +62,8 @@ enum ServeCommand: Command {
         var queues: Int
         var verbose: Bool
         var version: SpecVersion
+        /// The socket's permissions, whatever the umask.
+        var socketMode: mode_t
 
         init(_ arguments: ParsedArguments) throws(UsageError) {
             socket = try arguments.required("vhost-user")
@@ -75,6 +81,24 @@ enum ServeCommand: Command {
             self.queues = queues
             verbose = arguments.flag("verbose")
             version = try SharedOptions.version(arguments) ?? .newest
+            let modeText = arguments.value("socket-mode") ?? "0600"
+            guard let socketMode = mode_t(modeText, radix: 8), socketMode <= 0o777 else {
+                throw arguments.misuse("The value '\(modeText)' is invalid for '--socket-mode <mode>': give octal permissions "
+                                       + "such as 0600 or 0660.")
+            }
+            self.socketMode = socketMode
+            if let problem = UnixSocketPath.problem(socket) {
+                throw arguments.misuse("The value '\(socket)' is invalid for '--vhost-user <path>': \(problem).")
+            }
+            if let upstream {
+                if let problem = UnixSocketPath.problem(upstream) {
+                    throw arguments.misuse("The value '\(upstream)' is invalid for '--upstream <socket>': \(problem).")
+                }
+                if UnixSocketPath.same(upstream, socket) {
+                    throw arguments.misuse("--upstream is the socket serve listens on (--vhost-user '\(socket)'): give the "
+                                           + "back-end's socket.")
+                }
+            }
             if upstream != nil {
                 if arguments.isGiven("queues") {
                     throw arguments.misuse("--queues does not go with --upstream: the back-end answers GET_QUEUE_NUM "
@@ -119,20 +143,24 @@ enum ServeCommand: Command {
         let errors = console
         let log = ServeLog(verbose: options.verbose) { line in errors.err("cfgspace serve: \(line)\n") }
         do {
+            // Before anything listens: a signal from here on stops serve as 'quit' does.
+            let stop = try SignalStop.descriptor()
             let server: VhostUserServer
             if let upstream = options.upstream {
                 // Bits other versions list and this one does not (1.0's ACCESS_PLATFORM) never pass.
                 let withheld = FeatureSet(bits: loaded.allFeatures.map(\.bit)).subtracting(FeatureSet(bits: device.allFeatures.map(\.bit)))
                 server = try VhostUserServer(path: path, upstream: upstream, served: served,
                                              offerOnly: options.pass == nil ? nil : offered,
-                                             withheld: withheld, log: log)
-                console.err("cfgspace serve: \(device.name) (\(interpretation.rawValue)) on \(path), in front of \(upstream)\n")
+                                             withheld: withheld, socketMode: options.socketMode, log: log)
+                console.err(TextTable.paragraph("cfgspace serve: \(device.name) (\(interpretation.rawValue)) on \(path), in front of \(upstream)",
+                                                continuation: "  "))
             } else {
-                server = try VhostUserServer(path: path, served: served, queues: options.queues, log: log)
-                console.err("cfgspace serve: \(device.name) (\(interpretation.rawValue)) on \(path); offering "
-                            + device.names(of: offered).joined(separator: ", ") + "\n")
+                server = try VhostUserServer(path: path, served: served, queues: options.queues, socketMode: options.socketMode, log: log)
+                console.err(TextTable.paragraph("cfgspace serve: \(device.name) (\(interpretation.rawValue)) on \(path); offering "
+                                                + device.names(of: offered).joined(separator: ", "), continuation: "  "))
             }
-            try server.run(commands: Descriptor(dup(STDIN_FILENO)))
+            try server.run(commands: Descriptor(dup(STDIN_FILENO)), stop: stop)
+            if let signal = SignalStop.signalName { console.err("cfgspace serve: stopped by \(signal)\n") }
         } catch {
             console.error(error.description)
             throw .failed

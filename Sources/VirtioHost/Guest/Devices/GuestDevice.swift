@@ -63,6 +63,19 @@ public struct FedOptions: Sendable {
     public var image: GuestImage
     public var cpus: Int
     public var qemu: String?
+    /// Values set by hand over the device's own (`--set`), and the features it offers (nil: its own).
+    public var values: [(path: String, value: FieldValue)]
+    public var features: FeatureSet?
+
+    public init(interpretation: Interpretation, image: GuestImage, cpus: Int, qemu: String?,
+                values: [(path: String, value: FieldValue)] = [], features: FeatureSet? = nil) {
+        self.interpretation = interpretation
+        self.image = image
+        self.cpus = cpus
+        self.qemu = qemu
+        self.values = values
+        self.features = features
+    }
 }
 
 /// A device type a real Linux guest's own driver reads, as `cfgspace guest --device NAME` and the
@@ -136,6 +149,7 @@ public struct GuestDevice: Sendable {
     public static let all: [GuestDevice] = [BlkGuestDevice.device, NetGuestDevice.device]
         + [ConsoleGuestDevice.device, EntropyGuestDevice.device, BalloonGuestDevice.device, SCSIGuestDevice.device]
         + [InputGuestDevice.device, MemGuestDevice.device, PmemGuestDevice.device, FSGuestDevice.device]
+        + [P9GuestDevice.device, GPUGuestDevice.device, CryptoGuestDevice.device, VsockGuestDevice.device]
 
     public static func named(_ name: String) -> GuestDevice? { all.first { $0.name == name } }
 

@@ -1,0 +1,51 @@
+extension ReportDocument {
+    /// The document as Markdown: the title a heading of `level`, sections one deeper, facts and
+    /// items as lists, tables as pipe tables; names and formulas in backticks, what is bad or
+    /// strong in bold. Blocks are separated by one blank line; items in a row form one list.
+    public func markdown(level: Int = 2) -> String {
+        var chunks: [String] = []
+        var listOpen = false
+        for block in blocks {
+            var chunk: String
+            var isItem = false
+            switch block {
+            case .title(let text):
+                chunk = String(repeating: "#", count: level) + " " + Self.markdown(text) + "\n"
+            case .section(let title):
+                chunk = String(repeating: "#", count: level + 1) + " " + title + "\n"
+            case .facts(let pairs):
+                chunk = pairs.map { pair in
+                    pair.key.isEmpty ? "  " + Self.markdown(pair.value) + "\n"
+                        : "- \(pair.key): " + Self.markdown(pair.value) + "\n"
+                }.joined()
+            case .table(let table):
+                var grid = MarkdownTable(table.columns.map { .init($0.title, $0.alignment) })
+                for row in table.rows { grid.add(row.map(Self.markdown)) }
+                chunk = grid.rendered()
+            case .paragraph(let text, _, _):
+                chunk = Self.markdown(text) + "\n"
+            case .item(let text, let details):
+                chunk = "- " + Self.markdown(text) + details.map { "\n  " + Self.markdown($0) }.joined() + "\n"
+                isItem = true
+            case .line(let text, let indent):
+                chunk = (indent.count > 2 ? "  - " : "- ") + Self.markdown(text) + "\n"
+                isItem = true
+            case .gap:
+                continue
+            }
+            if isItem && listOpen, let last = chunks.popLast() { chunk = last + chunk }
+            listOpen = isItem
+            chunks.append(chunk)
+        }
+        return chunks.joined(separator: "\n")
+    }
+
+    static func markdown(_ text: Inline) -> String {
+        text.spans.map { span in
+            var piece = span.text
+            if span.isCode { piece = piece.contains("`") ? "`` \(piece) ``" : "`\(piece)`" }
+            if span.tone == .strong || span.tone == .bad { piece = "**\(piece)**" }
+            return piece
+        }.joined()
+    }
+}
