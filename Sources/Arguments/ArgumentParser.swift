@@ -1,4 +1,4 @@
-import ConfigLayout
+import Spelling
 
 /// Parses a subcommand's arguments against its spec: `--name value`, `--name=value`, flags, `-h`,
 /// `--` to end options, and positionals in order.

@@ -1,5 +1,5 @@
 import Arguments
-import ConfigLayout
+import Spelling
 
 /// The command line: dispatches to a subcommand, and turns mistakes into usage errors that say
 /// what to type instead.
@@ -64,14 +64,29 @@ enum CFGSpace {
             console.out(HelpFormatter.help(for: command.spec))
             return .success
         }
+        return execute(command, parsed, console: console)
+    }
+
+    /// Decodes the command's options once, then runs it; every way it stops says why.
+    private static func execute<C: Command>(_ command: C.Type, _ parsed: ParsedArguments, console: Console) -> ExitCode {
+        let options: C.Options
+        do throws(UsageError) {
+            options = try C.Options(parsed)
+        } catch {
+            console.err(HelpFormatter.usageError(UsageError(message: error.message, command: error.command ?? C.spec)))
+            return .usage
+        }
         do throws(CommandError) {
-            try command.run(parsed, console: console)
+            try C.run(options, console: console)
             return .success
         } catch {
             switch error {
             case .usage(let message):
-                console.err(HelpFormatter.usageError(UsageError(message: message, command: command.spec)))
+                console.err(HelpFormatter.usageError(UsageError(message: message, command: C.spec)))
                 return .usage
+            case .rejected(let message):
+                console.error(message)
+                return .failure
             case .failed:
                 return .failure
             case .unmeasurable:

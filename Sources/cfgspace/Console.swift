@@ -42,22 +42,3 @@ struct Console {
         err("cfgspace: \(label)" + TextTable.paragraph("cfgspace: warning: \(message)", continuation: "  ").dropFirst("cfgspace: warning:".count))
     }
 }
-
-/// 0 on success, 1 when a check finds errors, 2 when what was to be checked cannot be measured
-/// (`conform` on a struct its compiler refuses), 64 (EX_USAGE) when the command was mistyped.
-enum ExitCode: Int32 {
-    case success = 0
-    case failure = 1
-    case unmeasurable = 2
-    case usage = 64
-}
-
-/// How a command stops early.
-enum CommandError: Error {
-    /// The command was mistyped; the message says what to type instead.
-    case usage(String)
-    /// The problem has been reported already.
-    case failed
-    /// What was to be checked cannot be measured; that has been reported already.
-    case unmeasurable
-}

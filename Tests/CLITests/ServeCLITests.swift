@@ -1,5 +1,7 @@
+import Arguments
 import Foundation
 import Testing
+@testable import cfgspace
 import TestSupport
 
 /// `cfgspace serve` and `cfgspace probe vhost-user` through the built executable.
@@ -48,6 +50,33 @@ import TestSupport
     func mistakesAreUsageErrors(arguments: [String]) throws {
         let result = try Subprocess.run(Subprocess.cfgspace, arguments, in: PackagePaths.root)
         #expect(result.status == 64, "\(arguments): \(result.stderr)")
+    }
+
+    /// What --upstream makes meaningless or ambiguous is refused, saying why and what to give.
+    @Test(arguments: [
+        (["--upstream", "/tmp/y.sock", "--queues", "4"], "--queues does not go with --upstream: the back-end answers"),
+        (["--pass", "FLUSH"], "--pass filters an upstream back-end's features: give --upstream SOCKET"),
+        (["--upstream", "/tmp/y.sock", "--pass", "FLUSH", "--features", "FLUSH"], "give --pass only"),
+    ])
+    func upstreamMisusesSayWhy(extra: [String], message: String) throws {
+        let result = try Subprocess.run(Subprocess.cfgspace, ["serve", "--vhost-user", "/tmp/x.sock", "blk"] + extra,
+                                        in: PackagePaths.root)
+        #expect(result.status == 64, "\(extra): \(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
+    /// --features with --upstream, its older spelling, still says which of the back-end's features pass.
+    @Test func featuresWithUpstreamIsTakenAsPass() throws {
+        func options(_ words: String...) throws -> ServeCommand.Options {
+            try ServeCommand.Options(ArgumentParser.parse(["--vhost-user", "/tmp/x.sock", "blk"] + words,
+                                                          for: ServeCommand.spec).get())
+        }
+        let old = try options("--upstream", "/tmp/y.sock", "--features", "FLUSH")
+        #expect(old.pass == "FLUSH" && old.features == nil)
+        let new = try options("--upstream", "/tmp/y.sock", "--pass", "FLUSH")
+        #expect(new.pass == "FLUSH" && new.features == nil)
+        let alone = try options("--features", "FLUSH")
+        #expect(alone.features == "FLUSH" && alone.pass == nil && alone.queues == 8)
     }
 
     /// A path that holds anything but a stale socket is the user's: serve refuses it and leaves it.

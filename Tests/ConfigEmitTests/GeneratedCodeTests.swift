@@ -19,16 +19,16 @@ import ConfigLayout
             let loaded = try loader.load(path: folder.appendingPathComponent(name).path)
             transport = transport ?? loaded.checked.transport
             inputs += loaded.devices.filter { $0.exists(in: version) }.map {
-                GenerationInput(device: $0.asOf(version == SpecVersion.newest ? nil : version), declared: $0,
-                                layoutName: name)
+                GenerationInput(device: $0.asOf(selected: version), declared: $0, layoutName: name)
             }
         }
         return Generator(inputs: inputs, transport: transport, version: version)
     }
 
     /// Writes the files of some targets into a fresh folder.
-    static func write(_ targets: [GenerationTarget], version: SpecVersion = SpecVersion.newest) throws -> URL {
+    static func write(_ names: [String], version: SpecVersion = SpecVersion.newest) throws -> URL {
         let folder = try Tools.temporaryFolder("generated")
+        let targets = try names.map { name in try #require(GenerationTarget.named(name)) }
         for file in try generator(version: version).files(for: targets) {
             let url = folder.appendingPathComponent(file.path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -109,7 +109,7 @@ import ConfigLayout
 
     @Test func cHeadersCompileStrictlyAndBehaveLikeTheEngine() throws {
         guard let gcc = Self.tool("gcc", for: "compiling the C headers") else { return }
-        let folder = try Self.write([.c])
+        let folder = try Self.write(["c"])
         defer { try? FileManager.default.removeItem(at: folder) }
         let headers = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("c").path).sorted()
         #expect(headers.count == PackagePaths.deviceLayouts.count + 1)  // and transport.h
@@ -155,7 +155,7 @@ import ConfigLayout
             return
         }
         let version = try #require(SpecVersion("1.2"))
-        let folder = try Self.write([.c], version: version)
+        let folder = try Self.write(["c"], version: version)
         defer { try? FileManager.default.removeItem(at: folder) }
         var program = "#include <stddef.h>\n"
         var compared = 0
@@ -187,7 +187,7 @@ import ConfigLayout
 
     @Test func rustModulesCompileAndBehaveLikeTheEngine() throws {
         guard let rustc = Self.tool("rustc", for: "compiling the Rust modules") else { return }
-        let folder = try Self.write([.rust])
+        let folder = try Self.write(["rust"])
         defer { try? FileManager.default.removeItem(at: folder) }
         let modules = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("rust").path).sorted()
         #expect(modules.count == PackagePaths.deviceLayouts.count + 1)  // and transport.rs
@@ -233,7 +233,7 @@ import ConfigLayout
 
     @Test func swiftFilesCompileAndBehaveLikeTheEngine() throws {
         guard let swiftc = Self.tool("swiftc", for: "compiling the Swift files") else { return }
-        let folder = try Self.write([.swift])
+        let folder = try Self.write(["swift"])
         defer { try? FileManager.default.removeItem(at: folder) }
         let swiftFolder = folder.appendingPathComponent("swift")
         let files = try FileManager.default.contentsOfDirectory(atPath: swiftFolder.path).sorted()
@@ -287,7 +287,7 @@ import ConfigLayout
             else { print("skipped: validating the JSON documents needs Python's jsonschema") }
             return
         }
-        let folder = try Self.write([.json])
+        let folder = try Self.write(["json"])
         defer { try? FileManager.default.removeItem(at: folder) }
         let json = folder.appendingPathComponent("json")
         let documents = try FileManager.default.contentsOfDirectory(atPath: json.path).filter { $0 != "schema.json" }.sorted()
@@ -347,7 +347,7 @@ import ConfigLayout
 
     @Test func svgsRender() throws {
         guard let rsvg = Self.tool("rsvg-convert", for: "rendering the SVG byte maps") else { return }
-        let folder = try Self.write([.svg])
+        let folder = try Self.write(["svg"])
         defer { try? FileManager.default.removeItem(at: folder) }
         let svg = folder.appendingPathComponent("svg")
         let pictures = try FileManager.default.contentsOfDirectory(atPath: svg.path).sorted()
@@ -363,7 +363,8 @@ import ConfigLayout
 
     @Test func theNetPictureShowsTheMoves() throws {
         let generator = try Self.generator()
-        let net = try #require(generator.files(for: [.svg]).first { $0.path == "svg/net.svg" })
+        let svg = try #require(GenerationTarget.named("svg"))
+        let net = try #require(generator.files(for: [svg]).first { $0.path == "svg/net.svg" })
         #expect(net.contents.contains("Packed under {CTRL_VQ, HASH_TUNNEL, RSS}: 5 fields move"))
         #expect(net.contents.components(separatedBy: "marker-end=\"url(#arrow)\"").count - 1 == 6)  // 5 moves + the legend
         #expect(net.contents.contains("mtu @10"))
@@ -371,15 +372,16 @@ import ConfigLayout
 
     @Test func theNetPageHasTheDivergenceAndTheHistory() throws {
         let generator = try Self.generator()
-        let page = try #require(generator.files(for: [.markdown]).first { $0.path == "markdown/net.md" }).contents
+        let markdown = try #require(GenerationTarget.named("markdown"))
+        let page = try #require(generator.files(for: [markdown]).first { $0.path == "markdown/net.md" }).contents
         #expect(page.contains("`MTU && !(STATUS && (MQ \\|\\| RSS))`"))
         #expect(page.contains("### virtio 1.1 → 1.2"))
         #expect(page.contains("`supported_tunnel_types` (offset 24) when `HASH_TUNNEL`"))
     }
 
     @Test func everyFileSaysItIsGeneratedAndOutputIsDeterministic() throws {
-        let first = try Self.generator().files(for: GenerationTarget.allCases)
-        let second = try Self.generator().files(for: GenerationTarget.allCases)
+        let first = try Self.generator().files(for: GenerationTarget.all)
+        let second = try Self.generator().files(for: GenerationTarget.all)
         #expect(first == second)
         // Seven files per device, and the shared C, Rust and Swift transport files, the JSON schema,
         // the HTML index page and the Markdown index.

@@ -10,7 +10,7 @@ import TestSupport
 @Suite struct GeneratedUsabilityTests {
     @Test func cHeadersCompileAsCPlusPlus() throws {
         guard let compiler = GeneratedCodeTests.tool("g++", for: "compiling the C headers as C++") else { return }
-        let folder = try GeneratedCodeTests.write([.c])
+        let folder = try GeneratedCodeTests.write(["c"])
         defer { try? FileManager.default.removeItem(at: folder) }
         let headers = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("c").path).sorted()
         var program = headers.map { "#include \"\($0)\"\n" }.joined()
@@ -55,7 +55,7 @@ import TestSupport
 
     @Test func rustModulesServeABinaryWithoutWarnings() throws {
         guard let rustc = GeneratedCodeTests.tool("rustc", for: "compiling the Rust modules into a binary") else { return }
-        let folder = try GeneratedCodeTests.write([.rust])
+        let folder = try GeneratedCodeTests.write(["rust"])
         defer { try? FileManager.default.removeItem(at: folder) }
         let rust = folder.appendingPathComponent("rust")
         let source = rust.appendingPathComponent("main.rs")

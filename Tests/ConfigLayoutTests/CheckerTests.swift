@@ -1,6 +1,7 @@
 import Testing
 import TestSupport
 @testable import ConfigLayout
+@testable import Spelling
 
 @Suite struct CheckerTests {
     @Test func netDeclaresEveryFeatureAndField() throws {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import ConfigLayout
+import Rendering
 import VirtioModel
 @testable import VirtioHost
 

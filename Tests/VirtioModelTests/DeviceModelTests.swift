@@ -186,7 +186,7 @@ import TestSupport
         #expect(buffer == [0x28, 0x23])
         #expect(trace.violations.isEmpty)
         // A value changed under the reader, the generation held back: caught on the very next read.
-        qemu.image.setKeepingGeneration("mtu", .integer(1500))
+        try qemu.image.setKeepingGeneration("mtu", .integer(1500))
         qemu.readConfig(offset: 10, into: &buffer, field: "mtu")
         #expect(buffer == [0xdc, 0x05])
         #expect(trace.rules() == [.configChangedWithoutGeneration])

@@ -9,9 +9,12 @@ struct CEmitter: Emitter {
 
     var sharedFiles: [GeneratedFile] { [GeneratedFile(path: "c/transport.h", contents: transportHeader())] }
 
-    func file(for input: GenerationInput) -> GeneratedFile {
-        GeneratedFile(path: "c/\(input.device.name).h", contents: header(for: input))
-    }
+    static let name = "c"
+    static let summary = "C"
+
+    static func path(of device: Device) -> String { "c/\(device.name).h" }
+
+    func contents(for input: GenerationInput) -> String { header(for: input) }
 
     // MARK: - transport.h
 

@@ -6,13 +6,7 @@ public struct GeneratedFile: Sendable, Equatable {
     public let contents: String
 }
 
-/// What `cfgspace generate` can write.
-public enum GenerationTarget: String, CaseIterable, Sendable {
-    case c, rust, swift, json, markdown, svg, html
-}
-
-/// A layout to generate from: the device as of the chosen spec version, the device as declared,
-/// and the file it came from.
+/// A layout to generate from: the device as of the chosen spec version, and the file it came from.
 public struct GenerationInput: Sendable {
     public let device: Device
     /// Every spec version's fields and features, for what spans versions: a page's version choice
@@ -59,18 +53,18 @@ public struct Generator: Sendable {
 
     /// The one file a target writes for one layout, without the files the target's layouts share.
     public func file(for target: GenerationTarget, of input: GenerationInput) -> GeneratedFile {
-        target.emitter(self).file(for: input)
+        (target.emitter.init(generator: self) as any Emitter).file(for: input)
     }
 
-    /// Every file of the targets, sorted by path. One piece of work per file, spread over every
-    /// core at once; each is a pure function of the inputs, so the bytes never depend on the order
-    /// the work finished in.
+    /// Every file of the targets, sorted by path, and the index when they include every built-in
+    /// one. One piece of work per file, spread over every core at once; each is a pure function of
+    /// the inputs, so the bytes never depend on the order the work finished in.
     public func files(for targets: [GenerationTarget]) -> [GeneratedFile] {
-        // Markdown pages first, since each works out its device's diff, and the SVGs and HTML pages,
-        // which reuse them, last: no core waits for a diff, and none waits for the others between phases.
-        let reusers: [GenerationTarget] = [.svg, .html]
-        let order = [.markdown] + GenerationTarget.allCases.filter { $0 != .markdown && !reusers.contains($0) } + reusers
-        let emitters = order.filter(targets.contains).map { $0.emitter(self) }
+        var unique: [GenerationTarget] = []
+        for target in targets where !unique.contains(target) { unique.append(target) }
+        // In phase order (a stable sort keeps the list's order within a phase).
+        let order = unique.enumerated().sorted { ($0.element.emitter.phase, $0.offset) < ($1.element.emitter.phase, $1.offset) }
+        let emitters = order.map { $0.element.emitter.init(generator: self) as any Emitter }
         var jobs: [(emitter: Int, input: Int?)] = []
         for emitter in emitters.indices {
             jobs.append((emitter, nil))
@@ -80,8 +74,8 @@ public struct Generator: Sendable {
             guard let input = job.input else { return emitters[job.emitter].sharedFiles }
             return [emitters[job.emitter].file(for: inputs[input])]
         }.flatMap { $0 }
-        if targets.count == GenerationTarget.allCases.count {
-            files.append(IndexEmitter(generator: self).file())
+        if GenerationTarget.all.allSatisfy(unique.contains) {
+            files.append(IndexEmitter(generator: self, targets: unique).file())
         }
         return files.sorted { $0.path < $1.path }
     }

@@ -10,9 +10,12 @@ struct JSONEmitter: Emitter {
                        contents: JSONDocumentSchema.schema(banner: generator.banner("Layouts/*.layout")).rendered())]
     }
 
-    func file(for input: GenerationInput) -> GeneratedFile {
-        GeneratedFile(path: "json/\(input.device.name).json", contents: document(for: input).rendered())
-    }
+    static let name = "json"
+    static let summary = "JSON"
+
+    static func path(of device: Device) -> String { "json/\(device.name).json" }
+
+    func contents(for input: GenerationInput) -> String { document(for: input).rendered() }
 
     func document(for input: GenerationInput) -> JSON {
         let device = input.device

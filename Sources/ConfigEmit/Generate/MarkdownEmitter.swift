@@ -8,9 +8,14 @@ struct MarkdownEmitter: Emitter {
 
     var sharedFiles: [GeneratedFile] { [] }
 
-    func file(for input: GenerationInput) -> GeneratedFile {
-        GeneratedFile(path: "markdown/\(input.device.name).md", contents: page(for: input))
-    }
+    static let name = "markdown"
+    static let summary = "Markdown"
+    static let column = "Page"
+    static let phase = EmitterPhase.worksOutDiffs
+
+    static func path(of device: Device) -> String { "markdown/\(device.name).md" }
+
+    func contents(for input: GenerationInput) -> String { page(for: input) }
 
     private func page(for input: GenerationInput) -> String {
         let device = input.device
@@ -122,6 +127,8 @@ struct MarkdownEmitter: Emitter {
 /// Generated/README.md: what is here, linked.
 struct IndexEmitter {
     let generator: Generator
+    /// Each target gets a column, in order.
+    let targets: [GenerationTarget]
 
     func file() -> GeneratedFile {
         var out = "<!-- \(generator.banner("Layouts/*.layout")) -->\n\n# Generated from Layouts/\n\n"
@@ -130,18 +137,17 @@ struct IndexEmitter {
         out += "`-std=c11 -pedantic` and assert every offset; Rust modules assert theirs at compile time; the JSON "
         out += "documents follow [json/schema.json](json/schema.json). Each device's [HTML page](html/index.html) lays it "
         out += "out under the features and spec version you tick, in a browser.\n\n"
-        var table = MarkdownTable([.init("Device"), .init("ID", .right), .init("Fields", .right), .init("C"),
-                                   .init("Rust"), .init("Swift"), .init("JSON"), .init("Page"), .init("Byte map"),
-                                   .init("Interactive")])
+        var table = MarkdownTable([.init("Device"), .init("ID", .right), .init("Fields", .right)]
+                                  + targets.map { .init($0.emitter.column) })
         for input in generator.inputs {
             let device = input.device
             let name = device.name
             let fields = device.config == nil ? "none"
                 : "\(Layout(device: device, features: FeatureSet(), interpretation: .fixed).fields.count)"
-            table.add(["\(name)", "\(device.id)", fields, "[\(name).h](c/\(name).h)", "[\(name).rs](rust/\(name).rs)",
-                       "[Virtio\(Naming.upperCamel(name)).swift](swift/Virtio\(Naming.upperCamel(name)).swift)",
-                       "[\(name).json](json/\(name).json)", "[\(name).md](markdown/\(name).md)",
-                       "[\(name).svg](svg/\(name).svg)", "[\(name).html](html/\(name).html)"])
+            table.add(["\(name)", "\(device.id)", fields] + targets.map { target in
+                let path = target.emitter.path(of: device)
+                return "[\(path.split(separator: "/").last ?? Substring(path))](\(path))"
+            })
         }
         out += table.rendered()
         out += "\nThe device-independent feature bits, and what the files of a language share, are in "

@@ -11,9 +11,12 @@ struct RustEmitter: Emitter {
 
     var sharedFiles: [GeneratedFile] { [GeneratedFile(path: "rust/transport.rs", contents: transport())] }
 
-    func file(for input: GenerationInput) -> GeneratedFile {
-        GeneratedFile(path: "rust/\(input.device.name).rs", contents: module(for: input))
-    }
+    static let name = "rust"
+    static let summary = "Rust"
+
+    static func path(of device: Device) -> String { "rust/\(device.name).rs" }
+
+    func contents(for input: GenerationInput) -> String { module(for: input) }
 
     /// The device-independent feature bits, as a module of their own.
     private func transport() -> String {

@@ -9,9 +9,14 @@ struct SVGEmitter: Emitter {
 
     var sharedFiles: [GeneratedFile] { [] }
 
-    func file(for input: GenerationInput) -> GeneratedFile {
-        GeneratedFile(path: "svg/\(input.device.name).svg", contents: picture(for: input))
-    }
+    static let name = "svg"
+    static let summary = "SVG"
+    static let column = "Byte map"
+    static let phase = EmitterPhase.reusesDiffs
+
+    static func path(of device: Device) -> String { "svg/\(device.name).svg" }
+
+    func contents(for input: GenerationInput) -> String { picture(for: input) }
 
     // Geometry, in pixels.
     private static let bytesPerRow = 4

@@ -9,9 +9,12 @@ struct SwiftEmitter: Emitter {
 
     var sharedFiles: [GeneratedFile] { [GeneratedFile(path: "swift/VirtioTransport.swift", contents: transport())] }
 
-    func file(for input: GenerationInput) -> GeneratedFile {
-        GeneratedFile(path: "swift/\(typeName(input.device)).swift", contents: source(for: input))
-    }
+    static let name = "swift"
+    static let summary = "Swift"
+
+    static func path(of device: Device) -> String { "swift/Virtio\(Naming.upperCamel(device.name)).swift" }
+
+    func contents(for input: GenerationInput) -> String { source(for: input) }
 
     private func transport() -> String {
         var out = "// \(generator.banner("transport.layout"))\n\n"

@@ -1,25 +1,14 @@
 /// The standard layouts (Layouts/*.layout), compiled into the library so that `cfgspace table blk`
 /// works from any directory. `Library/Layouts` links to the repository's Layouts folder, whose files
-/// SwiftPM embeds as `PackageResources` (Package.swift: `.embedInCode`); a test holds this list
-/// against the folder.
+/// SwiftPM embeds as `PackageResources` (Package.swift: `.embedInCode`); the list of them is written
+/// from the folder at build time (Plugins/BuiltinLayoutIndex).
 public enum BuiltinLayouts {
     /// The pseudo-folder built-in files are reported under: `(built-in)/net.layout:12:3`.
     public static let folder = "(built-in)"
 
-    /// Every built-in layout by name (`net`, `transport`), in name order.
-    public static let files: [(name: String, bytes: [UInt8])] = [
-        ("balloon", PackageResources.balloon_layout), ("blk", PackageResources.blk_layout),
-        ("can", PackageResources.can_layout), ("console", PackageResources.console_layout),
-        ("crypto", PackageResources.crypto_layout), ("entropy", PackageResources.entropy_layout),
-        ("fs", PackageResources.fs_layout), ("gpio", PackageResources.gpio_layout), ("gpu", PackageResources.gpu_layout),
-        ("i2c", PackageResources.i2c_layout), ("input", PackageResources.input_layout),
-        ("iommu", PackageResources.iommu_layout), ("media", PackageResources.media_layout),
-        ("mem", PackageResources.mem_layout), ("net", PackageResources.net_layout), ("p9", PackageResources.p9_layout),
-        ("pmem", PackageResources.pmem_layout),
-        ("rpmb", PackageResources.rpmb_layout), ("rtc", PackageResources.rtc_layout), ("scmi", PackageResources.scmi_layout),
-        ("scsi", PackageResources.scsi_layout), ("sound", PackageResources.sound_layout), ("spi", PackageResources.spi_layout),
-        ("transport", PackageResources.transport_layout), ("vsock", PackageResources.vsock_layout),
-    ]
+    /// Every built-in layout by name (`net`, `transport`), in name order: Library/Layouts as the
+    /// BuiltinLayoutIndex plugin lists it at build time.
+    public static var files: [(name: String, bytes: [UInt8])] { embedded }
 
     /// The names of the built-in layouts.
     public static var names: [String] { files.map(\.name) }

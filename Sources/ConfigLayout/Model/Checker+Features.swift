@@ -1,3 +1,5 @@
+import Spelling
+
 /// Feature declarations: names, bits, clauses, `requires` expressions and their cycles.
 extension Checker {
     mutating func checkFeatures(_ syntax: [FeatureSyntax], scope: Feature.Scope,

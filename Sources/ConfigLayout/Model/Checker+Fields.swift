@@ -1,3 +1,5 @@
+import Spelling
+
 /// Fields, their types and clauses, and the structs and unions that hold them.
 extension Checker {
     mutating func resolveAggregate(_ syntax: AggregateSyntax, owner: String) -> Aggregate {

@@ -1,3 +1,5 @@
+import Spelling
+
 extension Checker {
     /// A selector whose union, fields and cases all exist; problems are reported and the selector
     /// dropped.

@@ -1,3 +1,5 @@
+import Spelling
+
 /// The result of checking one file: what it declares. Diagnostics are returned alongside.
 public struct CheckedFile: Sendable {
     public let devices: [Device]

@@ -132,6 +132,12 @@ public struct Device: Sendable {
         allFeatures.filter { $0.bit == bit }
     }
 
+    /// The device at the version `--spec` selects: the newest is asked for as nil, asOf's newest, and
+    /// any other version (the next draft too) as itself. Every command that takes `--spec` reads it so.
+    public func asOf(selected version: SpecVersion) -> Device {
+        asOf(version == SpecVersion.newest ? nil : version)
+    }
+
     /// The device as a spec version describes it, its own bits and the transport's alike; nil means
     /// the newest. Every command that takes `--spec` reads the device through this, so what a version
     /// does not list is neither offered nor accepted anywhere.
@@ -213,6 +219,11 @@ public struct Transport: Sendable {
         self.features = features
         self.deviceBitRanges = deviceBitRanges
         self.span = span
+    }
+
+    /// The transport at the version `--spec` selects, as `Device.asOf(selected:)` reads it.
+    public func asOf(selected version: SpecVersion) -> Transport {
+        asOf(version == SpecVersion.newest ? nil : version)
     }
 
     /// The transport's bits as a spec version lists them; nil means the newest.

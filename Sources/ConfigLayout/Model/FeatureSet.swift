@@ -1,3 +1,5 @@
+import Spelling
+
 /// A set of feature bits of any number (net uses bits above 63), read as 64-bit words the way
 /// transports expose them. Bits 0 to 127, every bit the spec defines so far, are held inline, so
 /// the sets drivers and devices make on every negotiation allocate nothing.

@@ -33,7 +33,7 @@ public enum ConformCheck {
     public static func check(_ measured: ConformProbe.Measured, with device: Device, options: Options = Options()) -> ConformResult {
         let versions = options.spec.map { [$0] } ?? SpecVersion.known.filter { device.exists(in: $0) }.reversed()
         let results = versions.compactMap { version -> ConformResult? in
-            let asOf = device.asOf(version == SpecVersion.newest ? nil : version)
+            let asOf = device.asOf(selected: version)
             if options.spec == nil, let features = options.features {
                 // A version without one of the offered features cannot be the device's.
                 let known = Set(asOf.features.map(\.bit))

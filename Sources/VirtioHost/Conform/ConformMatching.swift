@@ -1,4 +1,5 @@
 import ConfigLayout
+import Spelling
 
 /// Which member stands for which field, decided before any offset is compared: by name (a leading
 /// underscore or `r#` aside), by `--map`, by the last name of a flattened path, by a likely

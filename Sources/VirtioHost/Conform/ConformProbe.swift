@@ -1,5 +1,6 @@
 import ConfigLayout
 import Foundation
+import Spelling
 
 /// What the user's own compiler says of their struct: its size and alignment, and each member's
 /// offset and size, measured by a small program built with gcc (`offsetof`, `sizeof`) or rustc

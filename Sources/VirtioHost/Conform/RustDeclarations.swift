@@ -1,5 +1,6 @@
 import ConfigLayout
 import Foundation
+import Spelling
 
 /// A Rust config struct where it lives: found among the items of its file (nested modules too),
 /// flattened to its leaf members with each member's byte-order kind read through aliases, wrappers

@@ -1,3 +1,5 @@
+import Rendering
+
 /// zlib's CRC-32 (reflected, polynomial 0xEDB88320): what busybox's `crc32` prints for the guest's
 /// first block, computed here from the bytes the disk was made with.
 enum CRC32 {
@@ -14,8 +16,5 @@ enum CRC32 {
     }
 
     /// Eight lowercase hex digits.
-    static func hex(_ value: UInt32) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: 8 - text.count) + text
-    }
+    static func hex(_ value: UInt32) -> String { hexDigits(value, count: 8) }
 }

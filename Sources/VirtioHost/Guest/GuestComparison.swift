@@ -1,4 +1,5 @@
 import ConfigLayout
+import Rendering
 import VirtioModel
 
 /// One value of the guest's, beside the driver model's prediction of it and where it came from.

@@ -1,4 +1,5 @@
 import ConfigLayout
+import Rendering
 import Foundation
 import VirtioModel
 
@@ -125,7 +126,7 @@ public enum GuestDPDKRun {
                      source: "host_features before negotiate"),
             GuestRow(name: "negotiated", predicted: hex(port.negotiated), guest: log.negotiated.map(hex) ?? "—",
                      source: "features after negotiate"),
-            GuestRow(name: "MAC address", predicted: port.mac.map { hexBytes($0).replacingOccurrences(of: " ", with: ":") } ?? "random",
+            GuestRow(name: "MAC address", predicted: port.mac.map { hexBytes($0, separator: ":") } ?? "random",
                      guest: log.macs.first ?? "—", source: "show port info"),
             GuestRow(name: "link", predicted: port.linkUp ? "up" : "down", guest: log.links.first ?? "—", source: "show port info"),
             GuestRow(name: "MTU", predicted: String(port.configuredMTU), guest: log.mtus.first.map(String.init) ?? "—",
@@ -165,6 +166,4 @@ public enum GuestDPDKRun {
         return GuestSection("vdpa_sim's calls while testpmd brings the vDPA port up (ftrace)", lines: lines,
                             rows: VDPAGuest.callRows(model: model, guest: probed))
     }
-
-    static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
 }

@@ -1,4 +1,5 @@
 import ConfigLayout
+import Rendering
 import Foundation
 import VirtioModel
 

@@ -1,3 +1,5 @@
+import VirtioModel
+
 /// A PCI function reached through the PC's configuration mechanism #1 (ports 0xcf8/0xcfc), as
 /// libqos does it (tests/qtest/libqos/pci-pc.c): its configuration space, its BARs sized and given
 /// addresses, and its capability list.
@@ -157,7 +159,7 @@ public final class PCIFunction {
     }
 
     static func capabilities(in space: [UInt8], address: Address) throws(HostError) -> [Capability] {
-        guard space.count >= 256, (UInt16(space[6]) | UInt16(space[7]) << 8) & 0x10 != 0 else { return [] }
+        guard space.count >= 256, LittleEndian.value(space[6..<8]) & 0x10 != 0 else { return [] }
         var result: [Capability] = []
         var pointer = Int(space[0x34]) & 0xfc
         while pointer >= 0x40 && pointer < 0x100 {

@@ -1,4 +1,5 @@
 import ConfigLayout
+import Rendering
 import VirtioModel
 
 /// The verdict of a QEMU probe: each prediction cfgspace makes about the device, held against what

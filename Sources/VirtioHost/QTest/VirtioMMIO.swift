@@ -1,3 +1,5 @@
+import VirtioModel
+
 /// A virtio-mmio transport (virtio 1.4, 4.2): a 512-byte register block with the device
 /// configuration from 0x100. Version 2 is the modern interface; version 1 is legacy (QEMU's
 /// `force-legacy`, on by default), with one feature window and no generation.
@@ -56,7 +58,7 @@ public final class VirtioMMIO: VirtioRegisters {
     public func readConfig(offset: Int, width: Int) throws(HostError) -> [UInt8] {
         try checkWidth(width, allowed: [1, 2, 4, 8], transport: transportName)
         try checkInside(offset, width)
-        return littleEndianBytes(try read(Register.config + offset, width), width: width)
+        return LittleEndian.bytes(try read(Register.config + offset, width), width: width)
     }
 
     public func readConfig(_ accesses: [(offset: Int, width: Int)]) throws(HostError) -> [UInt8] {
@@ -70,7 +72,7 @@ public final class VirtioMMIO: VirtioRegisters {
     public func writeConfig(offset: Int, bytes: [UInt8]) throws(HostError) {
         try checkWidth(bytes.count, allowed: [1, 2, 4, 8], transport: transportName)
         try checkInside(offset, bytes.count)
-        try write(Register.config + offset, littleEndianValue(bytes), bytes.count)
+        try write(Register.config + offset, LittleEndian.value(bytes), bytes.count)
     }
 
     private func checkInside(_ offset: Int, _ width: Int) throws(HostError) {

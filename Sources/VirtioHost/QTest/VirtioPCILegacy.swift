@@ -1,3 +1,5 @@
+import VirtioModel
+
 /// The legacy interface of a transitional virtio-pci device (virtio 1.4, 4.1.4.10): registers in I/O
 /// BAR 0, one 32-bit feature window, no FEATURES_OK and no generation, and the device configuration
 /// at offset 20, or at 24 once MSI-X is enabled (the two vector registers sit in between).
@@ -41,7 +43,7 @@ public final class VirtioPCILegacy: VirtioRegisters {
 
     public func readConfig(offset: Int, width: Int) throws(HostError) -> [UInt8] {
         try checkWidth(width, allowed: [1, 2, 4], transport: transportName)
-        return littleEndianBytes(try function.read(bar: 0, configOffset + offset, width: width), width: width)
+        return LittleEndian.bytes(try function.read(bar: 0, configOffset + offset, width: width), width: width)
     }
 
     public func readConfig(_ accesses: [(offset: Int, width: Int)]) throws(HostError) -> [UInt8] {
@@ -53,6 +55,6 @@ public final class VirtioPCILegacy: VirtioRegisters {
 
     public func writeConfig(offset: Int, bytes: [UInt8]) throws(HostError) {
         try checkWidth(bytes.count, allowed: [1, 2, 4], transport: transportName)
-        try function.write(bar: 0, configOffset + offset, width: bytes.count, littleEndianValue(bytes))
+        try function.write(bar: 0, configOffset + offset, width: bytes.count, LittleEndian.value(bytes))
     }
 }

@@ -1,4 +1,5 @@
 import ConfigLayout
+import VirtioModel
 /// The virtio-pci modern interface (virtio 1.4, 4.1.4): vendor capabilities locate the common
 /// configuration, notification, ISR and device configuration structures in the function's BARs, as
 /// tests/qtest/libqos/virtio-pci-modern.c finds them.
@@ -29,7 +30,7 @@ public final class VirtioPCIModern: VirtioRegisters {
     /// The modern interface of a function, or nil when it has no common and device structures.
     public init?(function: PCIFunction, deviceID: Int) throws(HostError) {
         let space = try function.configSnapshot()
-        func dword(_ at: Int) -> Int { (0..<4).reduce(0) { $0 | Int(space[at + $1]) << (8 * $1) } }
+        func dword(_ at: Int) -> Int { Int(LittleEndian.value(space[at..<at + 4])) }
         var found: [Structure] = []
         for capability in try PCIFunction.capabilities(in: space, address: function.address) where capability.id == 0x09 {
             let at = capability.offset
@@ -107,7 +108,7 @@ public final class VirtioPCIModern: VirtioRegisters {
     public func readConfig(offset: Int, width: Int) throws(HostError) -> [UInt8] {
         try checkWidth(width, allowed: [1, 2, 4], transport: transportName)
         try checkInside(offset, width)
-        return littleEndianBytes(try function.read(bar: device.bar, device.offset + offset, width: width), width: width)
+        return LittleEndian.bytes(try function.read(bar: device.bar, device.offset + offset, width: width), width: width)
     }
 
     public func readConfig(_ accesses: [(offset: Int, width: Int)]) throws(HostError) -> [UInt8] {
@@ -121,7 +122,7 @@ public final class VirtioPCIModern: VirtioRegisters {
     public func writeConfig(offset: Int, bytes: [UInt8]) throws(HostError) {
         try checkWidth(bytes.count, allowed: [1, 2, 4], transport: transportName)
         try checkInside(offset, bytes.count)
-        try function.write(bar: device.bar, device.offset + offset, width: bytes.count, littleEndianValue(bytes))
+        try function.write(bar: device.bar, device.offset + offset, width: bytes.count, LittleEndian.value(bytes))
     }
 
     private func checkInside(_ offset: Int, _ width: Int) throws(HostError) {

@@ -1,3 +1,5 @@
+import VirtioModel
+
 /// A virtio device's registers as a driver reaches them through one transport: status, the 32-bit
 /// feature windows, the configuration generation and device configuration accesses. The virtio-pci
 /// modern and legacy interfaces and virtio-mmio each implement it; everything above (the probe, the
@@ -47,7 +49,7 @@ extension VirtioRegisters {
             requests.append((place.address, access.width, place.port))
         }
         let values = try qtest.read(requests)
-        return zip(values, accesses).flatMap { littleEndianBytes($0.0, width: $0.1.width) }
+        return zip(values, accesses).flatMap { LittleEndian.bytes($0.0, width: $0.1.width) }
     }
 
     /// Writes 0 and waits for status to read back 0 ("After writing 0 to device_status, the driver
@@ -64,16 +66,6 @@ extension VirtioRegisters {
         for window in 0..<(isModern ? windows : 1) { result.append(try readDeviceFeatures(window: window)) }
         return result
     }
-}
-
-/// Little-endian bytes of a register value.
-func littleEndianBytes(_ value: UInt64, width: Int) -> [UInt8] {
-    (0..<width).map { UInt8(truncatingIfNeeded: value >> (8 * UInt64($0))) }
-}
-
-/// The register value of little-endian bytes.
-func littleEndianValue(_ bytes: [UInt8]) -> UInt64 {
-    bytes.enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
 }
 
 /// Checks an access width against what a transport supports.

@@ -1,3 +1,5 @@
+import VirtioModel
+
 /// A vhost-user message (docs/interop/vhost-user.rst, "Message Specification"): a 12-byte header of
 /// request, flags and payload size in native byte order, the payload, and the file descriptors that
 /// travel with it (SCM_RIGHTS).
@@ -99,8 +101,7 @@ struct PayloadReader {
     /// A little-endian number of `width` bytes, read in place.
     private mutating func number(_ width: Int) -> UInt64? {
         guard position + width <= bytes.count else { return nil }
-        var value: UInt64 = 0
-        for index in 0..<width { value |= UInt64(bytes[position + index]) << (8 * UInt64(index)) }
+        let value = LittleEndian.value(bytes[position..<position + width])
         position += width
         return value
     }

@@ -1,4 +1,5 @@
 import ConfigLayout
+import Rendering
 import VirtioModel
 
 /// `cfgspace probe vhost-user`: connects to any vhost-user back-end as a front-end would, reads its

@@ -1,4 +1,5 @@
 import ConfigLayout
+import Rendering
 
 /// Linux 6.1's vDPA netlink interface as `vdpa dev config show NAME` (iproute2 6.1) meets it:
 /// `vdpa_dev_config_fill` and `vdpa_dev_net_config_fill` in drivers/vdpa/vdpa.c at v6.1.
@@ -33,13 +34,12 @@ public enum VDPANetlink {
                      VDPAParentCall(.getDeviceFeatures, caller: .netlink, context: "vdpa_dev_config_fill")]
         func le16(_ field: String) -> UInt16 {
             guard let offset = device.image.layout.field(field)?.offset, offset + 2 <= buffer.count else { return 0 }
-            return UInt16(buffer[offset]) | UInt16(buffer[offset + 1]) << 8
+            return UInt16(LittleEndian.value(buffer[offset..<offset + 2]))
         }
         // iproute2's pr_out_dev_net_config: mac, link, link_announce, max_vqp, mtu, one line.
         var line = "\(name): "
         if device.device.has("MAC", in: features), let offset = device.image.layout.field("mac")?.offset {
-            line += "mac " + buffer[offset..<offset + 6].map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }
-                .joined(separator: ":") + " "
+            line += "mac " + hexBytes(buffer[offset..<offset + 6], separator: ":") + " "
         }
         let linkStatus = le16("status")
         line += "link \(linkStatus & linkUp != 0 ? "up" : "down") link_announce \(linkStatus & announce != 0) "

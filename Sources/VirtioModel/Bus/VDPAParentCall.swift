@@ -1,4 +1,5 @@
 import ConfigLayout
+import Rendering
 
 /// One call the vDPA core makes into a parent device (`struct vdpa_config_ops`), in the terms ftrace
 /// shows a real one and a model's trace records one: the ops that move a device's state or read its

@@ -388,10 +388,17 @@ public class DeviceModel {
                 continue
             }
             guard placed.offset == offset, placed.size == bytes.count, case .scalar(let scalar) = placed.field.type else { continue }
-            let little = scalar.byteOrder == .little || scalar.byteOrder == .none || encoding().virtioIsLittleEndian
-            let ordered = little ? bytes : bytes.reversed()
-            let value = ordered.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
-            try? image.set(placed.path, .integer(value))
+            store(placed.path, .integer(ConfigDecoder.integer(bytes, scalar, encoding())))
+        }
+    }
+
+    /// Sets a field of the image. A value the field cannot hold is the model's own fault: the trace
+    /// records it as the device's violation instead of losing the write unseen.
+    func store(_ path: String, _ value: FieldValue) {
+        do {
+            try image.set(path, value)
+        } catch {
+            trace.violation(.valueOutOfRange, "\(name) could not hold \(value.description) in \(path): \(error.description)")
         }
     }
 }

@@ -19,14 +19,6 @@ extension Device {
     }
 }
 
-/// Hex bytes as a trace shows them: `28 23`.
-public func hexBytes(_ bytes: [UInt8]) -> String {
-    bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined(separator: " ")
-}
-
-/// `0x2328`.
-func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
-
 /// Linux errno values the models return, with their names for traces.
 enum Errno {
     static let einval: Int32 = -22

@@ -47,8 +47,8 @@ public struct DeviceKind: Sendable, Hashable, CustomStringConvertible {
         + [FirecrackerNetDevice.kind, VDPASimNetDevice.kind]
 
     /// The models that can serve a device of this layout: the generic ones, then its own.
-    public static func available(for device: Device) -> [DeviceKind] {
-        all.filter { $0.layout == nil || $0.layout == device.name }
+    public static func available(for device: Device, in kinds: [DeviceKind] = all) -> [DeviceKind] {
+        kinds.filter { $0.layout == nil || $0.layout == device.name }
     }
 
     /// A model of this name that serves the device.

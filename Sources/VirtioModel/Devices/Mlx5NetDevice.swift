@@ -135,8 +135,8 @@ final class Mlx5NetDevice: DeviceModel {
         // ndev->config.status |= cpu_to_mlx5vdpa16(mvdev, VIRTIO_NET_S_LINK_UP);
         storedEncoding = ConfigImage.Encoding(isModern: device.has("VERSION_1", in: driverFeatures),
                                               guestIsLittleEndian: guestIsLittleEndian)
-        if let mtu = configured["mtu"] { try? image.set("mtu", mtu) }
-        if case .integer(let status) = image.value("status") ?? .integer(0) { try? image.set("status", .integer(status | 1)) }
+        if let mtu = configured["mtu"] { store("mtu", mtu) }
+        if case .integer(let status) = image.value("status") ?? .integer(0) { store("status", .integer(status | 1)) }
         trace.note(.device, "\(name): set_features wrote mtu and LINK_UP into config")
         return 0
     }

@@ -33,6 +33,10 @@ final class QEMUNetDevice: QEMUDevice {
         for (index, byte) in bytes.enumerated() where (start..<start + mac.size).contains(offset + index) {
             value[offset + index - start] = byte
         }
-        image.setKeepingGeneration("mac", .bytes(value))
+        do {
+            try image.setKeepingGeneration("mac", .bytes(value))
+        } catch {
+            trace.violation(.valueOutOfRange, "\(name) could not hold the written mac: \(error.description)")
+        }
     }
 }

@@ -42,12 +42,15 @@ public final class RemoteDevice: DeviceModel {
         let encoding = ConfigImage.Encoding(isModern: device.has("VERSION_1", in: offered), guestIsLittleEndian: guestIsLittleEndian)
         var image = ConfigImage(device: device, interpretation: .fixed, features: offered)
         let inside = Array(configBytes.prefix(configSize))
+        var unheld: [String] = []
         for decoded in ConfigDecoder.decode(inside, layout: layout, encoding: encoding) {
-            if let value = decoded.value { try? image.set(decoded.field.path, value) }
+            guard let value = decoded.value else { continue }
+            do { try image.set(decoded.field.path, value) } catch { unheld.append(error.description) }
         }
         self.port = port
         super.init(name: name, device: device, offered: offered, image: image.settled(), configSize: configSize,
                    pastEnd: .allOnes, guestIsLittleEndian: guestIsLittleEndian, trace: trace)
+        for problem in unheld { trace.violation(.valueOutOfRange, "\(name) served a value its layout cannot hold: \(problem)") }
     }
 
     /// The bookkeeping the rules keep follows QEMU's virtio-pci proxy, which the ports reach: two

@@ -1,4 +1,5 @@
 import ConfigLayout
+import Spelling
 
 /// A device whose configuration cfgspace serves to a real front-end (QEMU over vhost-user): a
 /// layout under an interpretation, the features it offers, the values it holds, and, for a device
@@ -46,7 +47,7 @@ public final class ServedDevice {
         self.selections = selections
         structSize = Layout(device: device, features: offered, interpretation: .fixed).size
         image = try ConfigImage(device: device, interpretation: interpretation, features: offered, values: values)
-        applySelection()
+        try applySelection()
         image.resetGeneration()
     }
 
@@ -130,10 +131,10 @@ public final class ServedDevice {
                                                   ConfigImage.Encoding(isModern: modern, guestIsLittleEndian: true)) else {
                 return .refused("\(field.path) cannot take those bytes")
             }
-            try? image.set(field.path, value)
+            do { try image.set(field.path, value) } catch { return .refused(error.description) }
             paths.append(field.path)
         }
-        applySelection()
+        do { try applySelection() } catch { return .refused(error.description) }
         return .applied(fields: paths, kept: kept)
     }
 
@@ -155,8 +156,8 @@ public final class ServedDevice {
     }
 
     /// Fills the union as the selector fields now say: the selection's bytes and its size, or
-    /// nothing and size 0 (virtio 1.4, 5.8.4).
-    private func applySelection() {
+    /// nothing and size 0 (virtio 1.4, 5.8.4). A selection the fields cannot hold is an error.
+    private func applySelection() throws(FieldValueError) {
         for selector in device.selectors {
             guard case .integer(let select)? = image.value(selector.select) else { continue }
             let subselect: UInt64 = selector.subselect.flatMap {

@@ -55,15 +55,15 @@ public struct DriverKind: Sendable, Hashable, CustomStringConvertible {
 
     /// The models that drive a device of this layout: its own, then the generic ones whose names
     /// it does not already use.
-    public static func available(for device: Device) -> [DriverKind] {
-        let own = all.filter { $0.layout == device.name }
-        return own + all.filter { $0.layout == nil && !own.map(\.name).contains($0.name) }
+    public static func available(for device: Device, in kinds: [DriverKind] = all) -> [DriverKind] {
+        let own = kinds.filter { $0.layout == device.name }
+        return own + kinds.filter { $0.layout == nil && !own.map(\.name).contains($0.name) }
     }
 
     /// The model a device's layout is simulated with by default, and the reference a matrix holds the
     /// others against: its reference model (Linux's), or the generic one.
-    public static func reference(for device: Device) -> DriverKind {
-        let available = available(for: device)
+    public static func reference(for device: Device, in kinds: [DriverKind] = all) -> DriverKind {
+        let available = available(for: device, in: kinds)
         return available.first(where: \.isReference) ?? available.first ?? SpecLiteralDriver.kind
     }
 

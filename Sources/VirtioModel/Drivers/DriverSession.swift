@@ -161,8 +161,7 @@ final class DriverSession {
     }
 
     static func number(_ bytes: [UInt8], littleEndian: Bool) -> UInt64 {
-        let ordered = littleEndian ? bytes : bytes.reversed()
-        return ordered.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        LittleEndian.value(bytes, littleEndian: littleEndian)
     }
 
     /// Marks the device FAILED and returns the reason, for a driver giving up.

@@ -1,4 +1,5 @@
 import ConfigLayout
+import Rendering
 
 /// One thing a driver shows its user, as the user reads it: `9000`, `52:54:00:12:34:56`, `write back`.
 public enum DriverValue: Sendable, Equatable, CustomStringConvertible {
@@ -13,7 +14,7 @@ public enum DriverValue: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .number(let value): String(value)
         case .text(let text): text
-        case .mac(let bytes): bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined(separator: ":")
+        case .mac(let bytes): hexBytes(bytes, separator: ":")
         case .absent: "—"
         }
     }

@@ -55,7 +55,6 @@ public enum ConfigDecoder {
         case .none, .little: true
         case .virtio, .unspecified: encoding.virtioIsLittleEndian
         }
-        let ordered = little ? bytes : bytes.reversed()
-        return ordered.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        return LittleEndian.value(bytes, littleEndian: little)
     }
 }

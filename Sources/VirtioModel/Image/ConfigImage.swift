@@ -1,4 +1,5 @@
 import ConfigLayout
+import Spelling
 
 /// The bytes of a configuration space, built from a layout, an interpretation, the features that
 /// key the layout (for packed, the offered ones) and field values set by name. Multi-byte values are
@@ -48,10 +49,10 @@ public struct ConfigImage: Sendable {
 
     /// Sets a field the way a device whose generation counts only its own notices does: the value
     /// changes, the generation does not.
-    mutating func setKeepingGeneration(_ path: String, _ value: FieldValue) {
+    mutating func setKeepingGeneration(_ path: String, _ value: FieldValue) throws(FieldValueError) {
         let kept = generation
-        try? set(path, value)
-        generation = kept
+        defer { generation = kept }
+        try set(path, value)
     }
 
     /// Sets a field by name, checked against its type; the generation moves when the value changes.

@@ -1,4 +1,5 @@
 import ConfigLayout
+import Rendering
 
 /// A value for one leaf field of a configuration image.
 public enum FieldValue: Sendable, Equatable {
@@ -85,7 +86,7 @@ public enum FieldValue: Sendable, Equatable {
     public var description: String {
         switch self {
         case .integer(let value): String(value)
-        case .bytes(let bytes): bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined(separator: ":")
+        case .bytes(let bytes): hexBytes(bytes, separator: ":")
         case .integers(let values): values.map(String.init).joined(separator: ",")
         }
     }

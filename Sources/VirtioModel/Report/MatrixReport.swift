@@ -90,10 +90,15 @@ public struct MatrixReport: Report {
 
     /// What each driver and device in the matrix is.
     private var legend: [(String, String)] {
-        let drivers = Set(matrix.rows.map(\.outcome.driver))
-        let devices = Set(matrix.rows.map(\.outcome.device))
-        return DriverKind.all.filter(drivers.contains).map { ($0.name, $0.summary) }
-            + DeviceKind.all.filter(devices.contains).map { ($0.name, $0.summary) }
+        // In the catalogues' order, then any the matrix was given from elsewhere, as the rows name them.
+        var drivers: [DriverKind] = [], devices: [DeviceKind] = []
+        for row in matrix.rows {
+            if !drivers.contains(row.outcome.driver) { drivers.append(row.outcome.driver) }
+            if !devices.contains(row.outcome.device) { devices.append(row.outcome.device) }
+        }
+        drivers = DriverKind.all.filter(drivers.contains) + drivers.filter { !DriverKind.all.contains($0) }
+        devices = DeviceKind.all.filter(devices.contains) + devices.filter { !DeviceKind.all.contains($0) }
+        return drivers.map { ($0.name, $0.summary) } + devices.map { ($0.name, $0.summary) }
     }
 
     // MARK: - Markdown

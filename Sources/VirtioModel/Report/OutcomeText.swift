@@ -52,8 +52,5 @@ enum OutcomeText {
     }
 
     /// `0x00000028`.
-    static func word(_ value: UInt32) -> String {
-        let digits = String(value, radix: 16)
-        return "0x" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
-    }
+    static func word(_ value: UInt32) -> String { "0x" + hexDigits(value, count: 8) }
 }

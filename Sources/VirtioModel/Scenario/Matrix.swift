@@ -47,7 +47,7 @@ public struct Matrix: Sendable {
     public init(simulator: Simulator, selections: [FeatureSelection], drivers: [DriverKind]? = nil,
                 devices: [DeviceKind]? = nil, hostIsLittleEndian: Bool = true) {
         let device = simulator.device
-        let reference = DriverKind.reference(for: device)
+        let reference = DriverKind.reference(for: device, in: simulator.driverKinds)
         var rows: [Row] = []
         var skipped: [Skipped] = []
         for selection in selections {
@@ -61,7 +61,7 @@ public struct Matrix: Sendable {
                 var conforming = base
                 conforming.device = .qemu
                 conforming.bus = .direct
-                for driver in drivers ?? Self.defaultDrivers(for: device) {
+                for driver in drivers ?? Self.defaultDrivers(of: simulator) {
                     var scenario = base
                     scenario.driver = driver
                     // Defaults are well-formed and selections are parsed, so a scenario fails only when a
@@ -95,9 +95,9 @@ public struct Matrix: Sendable {
 
     /// The drivers a matrix runs unless told: the device type's own, whose views share the reference's
     /// names, or the generic ones for a type with none.
-    public static func defaultDrivers(for device: Device) -> [DriverKind] {
-        let available = DriverKind.available(for: device)
-        let own = available.filter { $0.layout == device.name }
+    public static func defaultDrivers(of simulator: Simulator) -> [DriverKind] {
+        let available = simulator.drivers
+        let own = available.filter { $0.layout == simulator.device.name }
         return own.isEmpty ? available : own
     }
 

@@ -1,19 +1,25 @@
 import ConfigLayout
+import Spelling
 
 /// Runs scenarios against one device type's layout: the driver and device models that fit it, their
 /// defaults, and the runs themselves.
 public struct Simulator: Sendable {
     public let device: Device
+    /// The catalogues it picks from: every registered model unless told otherwise.
+    public let driverKinds: [DriverKind]
+    public let deviceKinds: [DeviceKind]
 
-    public init(device: Device) {
+    public init(device: Device, driverKinds: [DriverKind] = DriverKind.all, deviceKinds: [DeviceKind] = DeviceKind.all) {
         self.device = device
+        self.driverKinds = driverKinds
+        self.deviceKinds = deviceKinds
     }
 
     /// The driver models that drive this device type, its own first.
-    public var drivers: [DriverKind] { DriverKind.available(for: device) }
+    public var drivers: [DriverKind] { DriverKind.available(for: device, in: driverKinds) }
 
     /// The device models that serve it.
-    public var devices: [DeviceKind] { DeviceKind.available(for: device) }
+    public var devices: [DeviceKind] { DeviceKind.available(for: device, in: deviceKinds) }
 
     /// A device kind's default offered features, as far as the layout knows them.
     public func defaultFeatures(_ kind: DeviceKind) -> FeatureSet {

@@ -11,12 +11,22 @@ enum CheckCommand: Command {
         arguments: [.init(name: "files", help: "Layout files (or built-in names), such as Layouts/*.layout.", isVariadic: true)],
         options: [SharedOptions.include])
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws(CommandError) {
-        let loader = LayoutInput.loader(arguments)
+    struct Options: CommandOptions {
+        var files: [String]
+        var includes: [String]
+
+        init(_ arguments: ParsedArguments) {
+            files = arguments.arguments("files")
+            includes = arguments.values("include")
+        }
+    }
+
+    static func run(_ options: Options, console: Console) throws(CommandError) {
+        let loader = LayoutInput.loader(includes: options.includes)
         var reported = Set<String>()
         var all: [Diagnostic] = []
         var failed = false
-        for path in arguments.arguments("files") {
+        for path in options.files {
             let loaded: LayoutLoader.Loaded
             do {
                 loaded = try loader.load(argument: path)

@@ -4,6 +4,7 @@ import Rendering
 import ConfigLayout
 import Foundation
 import VirtioHost
+import Spelling
 
 /// `cfgspace conform FILE --struct NAME [...]`: hold a user's own config struct, in the file where
 /// it lives, against the spec's layout, with their own compiler as the witness.
@@ -60,38 +61,64 @@ enum ConformCommand: Command {
     static let deviceNames = ["snd": "sound", "9p": "p9", "block": "blk", "network": "net", "memory": "mem", "rng": "entropy",
                               "filesystem": "fs"]
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws(CommandError) {
-        guard let format = arguments.choice("format", as: ReportFormat.self), let file = arguments.argument("file"),
-              let structName = arguments.value("struct") else { throw .failed }
-        let language: ConformProbe.Language
-        if let named = arguments.choice("lang", as: ConformProbe.Language.self) {
-            language = named
-        } else if file.hasSuffix(".rs") {
-            language = .rust
-        } else if file.hasSuffix(".h") || file.hasSuffix(".c") || file.hasSuffix(".hpp") {
-            language = .c
-        } else {
-            throw .usage("Say the language of '\(file)' with --lang c or --lang rust.")
+    struct Options: CommandOptions {
+        var file: String
+        var structName: String
+        var language: ConformProbe.Language
+        /// The layout: --layout, --device, or the device the struct's name implies.
+        var source: String
+        var includes: [String]
+        /// --spec as given; by default the version that fits best.
+        var version: SpecVersion?
+        var features: String?
+        var modern: Bool
+        var strictByteOrder: Bool
+        var map: [String]
+        var probe: ConformProbe.Options
+        var format: ReportFormat
+
+        init(_ arguments: ParsedArguments) throws(UsageError) {
+            file = try arguments.required(argument: "file")
+            structName = try arguments.required("struct")
+            if let named = try arguments.optionalChoice("lang", as: ConformProbe.Language.self) {
+                language = named
+            } else if file.hasSuffix(".rs") {
+                language = .rust
+            } else if file.hasSuffix(".h") || file.hasSuffix(".c") || file.hasSuffix(".hpp") {
+                language = .c
+            } else {
+                throw arguments.misuse("Say the language of '\(file)' with --lang c or --lang rust.")
+            }
+            version = try SharedOptions.version(arguments)
+            guard let source = arguments.value("layout") ?? arguments.value("device") ?? inferredDevice(structName) else {
+                throw arguments.misuse("Say which device '\(structName)' declares: --device blk, or --layout FILE.")
+            }
+            self.source = source
+            includes = arguments.values("include")
+            features = arguments.value("features")
+            modern = arguments.flag("modern")
+            strictByteOrder = arguments.flag("strict-byte-order")
+            map = arguments.values("map")
+            probe = ConformProbe.Options(compiler: arguments.value("compiler"), includePaths: arguments.values("header-dir"),
+                                         defines: arguments.values("define"), forcedIncludes: arguments.values("force-include"))
+            format = try arguments.choice("format", as: ReportFormat.self)
         }
-        let version = try arguments.value("spec").map { (text: String) throws(CommandError) in
-            try LayoutInput.version(text, option: "spec")
-        }
-        guard let source = arguments.value("layout") ?? arguments.value("device") ?? inferredDevice(structName) else {
-            throw .usage("Say which device '\(structName)' declares: --device blk, or --layout FILE.")
-        }
-        let device = try LayoutInput.device(at: source, named: nil, arguments: arguments, console: console)
+    }
+
+    static func run(_ options: Options, console: Console) throws(CommandError) {
+        let (file, structName, language, format, version) = (options.file, options.structName, options.language, options.format,
+                                                             options.version)
+        let device = try LayoutInput.device(at: options.source, named: nil, includes: options.includes, console: console)
         if let version { _ = try LayoutInput.device(device, asOf: version) }
-        let features = try arguments.value("features").map { (text: String) throws(CommandError) in
+        let features = try options.features.map { (text: String) throws(CommandError) in
             try offered(text, device: device, version: version, console: console)
         }
         let fields = Set(Layout(device: device, features: FeatureSet(bits: device.allFeatures.map(\.bit)), interpretation: .fixed)
             .fields.map(\.path))
-        let map = try parseMap(arguments.values("map"), device: device, fields: fields)
-        let options = ConformProbe.Options(compiler: arguments.value("compiler"), includePaths: arguments.values("header-dir"),
-                                           defines: arguments.values("define"), forcedIncludes: arguments.values("force-include"))
+        let map = try parseMap(options.map, device: device, fields: fields)
         let measured: ConformProbe.Measured
         do {
-            measured = try ConformProbe.measure(file: file, structName: structName, language: language, options: options)
+            measured = try ConformProbe.measure(file: file, structName: structName, language: language, options: options.probe)
         } catch {
             switch error {
             case .noSuchStruct, .ambiguous: throw .usage("'\(file)': \(error.description)")
@@ -108,13 +135,13 @@ enum ConformCommand: Command {
         }
         try checkMembers(of: map, in: measured.declared)
         let result = ConformCheck.check(measured, with: device, options: .init(
-            spec: version, features: features, modern: arguments.flag("modern"),
-            strictByteOrder: arguments.flag("strict-byte-order"), map: map))
+            spec: version, features: features, modern: options.modern,
+            strictByteOrder: options.strictByteOrder, map: map))
         console.out(ConformReport(result: result, file: file, language: language)
             .render(format, style: TextStyle(colors: console.stdoutColors)))
         switch result.verdict {
         case .conforms: return
-        case .differs: throw .failed
+        case .differs: throw .rejected("\(structName) differs from the layout; the report above says where")
         case .unknown: throw .unmeasurable
         }
     }

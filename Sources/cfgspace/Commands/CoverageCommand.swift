@@ -21,15 +21,30 @@ enum CoverageCommand: Command {
             SharedOptions.format(),
         ])
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws(CommandError) {
-        guard let sizing = arguments.choice("sizing", as: Sizing.self),
-              let interpretation = arguments.choice("interpretation", as: Interpretation.self),
-              let format = arguments.choice("format", as: ReportFormat.self) else { throw .failed }
-        let version = try LayoutInput.version(arguments.value("spec"), option: "spec")
-        let devices = try LayoutInput.devices(in: arguments.arguments("files"), arguments: arguments, console: console)
+    struct Options: CommandOptions {
+        var files: [String]
+        var includes: [String]
+        var sizing: Sizing
+        var interpretation: Interpretation
+        var version: SpecVersion
+        var format: ReportFormat
+
+        init(_ arguments: ParsedArguments) throws(UsageError) {
+            files = arguments.arguments("files")
+            includes = arguments.values("include")
+            sizing = try arguments.choice("sizing", as: Sizing.self)
+            interpretation = try arguments.choice("interpretation", as: Interpretation.self)
+            version = try SharedOptions.version(arguments) ?? .newest
+            format = try arguments.choice("format", as: ReportFormat.self)
+        }
+    }
+
+    static func run(_ options: Options, console: Console) throws(CommandError) {
+        let version = options.version
+        let devices = try LayoutInput.devices(in: options.files, includes: options.includes, console: console)
             .filter { $0.exists(in: version) && $0.config != nil }
-            .map { $0.asOf(version == SpecVersion.newest ? nil : version) }
-        let coverages = devices.map { SizeCoverage(device: $0, interpretation: interpretation, sizing: sizing) }
-        console.out(CoverageReport(coverages: coverages).render(format, style: TextStyle(colors: console.stdoutColors)))
+            .map { $0.asOf(selected: version) }
+        let coverages = devices.map { SizeCoverage(device: $0, interpretation: options.interpretation, sizing: options.sizing) }
+        console.out(CoverageReport(coverages: coverages).render(options.format, style: TextStyle(colors: console.stdoutColors)))
     }
 }

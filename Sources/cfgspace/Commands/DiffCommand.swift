@@ -43,78 +43,112 @@ enum DiffCommand: Command {
             SharedOptions.device,
         ])
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws(CommandError) {
-        guard let path = arguments.argument("file"),
-              let from = arguments.choice("from", as: Interpretation.self),
-              let to = arguments.choice("to", as: Interpretation.self),
-              let sizing = arguments.choice("sizing", as: Sizing.self),
-              let format = arguments.choice("format", as: ReportFormat.self) else { throw .failed }
-        let loaded = try LayoutInput.device(at: path, named: arguments.value("device"), arguments: arguments, console: console)
+    struct Options: CommandOptions {
+        var file: String
+        /// A second layout of the same device: `diff OLD NEW`.
+        var new: String?
+        var includes: [String]
+        var from: Interpretation
+        var to: Interpretation
+        var features: String?
+        var sizing: Sizing
+        var ignoresRequires: Bool
+        /// --spec as given; each comparison has its own default.
+        var spec: SpecVersion?
+        var toSpec: SpecVersion?
+        var strict: Bool
+        var format: ReportFormat
+        var device: String?
+
+        init(_ arguments: ParsedArguments) throws(UsageError) {
+            file = try arguments.required(argument: "file")
+            new = arguments.argument("new")
+            includes = arguments.values("include")
+            from = try arguments.choice("from", as: Interpretation.self)
+            to = try arguments.choice("to", as: Interpretation.self)
+            features = arguments.value("features")
+            sizing = try arguments.choice("sizing", as: Sizing.self)
+            ignoresRequires = arguments.flag("ignore-requires")
+            spec = try SharedOptions.version(arguments)
+            toSpec = try SharedOptions.version(arguments, option: "to-spec")
+            strict = arguments.flag("strict")
+            format = try arguments.choice("format", as: ReportFormat.self)
+            device = arguments.value("device")
+            if new != nil {
+                if toSpec != nil { throw arguments.misuse(Self.notForFiles("to-spec")) }
+                if features != nil { throw arguments.misuse(Self.notForFiles("features")) }
+            } else if let toSpec {
+                guard spec != nil else {
+                    throw arguments.misuse("--to-spec \(toSpec) compares two spec versions; give the first with --spec, such as "
+                                           + "--spec 1.1 --to-spec \(toSpec).")
+                }
+                guard features == nil else {
+                    throw arguments.misuse("--to-spec compares whole layouts; it takes no --features.")
+                }
+            }
+        }
+
+        private static func notForFiles(_ option: String) -> String {
+            "--\(option) does not apply to two files; diff OLD NEW compares them whole, at --spec."
+        }
+    }
+
+    static func run(_ options: Options, console: Console) throws(CommandError) {
+        let (from, to, format) = (options.from, options.to, options.format)
+        let loaded = try LayoutInput.device(at: options.file, named: options.device, includes: options.includes, console: console)
         let style = TextStyle(colors: console.stdoutColors)
-        if let proposal = arguments.argument("new") {
-            try diffFiles(loaded, path: path, proposal: proposal, arguments: arguments, format: format, style: style,
-                          console: console)
+        if let proposal = options.new {
+            try diffFiles(loaded, proposal: proposal, options: options, style: style, console: console)
             return
         }
-        let version = try LayoutInput.version(arguments.value("spec"), option: "spec")
-        if let target = arguments.value("to-spec") {
-            let to = try LayoutInput.version(target, option: "to-spec")
-            guard arguments.options["spec"] != nil else {
-                throw .usage("--to-spec \(to) compares two spec versions; give the first with --spec, such as "
-                             + "--spec 1.1 --to-spec \(to).")
-            }
-            guard arguments.options["features"] == nil else {
-                throw .usage("--to-spec compares whole layouts; it takes no --features.")
-            }
+        let version = options.spec ?? .newest
+        if let target = options.toSpec {
             _ = try LayoutInput.device(loaded, asOf: version)
-            _ = try LayoutInput.device(loaded, asOf: to)
-            let diff = VersionDiff(device: loaded, from: version, to: to)
+            _ = try LayoutInput.device(loaded, asOf: target)
+            let diff = VersionDiff(device: loaded, from: version, to: target)
             console.out(VersionDiffReport(diff: diff).render(format, style: style))
-            try strict(diff, arguments, console: console)
+            try strict(diff, options)
             return
         }
         let device = try LayoutInput.device(loaded, asOf: version)
-        if let text = arguments.value("features") {
+        if let text = options.features {
             let features = try LayoutInput.features(text, for: device, console: console, whole: loaded, version: version)
-            let comparison = FeatureSetComparison(device: device, features: features, from: from, to: to, sizing: sizing)
+            let comparison = FeatureSetComparison(device: device, features: features, from: from, to: to, sizing: options.sizing)
             console.out(ComparisonReport(comparison: comparison).render(format, style: style))
             // Fields both readings place, at different offsets: what a driver of the other reading misreads.
             let moved = comparison.rows.filter { $0.differs && $0.from.offset != nil && $0.to.offset != nil }.count
-            if arguments.flag("strict") && moved > 0 {
-                console.error("--strict: \(moved) field\(moved == 1 ? "" : "s") placed differently under \(from.rawValue) and \(to.rawValue)")
-                throw .failed
+            if options.strict && moved > 0 {
+                throw .rejected("--strict: \(moved) field\(moved == 1 ? "" : "s") placed differently under \(from.rawValue) "
+                                + "and \(to.rawValue)")
             }
         } else {
-            let diff = InterpretationDiff(device: device, from: from, to: to, sizing: sizing,
-                                          honorsRequires: !arguments.flag("ignore-requires"))
+            let diff = InterpretationDiff(device: device, from: from, to: to, sizing: options.sizing,
+                                          honorsRequires: !options.ignoresRequires)
             console.out(DiffReport(diff: diff).render(format, style: style))
             let moving = diff.fields.filter(\.moves).count
-            if arguments.flag("strict") && moving > 0 {
-                console.error("--strict: \(moving) field\(moving == 1 ? "" : "s") move between \(from.rawValue) and \(to.rawValue) "
-                              + "in some valid feature set")
-                throw .failed
+            if options.strict && moving > 0 {
+                throw .rejected("--strict: \(moving) field\(moving == 1 ? "" : "s") move between \(from.rawValue) and "
+                                + "\(to.rawValue) in some valid feature set")
             }
         }
     }
 
     /// `diff OLD NEW`: two layouts of one device, each at --spec (by default the next draft), with the
     /// verdicts of a version comparison.
-    private static func diffFiles(_ old: Device, path: String, proposal: String, arguments: ParsedArguments,
-                                  format: ReportFormat, style: TextStyle, console: Console) throws(CommandError) {
-        for option in ["to-spec", "features"] where arguments.options[option] != nil {
-            throw .usage("--\(option) does not apply to two files; diff OLD NEW compares them whole, at --spec.")
-        }
-        let new = try LayoutInput.device(at: proposal, named: arguments.value("device"), arguments: arguments, console: console)
+    private static func diffFiles(_ old: Device, proposal: String, options: Options, style: TextStyle,
+                                  console: Console) throws(CommandError) {
+        let path = options.file
+        let new = try LayoutInput.device(at: proposal, named: options.device, includes: options.includes, console: console)
         guard new.id == old.id else {
             throw .usage("'\(path)' describes \(old.name) (ID \(old.id)) and '\(proposal)' \(new.name) (ID \(new.id)); "
                          + "diff OLD NEW compares two layouts of the same device.")
         }
         // --spec's default is the newest published version; two files default to the next draft.
-        let version = try LayoutInput.version(arguments.options["spec"]?.last ?? SpecVersion.next.description, option: "spec")
+        let version = options.spec ?? .next
         let diff = VersionDiff(before: try LayoutInput.device(old, asOf: version), after: try LayoutInput.device(new, asOf: version),
                                from: Self.label(path), to: Self.label(proposal))
-        console.out(VersionDiffReport(diff: diff).render(format, style: style))
-        try strict(diff, arguments, console: console)
+        console.out(VersionDiffReport(diff: diff).render(options.format, style: style))
+        try strict(diff, options)
     }
 
     /// A file as the report names it: its last path component, or the built-in layout's name.
@@ -123,10 +157,9 @@ enum DiffCommand: Command {
     }
 
     /// --strict: a breaking verdict fails the command, saying so.
-    private static func strict(_ diff: VersionDiff, _ arguments: ParsedArguments, console: Console) throws(CommandError) {
-        guard arguments.flag("strict"), !diff.breaking.isEmpty else { return }
-        console.error("--strict: \(diff.breaking.count) breaking change\(diff.breaking.count == 1 ? "" : "s") from \(diff.from) "
-                      + "to \(diff.to)")
-        throw .failed
+    private static func strict(_ diff: VersionDiff, _ options: Options) throws(CommandError) {
+        guard options.strict, !diff.breaking.isEmpty else { return }
+        throw .rejected("--strict: \(diff.breaking.count) breaking change\(diff.breaking.count == 1 ? "" : "s") from \(diff.from) "
+                        + "to \(diff.to)")
     }
 }

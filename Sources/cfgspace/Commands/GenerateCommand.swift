@@ -6,29 +6,63 @@ import Foundation
 
 /// `cfgspace generate [FILE...] --target ... --output DIR`
 enum GenerateCommand: Command {
-    static let spec = CommandSpec(
-        name: "generate",
-        abstract: "Write C, Rust, Swift, JSON, Markdown, SVG and HTML from layouts.",
-        discussion: "With no files it takes every layout in Layouts/. Output is the same, byte for byte, from run "
-            + "to run; every file says it is generated and from which layout. --target all also writes an index, "
-            + "README.md.",
-        arguments: [.init(name: "files", help: "Layout files or built-in names; by default every Layouts/*.layout, or outside a "
-                  + "checkout every built-in layout.", isVariadic: true,
-                          isOptional: true)],
-        options: [
-            SharedOptions.include,
-            .init(name: "target", valueName: "target", help: "What to write.",
-                  choices: GenerationTarget.allCases.map(\.rawValue) + ["all"], defaultValue: "all"),
-            .init(name: "output", valueName: "directory", help: "The folder to write into; it is created if missing. '-' "
-                  + "prints the one file a single layout gives for a single --target to standard output instead.",
-                  isRequired: true),
-            SharedOptions.spec,
-        ])
+    static let spec = makeSpec(targets: GenerationTarget.all)
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws(CommandError) {
-        guard let target = arguments.value("target"), let output = arguments.value("output") else { throw .failed }
-        let version = try LayoutInput.version(arguments.value("spec"), option: "spec")
-        var paths = arguments.arguments("files")
+    /// The command as the targets make it: its abstract names each, and --target takes each name.
+    static func makeSpec(targets: [GenerationTarget]) -> CommandSpec {
+        let summaries = targets.map(\.summary)
+        let listed = summaries.count > 1 ? summaries.dropLast().joined(separator: ", ") + " and " + (summaries.last ?? "")
+            : summaries.joined()
+        return CommandSpec(
+            name: "generate",
+            abstract: "Write \(listed) from layouts.",
+            discussion: "With no files it takes every layout in Layouts/. Output is the same, byte for byte, from run "
+                + "to run; every file says it is generated and from which layout. --target all also writes an index, "
+                + "README.md.",
+            arguments: [.init(name: "files", help: "Layout files or built-in names; by default every Layouts/*.layout, or outside a "
+                      + "checkout every built-in layout.", isVariadic: true,
+                              isOptional: true)],
+            options: [
+                SharedOptions.include,
+                .init(name: "target", valueName: "target", help: "What to write.",
+                      choices: targets.map(\.name) + ["all"], defaultValue: "all"),
+                .init(name: "output", valueName: "directory", help: "The folder to write into; it is created if missing. '-' "
+                      + "prints the one file a single layout gives for a single --target to standard output instead.",
+                      isRequired: true),
+                SharedOptions.spec,
+            ])
+    }
+
+    struct Options: CommandOptions {
+        var files: [String]
+        var includes: [String]
+        /// What to write: one target, or every one.
+        var targets: [GenerationTarget]
+        var output: String
+        var version: SpecVersion
+
+        init(_ arguments: ParsedArguments) throws(UsageError) {
+            files = arguments.arguments("files")
+            includes = arguments.values("include")
+            let target = try arguments.required("target")
+            if target == "all" {
+                targets = GenerationTarget.all
+            } else {
+                guard let one = GenerationTarget.named(target) else {
+                    throw arguments.misuse("The value '\(target)' is invalid for '--target <target>'. Please provide one of "
+                                           + (GenerationTarget.all.map(\.name) + ["all"]).map { "'\($0)'" }
+                                               .joined(separator: ", ") + ".")
+                }
+                targets = [one]
+            }
+            output = try arguments.required("output")
+            version = try SharedOptions.version(arguments) ?? .newest
+        }
+    }
+
+    static func run(_ options: Options, console: Console) throws(CommandError) {
+        let (output, version) = (options.output, options.version)
+        var paths = options.files
         if paths.isEmpty {
             // The Layouts/ folder of a checkout, or anywhere else the built-in layouts.
             if let names = try? FileManager.default.contentsOfDirectory(atPath: "Layouts") {
@@ -38,7 +72,7 @@ enum GenerateCommand: Command {
             }
         }
 
-        let loader = LayoutInput.loader(arguments)
+        let loader = LayoutInput.loader(includes: options.includes)
         var inputs: [GenerationInput] = []
         var transport: Transport?
         var failed = false
@@ -50,8 +84,7 @@ enum GenerateCommand: Command {
                 transport = transport ?? loaded.checked.transport ?? loaded.devices.first?.transport
                 let name = URL(fileURLWithPath: path).lastPathComponent
                 inputs += loaded.devices.filter { $0.exists(in: version) }.map {
-                    GenerationInput(device: $0.asOf(version == SpecVersion.newest ? nil : version), declared: $0,
-                                    layoutName: name)
+                    GenerationInput(device: $0.asOf(selected: version), declared: $0, layoutName: name)
                 }
             } catch {
                 console.error(error.description)
@@ -60,9 +93,9 @@ enum GenerateCommand: Command {
         }
         if failed { throw .failed }
         // The transport's own page lists only the bits of the version, as every device's does.
-        transport = transport?.asOf(version == SpecVersion.newest ? nil : version)
+        transport = transport?.asOf(selected: version)
 
-        let targets = target == "all" ? GenerationTarget.allCases : GenerationTarget(rawValue: target).map { [$0] } ?? []
+        let targets = options.targets
         let generator = Generator(inputs: inputs, transport: transport, version: version)
         if output == "-" {
             guard targets.count == 1, let only = targets.first, inputs.count == 1, let input = inputs.first else {
@@ -79,11 +112,9 @@ enum GenerateCommand: Command {
             do {
                 if try !folder.write(file.contents, to: file.path) { unchanged += 1 }
             } catch let error as OutputError {
-                console.error(error.description)
-                throw .failed
+                throw .rejected(error.description)
             } catch {
-                console.error("cannot write into '\(output)': \(error.localizedDescription)")
-                throw .failed
+                throw .rejected("cannot write into '\(output)': \(error.localizedDescription)")
             }
         }
         if unchanged == 0 {

@@ -59,117 +59,143 @@ enum GuestCommand: Command {
             .init(name: "qemu", valueName: "path", help: "The QEMU program; by default qemu-system-x86_64 on PATH."),
         ] + GuestVDPAMode.options + [SharedOptions.format()])
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws(CommandError) {
-        guard let format = arguments.choice("format", as: ReportFormat.self),
-              let interpretation = arguments.choice("interpretation", as: Interpretation.self) else {
-            throw .usage("guest needs --format and --interpretation values; give --interpretation fixed, say.")
-        }
-        guard let cpus = arguments.value("cpus").flatMap(Int.init), (1...8).contains(cpus) else {
-            throw .usage("The value '\(arguments.value("cpus") ?? "")' is invalid for '--cpus <count>': give 1 to 8.")
-        }
-        let style = TextStyle(colors: console.stdoutColors)
-        let mode = try GuestVDPAMode.mode(arguments)
-        if arguments.flag("matrix") {
-            if mode != nil { throw .usage("--matrix boots the plain guests; --bus vdpa and --driver dpdk run on their own.") }
-            let single = ["device", "layout", "features", "set", "resize-to", "qemu-device"].filter { !arguments.values($0).isEmpty }
-                + (arguments.flag("direct") ? ["direct"] : []) + (interpretation != .fixed ? ["interpretation"] : [])
-            if let option = single.first {
-                throw .usage("--\(option) is for one device; --matrix runs every device with its defaults, fed ones "
-                             + "under both interpretations.")
+    struct Options: CommandOptions {
+        var includes: [String]
+        /// The device the guest reads; with --driver dpdk, net.
+        var device: String
+        var matrix: Bool
+        var layout: String?
+        var interpretation: Interpretation
+        var features: String?
+        var values: [String]
+        var cpus: Int
+        var resizeTo: String?
+        var direct: Bool
+        var qemuDevice: String?
+        var qemu: String?
+        /// --bus vdpa or --driver dpdk; nil for the direct bus with Linux's driver.
+        var mode: GuestVDPAMode.Mode?
+        var replay: Bool
+        var format: ReportFormat
+
+        init(_ arguments: ParsedArguments) throws(UsageError) {
+            includes = arguments.values("include")
+            matrix = arguments.flag("matrix")
+            layout = arguments.value("layout")
+            interpretation = try arguments.choice("interpretation", as: Interpretation.self)
+            features = arguments.value("features")
+            values = arguments.values("set")
+            guard let cpus = try arguments.integer("cpus", in: 1...8, hint: "give 1 to 8") else {
+                throw arguments.misuse("Missing expected argument '--cpus <count>'.")
             }
-            let result = try hosted(console) { () throws(HostError) in try GuestMatrix.run(.init(cpus: cpus, qemu: arguments.value("qemu"))) }
+            self.cpus = cpus
+            resizeTo = arguments.value("resize-to")
+            direct = arguments.flag("direct")
+            qemuDevice = arguments.value("qemu-device")
+            qemu = arguments.value("qemu")
+            replay = arguments.flag("replay")
+            format = try arguments.choice("format", as: ReportFormat.self)
+            mode = try GuestVDPAMode.mode(arguments)
+            if case .dpdk? = mode { device = "net" } else { device = try arguments.required("device") }
+            if matrix {
+                if mode != nil { throw arguments.misuse("--matrix boots the plain guests; --bus vdpa and --driver dpdk run on their own.") }
+                let single = ["device", "layout", "features", "set", "resize-to", "qemu-device", "direct"].filter(arguments.isGiven)
+                    + (interpretation != .fixed ? ["interpretation"] : [])
+                if let option = single.first {
+                    throw arguments.misuse("--\(option) is for one device; --matrix runs every device with its defaults, fed "
+                                           + "ones under both interpretations.")
+                }
+            }
+        }
+    }
+
+    static func run(_ options: Options, console: Console) throws(CommandError) {
+        let (format, interpretation, cpus) = (options.format, options.interpretation, options.cpus)
+        let style = TextStyle(colors: console.stdoutColors)
+        if options.matrix {
+            let result = try hosted { () throws(HostError) in try GuestMatrix.run(.init(cpus: cpus, qemu: options.qemu)) }
             console.out(GuestMatrixReport(result: result).render(format, style: style))
             if !result.agrees {
-                console.error("\(result.rows.filter { !$0.agrees }.count) values differ from the prediction")
-                throw .failed
+                throw .rejected("\(result.rows.filter { !$0.agrees }.count) values differ from the prediction")
             }
             return
         }
-        let dpdk: Bool
-        if case .dpdk? = mode { dpdk = true } else { dpdk = false }
-        let name = dpdk ? "net" : arguments.value("device") ?? "blk"
+        let name = options.device
         guard let guestDevice = GuestDevice.named(name) else {
             throw .usage("No guest reads '\(name)'; give --device " + GuestDevice.all.map(\.name).joined(separator: ", ") + ".")
         }
-        let source = arguments.value("layout") ?? name
-        let device = try LayoutInput.device(try LayoutInput.device(at: source, named: nil, arguments: arguments, console: console),
+        let source = options.layout ?? name
+        let device = try LayoutInput.device(try LayoutInput.device(at: source, named: nil, includes: options.includes, console: console),
                                             asOf: SpecVersion.newest)
         guard device.name == name else {
             throw .usage("The layout '\(source)' describes \(device.name) (ID \(device.id)), not \(name).")
         }
-        if let mode { return try GuestVDPAMode.run(mode, arguments, layout: device, format: format, console: console) }
+        if let mode = options.mode { return try GuestVDPAMode.run(mode, options, layout: device, console: console) }
         // Every argument is checked before the image is built or anything starts.
-        let fedOnly = ["features", "set", "resize-to"].filter { !arguments.values($0).isEmpty }
-            + (arguments.flag("direct") ? ["direct"] : []) + (interpretation != .fixed ? ["interpretation"] : [])
+        let fedOnly = [("features", options.features != nil), ("set", !options.values.isEmpty),
+                       ("resize-to", options.resizeTo != nil), ("direct", options.direct),
+                       ("interpretation", interpretation != .fixed)].filter(\.1).map(\.0)
         if !guestDevice.isFed, let option = fedOnly.first {
             throw .usage("--\(option) is for blk and vsock, which cfgspace feeds; the \(name) guest reads QEMU's own device.")
         }
-        if guestDevice.isFed, !arguments.values("qemu-device").isEmpty {
+        if guestDevice.isFed, options.qemuDevice != nil {
             throw .usage("--qemu-device is for a device QEMU makes itself; cfgspace feeds \(name) over vhost-user.")
         }
         if guestDevice.isFed && name != "blk" {
-            try runFed(guestDevice, device: device, arguments, interpretation: interpretation, cpus: cpus, format: format,
-                       style: style, console: console)
+            try runFed(guestDevice, device: device, options, style: style, console: console)
             return
         }
-        let choices = guestDevice.isFed ? try blkChoices(arguments, device: device, interpretation: interpretation, console: console)
+        let choices = guestDevice.isFed ? try blkChoices(options, device: device, console: console)
             : nil
-        let image = try hosted(console) { () throws(HostError) in try GuestImage.ensure(kernel: guestDevice.kernel) }
+        let image = try hosted { () throws(HostError) in try GuestImage.ensure(kernel: guestDevice.kernel) }
         guard let choices else {
-            let options = GuestDeviceRun.Options(devices: [(guestDevice, arguments.value("qemu-device"))],
-                                                 layouts: [name: (source, device)], image: image, cpus: cpus,
-                                                 qemu: arguments.value("qemu"))
-            let result = try hosted(console) { () throws(HostError) in try GuestDeviceRun.run(options) }
+            let run = GuestDeviceRun.Options(devices: [(guestDevice, options.qemuDevice)],
+                                             layouts: [name: (source, device)], image: image, cpus: cpus, qemu: options.qemu)
+            let result = try hosted { () throws(HostError) in try GuestDeviceRun.run(run) }
             console.out(GuestRunReport(devices: result).render(format, style: style))
             if !result.agrees {
-                console.error("\(result.rows.filter { !$0.agrees }.count) values differ from the prediction")
-                throw .failed
+                throw .rejected("\(result.rows.filter { !$0.agrees }.count) values differ from the prediction")
             }
             return
         }
-        let options = GuestBlkRun.Options(layout: (source, device), image: image, interpretation: interpretation,
-                                          features: choices.features, values: choices.values, cpus: cpus,
-                                          resizeTo: choices.resizeTo, throughInterposer: !choices.direct,
-                                          qemu: arguments.value("qemu"))
-        let result = try hosted(console) { () throws(HostError) in try GuestBlkRun.run(options) }
+        let run = GuestBlkRun.Options(layout: (source, device), image: image, interpretation: interpretation,
+                                      features: choices.features, values: choices.values, cpus: cpus,
+                                      resizeTo: choices.resizeTo, throughInterposer: !choices.direct, qemu: options.qemu)
+        let result = try hosted { () throws(HostError) in try GuestBlkRun.run(run) }
         console.out(GuestRunReport(blk: result).render(format, style: style))
         if !result.agrees {
-            console.error("\(result.rows.filter { !$0.agrees }.count) values differ from the prediction")
-            throw .failed
+            throw .rejected("\(result.rows.filter { !$0.agrees }.count) values differ from the prediction")
         }
     }
 
     /// A device cfgspace feeds other than blk (vsock): --set and --features over its own values.
-    private static func runFed(_ guestDevice: GuestDevice, device: Device, _ arguments: ParsedArguments,
-                               interpretation: Interpretation, cpus: Int, format: ReportFormat, style: TextStyle,
+    private static func runFed(_ guestDevice: GuestDevice, device: Device, _ options: Options, style: TextStyle,
                                console: Console) throws(CommandError) {
-        if let option = ["resize-to"].first(where: { !arguments.values($0).isEmpty }) ?? (arguments.flag("direct") ? "direct" : nil) {
+        if let option = options.resizeTo != nil ? "resize-to" : options.direct ? "direct" : nil {
             throw .usage("--\(option) is for blk; give \(guestDevice.name) --set, --features or --interpretation.")
         }
-        let features = try arguments.value("features").map { text throws(CommandError) in
+        let features = try options.features.map { text throws(CommandError) in
             try LayoutInput.features(text, for: device, console: console)
         }
-        let values = try LayoutInput.assignments(arguments.values("set"), for: device,
+        let values = try LayoutInput.assignments(options.values, for: device,
                                                  offered: features ?? FeatureSet(bits: device.allFeatures.map(\.bit)),
-                                                 interpretation: interpretation)
-        let image = try hosted(console) { () throws(HostError) in try GuestImage.ensure(kernel: guestDevice.kernel) }
-        let options = FedOptions(interpretation: interpretation, image: image, cpus: cpus, qemu: arguments.value("qemu"),
-                                 values: values, features: features)
-        let result = try hosted(console) { () throws(HostError) in try GuestFedRun.run(guestDevice, options) }
-        console.out(GuestRunReport(fed: result, device: device).render(format, style: style))
+                                                 interpretation: options.interpretation)
+        let image = try hosted { () throws(HostError) in try GuestImage.ensure(kernel: guestDevice.kernel) }
+        let fed = FedOptions(interpretation: options.interpretation, image: image, cpus: options.cpus, qemu: options.qemu,
+                             values: values, features: features)
+        let result = try hosted { () throws(HostError) in try GuestFedRun.run(guestDevice, fed) }
+        console.out(GuestRunReport(fed: result, device: device).render(options.format, style: style))
         if !result.agrees {
-            console.error("\(result.rows.filter { !$0.agrees }.count) values differ from the prediction")
-            throw .failed
+            throw .rejected("\(result.rows.filter { !$0.agrees }.count) values differ from the prediction")
         }
     }
 
     /// Runs host work, its failure reported as an error that stops the command.
-    private static func hosted<T>(_ console: Console, _ body: () throws(HostError) -> T) throws(CommandError) -> T {
+    private static func hosted<T>(_ body: () throws(HostError) -> T) throws(CommandError) -> T {
         do {
             return try body()
         } catch {
-            console.error(error.description)
-            throw .failed
+            throw .rejected(error.description)
         }
     }
 
@@ -181,21 +207,21 @@ enum GuestCommand: Command {
         var direct: Bool
     }
 
-    private static func blkChoices(_ arguments: ParsedArguments, device: Device, interpretation: Interpretation,
-                                   console: Console) throws(CommandError) -> BlkChoices {
-        let features = try arguments.value("features").map { text throws(CommandError) in
+    private static func blkChoices(_ options: Options, device: Device, console: Console) throws(CommandError) -> BlkChoices {
+        let interpretation = options.interpretation
+        let features = try options.features.map { text throws(CommandError) in
             try LayoutInput.features(text, for: device, console: console)
         }
         let offered = features ?? FeatureSet(bits: device.allFeatures.map(\.bit))
-        let values = try LayoutInput.assignments(arguments.values("set"), for: device, offered: offered, interpretation: interpretation)
+        let values = try LayoutInput.assignments(options.values, for: device, offered: offered, interpretation: interpretation)
         var resize: UInt64?
-        if let text = arguments.value("resize-to") {
+        if let text = options.resizeTo {
             guard let sectors = UInt64(text) else {
                 throw .usage("The value '\(text)' is invalid for '--resize-to <sectors>': give a number of 512-byte sectors.")
             }
             resize = sectors
         }
-        let direct = arguments.flag("direct")
+        let direct = options.direct
         if direct && (resize != nil || !values.isEmpty || features != nil || interpretation != .fixed) {
             throw .usage("--direct reads qemu-storage-daemon's own config: --set, --features, --resize-to and "
                          + "--interpretation need the interposer.")

@@ -12,19 +12,25 @@ enum ListCommand: Command {
             + "'cfgspace diff net'. A path to a file wins over a name.",
         options: [SharedOptions.format()])
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws(CommandError) {
-        guard let format = arguments.choice("format", as: ReportFormat.self) else { throw .failed }
+    struct Options: CommandOptions {
+        var format: ReportFormat
+
+        init(_ arguments: ParsedArguments) throws(UsageError) {
+            format = try arguments.choice("format", as: ReportFormat.self)
+        }
+    }
+
+    static func run(_ options: Options, console: Console) throws(CommandError) {
         let loader = LayoutLoader()
         var entries: [CatalogReport.Entry] = []
         for name in BuiltinLayouts.names {
             guard let loaded = try? loader.load(path: BuiltinLayouts.path(of: name)), !loaded.hasErrors else {
-                console.error("the built-in layout '\(name)' does not load")
-                throw .failed
+                throw .rejected("the built-in layout '\(name)' does not load")
             }
             entries.append(CatalogReport.Entry(name: name, device: loaded.devices.first,
                                                featureCount: loaded.devices.first?.features.count
                                                    ?? loaded.checked.transport?.features.count ?? 0))
         }
-        console.out(CatalogReport(entries: entries).render(format, style: TextStyle(colors: console.stdoutColors)))
+        console.out(CatalogReport(entries: entries).render(options.format, style: TextStyle(colors: console.stdoutColors)))
     }
 }

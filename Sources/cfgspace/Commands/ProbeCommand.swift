@@ -4,6 +4,7 @@ import Rendering
 import ConfigLayout
 import VirtioHost
 import VirtioModel
+import Spelling
 
 /// `cfgspace probe qemu --device SPEC [...]`: drive a real device and hold it against cfgspace.
 enum ProbeCommand: Command {
@@ -54,66 +55,99 @@ enum ProbeCommand: Command {
             SharedOptions.format(),
         ])
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws(CommandError) {
-        guard let format = arguments.choice("format", as: ReportFormat.self) else { throw .failed }
-        switch arguments.argument("target") {
-        case "qemu":
-            try probeQEMU(arguments, format: format, console: console)
-        case "vhost-user":
-            try probeVhostUser(arguments, format: format, console: console)
-        case let other:
-            let target = other ?? ""
-            throw .usage("'\(target)' is not something probe can reach; give 'qemu' or 'vhost-user'"
-                         + (Suggestion.closest(to: target, in: ["qemu", "vhost-user"]).map { ". Did you mean '\($0)'?" } ?? "."))
+    struct Options: CommandOptions {
+        enum Target: String, CaseIterable {
+            case qemu
+            case vhostUser = "vhost-user"
+        }
+
+        var target: Target
+        var includes: [String]
+        var device: String?
+        var socket: String?
+        var layout: String?
+        /// The driver models to run, without basic.
+        var drivers: [String]
+        /// --driver basic: watch config changes and config_generation.
+        var watchesChanges: Bool
+        var qemu: String?
+        var qemuArguments: [String]
+        var machine: String?
+        var showsTrace: Bool
+        var format: ReportFormat
+
+        init(_ arguments: ParsedArguments) throws(UsageError) {
+            let target = try arguments.required(argument: "target")
+            guard let known = Target(rawValue: target) else {
+                let names = Target.allCases.map(\.rawValue)
+                throw arguments.misuse("'\(target)' is not something probe can reach; give 'qemu' or 'vhost-user'"
+                                       + (Suggestion.closest(to: target, in: names).map { ". Did you mean '\($0)'?" } ?? "."))
+            }
+            self.target = known
+            includes = arguments.values("include")
+            device = arguments.value("device")
+            socket = arguments.value("socket")
+            layout = arguments.value("layout")
+            drivers = arguments.values("driver").filter { $0 != "basic" }
+            watchesChanges = arguments.values("driver").contains("basic")
+            qemu = arguments.value("qemu")
+            qemuArguments = arguments.values("qemu-arg")
+            machine = arguments.value("machine")
+            showsTrace = arguments.flag("trace")
+            format = try arguments.choice("format", as: ReportFormat.self)
         }
     }
 
-    private static func probeVhostUser(_ arguments: ParsedArguments, format: ReportFormat, console: Console) throws(CommandError) {
-        guard let socket = arguments.value("socket") else {
+    static func run(_ options: Options, console: Console) throws(CommandError) {
+        switch options.target {
+        case .qemu: try probeQEMU(options, console: console)
+        case .vhostUser: try probeVhostUser(options, console: console)
+        }
+    }
+
+    private static func probeVhostUser(_ options: Options, console: Console) throws(CommandError) {
+        guard let socket = options.socket else {
             throw .usage("'probe vhost-user' needs --socket, the back-end's Unix socket.")
         }
-        guard let source = arguments.value("layout") ?? arguments.value("device") else {
+        guard let source = options.layout ?? options.device else {
             throw .usage("'probe vhost-user' needs the layout to hold the back-end against: --device blk, or --layout FILE.")
         }
-        let loaded = try LayoutInput.device(at: source, named: nil, arguments: arguments, console: console)
+        let loaded = try LayoutInput.device(at: source, named: nil, includes: options.includes, console: console)
         let device = try LayoutInput.device(loaded, asOf: SpecVersion.newest)
         let result: VhostUserProbe.Result
         do {
             result = try VhostUserProbe.run(socket: socket, layout: (source, device))
         } catch {
-            console.error(error.description)
-            throw .failed
+            throw .rejected(error.description)
         }
-        console.out(VhostUserProbeReport(result: result).render(format, style: TextStyle(colors: console.stdoutColors)))
-        if !result.agrees { throw .failed }
+        console.out(VhostUserProbeReport(result: result).render(options.format, style: TextStyle(colors: console.stdoutColors)))
+        if !result.agrees { throw .rejected("the back-end departs from the layout; the verdict above says where") }
     }
 
-    private static func probeQEMU(_ arguments: ParsedArguments, format: ReportFormat, console: Console) throws(CommandError) {
-        guard let device = arguments.value("device") else {
+    private static func probeQEMU(_ options: Options, console: Console) throws(CommandError) {
+        guard let device = options.device else {
             throw .usage("'probe qemu' needs --device, such as --device 'virtio-net-pci,mq=off,host_mtu=9000'.")
         }
         if case .failure(let error) = QEMUDeviceSpec.parse(device) {
             throw .usage("The value '\(device)' is invalid for '--device <spec>': \(error.description).")
         }
         var layout: (path: String, device: Device)?
-        if let path = arguments.value("layout") {
-            let loaded = try LayoutInput.device(at: path, named: nil, arguments: arguments, console: console)
+        if let path = options.layout {
+            let loaded = try LayoutInput.device(at: path, named: nil, includes: options.includes, console: console)
             layout = (path, try LayoutInput.device(loaded, asOf: SpecVersion.newest))
         }
-        let drivers = arguments.values("driver").filter { $0 != "basic" }
-        let options = QEMUProbe.Options(device: device, layout: layout, drivers: drivers, qemu: arguments.value("qemu"),
-                                        qemuArguments: arguments.values("qemu-arg"), machine: arguments.value("machine"),
-                                        watchesChanges: arguments.values("driver").contains("basic"),
-                                        includeFolders: LayoutInput.loader(arguments).includeFolders)
+        let probe = QEMUProbe.Options(device: device, layout: layout, drivers: options.drivers, qemu: options.qemu,
+                                      qemuArguments: options.qemuArguments, machine: options.machine,
+                                      watchesChanges: options.watchesChanges,
+                                      includeFolders: LayoutInput.loader(includes: options.includes).includeFolders)
         let result: QEMUProbeResult
         do {
-            result = try QEMUProbe.run(options)
+            result = try QEMUProbe.run(probe)
         } catch {
-            console.error(error.description)
-            throw .failed
+            throw .rejected(error.description)
         }
         let style = TextStyle(colors: console.stdoutColors)
-        console.out(QEMUProbeReport(result: result, showsTrace: arguments.flag("trace")).render(format, style: style))
-        if !result.agrees { throw .failed }
+        console.out(QEMUProbeReport(result: result, showsTrace: options.showsTrace).render(options.format, style: style))
+        if !result.agrees { throw .rejected("the device departs from cfgspace's prediction; the verdict above says where") }
     }
 }

@@ -32,49 +32,102 @@ enum ServeCommand: Command {
                       + "config, which is the layout's, holding the back-end's values unless --set gives others."),
             .init(name: "features", valueName: "features",
                   help: "The offered features: names or bit numbers, 'none' or 'all'; by default VERSION_1 and every "
-                      + "device feature a config field depends on. With --upstream, the device features the front-end may "
-                      + "see, of the back-end's (transport bits pass through)."),
+                      + "device feature a config field depends on. With --upstream, the older spelling of --pass."),
+            .init(name: "pass", valueName: "features",
+                  help: "With --upstream: the device features the front-end may see, of the back-end's (transport bits "
+                      + "pass through); by default all of them."),
             .init(name: "set", valueName: "field=value", help: "A field's value, such as capacity=2097152.", isRepeatable: true),
             .init(name: "select", valueName: "case=value",
                   help: "What a selection serves, such as ID_NAME=cfgspace or EV_BITS/1=0xfe,0xff (input).", isRepeatable: true),
             .init(name: "interpretation", valueName: "interpretation", help: "How the bytes are laid out.",
                   choices: Interpretation.allCases.map(\.rawValue), defaultValue: Interpretation.fixed.rawValue),
-            .init(name: "queues", valueName: "count", help: "The queue count GET_QUEUE_NUM answers.", defaultValue: "8"),
+            .init(name: "queues", valueName: "count",
+                  help: "The queue count GET_QUEUE_NUM answers; with --upstream, the back-end answers.", defaultValue: "8"),
             .init(name: "verbose", help: "Print every message as it is served."),
             SharedOptions.spec,
         ])
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws(CommandError) {
-        guard let path = arguments.value("vhost-user"), let file = arguments.argument("file"),
-              let interpretation = arguments.choice("interpretation", as: Interpretation.self) else { throw .failed }
-        guard let queues = arguments.value("queues").flatMap(Int.init), (1...1024).contains(queues) else {
-            throw .usage("The value '\(arguments.value("queues") ?? "")' is invalid for '--queues <count>': give 1 to 1024.")
-        }
-        let modeText = arguments.value("socket-mode") ?? "0600"
-        guard let socketMode = mode_t(modeText, radix: 8), socketMode <= 0o777 else {
-            throw .usage("The value '\(modeText)' is invalid for '--socket-mode <mode>': give octal permissions such as 0600 "
-                         + "or 0660.")
-        }
-        if let problem = UnixSocketPath.problem(path) {
-            throw .usage("The value '\(path)' is invalid for '--vhost-user <path>': \(problem).")
-        }
-        if let upstream = arguments.value("upstream") {
-            if let problem = UnixSocketPath.problem(upstream) {
-                throw .usage("The value '\(upstream)' is invalid for '--upstream <socket>': \(problem).")
+    struct Options: CommandOptions {
+        var socket: String
+        var file: String
+        var includes: [String]
+        var upstream: String?
+        /// Standalone: the features offered.
+        var features: String?
+        /// With --upstream: the device features that pass from the back-end to the front-end.
+        var pass: String?
+        var values: [String]
+        var selections: [String]
+        var interpretation: Interpretation
+        var queues: Int
+        var verbose: Bool
+        var version: SpecVersion
+        /// The socket's permissions, whatever the umask.
+        var socketMode: mode_t
+
+        init(_ arguments: ParsedArguments) throws(UsageError) {
+            socket = try arguments.required("vhost-user")
+            file = try arguments.required(argument: "file")
+            includes = arguments.values("include")
+            upstream = arguments.value("upstream")
+            features = arguments.value("features")
+            pass = arguments.value("pass")
+            values = arguments.values("set")
+            selections = arguments.values("select")
+            interpretation = try arguments.choice("interpretation", as: Interpretation.self)
+            guard let queues = try arguments.integer("queues", in: 1...1024, hint: "give 1 to 1024") else {
+                throw arguments.misuse("Missing expected argument '--queues <count>'.")
             }
-            if UnixSocketPath.same(upstream, path) {
-                throw .usage("--upstream is the socket serve listens on (--vhost-user '\(path)'): give the back-end's socket.")
+            self.queues = queues
+            verbose = arguments.flag("verbose")
+            version = try SharedOptions.version(arguments) ?? .newest
+            let modeText = arguments.value("socket-mode") ?? "0600"
+            guard let socketMode = mode_t(modeText, radix: 8), socketMode <= 0o777 else {
+                throw arguments.misuse("The value '\(modeText)' is invalid for '--socket-mode <mode>': give octal permissions "
+                                       + "such as 0600 or 0660.")
+            }
+            self.socketMode = socketMode
+            if let problem = UnixSocketPath.problem(socket) {
+                throw arguments.misuse("The value '\(socket)' is invalid for '--vhost-user <path>': \(problem).")
+            }
+            if let upstream {
+                if let problem = UnixSocketPath.problem(upstream) {
+                    throw arguments.misuse("The value '\(upstream)' is invalid for '--upstream <socket>': \(problem).")
+                }
+                if UnixSocketPath.same(upstream, socket) {
+                    throw arguments.misuse("--upstream is the socket serve listens on (--vhost-user '\(socket)'): give the "
+                                           + "back-end's socket.")
+                }
+            }
+            if upstream != nil {
+                if arguments.isGiven("queues") {
+                    throw arguments.misuse("--queues does not go with --upstream: the back-end answers GET_QUEUE_NUM "
+                                           + "itself, and its answer passes through. Leave out --queues.")
+                }
+                if features != nil, pass != nil {
+                    throw arguments.misuse("--features and --pass say the same with --upstream: give --pass only.")
+                }
+                // The older spelling: --features with --upstream filtered the back-end's features.
+                pass = pass ?? features
+                features = nil
+            } else if pass != nil {
+                throw arguments.misuse("--pass filters an upstream back-end's features: give --upstream SOCKET, or "
+                                       + "--features for the features serve offers itself.")
             }
         }
-        let version = try LayoutInput.version(arguments.value("spec"), option: "spec")
-        let loaded = try LayoutInput.device(at: file, named: nil, arguments: arguments, console: console)
+    }
+
+    static func run(_ options: Options, console: Console) throws(CommandError) {
+        let (path, interpretation) = (options.socket, options.interpretation)
+        let version = options.version
+        let loaded = try LayoutInput.device(at: options.file, named: nil, includes: options.includes, console: console)
         let device = try LayoutInput.device(loaded, asOf: version)
-        let offered = try arguments.value("features").map { text throws(CommandError) in
+        let offered = try (options.pass ?? options.features).map { text throws(CommandError) in
             try LayoutInput.features(text, for: device, console: console, whole: loaded, version: version)
         } ?? ServedDevice.defaultFeatures(of: device)
-        let values = try LayoutInput.assignments(arguments.values("set"), for: device, offered: offered, interpretation: interpretation)
+        let values = try LayoutInput.assignments(options.values, for: device, offered: offered, interpretation: interpretation)
         var selections: [ServedDevice.Selection: [UInt8]] = [:]
-        for text in arguments.values("select") {
+        for text in options.selections {
             switch ServedDevice.parseSelection(text, for: device) {
             case .success(let (selection, bytes)): selections[selection] = bytes
             case .failure(let error): throw .usage("The value '\(text)' is invalid for '--select <case=value>': \(error.description).")
@@ -88,21 +141,21 @@ enum ServeCommand: Command {
             throw .usage(error.description)
         }
         let errors = console
-        let log = ServeLog(verbose: arguments.flag("verbose")) { line in errors.err("cfgspace serve: \(line)\n") }
+        let log = ServeLog(verbose: options.verbose) { line in errors.err("cfgspace serve: \(line)\n") }
         do {
             // Before anything listens: a signal from here on stops serve as 'quit' does.
             let stop = try SignalStop.descriptor()
             let server: VhostUserServer
-            if let upstream = arguments.value("upstream") {
+            if let upstream = options.upstream {
                 // Bits other versions list and this one does not (1.0's ACCESS_PLATFORM) never pass.
                 let withheld = FeatureSet(bits: loaded.allFeatures.map(\.bit)).subtracting(FeatureSet(bits: device.allFeatures.map(\.bit)))
                 server = try VhostUserServer(path: path, upstream: upstream, served: served,
-                                             offerOnly: arguments.value("features") == nil ? nil : offered,
-                                             withheld: withheld, socketMode: socketMode, log: log)
+                                             offerOnly: options.pass == nil ? nil : offered,
+                                             withheld: withheld, socketMode: options.socketMode, log: log)
                 console.err(TextTable.paragraph("cfgspace serve: \(device.name) (\(interpretation.rawValue)) on \(path), in front of \(upstream)",
                                                 continuation: "  "))
             } else {
-                server = try VhostUserServer(path: path, served: served, queues: queues, socketMode: socketMode, log: log)
+                server = try VhostUserServer(path: path, served: served, queues: options.queues, socketMode: options.socketMode, log: log)
                 console.err(TextTable.paragraph("cfgspace serve: \(device.name) (\(interpretation.rawValue)) on \(path); offering "
                                                 + device.names(of: offered).joined(separator: ", "), continuation: "  "))
             }

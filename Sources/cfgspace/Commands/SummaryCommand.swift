@@ -12,13 +12,27 @@ enum SummaryCommand: Command {
                           isVariadic: true, isOptional: true)],
         options: [SharedOptions.spec, SharedOptions.include, SharedOptions.format()])
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws(CommandError) {
-        guard let format = arguments.choice("format", as: ReportFormat.self) else { throw .failed }
-        let version = try LayoutInput.version(arguments.value("spec"), option: "spec")
-        let files = arguments.arguments("files")
-        let devices = try LayoutInput.devices(in: files.isEmpty ? BuiltinLayouts.names : files, arguments: arguments, console: console)
+    struct Options: CommandOptions {
+        var files: [String]
+        var includes: [String]
+        var version: SpecVersion
+        var format: ReportFormat
+
+        init(_ arguments: ParsedArguments) throws(UsageError) {
+            files = arguments.arguments("files")
+            includes = arguments.values("include")
+            version = try SharedOptions.version(arguments) ?? .newest
+            format = try arguments.choice("format", as: ReportFormat.self)
+        }
+    }
+
+    static func run(_ options: Options, console: Console) throws(CommandError) {
+        let version = options.version
+        let files = options.files
+        let devices = try LayoutInput.devices(in: files.isEmpty ? BuiltinLayouts.names : files, includes: options.includes,
+                                              console: console)
             .filter { $0.exists(in: version) }
-            .map { $0.asOf(version == SpecVersion.newest ? nil : version) }
-        console.out(SummaryReport(devices: devices).render(format, style: TextStyle(colors: console.stdoutColors)))
+            .map { $0.asOf(selected: version) }
+        console.out(SummaryReport(devices: devices).render(options.format, style: TextStyle(colors: console.stdoutColors)))
     }
 }

@@ -26,17 +26,34 @@ enum TableCommand: Command {
             SharedOptions.device,
         ])
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws(CommandError) {
-        guard let path = arguments.argument("file"),
-              let interpretation = arguments.choice("interpretation", as: Interpretation.self),
-              let sizing = arguments.choice("sizing", as: Sizing.self),
-              let format = arguments.choice("format", as: ReportFormat.self) else { throw .failed }
-        let version = try LayoutInput.version(arguments.value("spec"), option: "spec")
-        let loaded = try LayoutInput.device(at: path, named: arguments.value("device"), arguments: arguments, console: console)
-        let device = try LayoutInput.device(loaded, asOf: version)
-        let features = try LayoutInput.features(arguments.value("features") ?? "all", for: device, console: console,
-                                                whole: loaded, version: version)
-        let layout = Layout(device: device, features: features, interpretation: interpretation, sizing: sizing)
-        console.out(TableReport(layout: layout).render(format, style: TextStyle(colors: console.stdoutColors)))
+    struct Options: CommandOptions {
+        var file: String
+        var includes: [String]
+        var features: String
+        var interpretation: Interpretation
+        var sizing: Sizing
+        var version: SpecVersion
+        var format: ReportFormat
+        var device: String?
+
+        init(_ arguments: ParsedArguments) throws(UsageError) {
+            file = try arguments.required(argument: "file")
+            includes = arguments.values("include")
+            features = try arguments.required("features")
+            interpretation = try arguments.choice("interpretation", as: Interpretation.self)
+            sizing = try arguments.choice("sizing", as: Sizing.self)
+            version = try SharedOptions.version(arguments) ?? .newest
+            format = try arguments.choice("format", as: ReportFormat.self)
+            device = arguments.value("device")
+        }
+    }
+
+    static func run(_ options: Options, console: Console) throws(CommandError) {
+        let loaded = try LayoutInput.device(at: options.file, named: options.device, includes: options.includes, console: console)
+        let device = try LayoutInput.device(loaded, asOf: options.version)
+        let features = try LayoutInput.features(options.features, for: device, console: console,
+                                                whole: loaded, version: options.version)
+        let layout = Layout(device: device, features: features, interpretation: options.interpretation, sizing: options.sizing)
+        console.out(TableReport(layout: layout).render(options.format, style: TextStyle(colors: console.stdoutColors)))
     }
 }

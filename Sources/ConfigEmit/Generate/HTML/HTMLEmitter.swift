@@ -11,9 +11,14 @@ struct HTMLEmitter: Emitter {
         [GeneratedFile(path: "html/index.html", contents: index())]
     }
 
-    func file(for input: GenerationInput) -> GeneratedFile {
-        GeneratedFile(path: "html/\(input.device.name).html", contents: HTMLPage(generator: generator, input: input).rendered())
-    }
+    static let name = "html"
+    static let summary = "HTML"
+    static let column = "Interactive"
+    static let phase = EmitterPhase.reusesDiffs
+
+    static func path(of device: Device) -> String { "html/\(device.name).html" }
+
+    func contents(for input: GenerationInput) -> String { HTMLPage(generator: generator, input: input).rendered() }
 
     private func index() -> String {
         var out = HTMLPage.head(banner: generator.banner("Layouts/*.layout"), title: "Virtio configuration layouts")

@@ -1,4 +1,5 @@
 import ConfigLayout
+import Rendering
 
 /// The spec read to the letter, for any device: the initialization sequence of 3.1.1 in order
 /// (negotiate every feature the layout describes and the device offers, FEATURES_OK, then read),

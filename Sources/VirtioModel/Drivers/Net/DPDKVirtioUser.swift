@@ -1,4 +1,5 @@
 import ConfigLayout
+import Rendering
 
 /// DPDK 22.11's virtio-user over vhost-vdpa: the transport ops the virtio PMD runs on when its port
 /// is a `net_virtio_user` vdev on /dev/vhost-vdpa-N (drivers/net/virtio/virtio_user_ethdev.c,
