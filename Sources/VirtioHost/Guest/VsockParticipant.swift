@@ -1,6 +1,7 @@
 import ConfigLayout
 import Foundation
 import VirtioModel
+import Rendering
 
 /// virtio-vsock fed by cfgspace in a guest's boot: serve holds the config under an interpretation,
 /// QEMU's vhost-user-vsock-pci fetches it at realize and presents it, and the guest's

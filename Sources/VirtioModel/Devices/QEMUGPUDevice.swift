@@ -24,9 +24,13 @@ final class QEMUGPUDevice: QEMUDevice {
             word[offset + index - start] = byte
         }
         let clear = DriverSession.number(word, littleEndian: true)
-        image.setKeepingGeneration("events_clear", .integer(0))
-        if clear != 0, case .integer(let events)? = image.value("events_read") {
-            image.setKeepingGeneration("events_read", .integer(events & ~clear))
+        do {
+            try image.setKeepingGeneration("events_clear", .integer(0))
+            if clear != 0, case .integer(let events)? = image.value("events_read") {
+                try image.setKeepingGeneration("events_read", .integer(events & ~clear))
+            }
+        } catch {
+            trace.violation(.valueOutOfRange, "\(name) could not clear its events: \(error.description)")
         }
         // The driver's own write is no change the generation must announce.
         if let last = lastRead { lastRead = LastRead(values: image.values, generation: last.generation, revision: imageRevision) }
