@@ -28,17 +28,7 @@ public enum GuestDPDKRun {
         }
     }
 
-    public struct Result: Sendable {
-        public let title: String
-        public let facts: [(String, String)]
-        public let sections: [GuestSection]
-        public let report: GuestReport
-        public let bootSeconds: Double
-        /// The guest's QEMU and the probe's, both ended and reaped by now.
-        public let processes: [Int32]
-
-        public var agrees: Bool { report.isComplete && sections.allSatisfy(\.agrees) }
-    }
+    public typealias Result = GuestSectionsResult
 
     /// The models' side, made before the guest boots: the MTUs to try come from them.
     struct Prepared {

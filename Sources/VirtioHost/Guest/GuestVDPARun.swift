@@ -36,16 +36,7 @@ public enum GuestVDPARun {
         }
     }
 
-    public struct Result: Sendable {
-        public let title: String
-        public let facts: [(String, String)]
-        public let sections: [GuestSection]
-        public let report: GuestReport
-        public let bootSeconds: Double
-        public let qemuProcess: Int32
-
-        public var agrees: Bool { report.isComplete && sections.allSatisfy(\.agrees) }
-    }
+    public typealias Result = GuestSectionsResult
 
     /// One device the guest adds and binds, with its model session.
     struct Step {
@@ -107,7 +98,7 @@ public enum GuestVDPARun {
                                + (options.kind == .net ? "linux-current" : "Linux 6.1's virtio_blk")),
                               ("modules", report.value("taint") ?? "—"),
                               ("boot", String(format: "%.1f s under TCG", boot.seconds))],
-                      sections: sections, report: report, bootSeconds: boot.seconds, qemuProcess: boot.qemuProcess)
+                      sections: sections, report: report, bootSeconds: boot.seconds, processes: [boot.qemuProcess])
     }
 
     /// A device's story: added, shown, bound, what the driver made of it, shown again.

@@ -12,12 +12,7 @@ public struct GuestSectionsReport: Report {
     /// The end of the guest's console when the run did not agree, for the story.
     public let console: [String]
 
-    public init(vdpa result: GuestVDPARun.Result) {
-        self.init(title: result.title, facts: result.facts, sections: result.sections, agrees: result.agrees,
-                  bootSeconds: result.bootSeconds, report: result.report)
-    }
-
-    public init(dpdk result: GuestDPDKRun.Result) {
+    public init(_ result: GuestSectionsResult) {
         self.init(title: result.title, facts: result.facts, sections: result.sections, agrees: result.agrees,
                   bootSeconds: result.bootSeconds, report: result.report)
     }

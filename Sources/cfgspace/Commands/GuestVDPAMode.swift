@@ -87,11 +87,11 @@ enum GuestVDPAMode {
         do {
             switch mode {
             case .vdpa(let kind):
-                report = GuestSectionsReport(vdpa: try GuestVDPARun.run(.init(
+                report = GuestSectionsReport(try GuestVDPARun.run(.init(
                     kind: kind, layout: layout, values: values, replay: options.replay, image: image,
                     qemu: options.qemu)))
             case .dpdk:
-                report = GuestSectionsReport(dpdk: try GuestDPDKRun.run(.init(layout: layout, values: values, image: image,
+                report = GuestSectionsReport(try GuestDPDKRun.run(.init(layout: layout, values: values, image: image,
                                                                               qemu: options.qemu)))
             }
         } catch {
