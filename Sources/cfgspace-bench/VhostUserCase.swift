@@ -25,7 +25,7 @@ enum VhostUserCase {
             defer { server.stop() }
             let client = try connect(server.socket)
             defer { client.close() }
-            try client.negotiateProtocolFeatures(VhostUserPayload.ProtocolFeature.config.mask)
+            try client.negotiateProtocolFeatures(VhostUserProtocol.Feature.config.mask)
 
             // The same bytes each way as the GET_CONFIG request and reply: header, config header, body.
             let echo = try EchoPair(messageSize: 12 + 12 + size)

@@ -54,14 +54,14 @@ import VirtioModel
         }
         try fixture.command("set capacity=42")
         for frontEnd in frontEnds {
-            #expect(try frontEnd.backendRequest()?.request == VhostUserMessage.BackendRequest.configChange.rawValue)
+            #expect(try frontEnd.backendRequest()?.request == VhostUserProtocol.BackendRequest.configChange.rawValue)
             #expect(try frontEnd.config(size: 8) == ConfigImage.integerBytes(42, width: 8))
         }
         let wce = try #require(Layout(device: served.device, features: served.offered, interpretation: .fixed)
             .field("writeback")?.offset)
         #expect(try frontEnds[0].setConfig(offset: wce, bytes: [1]) == 0)
         for frontEnd in frontEnds.dropFirst() {
-            #expect(try frontEnd.backendRequest()?.request == VhostUserMessage.BackendRequest.configChange.rawValue)
+            #expect(try frontEnd.backendRequest()?.request == VhostUserProtocol.BackendRequest.configChange.rawValue)
             #expect(try frontEnd.config(offset: wce, size: 1) == [1])
         }
         #expect(fixture.waitFor("acknowledged: ok"))

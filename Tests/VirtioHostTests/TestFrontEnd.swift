@@ -6,7 +6,7 @@ import TestSupport
 /// A vhost-user front-end the tests drive message by message: what QEMU sends, in whatever order a
 /// test needs, with every wait bounded.
 final class TestFrontEnd {
-    typealias Request = VhostUserMessage.Request
+    typealias Request = VhostUserProtocol.Request
     let channel: VhostUserChannel
     /// Our end of the back-end channel, once given with SET_BACKEND_REQ_FD.
     private(set) var backend: VhostUserChannel?
@@ -38,7 +38,7 @@ final class TestFrontEnd {
     }
 
     /// What QEMU does first: features, protocol features (as many of `wanted` as offered), owner.
-    func negotiate(_ wanted: [VhostUserPayload.ProtocolFeature]) throws {
+    func negotiate(_ wanted: [VhostUserProtocol.Feature]) throws {
         _ = try u64(.getFeatures)
         let offered = try u64(.getProtocolFeatures)
         try send(.setProtocolFeatures, (offered & wanted.reduce(0) { $0 | $1.mask }).bytes)

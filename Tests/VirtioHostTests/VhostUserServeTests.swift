@@ -42,7 +42,7 @@ import Rendering
         let client = try VhostUserClient(connectingTo: fixture.socketPath)
         defer { client.close() }
         _ = try client.features()
-        try client.negotiateProtocolFeatures(VhostUserSession.offeredProtocolFeatures)
+        try client.negotiateProtocolFeatures(VhostUserProtocol.spoken)
         let layout = Layout(device: served.device, features: served.offered, interpretation: .fixed)
         let wce = try #require(layout.field("writeback")?.offset)
         try client.setConfig(offset: wce, bytes: [1])
@@ -82,8 +82,8 @@ import Rendering
 
     /// The interposer answers GET_CONFIG with the upstream's values whatever the front-end asked
     /// before: nothing, or features alone. It learns what it needs from the upstream itself.
-    @Test(arguments: [[], [VhostUserMessage.Request.getFeatures]])
-    func theInterposerAnswersConfigBeforeAnyNegotiation(first: [VhostUserMessage.Request]) throws {
+    @Test(arguments: [[], [VhostUserProtocol.Request.getFeatures]])
+    func theInterposerAnswersConfigBeforeAnyNegotiation(first: [VhostUserProtocol.Request]) throws {
         let pair = try InterposedServe(.fixed, label: "early")
         defer { pair.close() }
         let frontEnd = try TestFrontEnd(pair.interposer.socketPath)
@@ -99,7 +99,7 @@ import Rendering
         defer { pair.close() }
         let frontEnd = try TestFrontEnd(pair.interposer.socketPath)
         _ = try frontEnd.call(.getFeatures)
-        let wanted = VhostUserPayload.ProtocolFeature.config.mask | VhostUserPayload.ProtocolFeature.replyAck.mask
+        let wanted = VhostUserProtocol.Feature.config.mask | VhostUserProtocol.Feature.replyAck.mask
         try frontEnd.send(.setProtocolFeatures, wanted.bytes)
         let wce = try #require(Layout(device: pair.served.device, features: pair.served.offered, interpretation: .fixed)
             .field("writeback")?.offset)

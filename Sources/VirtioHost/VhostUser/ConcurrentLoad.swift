@@ -94,7 +94,7 @@ public struct ConcurrentLoad: Sendable {
         let client = try VhostUserClient(connectingTo: socket, timeout: .seconds(10))
         defer { client.close() }
         _ = try client.features()
-        let wanted = VhostUserPayload.ProtocolFeature.config.mask | VhostUserPayload.ProtocolFeature.replyAck.mask
+        let wanted = VhostUserProtocol.Feature.config.mask | VhostUserProtocol.Feature.replyAck.mask
         try client.negotiateProtocolFeatures(wanted)
         try client.setOwner()
         guard let bytes = try client.config(size: expected.count) else {

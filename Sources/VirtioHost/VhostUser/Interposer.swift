@@ -60,7 +60,7 @@ public final class Interposer: ConnectionHandler {
     /// The upstream's features and protocol features, asked now if no answer passed by yet.
     private func learnUpstream() throws(HostError) {
         if knownFeatures == nil { knownFeatures = try upstream.features() }
-        if knownProtocol == nil, upstreamFeatures & 1 << UInt64(Payload.protocolFeaturesBit) != 0 {
+        if knownProtocol == nil, upstreamFeatures & 1 << UInt64(VhostUserProtocol.protocolFeaturesBit) != 0 {
             knownProtocol = try upstream.getProtocolFeatures()
         }
     }
@@ -72,7 +72,7 @@ public final class Interposer: ConnectionHandler {
         if let knownRings { return knownRings }
         try learnUpstream()
         var rings = Payload.ringLimit
-        if upstreamProtocol & Payload.ProtocolFeature.mq.mask != 0 {
+        if upstreamProtocol & VhostUserProtocol.Feature.mq.mask != 0 {
             let queues = Int(clamping: try upstream.queueCount())
             rings = countsQueuePairs ? queues.multipliedReportingOverflow(by: 2).partialValue : queues
         }
@@ -169,7 +169,7 @@ public final class Interposer: ConnectionHandler {
         return true
     }
 
-    private func agreed(_ feature: Payload.ProtocolFeature) -> Bool {
+    private func agreed(_ feature: VhostUserProtocol.Feature) -> Bool {
         frontendProtocol & upstreamProtocol & feature.mask != 0
     }
 
@@ -207,7 +207,7 @@ public final class Interposer: ConnectionHandler {
         let reply = try upstream.channel.call(message, until: Deadline(in: timeout))
         closeAll(reply.descriptors)
         knownProtocol = Payload.u64(reply.payload) ?? 0
-        try frontend.send(message.reply((upstreamProtocol | Payload.ProtocolFeature.config.mask).bytes), until: Deadline(in: timeout))
+        try frontend.send(message.reply((upstreamProtocol | VhostUserProtocol.Feature.config.mask).bytes), until: Deadline(in: timeout))
     }
 
     /// The front-end's back-end channel stays here; the upstream gets a channel of the interposer's.
@@ -268,11 +268,11 @@ public final class Interposer: ConnectionHandler {
         if let device { return device }
         try learnUpstream()
         var offered = FeatureSet(words: [offeredFeatures])
-        for bit in Payload.vhostBits.keys { offered.remove(bit) }
+        for bit in VhostUserProtocol.vhostBits.keys { offered.remove(bit) }
         var bytes: [UInt8] = []
-        if upstreamProtocol & Payload.ProtocolFeature.config.mask != 0 {
+        if upstreamProtocol & VhostUserProtocol.Feature.config.mask != 0 {
             let size = settings.access { Layout(device: $0.device, features: offered, interpretation: .fixed).size }
-            (_, bytes) = try upstream.largestConfig(upTo: min(Payload.maximumConfig, size))
+            (_, bytes) = try upstream.largestConfig(upTo: min(VhostUserProtocol.maximumConfig, size))
         } else {
             log("the upstream does not offer CONFIG: serving the layout's values and those set by hand")
         }
@@ -318,12 +318,12 @@ public final class Interposer: ConnectionHandler {
     /// Sends CONFIG_CHANGE_MSG on the front-end's back-end channel; `relay` is the upstream request
     /// to answer once the front-end has.
     private func tellFrontend(relay: VhostUserMessage?) {
-        guard let frontendBackend, frontendProtocol & Payload.ProtocolFeature.config.mask != 0 else {
+        guard let frontendBackend, frontendProtocol & VhostUserProtocol.Feature.config.mask != 0 else {
             log("the front-end has no back-end channel to hear of the change")
             return
         }
-        let ack = frontendProtocol & Payload.ProtocolFeature.replyAck.mask != 0
-        let message = VhostUserMessage(request: VhostUserMessage.BackendRequest.configChange.rawValue,
+        let ack = frontendProtocol & VhostUserProtocol.Feature.replyAck.mask != 0
+        let message = VhostUserMessage(request: VhostUserProtocol.BackendRequest.configChange.rawValue,
                                        flags: VhostUserMessage.version | (ack ? VhostUserMessage.needReplyFlag : 0))
         do {
             try frontendBackend.send(message, until: Deadline(in: timeout))
@@ -347,7 +347,7 @@ public final class Interposer: ConnectionHandler {
             self.upstreamBackend = nil
             return true
         }
-        if message.request == VhostUserMessage.BackendRequest.configChange.rawValue {
+        if message.request == VhostUserProtocol.BackendRequest.configChange.rawValue {
             log("the upstream's config changed")
             device = nil
             tellFrontend(relay: message.needsReply ? message : nil)

@@ -21,12 +21,12 @@ public final class VhostUserClient {
         self.timeout = timeout
     }
 
-    private func call(_ request: VhostUserMessage.Request, _ payload: [UInt8] = []) throws(HostError) -> VhostUserMessage {
+    private func call(_ request: VhostUserProtocol.Request, _ payload: [UInt8] = []) throws(HostError) -> VhostUserMessage {
         try channel.call(VhostUserMessage(request: request.rawValue, payload: payload), until: Deadline(in: timeout))
     }
 
-    private func send(_ request: VhostUserMessage.Request, _ payload: [UInt8] = [], needsReply: Bool = false) throws(HostError) {
-        let ack = needsReply && protocolFeatures & VhostUserPayload.ProtocolFeature.replyAck.mask != 0
+    private func send(_ request: VhostUserProtocol.Request, _ payload: [UInt8] = [], needsReply: Bool = false) throws(HostError) {
+        let ack = needsReply && protocolFeatures & VhostUserProtocol.Feature.replyAck.mask != 0
         let flags = VhostUserMessage.version | (ack ? VhostUserMessage.needReplyFlag : 0)
         let message = VhostUserMessage(request: request.rawValue, flags: flags, payload: payload)
         if ack {
@@ -39,7 +39,7 @@ public final class VhostUserClient {
         }
     }
 
-    private func u64(_ reply: VhostUserMessage, for request: VhostUserMessage.Request) throws(HostError) -> UInt64 {
+    private func u64(_ reply: VhostUserMessage, for request: VhostUserProtocol.Request) throws(HostError) -> UInt64 {
         closeAll(reply.descriptors)
         guard reply.payload.count == 8, let value = VhostUserPayload.u64(reply.payload) else {
             throw HostError(.protocolViolation, "the back-end answered \(request.name) with \(reply.payload.count) bytes, not 8")

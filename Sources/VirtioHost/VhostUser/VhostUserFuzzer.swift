@@ -58,7 +58,7 @@ public struct VhostUserFuzzer {
     /// the connection first. A server that neither answers nor closes is hung: an error.
     private func synchronise(_ socket: Descriptor) throws(HostError) -> Bool {
         let channel = VhostUserChannel(socket, what: "the server")
-        let request = VhostUserMessage.Request.getFeatures.rawValue
+        let request = VhostUserProtocol.Request.getFeatures.rawValue
         let deadline = Deadline(in: .seconds(5))
         do {
             try channel.send(VhostUserMessage(request: request), until: deadline)
@@ -114,7 +114,7 @@ public struct VhostUserFuzzer {
         if Bool.random(using: &generator) { flags = VhostUserMessage.version | (flags & VhostUserMessage.needReplyFlag) }
         let sizes = [0, 8, 12, 16, 24, 40, 264, Int.random(in: 0...300, using: &generator)]
         var payload = (0..<(sizes.randomElement(using: &generator) ?? 0)).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        if request == VhostUserMessage.Request.getConfig.rawValue || request == VhostUserMessage.Request.setConfig.rawValue,
+        if request == VhostUserProtocol.Request.getConfig.rawValue || request == VhostUserProtocol.Request.setConfig.rawValue,
            payload.count >= 12, Bool.random(using: &generator) {
             // A config header whose size may or may not match what follows.
             let size = UInt32.random(in: 0...300, using: &generator)

@@ -4,33 +4,6 @@ import VirtioModel
 /// request, flags and payload size in native byte order, the payload, and the file descriptors that
 /// travel with it (SCM_RIGHTS).
 public struct VhostUserMessage: Sendable {
-    /// The front-end's requests, by number.
-    public enum Request: UInt32, CaseIterable, Sendable {
-        case getFeatures = 1, setFeatures, setOwner, resetOwner, setMemTable, setLogBase, setLogFD, setVringNum
-        case setVringAddr, setVringBase, getVringBase, setVringKick, setVringCall, setVringErr
-        case getProtocolFeatures, setProtocolFeatures, getQueueNum, setVringEnable, sendRARP, netSetMTU
-        case setBackendReqFD, iotlbMessage, setVringEndian, getConfig, setConfig, createCryptoSession
-        case closeCryptoSession, postcopyAdvise, postcopyListen, postcopyEnd, getInflightFD, setInflightFD
-        case gpuSetSocket, resetDevice, vringKick, getMaxMemSlots, addMemReg, remMemReg, setStatus, getStatus
-
-        /// `VHOST_USER_GET_CONFIG`.
-        public var name: String { Self.names[Int(rawValue) - 1] }
-
-        /// Every request's name, spelled once from its case name (`getInflightFD` → `GET_INFLIGHT_FD`).
-        private static let names: [String] = allCases.map { request in
-            let words = String(describing: request).reduce(into: "") { text, character in
-                if character.isUppercase, !text.isEmpty { text += "_" }
-                text += String(character).uppercased()
-            }
-            return "VHOST_USER_" + words.replacingOccurrences(of: "F_D", with: "FD")
-        }
-    }
-
-    /// The back-end's requests on its own channel (`VHOST_USER_BACKEND_*`).
-    public enum BackendRequest: UInt32, Sendable {
-        case iotlbMessage = 1, configChange = 2, vringHostNotifier = 3
-    }
-
     public static let headerSize = 12
     /// The largest payload accepted: above every payload the protocol defines.
     public static let maximumPayload = 4096
@@ -55,7 +28,7 @@ public struct VhostUserMessage: Sendable {
         self.descriptors = descriptors
     }
 
-    public var knownRequest: Request? { Request(rawValue: request) }
+    public var knownRequest: VhostUserProtocol.Request? { VhostUserProtocol.Request(rawValue: request) }
     public var isReply: Bool { flags & Self.replyFlag != 0 }
     public var needsReply: Bool { flags & Self.needReplyFlag != 0 }
 

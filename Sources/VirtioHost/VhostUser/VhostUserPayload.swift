@@ -1,47 +1,11 @@
 /// What each request's payload and descriptors must be (docs/interop/vhost-user.rst, "Front-end
 /// message types"), and the payloads cfgspace reads and writes.
 public enum VhostUserPayload {
-    typealias Request = VhostUserMessage.Request
+    typealias Request = VhostUserProtocol.Request
 
-    /// The protocol feature bits (`VHOST_USER_PROTOCOL_F_*`).
-    public enum ProtocolFeature: Int, CaseIterable, Sendable {
-        case mq = 0, logSharedMemory = 1, rarp = 2, replyAck = 3, mtu = 4, backendRequests = 5, crossEndian = 6
-        case cryptoSession = 7, pagefault = 8, config = 9, backendSendFD = 10, hostNotifier = 11, inflightSharedMemory = 12
-        case resetDevice = 13, inbandNotifications = 14, configureMemorySlots = 15, status = 16
+    /// The protocol feature bits, by the name payloads and reports have long used.
+    public typealias ProtocolFeature = VhostUserProtocol.Feature
 
-        public var mask: UInt64 { 1 << UInt64(rawValue) }
-
-        /// The name docs/interop/vhost-user.rst gives it, after `VHOST_USER_PROTOCOL_F_`.
-        public var name: String {
-            switch self {
-            case .mq: "MQ"
-            case .logSharedMemory: "LOG_SHMFD"
-            case .rarp: "RARP"
-            case .replyAck: "REPLY_ACK"
-            case .mtu: "NET_MTU"
-            case .backendRequests: "BACKEND_REQ"
-            case .crossEndian: "CROSS_ENDIAN"
-            case .cryptoSession: "CRYPTO_SESSION"
-            case .pagefault: "PAGEFAULT"
-            case .config: "CONFIG"
-            case .backendSendFD: "BACKEND_SEND_FD"
-            case .hostNotifier: "HOST_NOTIFIER"
-            case .inflightSharedMemory: "INFLIGHT_SHMFD"
-            case .resetDevice: "RESET_DEVICE"
-            case .inbandNotifications: "INBAND_NOTIFICATIONS"
-            case .configureMemorySlots: "CONFIGURE_MEM_SLOTS"
-            case .status: "STATUS"
-            }
-        }
-    }
-
-    /// VHOST_USER_F_PROTOCOL_FEATURES, bit 30 of the virtio feature word.
-    static let protocolFeaturesBit = 30
-    /// Bits of GET_FEATURES that belong to vhost, not to the virtio device: VHOST_F_LOG_ALL (26, the
-    /// back-end can log dirty pages, linux/vhost.h) and VHOST_USER_F_PROTOCOL_FEATURES (30).
-    static let vhostBits: [Int: String] = [26: "VHOST_F_LOG_ALL", 30: "VHOST_USER_F_PROTOCOL_FEATURES"]
-    /// The largest config GET_CONFIG and SET_CONFIG carry (QEMU's VHOST_USER_MAX_CONFIG_SIZE).
-    static let maximumConfig = 256
     /// Bit 8 of a vring kick, call or error payload: no descriptor comes with it.
     static let noDescriptorFlag: UInt64 = 1 << 8
 
@@ -89,7 +53,7 @@ public enum VhostUserPayload {
             var reader = PayloadReader(message.payload)
             _ = reader.u32()
             let length = Int(reader.u32() ?? 0)
-            guard length <= maximumConfig else { return "\(request.name) asks for \(length) bytes; the most is \(maximumConfig)" }
+            guard length <= VhostUserProtocol.maximumConfig else { return "\(request.name) asks for \(length) bytes; the most is \(VhostUserProtocol.maximumConfig)" }
             return expect([12 + length], 0...0)
         case .getInflightFD:
             return expect([24], 0...0)

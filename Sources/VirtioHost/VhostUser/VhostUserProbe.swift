@@ -31,18 +31,18 @@ public enum VhostUserProbe {
         defer { client.close() }
         let features = try client.features()
         var protocolFeatures: UInt64 = 0
-        if features & (1 << UInt64(VhostUserPayload.protocolFeaturesBit)) != 0 {
-            protocolFeatures = try client.negotiateProtocolFeatures(VhostUserSession.offeredProtocolFeatures)
+        if features & (1 << UInt64(VhostUserProtocol.protocolFeaturesBit)) != 0 {
+            protocolFeatures = try client.negotiateProtocolFeatures(VhostUserProtocol.spoken)
         }
         try client.setOwner()
-        let queues = protocolFeatures & VhostUserPayload.ProtocolFeature.mq.mask != 0 ? try client.queueCount() : nil
+        let queues = protocolFeatures & VhostUserProtocol.Feature.mq.mask != 0 ? try client.queueCount() : nil
         var offered = FeatureSet(words: [features])
-        let vhostBits = VhostUserPayload.vhostBits.keys.sorted().filter { offered.contains($0) }
+        let vhostBits = VhostUserProtocol.vhostBits.keys.sorted().filter { offered.contains($0) }
         for bit in vhostBits { offered.remove(bit) }
         var bytes: [UInt8] = []
         var size = 0
-        if protocolFeatures & VhostUserPayload.ProtocolFeature.config.mask != 0 {
-            (size, bytes) = try client.largestConfig(upTo: VhostUserPayload.maximumConfig)
+        if protocolFeatures & VhostUserProtocol.Feature.config.mask != 0 {
+            (size, bytes) = try client.largestConfig(upTo: VhostUserProtocol.maximumConfig)
         }
         let known = Set(device.allFeatures.map(\.bit))
         let unknown = offered.bits.filter { !known.contains($0) }
@@ -51,7 +51,7 @@ public enum VhostUserProbe {
         let checks = VhostUserChecks(device: device, offered: offered, protocolFeatures: protocolFeatures, size: size,
                                      bytes: bytes, fields: fields, unknown: unknown).all()
         return Result(socket: socket, layoutPath: layout.path, device: device, offered: offered, unknownBits: unknown,
-                      vhostBits: vhostBits.compactMap { bit in VhostUserPayload.vhostBits[bit].map { "\($0) (\(bit))" } },
+                      vhostBits: vhostBits.compactMap { bit in VhostUserProtocol.vhostBits[bit].map { "\($0) (\(bit))" } },
                       protocolFeatures: protocolFeatures, queues: queues, configSize: size, bytes: bytes, fields: fields,
                       checks: checks)
     }
@@ -71,7 +71,7 @@ struct VhostUserChecks {
     typealias Check = QEMUProbeResult.Check
 
     func all() -> [Check] {
-        guard protocolFeatures & VhostUserPayload.ProtocolFeature.config.mask != 0 else {
+        guard protocolFeatures & VhostUserProtocol.Feature.config.mask != 0 else {
             return [Check(name: "config", verdict: .undecided, summary: "the back-end does not offer VHOST_USER_PROTOCOL_F_CONFIG",
                           details: []), knownFeatures()]
         }

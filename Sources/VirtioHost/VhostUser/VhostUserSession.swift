@@ -7,7 +7,7 @@ import VirtioModel
 /// protocol requires and let go.
 final class VhostUserSession {
     typealias Payload = VhostUserPayload
-    typealias Request = VhostUserMessage.Request
+    typealias Request = VhostUserProtocol.Request
 
     /// What a message comes to.
     enum Outcome {
@@ -22,12 +22,6 @@ final class VhostUserSession {
     let log: ServeLog
     /// Tells the other front-ends that this one changed the device.
     private let changedDevice: @Sendable () -> Void
-    /// The protocol features offered: MQ, REPLY_ACK, BACKEND_REQ, CONFIG, INFLIGHT_SHMFD,
-    /// RESET_DEVICE and CONFIGURE_MEM_SLOTS.
-    static let offeredProtocolFeatures: UInt64 = [Payload.ProtocolFeature.mq, .replyAck, .backendRequests, .config,
-                                                  .inflightSharedMemory, .resetDevice, .configureMemorySlots]
-        .reduce(0) { $0 | $1.mask }
-
     private(set) var acked: UInt64 = 0
     private(set) var protocolFeatures: UInt64 = 0
     private(set) var owned = false
@@ -42,7 +36,7 @@ final class VhostUserSession {
         log = context.log
         changedDevice = context.changedDevice
         (offeredFeatures, version1) = context.device.access { served in
-            ((served.offered.words.first ?? 0) | 1 << UInt64(Payload.protocolFeaturesBit),
+            ((served.offered.words.first ?? 0) | 1 << UInt64(VhostUserProtocol.protocolFeaturesBit),
              served.device.feature(named: "VERSION_1").map { 1 << UInt64($0.bit) } ?? 0)
         }
     }
@@ -50,7 +44,7 @@ final class VhostUserSession {
     /// The device features offered, with VHOST_USER_F_PROTOCOL_FEATURES.
     let offeredFeatures: UInt64
 
-    func has(_ feature: Payload.ProtocolFeature) -> Bool { protocolFeatures & feature.mask != 0 }
+    func has(_ feature: VhostUserProtocol.Feature) -> Bool { protocolFeatures & feature.mask != 0 }
 
     /// Whether VERSION_1 is negotiated: the config is then in its modern, little-endian form.
     var isModern: Bool { acked & version1 != 0 }
@@ -94,9 +88,9 @@ final class VhostUserSession {
             log("SET_FEATURES 0x\(String(acked, radix: 16))" + (unoffered != 0 ? ", with bits never offered: 0x\(String(unoffered, radix: 16))" : ""))
             return .silence
         case .getProtocolFeatures:
-            return .reply(message.reply(Self.offeredProtocolFeatures.bytes))
+            return .reply(message.reply(VhostUserProtocol.spoken.bytes))
         case .setProtocolFeatures:
-            protocolFeatures = (u64 ?? 0) & Self.offeredProtocolFeatures
+            protocolFeatures = (u64 ?? 0) & VhostUserProtocol.spoken
             log("SET_PROTOCOL_FEATURES 0x\(String(u64 ?? 0, radix: 16))")
             return .silence
         case .setOwner:
@@ -207,7 +201,7 @@ final class VhostUserSession {
         guard let backendChannel, has(.config) else { return .notSent }
         let ack = has(.replyAck)
         let flags = VhostUserMessage.version | (ack ? VhostUserMessage.needReplyFlag : 0)
-        try backendChannel.send(VhostUserMessage(request: VhostUserMessage.BackendRequest.configChange.rawValue, flags: flags),
+        try backendChannel.send(VhostUserMessage(request: VhostUserProtocol.BackendRequest.configChange.rawValue, flags: flags),
                                 until: deadline)
         return ack ? .awaitingAcknowledgement : .sent
     }
