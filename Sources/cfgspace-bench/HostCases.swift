@@ -11,7 +11,7 @@ enum HostCases {
         do {
             // QEMU started exactly as the probe starts it.
             let spec = try QEMUDeviceSpec.parse(device).get()
-            let (_, options) = QEMUProbe.machineOptions(for: spec, .init(device: device))
+            let (_, options) = QEMUProbe.machineOptions(for: spec, .init(device: spec))
             let qemu = try Bench.measure("QEMU start and quit", repeats: repeats) {
                 let machine = try QEMUMachine(options)
                 _ = try machine.version()

@@ -36,7 +36,7 @@ struct InterposerTests {
         let machine = try QEMUMachine(VhostUserQEMU.options(device: spec, socket: fixture.socketPath))
         defer { machine.quit() }
         let registers = try #require(try ProbeTarget.locate(on: machine, id: "vhost-probe").primary as? VirtioPCIModern)
-        let offered = FeatureSet(words: QEMUProbe.pairs(try registers.deviceFeatures(windows: 2)))
+        let offered = FeatureSet(words: ProbeNegotiation.pairs(try registers.deviceFeatures(windows: 2)))
         #expect(try registers.start(accepting: offered))
 
         // What the interposer serves: the daemon's values, blk_size set by hand, under the interpretation.
@@ -68,7 +68,7 @@ struct InterposerTests {
         let machine = try QEMUMachine(VhostUserQEMU.options(device: "vhost-user-blk-pci", socket: interposer.socketPath))
         defer { machine.quit() }
         let registers = try #require(try ProbeTarget.locate(on: machine, id: "vhost-probe").primary as? VirtioPCIModern)
-        #expect(try registers.start(accepting: FeatureSet(words: QEMUProbe.pairs(try registers.deviceFeatures(windows: 2)))))
+        #expect(try registers.start(accepting: FeatureSet(words: ProbeNegotiation.pairs(try registers.deviceFeatures(windows: 2)))))
         let wce = try #require(Layout(device: device, features: FeatureSet(), interpretation: .fixed).field("writeback")?.offset)
         let before = try registers.readConfig(offset: wce, width: 1)[0]
         try registers.writeConfig(offset: wce, bytes: [before == 0 ? 1 : 0])
@@ -84,7 +84,7 @@ struct InterposerTests {
         let other = try QEMUMachine(VhostUserQEMU.options(device: "vhost-user-blk-pci", socket: second.socketPath))
         defer { other.quit() }
         let device2 = try #require(try ProbeTarget.locate(on: other, id: "vhost-probe").primary as? VirtioPCIModern)
-        #expect(try device2.start(accepting: FeatureSet(words: QEMUProbe.pairs(try device2.deviceFeatures(windows: 2)))))
+        #expect(try device2.start(accepting: FeatureSet(words: ProbeNegotiation.pairs(try device2.deviceFeatures(windows: 2)))))
         #expect(try ConfigReader(registers: device2).read(count: 8, layout: nil) == ConfigImage.integerBytes(4096, width: 8))
         let generation = try device2.readGeneration()
         try backend.command("set capacity=8192")
@@ -103,7 +103,7 @@ struct InterposerTests {
         let interposer = try ServeFixture(settings, label: "interposer-leftovers", upstream: daemon.socketPath)
         let machine = try QEMUMachine(VhostUserQEMU.options(device: "vhost-user-blk-pci", socket: interposer.socketPath))
         let registers = try #require(try ProbeTarget.locate(on: machine, id: "vhost-probe").primary as? VirtioPCIModern)
-        #expect(try registers.start(accepting: FeatureSet(words: QEMUProbe.pairs(try registers.deviceFeatures(windows: 2)))))
+        #expect(try registers.start(accepting: FeatureSet(words: ProbeNegotiation.pairs(try registers.deviceFeatures(windows: 2)))))
         let pids = [machine.process.pid, daemon.process.pid]
         machine.quit()
         interposer.close()

@@ -11,7 +11,7 @@ import VirtioModel
                 "needs qemu-system-x86_64 (Debian's qemu-system-x86; .ci/run installs it)"))
 struct OwnDeviceDriverRunTests {
     private func run(_ device: String, arguments: [String] = []) throws -> QEMUProbeResult.DriverRun {
-        let result = try QEMUProbe.run(.init(device: device, drivers: ["linux-6.1"], qemuArguments: arguments))
+        let result = try QEMUProbe.run(.init(device: try QEMUDeviceSpec.parse(device).get(), drivers: ["linux-6.1"], qemuArguments: arguments))
         #expect(ProcessTable.isGone(result.qemuProcess), "QEMU \(result.qemuProcess) outlived the probe of \(device)")
         let run = try #require(result.driverRuns.first)
         #expect(run.real.realDeviceFailure == nil)

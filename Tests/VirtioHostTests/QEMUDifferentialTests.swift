@@ -16,7 +16,7 @@ struct QEMUDifferentialTests {
     @Test(arguments: ["virtio-net-pci,mq=off,host_mtu=9000", "virtio-net-pci,speed=100,duplex=full"])
     func randomOperationsTraceAlike(device spec: String) throws {
         guard QEMUAvailability.isInstalled else { throw HostError(.missingProgram, "qemu-system-x86_64 is not installed") }
-        let probe = try QEMUProbe.run(.init(device: spec))
+        let probe = try QEMUProbe.run(.init(device: try QEMUDeviceSpec.parse(spec).get()))
         let machine = try QEMUMachine(.init(devices: [spec + ",id=differential"]))
         defer { machine.quit() }
         let target = try ProbeTarget.locate(on: machine, id: "differential")

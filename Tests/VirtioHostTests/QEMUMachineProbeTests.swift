@@ -15,7 +15,7 @@ struct QEMUMachineProbeTests {
         guard QEMUAvailability.isInstalled else {
             throw HostError(.missingProgram, "qemu-system-x86_64 is not installed; install qemu-system-x86")
         }
-        let result = try QEMUProbe.run(.init(device: device, qemuArguments: arguments, machine: machine,
+        let result = try QEMUProbe.run(.init(device: try QEMUDeviceSpec.parse(device).get(), qemuArguments: arguments, machine: machine,
                                              watchesChanges: watchesChanges))
         #expect(ProcessTable.isGone(result.qemuProcess), "QEMU \(result.qemuProcess) outlived the probe of \(device)")
         return result
@@ -80,7 +80,7 @@ struct QEMUMachineProbeTests {
         for device in ["virtio-balloon-pci", "virtio-blk-pci", "virtio-serial-pci"] {
             let result = try probe(device, machine: machine)
             #expect(result.agrees, "\(device) on \(machine): \(departures(result))")
-            #expect(result.properties.machineIsKnown)
+            #expect(result.qemu.properties.machineIsKnown)
         }
     }
 

@@ -81,14 +81,19 @@ import VirtioModel
         let device = try balloon()
         let spec = try QEMUDeviceSpec.parse("virtio-balloon-pci,page-poison=off").get()
         let offered = try device.parseFeatures("VERSION_1").get()
-        func length(_ actual: Int, machine: String, arguments: [String] = []) -> QEMUProbeResult.Check? {
+        func length(_ actual: Int, machine: String, arguments: [String] = []) -> ProbeCheck? {
             let properties = QEMUDeviceProperties(machine: machine, spec: spec, qemuArguments: arguments)
+            let encoding = ConfigImage.Encoding(isModern: true, guestIsLittleEndian: true)
             let predicted = QEMUProbe.predictedLength(device, offered: offered, properties: properties.qemu, selections: [],
-                                                      bytes: [], encoding: .init(isModern: true, guestIsLittleEndian: true))
-            return ProbeChecks(device: device, type: QEMUDeviceType.forDriver("virtio-balloon-pci"), started: spec,
-                               properties: properties, offered: offered, length: .exact(actual), predicted: predicted,
-                               selections: [], bytes: [], encoding: .init(isModern: true, guestIsLittleEndian: true),
-                               fields: [], pastEnd: [], featuresAccepted: true, legacyViews: [], virtioID: 5)
+                                                      bytes: [], encoding: encoding)
+            let negotiation = ProbeNegotiation(offered: offered, wanted: offered, unknownBits: [], featuresAccepted: true)
+            let read = QEMUConfigRead(device: device, negotiation: negotiation,
+                                      fixed: Layout(device: device, features: offered, interpretation: .fixed),
+                                      encoding: encoding, count: 0, generation: 0, bytes: [], selections: [], legacyViews: [])
+            let observation = ConfigObservation(bytes: [], length: .exact(actual), generation: 0, device: device,
+                                                offered: offered, encoding: encoding)
+            return ProbeVerdict(started: spec, type: QEMUDeviceType.forDriver("virtio-balloon-pci"), properties: properties,
+                                virtioID: 5, read: read, observation: observation, pastEnd: [], predicted: predicted)
                 .all().first { $0.name == "length" }
         }
         let agreed = try #require(length(16, machine: "pc-i440fx-4.0"))

@@ -97,7 +97,7 @@ struct QEMUProbeTests {
         guard QEMUAvailability.isInstalled else {
             throw HostError(.missingProgram, "qemu-system-x86_64 is not installed; install qemu-system-x86")
         }
-        let result = try QEMUProbe.run(.init(device: device, drivers: drivers, qemuArguments: arguments))
+        let result = try QEMUProbe.run(.init(device: try QEMUDeviceSpec.parse(device).get(), drivers: drivers, qemuArguments: arguments))
         // The probe ends and reaps its QEMU before it returns.
         #expect(ProcessTable.isGone(result.qemuProcess), "QEMU \(result.qemuProcess) outlived the probe of \(device)")
         return result

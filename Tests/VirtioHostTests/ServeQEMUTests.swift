@@ -32,7 +32,7 @@ struct ServeQEMUTests {
         let machine = try QEMUMachine(VhostUserQEMU.options(device: spec, socket: fixture.socketPath))
         defer { machine.quit() }
         let registers = try #require(try ProbeTarget.locate(on: machine, id: "vhost-probe").primary as? VirtioPCIModern)
-        let offeredByQEMU = FeatureSet(words: QEMUProbe.pairs(try registers.deviceFeatures(windows: 2)))
+        let offeredByQEMU = FeatureSet(words: ProbeNegotiation.pairs(try registers.deviceFeatures(windows: 2)))
         #expect(try registers.start(accepting: offeredByQEMU))
         #expect(fixture.waitFor("SET_VRING_ENABLE"))
 

@@ -59,7 +59,7 @@ public enum GuestDPDKRun {
         }
         let value = { (field: String) in session.values.last { $0.field == field }?.value.description ?? "" }
         let pciSpec = "virtio-net-pci,mq=off,host_mtu=\(value("mtu")),mac=\(value("mac"))"
-        let probe = try QEMUProbe.run(.init(device: pciSpec, layout: ("net", options.layout), drivers: ["dpdk"], qemu: options.qemu))
+        let probe = try QEMUProbe.run(.init(device: try QEMUDeviceSpec.parse(pciSpec).get(), layout: ("net", options.layout), drivers: ["dpdk"], qemu: options.qemu))
         guard let outcome = probe.driverRuns.first?.real, let dpdk = DriverKind.named("dpdk", for: options.layout) else {
             throw HostError(.refused, "the dpdk model did not run on \(pciSpec)")
         }

@@ -9,8 +9,9 @@ import VirtioModel
 /// The second and later devices of a type in one boot report as NAME2, NAME3, ... in bus order.
 final class OwnDeviceParticipant: GuestParticipant {
     let device: GuestDevice
-    /// The `-device` value, as given.
+    /// The `-device` value, as given, and as parsed once.
     let spec: String
+    private let parsed: QEMUDeviceSpec
     let probe: QEMUProbeResult
     /// The driver model's run against the real device.
     let predicted: Outcome
@@ -37,12 +38,13 @@ final class OwnDeviceParticipant: GuestParticipant {
         self.device = device
         self.spec = spec ?? defaultDevice
         label = instance == 1 ? device.name : "\(device.name)\(instance)"
-        id = (try? QEMUDeviceSpec.parse(self.spec).get())?.value("id") ?? "cfgspace-\(label)"
+        parsed = try QEMUDeviceSpec.parse(self.spec).get()
+        id = parsed.value("id") ?? "cfgspace-\(label)"
         self.cpus = cpus
         scratch = try TemporaryFolder(prefix: "cfgspace-guest-\(label)")
         backend = makeBackend(scratch.path, id)
         do throws(HostError) {
-            let probed = try Self.probe(self.spec, device: device, backend: backend, layout: layout, cpus: cpus, qemu: qemu)
+            let probed = try Self.probe(parsed, device: device, backend: backend, layout: layout, cpus: cpus, qemu: qemu)
             probe = probed.result
             backendProcesses += probed.daemon.map { [$0] } ?? []
             guard let run = probe.driverRuns.first else {
@@ -59,25 +61,29 @@ final class OwnDeviceParticipant: GuestParticipant {
 
     /// The driver model's run against the device over qtest, with its back-end (and its own back-end
     /// process, stopped before the guest's starts: both listen on one socket).
-    private static func probe(_ spec: String, device: GuestDevice, backend: QEMUBackend, layout: (path: String, device: Device)?,
+    private static func probe(_ spec: QEMUDeviceSpec, device: GuestDevice, backend: QEMUBackend, layout: (path: String, device: Device)?,
                               cpus: Int, qemu: String?) throws(HostError) -> (result: QEMUProbeResult, daemon: Int32?) {
         let daemon = try backend.daemon?()
         defer { daemon?.stop() }
         // The probe's machine has 16 MiB of RAM, and the same room for memory devices as the guest's;
         // the same number of vCPUs as the guest: QEMU sizes some defaults by them (virtio-scsi's num_queues).
         let memory = device.deviceMemoryMiB.map { ["-m", "16M,maxmem=\(16 + $0)M"] } ?? []
-        let result = try QEMUProbe.run(.init(device: ([spec] + unset(backend.properties, in: spec)).joined(separator: ","),
+        // The backend's properties the spec does not set itself (`adding` keeps the spec's own).
+        let withBackend = backend.properties.reduce(spec) { spec, property in
+            let parts = property.split(separator: "=", maxSplits: 1).map(String.init)
+            return parts.count == 2 ? spec.adding(parts[0], parts[1]) : spec
+        }
+        let result = try QEMUProbe.run(.init(device: withBackend,
                                              layout: layout, drivers: [device.driver], cpus: cpus, qemu: qemu,
                                              qemuArguments: backend.arguments + memory + ["-smp", String(cpus)]))
         return (result, daemon?.pid)
     }
 
     /// The backend's properties the spec does not set itself.
-    private static func unset(_ properties: [String], in spec: String) -> [String] {
-        let given = (try? QEMUDeviceSpec.parse(spec).get())
-        return properties.filter { property in
+    private static func unset(_ properties: [String], in spec: QEMUDeviceSpec) -> [String] {
+        properties.filter { property in
             guard let key = property.split(separator: "=", maxSplits: 1).first else { return true }
-            return given?.value(String(key)) == nil
+            return spec.value(String(key)) == nil
         }
     }
 
@@ -85,9 +91,9 @@ final class OwnDeviceParticipant: GuestParticipant {
     /// backends before any -device, so they may follow, and a -device on the device's own bus (a disk
     /// on a SCSI controller) must.
     var qemuArguments: [String] {
-        let named = (try? QEMUDeviceSpec.parse(spec).get())?.value("id") != nil
-        let properties = named ? [] : ["id=\(id)"]
-        return ["-device", ([spec] + properties + Self.unset(backend.properties, in: spec)).joined(separator: ",")] + backend.arguments
+        let properties = parsed.value("id") != nil ? [] : ["id=\(id)"]
+        return ["-device", ([spec] + properties + Self.unset(backend.properties, in: parsed)).joined(separator: ",")]
+            + backend.arguments
     }
 
     var needsSharedMemory: Bool { backend.sharedMemory }

@@ -1,7 +1,7 @@
 import ConfigLayout
 
-/// The device a probe found on the machine: where it sits, what it calls itself, the layout that
-/// describes it and the interfaces that reach it.
+/// The second stage of a QEMU probe: the device it found on the machine, where it sits, what it
+/// calls itself and the interfaces that reach it; and the layout that describes it.
 struct ProbeTarget {
     let location: String
     let virtioID: Int
@@ -51,6 +51,22 @@ struct ProbeTarget {
                            primary: registers, function: function,
                            migrationID: String(format: "0000:%02x:%02x.%x/", function.address.bus, function.address.slot,
                                                function.address.function))
+    }
+
+    /// The second stage's other half: the layout to hold the device against, the one given, else
+    /// the first in the include folders or among the built-in ones that describes its virtio ID, as
+    /// its newest spec version describes it.
+    func layout(given: (path: String, device: Device)?, likely: String?,
+                includeFolders: [String]) throws(HostError) -> (path: String, device: Device) {
+        if let given { return given }
+        let found = try Self.layout(forID: virtioID, likely: likely, includeFolders: includeFolders)
+        return (found.path, found.device.asOf(nil))
+    }
+
+    /// What the probe tells of the device it found and the layout it held it against.
+    func facts(layout: (path: String, device: Device)) -> QEMUProbeResult.Target {
+        QEMUProbeResult.Target(location: location, isTransitional: isTransitional, transport: primary.transportName,
+                               isModern: primary.isModern, layoutPath: layout.path, device: layout.device)
     }
 
     /// The layout of the device with virtio ID `id`: the include folders' first, then the

@@ -25,16 +25,16 @@ public struct QEMUProbeReport: Report {
 
     private var facts: [(String, String)] {
         var facts: [(String, String)] = [
-            ("device", result.location + (result.isTransitional ? ", transitional" : "")),
+            ("device", result.target.location + (result.target.isTransitional ? ", transitional" : "")),
             ("machine", machineText),
-            ("read via", result.transport),
-            ("layout", "\(result.layoutPath): \(device.name) (ID \(device.id))"),
+            ("read via", result.target.transport),
+            ("layout", "\(result.target.layoutPath): \(device.name) (ID \(device.id))"),
             ("offered", device.list(result.offered)),
         ]
-        for bit in result.unknownBits {
-            facts.append(("unknown bit", "\(bit)" + (QEMUFindings.explainUnknownBit(bit, legacy: !result.isModern).map { ": " + $0 } ?? "")))
+        for bit in result.negotiation.unknownBits {
+            facts.append(("unknown bit", "\(bit)" + (QEMUFindings.explainUnknownBit(bit, legacy: !result.target.isModern).map { ": " + $0 } ?? "")))
         }
-        facts.append(("FEATURES_OK", result.featuresAccepted.map { $0 ? "kept for the offered set" : "refused" }
+        facts.append(("FEATURES_OK", result.negotiation.featuresAccepted.map { $0 ? "kept for the offered set" : "refused" }
                       ?? "none on the legacy interface"))
         facts.append(("config", lengthText + "; cfgspace predicts \(result.predictedLength)"))
         return facts
@@ -42,13 +42,13 @@ public struct QEMUProbeReport: Report {
 
     /// The machine type and the compat properties it applied to the device.
     private var machineText: String {
-        let properties = result.properties
+        let properties = result.qemu.properties
         guard properties.machineIsKnown else {
-            return "\(result.machine): not in cfgspace's table of QEMU 7.2's compat properties; none applied"
+            return "\(result.qemu.type): not in cfgspace's table of QEMU 7.2's compat properties; none applied"
         }
         let applied = properties.settings.filter { if case .machine = $0.source { true } else { false } }
-        guard !applied.isEmpty else { return result.machine }
-        return result.machine + "; compat properties: " + applied.map {
+        guard !applied.isEmpty else { return result.qemu.type }
+        return result.qemu.type + "; compat properties: " + applied.map {
             "\($0.type).\($0.name)=\($0.value) (\(Self.array(of: $0.source)))"
         }.joined(separator: ", ")
     }
@@ -58,7 +58,7 @@ public struct QEMUProbeReport: Report {
     }
 
     /// A check's cause, as its kind and words.
-    static func causeText(_ cause: QEMUProbeResult.Check.Cause) -> String {
+    static func causeText(_ cause: ProbeCheck.Cause) -> String {
         cause.kind == .finding ? cause.text : "\(cause.kind.rawValue): \(cause.text)"
     }
 
@@ -107,7 +107,7 @@ public struct QEMUProbeReport: Report {
         .init("PACKED READING", wraps: true, movesBelow: true),
     ]
 
-    private func mark(_ verdict: QEMUProbeResult.Check.Verdict, style: TextStyle) -> String {
+    private func mark(_ verdict: ProbeCheck.Verdict, style: TextStyle) -> String {
         switch verdict {
         case .agrees: style.green("ok")
         case .departs: style.red("DEPARTS")
@@ -116,7 +116,7 @@ public struct QEMUProbeReport: Report {
     }
 
     public func text(style: TextStyle) -> String {
-        var out = TextTable.heading("QEMU \(result.qemuVersion): \(result.requested)", style: style)
+        var out = TextTable.heading("QEMU \(result.qemu.qemuVersion): \(result.qemu.requested)", style: style)
         out += TextTable.keyValues(facts) + "\n"
         out += TextTable.keyValues(byteLines.enumerated().map { ($0.offset == 0 ? "bytes" : "", $0.element) }) + "\n"
 
@@ -152,8 +152,8 @@ public struct QEMUProbeReport: Report {
         }
         for run in result.driverRuns { out += "\n" + driverRunText(run, style: style) }
         if !result.changeRuns.isEmpty { out += "\n" + changeRunsText(style: style) }
-        if !result.warnings.isEmpty {
-            out += "\n" + style.bold("QEMU said") + "\n" + result.warnings.map { line in
+        if !result.qemu.warnings.isEmpty {
+            out += "\n" + style.bold("QEMU said") + "\n" + result.qemu.warnings.map { line in
                 "  " + (line.hasPrefix("qemu-system-x86_64: ") ? String(line.dropFirst("qemu-system-x86_64: ".count)) : line) + "\n"
             }.joined()
         }
@@ -218,7 +218,7 @@ public struct QEMUProbeReport: Report {
     }
 
     public func markdown() -> String {
-        var out = "## QEMU \(result.qemuVersion): `\(result.requested)`\n\n"
+        var out = "## QEMU \(result.qemu.qemuVersion): `\(result.qemu.requested)`\n\n"
         out += facts.map { "- **\($0.0)**: \($0.1)" }.joined(separator: "\n") + "\n\n"
         out += "```\n" + byteLines.joined(separator: "\n") + "\n```\n\n"
         var table = MarkdownTable(Self.fieldColumns)
@@ -249,26 +249,26 @@ public struct QEMUProbeReport: Report {
         case .exact: length.append(("exact", .bool(true)))
         case .atLeast(_, let reason): length += [("exact", .bool(false)), ("reason", .string(reason))]
         }
-        let properties = JSON.array(result.properties.settings.map { setting in
+        let properties = JSON.array(result.qemu.properties.settings.map { setting in
             .object([("type", .string(setting.type)), ("name", .string(setting.name)), ("value", .string(setting.value)),
                      ("source", .string(setting.source.description))])
         })
         let changeRuns = JSON.array(result.changeRuns.map(Self.json))
         return .object([
-            ("qemu", .string(result.qemuVersion)),
-            ("device", .string(result.requested.description)),
-            ("started", .string(result.started.description)),
-            ("machine", .string(result.machine)),
-            ("machine_known", .bool(result.properties.machineIsKnown)),
+            ("qemu", .string(result.qemu.qemuVersion)),
+            ("device", .string(result.qemu.requested.description)),
+            ("started", .string(result.qemu.started.description)),
+            ("machine", .string(result.qemu.type)),
+            ("machine_known", .bool(result.qemu.properties.machineIsKnown)),
             ("properties", properties),
-            ("location", .string(result.location)),
-            ("transitional", .bool(result.isTransitional)),
-            ("transport", .string(result.transport)),
-            ("layout", .string(result.layoutPath)),
+            ("location", .string(result.target.location)),
+            ("transitional", .bool(result.target.isTransitional)),
+            ("transport", .string(result.target.transport)),
+            ("layout", .string(result.target.layoutPath)),
             ("layout_device", .string(device.name)),
             ("offered", names(result.offered)),
-            ("unknown_bits", .array(result.unknownBits.map { .int($0) })),
-            ("features_ok", result.featuresAccepted.map { .bool($0) } ?? .null),
+            ("unknown_bits", .array(result.negotiation.unknownBits.map { .int($0) })),
+            ("features_ok", result.negotiation.featuresAccepted.map { .bool($0) } ?? .null),
             ("length", .object(length)),
             ("predicted_length", .int(result.predictedLength)),
             ("bytes", .string(hexBytes(Array(result.bytes.prefix(result.length.value))))),
@@ -300,7 +300,7 @@ public struct QEMUProbeReport: Report {
                          }))])
             })),
             ("change_runs", changeRuns),
-            ("warnings", .array(result.warnings.map { .string($0) })),
+            ("warnings", .array(result.qemu.warnings.map { .string($0) })),
             ("agrees", .bool(result.agrees)),
         ])
     }
@@ -316,7 +316,7 @@ public struct QEMUProbeReport: Report {
         ])
     }
 
-    private static func json(_ field: QEMUProbeResult.Field) -> JSON {
+    private static func json(_ field: ObservedField) -> JSON {
         .object([
             ("name", .string(field.path)), ("type", .string(field.type)), ("condition", .string(field.condition)),
             ("offset", .int(field.offset)), ("size", .int(field.size)), ("exists", .bool(field.exists)),

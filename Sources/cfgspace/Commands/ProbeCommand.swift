@@ -128,15 +128,17 @@ enum ProbeCommand: Command {
         guard let device = options.device else {
             throw .usage("'probe qemu' needs --device, such as --device 'virtio-net-pci,mq=off,host_mtu=9000'.")
         }
-        if case .failure(let error) = QEMUDeviceSpec.parse(device) {
-            throw .usage("The value '\(device)' is invalid for '--device <spec>': \(error.description).")
+        let spec: QEMUDeviceSpec
+        switch QEMUDeviceSpec.parse(device) {
+        case .success(let parsed): spec = parsed
+        case .failure(let error): throw .usage("The value '\(device)' is invalid for '--device <spec>': \(error.description).")
         }
         var layout: (path: String, device: Device)?
         if let path = options.layout {
             let loaded = try LayoutInput.device(at: path, named: nil, includes: options.includes, console: console)
             layout = (path, try LayoutInput.device(loaded, asOf: SpecVersion.newest))
         }
-        let probe = QEMUProbe.Options(device: device, layout: layout, drivers: options.drivers, qemu: options.qemu,
+        let probe = QEMUProbe.Options(device: spec, layout: layout, drivers: options.drivers, qemu: options.qemu,
                                       qemuArguments: options.qemuArguments, machine: options.machine,
                                       watchesChanges: options.watchesChanges,
                                       includeFolders: LayoutInput.loader(includes: options.includes).includeFolders)

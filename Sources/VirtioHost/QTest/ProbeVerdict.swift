@@ -2,38 +2,49 @@ import ConfigLayout
 import Rendering
 import VirtioModel
 
-/// The verdict of a QEMU probe: each prediction cfgspace makes about the device, held against what
-/// the device served.
-struct ProbeChecks {
-    let device: Device
-    let type: QEMUDeviceType?
+/// The last stage of a QEMU probe, its verdict: each prediction cfgspace makes about the device
+/// (its layout, QEMU's sizing, what QEMU's properties promise), held against what the device served.
+struct ProbeVerdict {
+    /// The device as started, its catalogue entry and the properties in force for it.
     let started: QEMUDeviceSpec
+    let type: QEMUDeviceType?
     let properties: QEMUDeviceProperties
-    let offered: FeatureSet
-    let length: QEMUProbeResult.ConfigLength
-    let predicted: Int
-    let selections: [QEMUProbeResult.Selection]
-    let bytes: [UInt8]
-    let encoding: ConfigImage.Encoding
-    let fields: [QEMUProbeResult.Field]
-    let pastEnd: [QEMUProbeResult.PastEndRead]
-    let featuresAccepted: Bool?
-    let legacyViews: [QEMUProbeResult.LegacyView]
+    /// The virtio ID the device reports.
     let virtioID: Int
+    let read: QEMUConfigRead
+    let observation: ConfigObservation
+    let pastEnd: [QEMUProbeResult.PastEndRead]
+    /// cfgspace's QEMU sizing over the offered features.
+    let predicted: Int
 
-    typealias Check = QEMUProbeResult.Check
-    typealias Cause = QEMUProbeResult.Check.Cause
+    typealias Check = ProbeCheck
+    typealias Cause = ProbeCheck.Cause
+
+    private var device: Device { read.device }
+    private var negotiation: ProbeNegotiation { read.negotiation }
+    private var offered: FeatureSet { negotiation.offered }
+    private var length: ConfigObservation.Length { observation.length }
+    private var bytes: [UInt8] { observation.bytes }
+    private var fields: [ObservedField] { observation.fields }
 
     func all() -> [Check] {
-        [layoutMatches(), lengthMatches(), pastEndIsAllOnes(), valuesInRange(), featuresOK(), propertiesHeld(), legacyAgrees()]
+        [layoutMatches(), lengthMatches(), pastEndIsAllOnes(), explained(ConfigChecks.valuesInRange(observation, device: device)),
+         featuresOK(), propertiesHeld(), legacyAgrees()]
             .compactMap { $0 }
     }
 
     private func check(_ name: String, _ passed: Bool, _ summary: String, _ details: [String] = [],
                        cause: Cause? = nil) -> Check {
-        let finding = passed ? nil : QEMUFindings.explain(check: name, device: device, spec: started, offered: offered)
-        return Check(name: name, verdict: passed ? .agrees : .departs, summary: summary, details: details,
-                     cause: finding.map { Cause(kind: .finding, text: $0) } ?? cause)
+        explained(Check(name, passed: passed, summary, details, cause: cause))
+    }
+
+    /// A departure QEMU's own behaviour explains, with the finding as its cause.
+    private func explained(_ check: Check) -> Check {
+        guard check.verdict == .departs,
+              let finding = QEMUFindings.explain(check: check.name, device: device, spec: started, offered: offered) else {
+            return check
+        }
+        return check.caused(by: Cause(kind: .finding, text: finding))
     }
 
     private func layoutMatches() -> Check {
@@ -80,8 +91,8 @@ struct ProbeChecks {
     private func lengthCause(_ actual: Int) -> Cause? {
         for entry in device.qemuPropertySizes {
             let flipped = properties.qemu.setting(entry.property, properties.qemu.isOn(entry.property) ? "off" : "on")
-            let other = QEMUProbe.predictedLength(device, offered: offered, properties: flipped, selections: selections,
-                                                  bytes: bytes, encoding: encoding)
+            let other = QEMUProbe.predictedLength(device, offered: offered, properties: flipped, selections: read.selections,
+                                                  bytes: bytes, encoding: read.encoding)
             guard other == actual else { continue }
             let now = properties.setting(entry.property).map { "\($0.value) from \($0.source)" } ?? "QEMU's default, off"
             return Cause(kind: .property, text: "QEMU's \(actual) bytes are cfgspace's prediction with \(entry.property)="
@@ -102,20 +113,8 @@ struct ProbeChecks {
                      bad.map { "\($0.width)-byte read at \($0.offset) → \(hexBytes($0.bytes))" })
     }
 
-    private func valuesInRange() -> Check {
-        let checked = fields.filter { $0.exists && $0.isValid && $0.isInside && device.rangeOf($0.path) != nil }
-        let bad = checked.compactMap { field -> String? in
-            guard let range = device.rangeOf(field.path), case .integer(let value)? = field.value,
-                  !range.contains(value) else { return nil }
-            return "\(field.path) is \(value), outside \(range.lowerBound)...\(range.upperBound)"
-        }
-        return check("ranges", bad.isEmpty,
-                     bad.isEmpty ? "every offered field with a declared range holds a value in it (\(checked.count) checked)"
-                         : "\(bad.count) offered field\(bad.count == 1 ? "" : "s") hold a value outside the declared range", bad)
-    }
-
     private func featuresOK() -> Check {
-        guard let accepted = featuresAccepted else {
+        guard let accepted = negotiation.featuresAccepted else {
             return check("FEATURES_OK", true, "not applicable: the legacy interface has no FEATURES_OK")
         }
         return check("FEATURES_OK", accepted, accepted ? "the device keeps FEATURES_OK for the whole offered set"
@@ -150,6 +149,7 @@ struct ProbeChecks {
     }
 
     private func legacyAgrees() -> Check? {
+        let legacyViews = read.legacyViews
         guard !legacyViews.isEmpty else { return nil }
         let count = min(length.value, bytes.count)
         let bad = legacyViews.filter { Array($0.bytes.prefix(count)) != Array(bytes.prefix(count)) }
@@ -158,12 +158,5 @@ struct ProbeChecks {
                          + legacyViews.map { "\($0.configOffset)" }.joined(separator: " and ")
                          : "the legacy interface serves other bytes",
                      bad.map { "at \($0.configOffset): \(hexBytes(Array($0.bytes.prefix(count))))" })
-    }
-}
-
-extension Device {
-    /// The declared range of the leaf field at a dotted path.
-    func rangeOf(_ path: String) -> ClosedRange<UInt64>? {
-        config?.member(at: path.split(separator: ".").map(String.init))?.range
     }
 }
