@@ -186,4 +186,22 @@ import TestSupport
                                       ("subsel", .integer(5))], selections: QEMUInputDevices.contents(.mouse))
         #expect(served.bytes(modern: true)[2] == 18, "serve's rule: ID_NAME takes no subselector")
     }
+
+    /// A selection longer than `size` (a u8) can count is not a write lost unseen: the served device
+    /// refuses it, and the QEMU model records its own violation when the driver selects it.
+    @Test func aSelectionSizeCannotCountIsNeverLostUnseen() throws {
+        let device = try builtinDevice("input")
+        let long: SelectionContents = [ServedDevice.Selection(select: 1, subselect: 0): [UInt8](repeating: 0x41, count: 300)]
+        #expect(throws: FieldValueError.self) {
+            try ServedDevice(device: device, interpretation: .fixed, offered: FeatureSet(), values: [("select", .integer(1))],
+                             selections: long)
+        }
+        let trace = Trace()
+        let parameters = DeviceParameters(offered: try device.parseFeatures("VERSION_1").get(), values: [], pastEnd: nil,
+                                          guestIsLittleEndian: true, selections: long)
+        let qemu = try #require(try QEMUSelectorDevice(selecting: device, parameters: parameters, trace: trace))
+        #expect(trace.violations.isEmpty)
+        qemu.writeConfig(offset: 0, bytes: [0x01], field: "select")
+        #expect(trace.violations.contains { $0.detail.contains("could not hold the selection") && $0.detail.contains("size") })
+    }
 }

@@ -37,6 +37,10 @@ final class QEMUSelectorDevice: QEMUDevice {
     /// write (the driver-writable fields are only these two).
     override func storeConfig(offset: Int, bytes: [UInt8]) {
         guard selection.take(offset: offset, bytes: bytes) else { return super.storeConfig(offset: offset, bytes: bytes) }
-        selection.apply(to: &image)
+        do {
+            try selection.apply(to: &image)
+        } catch {
+            trace.violation(.valueOutOfRange, "\(name) could not hold the selection: \(error.description)")
+        }
     }
 }

@@ -65,13 +65,12 @@ struct QEMUSelectorState {
 
     /// The image as a read after the last write serves it: the entry's select, subsel, size and
     /// union, without moving the generation. The bytes of a pair with no entry are zeroed as they
-    /// are served (`serveConfig`), so that the driver's write of select stays where it wrote it.
-    func apply(to image: inout ConfigImage) {
-        let kept = image.generation
-        try? image.set(selector.select, .integer(chosen.select))
-        if let subselect = selector.subselect { try? image.set(subselect, .integer(chosen.subselect)) }
-        image.restoreGeneration(kept)
-        image.fill(selector, with: current, keepingGeneration: true)
+    /// are served (`serveConfig`), so that the driver's write of select stays where it wrote it. A
+    /// value the image cannot hold is an error.
+    func apply(to image: inout ConfigImage) throws(FieldValueError) {
+        try image.setKeepingGeneration(selector.select, .integer(chosen.select))
+        if let subselect = selector.subselect { try image.setKeepingGeneration(subselect, .integer(chosen.subselect)) }
+        try image.fill(selector, with: current, keepingGeneration: true)
     }
 }
 

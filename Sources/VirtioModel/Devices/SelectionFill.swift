@@ -32,23 +32,14 @@ extension ConfigImage {
     /// Fills a selector's union as a selection serves it: its bytes laid over the member it names and
     /// `size` set to their count, or an empty union and size 0 ("size ... 0 if there is no
     /// information", virtio 1.4, 5.8.4). With `keepingGeneration`, as a device whose generation counts
-    /// only its own notices (QEMU's) does it.
+    /// only its own notices (QEMU's) does it. A value a field cannot hold is an error, not a lost write.
     mutating func fill(_ selector: Selector, with content: (chosen: Selector.Case, bytes: [UInt8])?,
-                       keepingGeneration: Bool) {
-        func store(_ path: String, _ value: FieldValue?) {
-            if keepingGeneration {
-                let kept = generation
-                if let value { try? set(path, value) } else { clear(path) }
-                restoreGeneration(kept)
-            } else if let value {
-                try? set(path, value)
-            } else {
-                clear(path)
-            }
-        }
+                       keepingGeneration: Bool) throws(FieldValueError) {
+        let kept = generation
+        defer { if keepingGeneration { restoreGeneration(kept) } }
         let union = selector.union.joined(separator: ".")
-        for field in layout.fields where field.path.hasPrefix(union + ".") { store(field.path, nil) }
-        if let size = selector.size { store(size, .integer(UInt64(content?.bytes.count ?? 0))) }
+        for field in layout.fields where field.path.hasPrefix(union + ".") { clear(field.path) }
+        if let size = selector.size { try set(size, .integer(UInt64(content?.bytes.count ?? 0))) }
         guard let content else { return }
         let memberPath = union + "." + content.chosen.member
         let leaves = layout.fields.filter { $0.path == memberPath || $0.path.hasPrefix(memberPath + ".") }
@@ -59,8 +50,12 @@ extension ConfigImage {
             for index in slice.indices where start - base + index < content.bytes.count {
                 slice[index] = content.bytes[start - base + index]
             }
-            store(leaf.path, ConfigDecoder.value(of: slice, as: leaf.field.type,
-                                                 ConfigImage.Encoding(isModern: true, guestIsLittleEndian: true)))
+            if let value = ConfigDecoder.value(of: slice, as: leaf.field.type,
+                                               ConfigImage.Encoding(isModern: true, guestIsLittleEndian: true)) {
+                try set(leaf.path, value)
+            } else {
+                clear(leaf.path)
+            }
         }
     }
 }

@@ -163,7 +163,7 @@ public final class ServedDevice {
             let subselect: UInt64 = selector.subselect.flatMap {
                 if case .integer(let value)? = image.value($0) { return value } else { return nil }
             } ?? 0
-            image.fill(selector, with: selector.content(selections, select: select, subselect: subselect, matching: .byCase),
+            try image.fill(selector, with: selector.content(selections, select: select, subselect: subselect, matching: .byCase),
                        keepingGeneration: false)
         }
     }
