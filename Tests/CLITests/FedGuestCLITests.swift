@@ -29,4 +29,21 @@ import TestSupport
         let rows = try #require(document["rows"] as? [[String: Any]])
         #expect(rows.first { $0["name"] as? String == "local_cid" }?["guest"] as? String == "9")
     }
+
+    /// The layout given with --layout is the one cfgspace feeds, not the built-in one: a vsock layout
+    /// that names SEQPACKET otherwise cannot offer serve's default features, and the run says so
+    /// before anything boots.
+    @Test(.enabled(if: canBoot || Tools.areRequired, "needs QEMU and cpio to build the guest"))
+    func theGivenLayoutIsTheOneFed() throws {
+        let folder = try Tools.temporaryFolder("fed-layouts")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let user = folder.appendingPathComponent("vsock.layout")
+        let builtin = try String(contentsOf: PackagePaths.layout("vsock.layout"), encoding: .utf8)
+        try builtin.replacingOccurrences(of: "feature SEQPACKET ", with: "feature SEQ_PACKET").write(to: user, atomically: true,
+                                                                                                   encoding: .utf8)
+        let result = try Subprocess.run(Subprocess.cfgspace, ["guest", "--device", "vsock", "--layout", user.path, "--cpus", "1"],
+                                        in: PackagePaths.root)
+        #expect(result.status == 1, "\(result.stderr)\n\(result.stdout)")
+        #expect(result.stderr.contains("vsock's layout lacks SEQPACKET"), "\(result.stderr)")
+    }
 }

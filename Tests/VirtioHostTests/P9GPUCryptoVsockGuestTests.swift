@@ -54,7 +54,9 @@ struct VsockGuestTests {
     @Test(arguments: [(Interpretation.fixed, nil, UInt64(42)), (.packed, UInt64(7), 7), (.fixed, 0xffff_fff0, 0xffff_fff0)])
     func theGuestsCIDIsWhatTheModelPredicts(interpretation: Interpretation, cid: UInt64?, local: UInt64) throws {
         let device = try #require(GuestDevice.named("vsock"))
-        let options = FedOptions(interpretation: interpretation, image: try GuestFixture.get(), cpus: 2, qemu: nil,
+        let vsock = try ProbeTarget.builtinLayout(forID: 19, likely: "vsock")
+        let options = FedOptions(layout: (vsock.path, vsock.device.asOf(nil)), interpretation: interpretation,
+                                 image: try GuestFixture.get(), cpus: 2, qemu: nil,
                                  values: cid.map { [(path: "guest_cid", value: FieldValue.integer($0))] } ?? [])
         let result = try GuestFedRun.run(device, options)
         #expect(ProcessTable.isGone(result.qemuProcess), "QEMU outlived the guest run")

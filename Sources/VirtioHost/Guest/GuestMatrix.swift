@@ -9,13 +9,16 @@ import VirtioModel
 public enum GuestMatrix {
     public struct Options: Sendable {
         public var devices: [GuestDevice]
+        /// The layout of each device cfgspace feeds, by the device's name, as the caller loaded it.
+        public var fedLayouts: [String: (path: String, device: Device)]
         public var cpus: Int
         public var qemu: String?
         public var timeout: Duration
 
-        public init(devices: [GuestDevice] = GuestDevice.all, cpus: Int = 2, qemu: String? = nil,
-                    timeout: Duration = .seconds(240)) {
+        public init(devices: [GuestDevice] = GuestDevice.all, fedLayouts: [String: (path: String, device: Device)],
+                    cpus: Int = 2, qemu: String? = nil, timeout: Duration = .seconds(240)) {
             self.devices = devices
+            self.fedLayouts = fedLayouts
             self.cpus = cpus
             self.qemu = qemu
             self.timeout = timeout
@@ -57,8 +60,11 @@ public enum GuestMatrix {
                 case .qemu where interpretation == .fixed:
                     participants.append(try OwnDeviceParticipant(device, layout: nil, cpus: options.cpus, qemu: options.qemu))
                 case .fed(let make):
-                    participants.append(try make(FedOptions(interpretation: interpretation, image: image, cpus: options.cpus,
-                                                            qemu: options.qemu)))
+                    guard let layout = options.fedLayouts[device.name] else {
+                        throw HostError(.refused, "no layout was given for \(device.name), which cfgspace feeds")
+                    }
+                    participants.append(try make(FedOptions(layout: layout, interpretation: interpretation, image: image,
+                                                            cpus: options.cpus, qemu: options.qemu)))
                 default:
                     continue
                 }

@@ -113,7 +113,14 @@ enum GuestCommand: Command {
         let (format, interpretation, cpus) = (options.format, options.interpretation, options.cpus)
         let style = TextStyle(colors: console.stdoutColors)
         if options.matrix {
-            let result = try hosted { () throws(HostError) in try GuestMatrix.run(.init(cpus: cpus, qemu: options.qemu)) }
+            // The devices cfgspace feeds are fed the layouts of their names, from the same loader as every command's.
+            var fedLayouts: [String: (path: String, device: Device)] = [:]
+            for fed in GuestDevice.all where fed.isFed {
+                let loaded = try LayoutInput.device(at: fed.name, named: nil, includes: options.includes, console: console)
+                fedLayouts[fed.name] = (fed.name, try LayoutInput.device(loaded, asOf: SpecVersion.newest))
+            }
+            let matrix = GuestMatrix.Options(fedLayouts: fedLayouts, cpus: cpus, qemu: options.qemu)
+            let result = try hosted { () throws(HostError) in try GuestMatrix.run(matrix) }
             console.out(GuestMatrixReport(result: result).render(format, style: style))
             if !result.agrees {
                 throw .rejected("\(result.rows.filter { !$0.agrees }.count) values differ from the prediction")
@@ -142,7 +149,7 @@ enum GuestCommand: Command {
             throw .usage("--qemu-device is for a device QEMU makes itself; cfgspace feeds \(name) over vhost-user.")
         }
         if guestDevice.isFed && name != "blk" {
-            try runFed(guestDevice, device: device, options, style: style, console: console)
+            try runFed(guestDevice, layout: (source, device), options, style: style, console: console)
             return
         }
         let choices = guestDevice.isFed ? try blkChoices(options, device: device, console: console)
@@ -169,8 +176,9 @@ enum GuestCommand: Command {
     }
 
     /// A device cfgspace feeds other than blk (vsock): --set and --features over its own values.
-    private static func runFed(_ guestDevice: GuestDevice, device: Device, _ options: Options, style: TextStyle,
-                               console: Console) throws(CommandError) {
+    private static func runFed(_ guestDevice: GuestDevice, layout: (path: String, device: Device), _ options: Options,
+                               style: TextStyle, console: Console) throws(CommandError) {
+        let device = layout.device
         if let option = options.resizeTo != nil ? "resize-to" : options.direct ? "direct" : nil {
             throw .usage("--\(option) is for blk; give \(guestDevice.name) --set, --features or --interpretation.")
         }
@@ -181,8 +189,8 @@ enum GuestCommand: Command {
                                                  offered: features ?? FeatureSet(bits: device.allFeatures.map(\.bit)),
                                                  interpretation: options.interpretation)
         let image = try hosted { () throws(HostError) in try GuestImage.ensure(kernel: guestDevice.kernel) }
-        let fed = FedOptions(interpretation: options.interpretation, image: image, cpus: options.cpus, qemu: options.qemu,
-                             values: values, features: features)
+        let fed = FedOptions(layout: layout, interpretation: options.interpretation, image: image, cpus: options.cpus,
+                             qemu: options.qemu, values: values, features: features)
         let result = try hosted { () throws(HostError) in try GuestFedRun.run(guestDevice, fed) }
         console.out(GuestRunReport(fed: result, device: device).render(options.format, style: style))
         if !result.agrees {

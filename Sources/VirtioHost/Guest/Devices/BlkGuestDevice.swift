@@ -7,10 +7,7 @@ import VirtioModel
 /// blk_size on moves up, with values the driver accepts when it misreads them (the README's example).
 enum BlkGuestDevice {
     static let device = GuestDevice(name: "blk", presentation: .fed(make: { options throws(HostError) in
-        guard let loaded = try? LayoutLoader().load(argument: "blk"), let blk = loaded.devices.first else {
-            throw HostError(.refused, "the built-in blk layout did not load")
-        }
-        let layout = (path: "blk", device: blk.asOf(nil))
+        let layout = options.layout
         var run = GuestBlkRun.Options(layout: layout, image: options.image, interpretation: options.interpretation,
                                       cpus: options.cpus, qemu: options.qemu)
         if options.interpretation == .packed {

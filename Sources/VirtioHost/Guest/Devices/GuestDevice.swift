@@ -58,6 +58,8 @@ public struct RuntimeChange: Sendable {
 
 /// What a fed device is started with in a guest matrix.
 public struct FedOptions: Sendable {
+    /// The layout cfgspace feeds, as the caller loaded it (the user's, or the built-in one).
+    public var layout: (path: String, device: Device)
     public var interpretation: Interpretation
     /// The image the guest boots (a fed run of its own boots it itself).
     public var image: GuestImage
@@ -67,8 +69,9 @@ public struct FedOptions: Sendable {
     public var values: [(path: String, value: FieldValue)]
     public var features: FeatureSet?
 
-    public init(interpretation: Interpretation, image: GuestImage, cpus: Int, qemu: String?,
-                values: [(path: String, value: FieldValue)] = [], features: FeatureSet? = nil) {
+    public init(layout: (path: String, device: Device), interpretation: Interpretation, image: GuestImage, cpus: Int,
+                qemu: String?, values: [(path: String, value: FieldValue)] = [], features: FeatureSet? = nil) {
+        self.layout = layout
         self.interpretation = interpretation
         self.image = image
         self.cpus = cpus

@@ -9,9 +9,6 @@ enum VsockGuestDevice {
     static let defaultCID: UInt64 = 0x1_0000_002a
 
     static let device = GuestDevice(name: "vsock", presentation: .fed(make: { options throws(HostError) in
-        guard let loaded = try? LayoutLoader().load(argument: "vsock"), let vsock = loaded.devices.first else {
-            throw HostError(.refused, "the built-in vsock layout did not load")
-        }
-        return try VsockParticipant(device: vsock.asOf(nil), options: options)
+        try VsockParticipant(device: options.layout.device, options: options)
     }))
 }
