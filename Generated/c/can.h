@@ -16,15 +16,15 @@ CFGSPACE_BEGIN_C
 #define CFGSPACE_CAN_F_LATE_TX_ACK 3 /* The device acknowledges transmissions late, when the frame is on the bus. */
 
 /* The configuration space, every field at its fixed (C) offset. */
-struct cfgspace_can_config {
+struct virtio_can_config {
 	cfgspace_le16 status; /* le16 */
 } CFGSPACE_PACKED;
 
 #define CFGSPACE_CAN_CONFIG_SIZE 2
 #define CFGSPACE_CAN_OFFSET_STATUS 0
 
-CFGSPACE_STATIC_ASSERT(sizeof(struct cfgspace_can_config) == 2, "can config is 2 bytes");
-CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_can_config, status) == 0, "can status is at 0");
+CFGSPACE_STATIC_ASSERT(sizeof(struct virtio_can_config) == 2, "can config is 2 bytes");
+CFGSPACE_STATIC_ASSERT(offsetof(struct virtio_can_config, status) == 0, "can status is at 0");
 
 /* QEMU's config size (virtio_get_config_size, hw/virtio/virtio.c): the larger of 2 and
    the end of every entry whose features are offered. Entries: each conditional field reaching its own end (no QEMU table is transcribed). */

@@ -10,7 +10,7 @@ CFGSPACE_BEGIN_C
 #define CFGSPACE_MEDIA_DEVICE_ID 48
 
 /* The configuration space, every field at its fixed (C) offset. */
-struct cfgspace_media_config {
+struct virtio_media_config {
 	cfgspace_le32 device_caps; /* le32 */
 	cfgspace_le32 device_type; /* le32 */
 	char card[32];             /* char[32] */
@@ -21,10 +21,10 @@ struct cfgspace_media_config {
 #define CFGSPACE_MEDIA_OFFSET_DEVICE_TYPE 4
 #define CFGSPACE_MEDIA_OFFSET_CARD 8
 
-CFGSPACE_STATIC_ASSERT(sizeof(struct cfgspace_media_config) == 40, "media config is 40 bytes");
-CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_media_config, device_caps) == 0, "media device_caps is at 0");
-CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_media_config, device_type) == 4, "media device_type is at 4");
-CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_media_config, card) == 8, "media card is at 8");
+CFGSPACE_STATIC_ASSERT(sizeof(struct virtio_media_config) == 40, "media config is 40 bytes");
+CFGSPACE_STATIC_ASSERT(offsetof(struct virtio_media_config, device_caps) == 0, "media device_caps is at 0");
+CFGSPACE_STATIC_ASSERT(offsetof(struct virtio_media_config, device_type) == 4, "media device_type is at 4");
+CFGSPACE_STATIC_ASSERT(offsetof(struct virtio_media_config, card) == 8, "media card is at 8");
 
 /* QEMU's config size (virtio_get_config_size, hw/virtio/virtio.c): the larger of 40 and
    the end of every entry whose features are offered. Entries: each conditional field reaching its own end (no QEMU table is transcribed). */

@@ -10,7 +10,7 @@ CFGSPACE_BEGIN_C
 #define CFGSPACE_RPMB_DEVICE_ID 28
 
 /* The configuration space, every field at its fixed (C) offset. */
-struct cfgspace_rpmb_config {
+struct virtio_rpmb_config {
 	uint8_t capacity;   /* u8 */
 	uint8_t max_wr_cnt; /* u8 */
 	uint8_t max_rd_cnt; /* u8 */
@@ -21,10 +21,10 @@ struct cfgspace_rpmb_config {
 #define CFGSPACE_RPMB_OFFSET_MAX_WR_CNT 1
 #define CFGSPACE_RPMB_OFFSET_MAX_RD_CNT 2
 
-CFGSPACE_STATIC_ASSERT(sizeof(struct cfgspace_rpmb_config) == 3, "rpmb config is 3 bytes");
-CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_rpmb_config, capacity) == 0, "rpmb capacity is at 0");
-CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_rpmb_config, max_wr_cnt) == 1, "rpmb max_wr_cnt is at 1");
-CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_rpmb_config, max_rd_cnt) == 2, "rpmb max_rd_cnt is at 2");
+CFGSPACE_STATIC_ASSERT(sizeof(struct virtio_rpmb_config) == 3, "rpmb config is 3 bytes");
+CFGSPACE_STATIC_ASSERT(offsetof(struct virtio_rpmb_config, capacity) == 0, "rpmb capacity is at 0");
+CFGSPACE_STATIC_ASSERT(offsetof(struct virtio_rpmb_config, max_wr_cnt) == 1, "rpmb max_wr_cnt is at 1");
+CFGSPACE_STATIC_ASSERT(offsetof(struct virtio_rpmb_config, max_rd_cnt) == 2, "rpmb max_rd_cnt is at 2");
 
 /* QEMU's config size (virtio_get_config_size, hw/virtio/virtio.c): the larger of 3 and
    the end of every entry whose features are offered. Entries: each conditional field reaching its own end (no QEMU table is transcribed). */

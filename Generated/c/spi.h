@@ -10,7 +10,7 @@ CFGSPACE_BEGIN_C
 #define CFGSPACE_SPI_DEVICE_ID 45
 
 /* The configuration space, every field at its fixed (C) offset. */
-struct cfgspace_spi_config {
+struct virtio_spi_config {
 	uint8_t cs_max_number;             /* u8 */
 	uint8_t cs_change_supported;       /* u8 */
 	uint8_t tx_nbits_supported;        /* u8 */
@@ -37,18 +37,18 @@ struct cfgspace_spi_config {
 #define CFGSPACE_SPI_OFFSET_MAX_CS_HOLD_NS 24
 #define CFGSPACE_SPI_OFFSET_MAX_CS_INACTIVE_NS 28
 
-CFGSPACE_STATIC_ASSERT(sizeof(struct cfgspace_spi_config) == 32, "spi config is 32 bytes");
-CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_spi_config, cs_max_number) == 0, "spi cs_max_number is at 0");
-CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_spi_config, cs_change_supported) == 1, "spi cs_change_supported is at 1");
-CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_spi_config, tx_nbits_supported) == 2, "spi tx_nbits_supported is at 2");
-CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_spi_config, rx_nbits_supported) == 3, "spi rx_nbits_supported is at 3");
-CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_spi_config, bits_per_word_mask) == 4, "spi bits_per_word_mask is at 4");
-CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_spi_config, mode_func_supported) == 8, "spi mode_func_supported is at 8");
-CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_spi_config, max_freq_hz) == 12, "spi max_freq_hz is at 12");
-CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_spi_config, max_word_delay_ns) == 16, "spi max_word_delay_ns is at 16");
-CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_spi_config, max_cs_setup_ns) == 20, "spi max_cs_setup_ns is at 20");
-CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_spi_config, max_cs_hold_ns) == 24, "spi max_cs_hold_ns is at 24");
-CFGSPACE_STATIC_ASSERT(offsetof(struct cfgspace_spi_config, max_cs_inactive_ns) == 28, "spi max_cs_inactive_ns is at 28");
+CFGSPACE_STATIC_ASSERT(sizeof(struct virtio_spi_config) == 32, "spi config is 32 bytes");
+CFGSPACE_STATIC_ASSERT(offsetof(struct virtio_spi_config, cs_max_number) == 0, "spi cs_max_number is at 0");
+CFGSPACE_STATIC_ASSERT(offsetof(struct virtio_spi_config, cs_change_supported) == 1, "spi cs_change_supported is at 1");
+CFGSPACE_STATIC_ASSERT(offsetof(struct virtio_spi_config, tx_nbits_supported) == 2, "spi tx_nbits_supported is at 2");
+CFGSPACE_STATIC_ASSERT(offsetof(struct virtio_spi_config, rx_nbits_supported) == 3, "spi rx_nbits_supported is at 3");
+CFGSPACE_STATIC_ASSERT(offsetof(struct virtio_spi_config, bits_per_word_mask) == 4, "spi bits_per_word_mask is at 4");
+CFGSPACE_STATIC_ASSERT(offsetof(struct virtio_spi_config, mode_func_supported) == 8, "spi mode_func_supported is at 8");
+CFGSPACE_STATIC_ASSERT(offsetof(struct virtio_spi_config, max_freq_hz) == 12, "spi max_freq_hz is at 12");
+CFGSPACE_STATIC_ASSERT(offsetof(struct virtio_spi_config, max_word_delay_ns) == 16, "spi max_word_delay_ns is at 16");
+CFGSPACE_STATIC_ASSERT(offsetof(struct virtio_spi_config, max_cs_setup_ns) == 20, "spi max_cs_setup_ns is at 20");
+CFGSPACE_STATIC_ASSERT(offsetof(struct virtio_spi_config, max_cs_hold_ns) == 24, "spi max_cs_hold_ns is at 24");
+CFGSPACE_STATIC_ASSERT(offsetof(struct virtio_spi_config, max_cs_inactive_ns) == 28, "spi max_cs_inactive_ns is at 28");
 
 /* QEMU's config size (virtio_get_config_size, hw/virtio/virtio.c): the larger of 32 and
    the end of every entry whose features are offered. Entries: each conditional field reaching its own end (no QEMU table is transcribed). */

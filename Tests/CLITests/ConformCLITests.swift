@@ -10,7 +10,7 @@ struct ConformCLITests {
     static let fixture = fixtures + "/blk-wide-num-queues.h"
 
     @Test func theGeneratedHeaderConforms() throws {
-        let result = try Subprocess.cfgspace("conform", "Generated/c/net.h", "--struct", "cfgspace_net_config")
+        let result = try Subprocess.cfgspace("conform", "Generated/c/net.h", "--struct", "virtio_net_config")
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("The struct conforms to virtio 1.4"))
     }
@@ -105,14 +105,14 @@ struct ConformCLITests {
         ["conform", "Generated/c/net.h"],
         ["conform", "Generated/c/net.h", "--struct", "my_struct"],
         ["conform", "notes.txt", "--struct", "virtio_net_config"],
-        ["conform", "Generated/c/net.h", "--struct", "cfgspace_net_config", "--lang", "go"],
-        ["conform", "Generated/c/net.h", "--struct", "cfgspace_net_config", "--map", "mtu"],
-        ["conform", "Generated/c/net.h", "--struct", "cfgspace_net_config", "--map", "x=mtuu"],
-        ["conform", "Generated/c/net.h", "--struct", "cfgspace_net_config", "--map", "nosuch=mtu"],
-        ["conform", "Generated/c/net.h", "--struct", "cfgspace_net_config", "--spec", "9.7"],
-        ["conform", "Generated/c/net.h", "--struct", "cfgspace_net_config", "--features", "NOSUCH"],
-        ["conform", "Generated/c/blk.h", "--struct", "cfgspace_blk_config", "--features", "SECURE_ERASE", "--spec", "1.1"],
-        ["conform", "Generated/c/net.h", "--struct", "cfgspace_net_confg", "--device", "net"],
+        ["conform", "Generated/c/net.h", "--struct", "virtio_net_config", "--lang", "go"],
+        ["conform", "Generated/c/net.h", "--struct", "virtio_net_config", "--map", "mtu"],
+        ["conform", "Generated/c/net.h", "--struct", "virtio_net_config", "--map", "x=mtuu"],
+        ["conform", "Generated/c/net.h", "--struct", "virtio_net_config", "--map", "nosuch=mtu"],
+        ["conform", "Generated/c/net.h", "--struct", "virtio_net_config", "--spec", "9.7"],
+        ["conform", "Generated/c/net.h", "--struct", "virtio_net_config", "--features", "NOSUCH"],
+        ["conform", "Generated/c/blk.h", "--struct", "virtio_blk_config", "--features", "SECURE_ERASE", "--spec", "1.1"],
+        ["conform", "Generated/c/net.h", "--struct", "virtio_net_confg", "--device", "net"],
         ["conform", "Tests/VirtioHostTests/Fixtures/conform/nested_modules.rs", "--struct", "virtio_console_config"],
     ])
     func mistakesAreUsageErrors(arguments: [String]) throws {
@@ -121,14 +121,14 @@ struct ConformCLITests {
     }
 
     @Test func anUnknownMapMemberGetsADidYouMean() throws {
-        let result = try Subprocess.cfgspace("conform", "Generated/c/net.h", "--struct", "cfgspace_net_config", "--map", "mtuu=mtu")
+        let result = try Subprocess.cfgspace("conform", "Generated/c/net.h", "--struct", "virtio_net_config", "--map", "mtuu=mtu")
         #expect(result.status == 64)
         #expect(result.unwrappedStderr.contains("has no member 'mtuu'. Did you mean 'mtu'?"), "\(result.stderr)")
     }
 
     @Test func anUnknownStructIsRejectedWithASuggestion() throws {
-        let result = try Subprocess.cfgspace("conform", "Generated/c/net.h", "--struct", "cfgspace_net_confg", "--device", "net")
+        let result = try Subprocess.cfgspace("conform", "Generated/c/net.h", "--struct", "virtio_net_confg", "--device", "net")
         #expect(result.status == 64)
-        #expect(result.unwrappedStderr.contains("Did you mean 'cfgspace_net_config'?"), "\(result.stderr)")
+        #expect(result.unwrappedStderr.contains("Did you mean 'virtio_net_config'?"), "\(result.stderr)")
     }
 }

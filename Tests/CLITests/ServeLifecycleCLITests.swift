@@ -137,3 +137,57 @@ import TestSupport
         #expect(tooLong.stderr.contains("at most 107 bytes"), "\(tooLong.stderr)")
     }
 }
+
+/// What serve offers when not told, and what it says of a device a driver would refuse.
+@Suite struct ServeOfferCLITests {
+    /// Runs serve until `quit`, returning its status, its standard error and whether the socket went.
+    static func serve(_ arguments: [String]) throws -> (status: Int32?, stderr: String, removed: Bool) {
+        let folder = try Tools.temporaryFolder("serve-offer")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let socket = folder.appendingPathComponent("dev.sock").path
+        let server = try ServeLifecycleCLITests.Server(["serve", "--vhost-user", socket] + arguments, socket: socket)
+        let listening = server.listening()
+        server.quit()
+        let status = server.ended()
+        return (listening ? status : nil, server.stderr, !FileManager.default.fileExists(atPath: socket))
+    }
+
+    /// `quit` on standard input says it is leaving, ends with 0 and takes the socket with it.
+    @Test func quitSaysItIsLeaving() throws {
+        let (status, stderr, removed) = try Self.serve(["blk", "--set", "capacity=4096"])
+        #expect(status == 0, "\(stderr)")
+        let said = stderr.replacingOccurrences(of: "\n  ", with: " ")
+        #expect(said.contains("cfgspace serve: quit: closing ") && said.contains("dev.sock and leaving"), "\(stderr)")
+        #expect(TextFit.problems(in: stderr).isEmpty, "\(TextFit.problems(in: stderr))")
+        #expect(removed)
+    }
+
+    /// The fields --set gives bring their features, and nothing else is offered: no SEG_MAX with
+    /// seg_max 0, no SECURE_ERASE or ZONED with zero limits.
+    @Test(arguments: [
+        (["blk", "--set", "capacity=4096"], "offering VERSION_1"),
+        (["blk", "--set", "blk_size=4096", "--set", "writeback=1"], "offering BLK_SIZE, FLUSH, CONFIG_WCE, VERSION_1"),
+        (["net", "--set", "mtu=9000", "--set", "max_virtqueue_pairs=2"], "offering MTU, CTRL_VQ, MQ, VERSION_1"),
+    ])
+    func theGivenFieldsBringTheirFeatures(arguments: [String], banner: String) throws {
+        let (status, stderr, _) = try Self.serve(arguments)
+        #expect(status == 0, "\(stderr)")
+        #expect(stderr.replacingOccurrences(of: "\n  ", with: " ").contains(banner), "\(stderr)")
+        #expect(!stderr.contains("warning"), "\(stderr)")
+    }
+
+    /// A device Linux would refuse, or a value outside its range, is warned of, and still served.
+    @Test(arguments: [
+        (["blk", "--features", "all"], "(\"MQ advertised but zero queues reported\")"),
+        (["blk", "--set", "blk_size=0"], "(\"virtio_blk: invalid block size: 0x0\")"),
+        (["net", "--set", "mtu=20"], "mtu is 20, outside 68...65535"),
+    ])
+    func aDeviceADriverWouldRefuseIsWarnedOf(arguments: [String], reason: String) throws {
+        let (status, stderr, _) = try Self.serve(arguments)
+        #expect(status == 0, "\(stderr)")
+        let warning = stderr.replacingOccurrences(of: "\n  ", with: " ")
+        #expect(warning.contains("cfgspace: warning: ") && warning.contains(reason), "\(stderr)")
+        #expect(warning.contains("Give its fields values with --set, or choose the features with --features."), "\(stderr)")
+        #expect(TextFit.problems(in: stderr).isEmpty, "\(TextFit.problems(in: stderr))")
+    }
+}

@@ -10,7 +10,7 @@ import ConfigLayout
 /// and Swift output must equal what `Layout` says.
 @Suite(.serialized) struct GeneratedCodeTests {
     /// Every layout in Layouts/, as `cfgspace generate` reads them.
-    static func generator(version: SpecVersion = SpecVersion.newest) throws -> Generator {
+    static func generator(version: SpecVersion = SpecVersion.newest, options: GenerationOptions = GenerationOptions()) throws -> Generator {
         let loader = LayoutLoader()
         let folder = PackagePaths.root.appendingPathComponent("Layouts")
         var inputs: [GenerationInput] = []
@@ -22,14 +22,15 @@ import ConfigLayout
                 GenerationInput(device: $0.asOf(selected: version), declared: $0, layoutName: name)
             }
         }
-        return Generator(inputs: inputs, transport: transport, version: version)
+        return Generator(inputs: inputs, transport: transport, version: version, options: options)
     }
 
     /// Writes the files of some targets into a fresh folder.
-    static func write(_ names: [String], version: SpecVersion = SpecVersion.newest) throws -> URL {
+    static func write(_ names: [String], version: SpecVersion = SpecVersion.newest,
+                      options: GenerationOptions = GenerationOptions()) throws -> URL {
         let folder = try Tools.temporaryFolder("generated")
         let targets = try names.map { name in try #require(GenerationTarget.named(name)) }
-        for file in try generator(version: version).files(for: targets) {
+        for file in try generator(version: version, options: options).files(for: targets) {
             let url = folder.appendingPathComponent(file.path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try file.contents.write(to: url, atomically: true, encoding: .utf8)
@@ -146,7 +147,8 @@ import ConfigLayout
     }
 
     /// Linux's UAPI headers and the generated headers, in one program: gcc asserts that every
-    /// field both have sits at the same offset. Generated at spec 1.2, which Linux 6.1 follows.
+    /// field both have sits at the same offset. Generated at spec 1.2, which Linux 6.1 follows, with
+    /// the prefix that lets both be included.
     @Test func cAgreesWithLinuxWhereAStructExistsInBoth() throws {
         guard let gcc = Self.tool("gcc", for: "comparing the C headers with Linux's") else { return }
         let linux = URL(fileURLWithPath: "/usr/include/linux")
@@ -155,7 +157,7 @@ import ConfigLayout
             return
         }
         let version = try #require(SpecVersion("1.2"))
-        let folder = try Self.write(["c"], version: version)
+        let folder = try Self.write(["c"], version: version, options: GenerationOptions(cPrefix: "cfgspace_"))
         defer { try? FileManager.default.removeItem(at: folder) }
         var program = "#include <stddef.h>\n"
         var compared = 0
@@ -169,7 +171,7 @@ import ConfigLayout
             program += "#include <linux/virtio_\(stem).h>\n#include \"\(input.device.name).h\"\n"
             let layout = Layout(device: input.device, features: FeatureSet(), interpretation: .fixed)
             for field in layout.fields where linuxPaths.contains(field.path) {
-                program += "_Static_assert(offsetof(struct \(Naming.cStruct(config, device: input.device)), \(field.path)) == "
+                program += "_Static_assert(offsetof(struct \(Naming.cStruct(config, prefix: "cfgspace_")), \(field.path)) == "
                 program += "offsetof(struct \(config), \(field.path)), \"\(input.device.name) \(field.path)\");\n"
                 compared += 1
             }
@@ -190,26 +192,21 @@ import ConfigLayout
         let folder = try Self.write(["rust"])
         defer { try? FileManager.default.removeItem(at: folder) }
         let modules = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("rust").path).sorted()
-        #expect(modules.count == PackagePaths.deviceLayouts.count + 1)  // and transport.rs
-        for module in modules {
-            let path = folder.appendingPathComponent("rust").appendingPathComponent(module)
-            let result = try Subprocess.run(rustc, ["--edition", "2021", "--crate-type", "lib", "-D", "warnings",
-                                                    "--out-dir", folder.path, path.path])
-            #expect(result.status == 0, "\(module) does not compile cleanly:\n\(result.stderr)")
-        }
+        #expect(modules.count == PackagePaths.deviceLayouts.count + 3)  // and transport.rs, le.rs, mod.rs
+        // The folder is one crate: every device module beside the one `le` they share.
+        let crate = folder.appendingPathComponent("rust/mod.rs").path
+        let library = try Subprocess.run(rustc, ["--edition", "2021", "--crate-type", "lib", "--crate-name", "virtio_config",
+                                                 "-D", "warnings", "--out-dir", folder.path, crate])
+        #expect(library.status == 0, "the modules do not compile cleanly as one crate:\n\(library.stderr)")
 
         let generator = try Self.generator()
         let cases = Self.cases(generator)
-        // The modules are used only in part here, hence the allow.
-        var program = "#![allow(dead_code)]\n"
-        for input in generator.inputs {
-            let path = folder.appendingPathComponent("rust").appendingPathComponent("\(input.device.name).rs").path
-            program += "#[path = \"\(path)\"]\nmod \(input.device.name);\n"
-        }
+        // The folder as a private module of a binary (`mod rust;` finds rust/mod.rs), used in part.
+        var program = "#![allow(dead_code)]\nmod rust;\n"
         program += "fn main() {\n"
         for testCase in cases {
             let device = testCase.device.name
-            let predicates = Self.predicateNames(testCase.device) { "\(device)::\(Naming.flat($0))_\($1)" }
+            let predicates = Self.predicateNames(testCase.device) { "rust::\(device)::\(Naming.flat($0))_\($1)" }
             // Features are a u64 mask, or a slice where a device's conditions reach past bit 63.
             let text = try String(contentsOf: folder.appendingPathComponent("rust/\(device).rs"), encoding: .utf8)
             let argument = text.contains("features: &[u64]) -> usize") ? "&f" : "f[0]"
@@ -217,7 +214,7 @@ import ConfigLayout
             program += "        let mut bits = String::new();\n"
             for predicate in predicates { program += "        bits.push(if \(predicate)(\(argument)) { '1' } else { '0' });\n" }
             if predicates.isEmpty { program += "        bits.push('-');\n" }
-            program += "        println!(\"\(device) \(testCase.index) {} {}\", \(device)::qemu_config_size(\(argument)), bits);\n    }\n"
+            program += "        println!(\"\(device) \(testCase.index) {} {}\", rust::\(device)::qemu_config_size(\(argument)), bits);\n    }\n"
         }
         program += "}\n"
         let source = folder.appendingPathComponent("behaviour.rs")
@@ -383,9 +380,9 @@ import ConfigLayout
         let first = try Self.generator().files(for: GenerationTarget.all)
         let second = try Self.generator().files(for: GenerationTarget.all)
         #expect(first == second)
-        // Seven files per device, and the shared C, Rust and Swift transport files, the JSON schema,
-        // the HTML index page and the Markdown index.
-        #expect(first.count == 7 * PackagePaths.deviceLayouts.count + 6)
+        // Seven files per device, and the shared C, Rust and Swift transport files, Rust's `le` and
+        // `mod`, the JSON schema, the HTML index page and the Markdown index.
+        #expect(first.count == 7 * PackagePaths.deviceLayouts.count + 8)
         for file in first {
             let head = file.contents.split(separator: "\n").first.map(String.init) ?? ""
             let jsonHead = file.contents.split(separator: "\n").dropFirst().first.map(String.init) ?? ""

@@ -1,4 +1,5 @@
 import ConfigLayout
+import Rendering
 
 /// C headers: one per device plus `transport.h`. Each has the config struct, packed, at its fixed
 /// offsets, with a static assertion (`_Static_assert`, or `static_assert` in C++) on every field offset and on the size, so the C compiler itself
@@ -94,7 +95,7 @@ struct CEmitter: Emitter {
         let device = input.device
         let prefix = Naming.cMacroPrefix(device)
         let guardName = "CFGSPACE_\(device.name.uppercased())_H"
-        var out = "/* \(generator.banner(input.layoutName)) */\n"
+        var out = "/* \(generator.banner(input.layoutName)) */\n" + naming(device, layoutName: input.layoutName)
         out += "#ifndef \(guardName)\n#define \(guardName)\n\n#include \"transport.h\"\n\nCFGSPACE_BEGIN_C\n\n"
         out += "/* \(device.name) (ID \(device.id))" + (device.title.map { ": \($0)" } ?? "")
         out += (device.specReference.map { ". \($0)" } ?? "") + ". */\n"
@@ -107,17 +108,39 @@ struct CEmitter: Emitter {
         }
 
         for aggregate in device.namedAggregates {
-            out += "\(aggregate.kind.rawValue) \(Naming.cStruct(aggregate.name ?? "", device: device)) {\n"
+            out += "\(aggregate.kind.rawValue) \(cName(aggregate.name ?? "")) {\n"
             out += members(aggregate, device: device, indent: "\t")
             out += "} CFGSPACE_PACKED;\n\n"
         }
-        let structName = Naming.cStruct(config.name ?? "\(device.name)_config", device: device)
+        let structName = cName(config.name ?? "\(device.name)_config")
         out += "/* The configuration space, every field at its fixed (C) offset. */\n"
         out += "struct \(structName) {\n" + members(config, device: device, indent: "\t") + "} CFGSPACE_PACKED;\n\n"
         out += assertions(device: device, structName: structName)
         out += predicates(device: device)
         out += qemuSize(device: device)
         return out + "CFGSPACE_END_C\n\n#endif /* \(guardName) */\n"
+    }
+
+    /// A struct or union's name in C: the layout's own, after the chosen prefix.
+    private func cName(_ name: String) -> String { Naming.cStruct(name, prefix: generator.options.cPrefix) }
+
+    /// The opening comment on names: which of them Linux's UAPI headers also declare, so that a
+    /// program including both must take the prefix, or which prefix they carry.
+    private func naming(_ device: Device, layoutName: String) -> String {
+        let names = ([device.config].compactMap { $0?.name } + device.namedAggregates.compactMap(\.name))
+        let prefix = generator.options.cPrefix
+        guard prefix.isEmpty else {
+            let example = names.first.map { ": struct \(cName($0)) is the layout's \($0)" } ?? ""
+            return "/* Every struct and union name carries the prefix \(prefix) (generate --c-prefix)\(example). */\n"
+        }
+        let clashing = names.filter { LinuxUAPINames.headers[$0] != nil }
+        guard let first = clashing.first, let header = LinuxUAPINames.headers[first] else { return "" }
+        let list = clashing.count == 1 ? clashing[0] : clashing.dropLast().joined(separator: ", ") + " and " + clashing[clashing.count - 1]
+        let text = "struct \(list) \(clashing.count == 1 ? "is" : "are") named as in \(layoutName), and Linux's <\(header)> declares "
+            + "the same name\(clashing.count == 1 ? "" : "s"): a program that includes both generates with a prefix "
+            + "(cfgspace generate \(device.name) --target c --c-prefix cfgspace_ gives struct "
+            + "\(Naming.cStruct(first, prefix: "cfgspace_"))). */"
+        return TextTable.paragraph(text, indent: "/* ", continuation: "   ", width: 100)
     }
 
     private func members(_ aggregate: Aggregate, device: Device, indent: String) -> String {
@@ -141,7 +164,7 @@ struct CEmitter: Emitter {
                 declaration = "\(indent)\(element.map(cType) ?? "char") \(field.name)[];"
             case .aggregate(let inner):
                 if let name = inner.name {
-                    declaration = "\(indent)\(inner.kind.rawValue) \(Naming.cStruct(name, device: device)) \(field.name);"
+                    declaration = "\(indent)\(inner.kind.rawValue) \(cName(name)) \(field.name);"
                 } else {
                     declaration = "\(indent)\(inner.kind.rawValue) {\n" + members(inner, device: device, indent: indent + "\t")
                         + "\(indent)} CFGSPACE_PACKED \(field.name);"

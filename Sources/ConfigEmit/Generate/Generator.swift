@@ -28,15 +28,18 @@ public struct Generator: Sendable {
     public let transport: Transport?
     /// The spec version the layouts were taken at.
     public let version: SpecVersion
+    public let options: GenerationOptions
 
     /// Each input device's fixed-versus-packed diff, worked out once by whichever emitter asks
     /// first, by device name.
     private let diffs: [String: OnceCell<InterpretationDiff>]
 
-    public init(inputs: [GenerationInput], transport: Transport?, version: SpecVersion) {
+    public init(inputs: [GenerationInput], transport: Transport?, version: SpecVersion,
+                options: GenerationOptions = GenerationOptions()) {
         self.inputs = inputs.sorted { $0.device.id < $1.device.id }
         self.transport = transport
         self.version = version
+        self.options = options
         diffs = Dictionary(inputs.map { ($0.device.name, OnceCell<InterpretationDiff>()) }, uniquingKeysWith: { first, _ in first })
     }
 

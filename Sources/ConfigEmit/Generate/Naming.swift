@@ -21,10 +21,9 @@ enum Naming {
         return head + tail.joined()
     }
 
-    /// A C name for a named struct or union: `virtio_blk_geometry` → `cfgspace_blk_geometry`.
-    static func cStruct(_ name: String, device: Device) -> String {
-        name.hasPrefix("virtio_") ? "cfgspace_" + name.dropFirst("virtio_".count) : "cfgspace_\(device.name)_\(name)"
-    }
+    /// A C name for a named struct or union: the layout's own (`virtio_blk_geometry`), after the
+    /// prefix `generate --c-prefix` gives (`cfgspace_virtio_blk_geometry`).
+    static func cStruct(_ name: String, prefix: String) -> String { prefix + name }
 
     /// The prefix of a device's C macros: `CFGSPACE_NET_`.
     static func cMacroPrefix(_ device: Device) -> String { "CFGSPACE_\(device.name.uppercased())_" }

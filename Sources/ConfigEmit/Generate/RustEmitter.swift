@@ -4,12 +4,18 @@ import ConfigLayout
 /// offsets whose multi-byte fields are little-endian wrappers (`Le16`: alignment 1, no padding, no
 /// packed fields), `from_bytes` and `as_bytes` with no unsafe code for the user to write, offset and
 /// size constants with const assertions the compiler checks, feature masks (`u64`), presence
-/// functions and QEMU's size function. Each module compiles on its own, without warnings, as a
-/// library or as a private module of a binary (`rustc -D warnings`).
+/// functions and QEMU's size function. The wrappers are declared once, in `le.rs`, and every device
+/// module uses them from its parent, so one crate holds any number of devices and a `Le16` of one is
+/// a `Le16` of every other; `mod.rs` declares every module. The folder compiles without warnings as
+/// a library or as a private module of a binary (`rustc -D warnings`).
 struct RustEmitter: Emitter {
     let generator: Generator
 
-    var sharedFiles: [GeneratedFile] { [GeneratedFile(path: "rust/transport.rs", contents: transport())] }
+    var sharedFiles: [GeneratedFile] {
+        [GeneratedFile(path: "rust/transport.rs", contents: transport()),
+         GeneratedFile(path: "rust/le.rs", contents: RustWrappers.module(banner: generator.banner("transport.layout"))),
+         GeneratedFile(path: "rust/mod.rs", contents: moduleTree())]
+    }
 
     static let name = "rust"
     static let summary = "Rust"
@@ -24,11 +30,28 @@ struct RustEmitter: Emitter {
             + constants(generator.transport?.features ?? [], heading: "Device-independent feature bits.")
     }
 
+    /// Every module, for the folder to be used whole: as `mod virtio;` beside `virtio/mod.rs`, or as
+    /// a crate's root.
+    private func moduleTree() -> String {
+        let layouts = Set(generator.inputs.map(\.layoutName)).count
+        var out = "// \(generator.banner(layouts == 1 ? "1 layout" : "\(layouts) layouts"))\n"
+        out += "//! The virtio configuration layouts: a module per device, the little-endian field types they share\n"
+        out += "//! (`le`) and the device-independent feature bits (`transport`). Use the folder as a module\n"
+        out += "//! (`mod virtio;` beside `virtio/mod.rs`) or as a crate (`rustc --crate-type lib --crate-name\n"
+        out += "//! virtio_config mod.rs`).\n\n"
+        out += "pub mod le;\npub mod transport;\n\n"
+        return out + generator.inputs.map { "pub mod \(Naming.rust($0.device.name));\n" }.joined()
+    }
+
     private func module(for input: GenerationInput) -> String {
         let device = input.device
         var out = "// \(generator.banner(input.layoutName))\n"
         out += "//! \(device.name) (ID \(device.id))" + (device.title.map { ": \($0)" } ?? "")
         out += (device.specReference.map { ". \($0)" } ?? "") + ".\n"
+        if device.config.map({ !RustWrappers.widths(in: [$0] + device.namedAggregates).isEmpty }) ?? false {
+            out += "//!\n//! Its fields use the little-endian types of `le.rs`, a module beside it: declare `mod le;` in\n"
+            out += "//! its parent, or use the whole folder through its `mod.rs`.\n"
+        }
         // A module's items are there to be used in part: none of them is dead code for its user.
         out += "#![allow(dead_code)]\n\n"
         out += "/// The virtio device ID.\npub const DEVICE_ID: u32 = \(device.id);\n\n"
@@ -62,7 +85,7 @@ struct RustEmitter: Emitter {
         guard let config = device.config else {
             return out + "// The specification defines no configuration for this device.\n"
         }
-        for bits in RustWrappers.widths(in: [config] + device.namedAggregates) { out += RustWrappers.definition(bits: bits) }
+        out += RustWrappers.imports(RustWrappers.widths(in: [config] + device.namedAggregates))
         for aggregate in device.namedAggregates {
             out += typeDefinition(aggregate, name: Naming.upperCamel(aggregate.name ?? ""))
         }

@@ -1,9 +1,10 @@
 import ConfigLayout
 
-/// The little-endian wrapper types a Rust module declares for its multi-byte fields: `Le16`,
+/// The little-endian wrapper types the Rust modules declare their multi-byte fields with: `Le16`,
 /// `Le32`, `Le64`, each the device's bytes with `get` and `set` that convert, so a struct of them
 /// has alignment 1, no padding and no packed fields to take references to. A modern device keeps
-/// `virtio` fields little-endian, and so does every field the spec leaves without an order.
+/// `virtio` fields little-endian, and so does every field the spec leaves without an order. They
+/// live in one module, `le.rs`, that every device module uses.
 enum RustWrappers {
     /// The wrapper a scalar is declared with: `u8`, `Le16`, ...
     static func type(_ scalar: ScalarType) -> String {
@@ -26,7 +27,23 @@ enum RustWrappers {
         return widths.sorted()
     }
 
-    static func definition(bits: Int) -> String {
+    /// `le.rs`: every wrapper, once.
+    static func module(banner: String) -> String {
+        "// \(banner)\n//! The little-endian types every device module's fields use.\n#![allow(dead_code)]\n\n"
+            + [16, 32, 64].map(definition).joined().trimmingTrailingNewlines() + "\n"
+    }
+
+    /// A device module's `use` of the wrappers it declares fields with, re-exported so that
+    /// `net::Le16` names the same type as `le::Le16` and `blk::Le16`.
+    static func imports(_ widths: [Int]) -> String {
+        switch widths.count {
+        case 0: ""
+        case 1: "pub use super::le::Le\(widths[0]);\n\n"
+        default: "pub use super::le::{" + widths.map { "Le\($0)" }.joined(separator: ", ") + "};\n\n"
+        }
+    }
+
+    private static func definition(bits: Int) -> String {
         let name = "Le\(bits)", raw = "u\(bits)", bytes = bits / 8
         return """
             /// A little-endian `\(raw)` as the device's configuration holds it: `get` and `set` convert.
@@ -110,5 +127,13 @@ enum RustWrappers {
 
 
         """
+    }
+}
+
+extension String {
+    fileprivate func trimmingTrailingNewlines() -> String {
+        var text = Substring(self)
+        while text.hasSuffix("\n") { text = text.dropLast() }
+        return String(text)
     }
 }

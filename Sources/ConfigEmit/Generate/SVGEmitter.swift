@@ -2,8 +2,9 @@ import ConfigLayout
 
 /// A byte map per device: the fixed layout and the packed layout side by side, four bytes to a
 /// row, a box per field to byte scale, fields that moved shaded with an arrow from their fixed place
-/// to their packed one. The packed lane shows the feature set under which the most fields move, of
-/// the examples the diff gives.
+/// to their packed one. The packed lane shows the features `generate --features` chooses, or else
+/// the set under which the most fields move, of the examples the diff gives. Every label is whole:
+/// fitted to its box by size and lines, or, where even that fails, a numbered note under the legend.
 struct SVGEmitter: Emitter {
     let generator: Generator
 
@@ -66,11 +67,26 @@ struct SVGEmitter: Emitter {
         }
 
         let diff = generator.fixedVersusPacked(device)
-        let features = Self.illustration(diff)
+        let features = Self.pictured(device, generator: generator)
         let comparison = FeatureSetComparison(device: device, features: features, from: .fixed, to: .packed)
         let rows = max(1, (comparison.from.size + Self.bytesPerRow - 1) / Self.bytesPerRow)
         let legendTop = Self.top + rows * Self.rowHeight + 46
-        let height = legendTop + 64
+        // The boxes first: a label that fits nowhere becomes a note, and the notes set the height.
+        var notes: [String] = []
+        let drawn = boxes(comparison, device: device, notes: &notes)
+        let labelNotes = notes.count
+        let moved = comparison.rows.filter { $0.delta.map { $0 != 0 } ?? false }.count
+        let moving = diff.fields.filter(\.moves).count
+        let named = Format.features(features, of: device)
+        let outcome = ": \(moved) field\(moved == 1 ? " moves" : "s move") (\(moving) can move under some feature set)."
+        var subtitle = moving == 0 ? ["No field ever moves: the packed reading equals the fixed one."]
+            : SVGLabel.prose("Packed under \(named)" + outcome, size: 12, width: Self.width - 40)
+        // A set too long for two lines is listed under the legend.
+        if subtitle.count > 2 {
+            subtitle = ["Packed under the \(device.names(of: features).count) features listed below" + outcome]
+            notes += SVGLabel.prose("Packed under \(named).", size: 11, width: Self.width - Self.fixedX - 20)
+        }
+        let height = legendTop + 64 + (notes.isEmpty ? 0 : 12 + notes.count * Self.noteHeight)
 
         out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Self.width)\" height=\"\(height)\" "
         out += "viewBox=\"0 0 \(Self.width) \(height)\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n"
@@ -86,19 +102,42 @@ struct SVGEmitter: Emitter {
             <rect width="\(Self.width)" height="\(height)" fill="#ffffff"/>
 
             """
-        let moved = comparison.rows.filter { $0.delta.map { $0 != 0 } ?? false }.count
         out += text(20, 28, "\(Format.title(of: device))", size: 17, weight: "bold")
-        let moving = diff.fields.filter(\.moves).count
-        let subtitle = moving == 0 ? "No field ever moves: the packed reading equals the fixed one."
-            : "Packed under \(Format.features(features, of: device)): \(moved) field\(moved == 1 ? " moves" : "s move") "
-                + "(\(moving) can move under some feature set)."
-        out += text(20, 50, subtitle, size: 12, color: "#444444")
+        for (index, line) in subtitle.enumerated() {
+            out += text(20, 50 + index * 15, line, size: 12, color: "#444444")
+        }
         out += text(Self.fixedX, 84, "fixed: C offsets (Linux, QEMU, VMMs)", size: 13, weight: "bold")
         out += text(Self.packedX, 84, "packed: absent fields take no space", size: 13, weight: "bold")
 
         out += grid(x: Self.fixedX, rows: rows, labelsOnLeft: true)
         out += grid(x: Self.packedX, rows: rows, labelsOnLeft: false)
 
+        out += drawn
+        out += text(Self.fixedX, Self.top + rows * Self.rowHeight + 22, "\(comparison.from.size) bytes", size: 12,
+                    color: "#444444")
+        out += text(Self.packedX, Self.top + rows * Self.rowHeight + 22, "\(comparison.to.size) bytes", size: 12,
+                    color: "#444444")
+        out += legend(top: legendTop)
+        var number = 0
+        for (index, note) in notes.enumerated() {
+            // A label's note is numbered as its box is; the feature list's lines are not.
+            let numbered = index < labelNotes
+            if numbered { number += 1 }
+            out += text(Self.fixedX, legendTop + 64 + 12 + index * Self.noteHeight, numbered ? "[\(number)] \(note)" : note, size: 11)
+        }
+        return out + "</svg>\n"
+    }
+
+    private static let noteHeight = 16
+
+    /// The features the byte map shows packed: the user's choice, or the set that moves the most.
+    static func pictured(_ device: Device, generator: Generator) -> FeatureSet {
+        generator.options.pictured[device.name] ?? illustration(generator.fixedVersusPacked(device))
+    }
+
+    /// Every field's boxes in both lanes, and the arrows of the fields that move.
+    private func boxes(_ comparison: FeatureSetComparison, device: Device, notes: inout [String]) -> String {
+        var out = ""
         // A union's members share their bytes; the union is drawn once, over its extent.
         let unions = device.unions
         var drawnUnions = Set<String>()
@@ -114,10 +153,10 @@ struct SVGEmitter: Emitter {
                 let from = comparison.from.measure(.offset(of: anchor))
                 let to = comparison.to.measure(.offset(of: anchor))
                 let style: Style = from == to ? .present : .moved
-                out += box(label: "\(union.path) @\(from): \(members)", title: "\(union.path): \(members), \(size) bytes",
+                out += box(notes: &notes, label: "\(union.path) @\(from): \(members)", title: "\(union.path): \(members), \(size) bytes",
                            offset: from, size: size, x: Self.fixedX, style: style)
                 if row.to.offset != nil {
-                    out += box(label: "\(union.path) @\(to): \(members)", title: "\(union.path): \(members), \(size) bytes",
+                    out += box(notes: &notes, label: "\(union.path) @\(to): \(members)", title: "\(union.path): \(members), \(size) bytes",
                                offset: to, size: size, x: Self.packedX, style: style)
                     if from != to { arrows += arrow(from: from, to: to) }
                 }
@@ -125,23 +164,17 @@ struct SVGEmitter: Emitter {
             }
             let fixedStyle: Style = row.from.field.isReserved ? .reserved : !row.from.exists ? .absent : isMoved ? .moved : .present
             if let offset = row.from.offset {
-                out += boxes(field: row.from, offset: offset, x: Self.fixedX, style: fixedStyle)
+                out += boxes(notes: &notes, field: row.from, offset: offset, x: Self.fixedX, style: fixedStyle)
             }
             if let offset = row.to.offset {
                 let style: Style = row.to.field.isReserved ? .reserved : isMoved ? .moved : .present
-                out += boxes(field: row.to, offset: offset, x: Self.packedX, style: style)
+                out += boxes(notes: &notes, field: row.to, offset: offset, x: Self.packedX, style: style)
             }
             if isMoved, let from = row.from.offset, let to = row.to.offset {
                 arrows += arrow(from: from, to: to)
             }
         }
-        out += arrows
-        out += text(Self.fixedX, Self.top + rows * Self.rowHeight + 22, "\(comparison.from.size) bytes", size: 12,
-                    color: "#444444")
-        out += text(Self.packedX, Self.top + rows * Self.rowHeight + 22, "\(comparison.to.size) bytes", size: 12,
-                    color: "#444444")
-        out += legend(top: legendTop)
-        return out + "</svg>\n"
+        return out + arrows
     }
 
     /// Of the feature sets the diff gives as examples, the one under which the most fields move
@@ -174,14 +207,14 @@ struct SVGEmitter: Emitter {
         return out
     }
 
-    private func boxes(field: PlacedField, offset: Int, x: Int, style: Style) -> String {
-        box(label: "\(field.path) @\(offset)",
+    private func boxes(notes: inout [String], field: PlacedField, offset: Int, x: Int, style: Style) -> String {
+        box(notes: &notes, label: "\(field.path) @\(offset)",
             title: "\(field.path) (\(field.field.type.name)) at \(offset), \(field.size) byte\(field.size == 1 ? "" : "s")",
             offset: offset, size: field.size, x: x, style: style)
     }
 
     /// One box per row a span of bytes touches, the label in the widest.
-    private func box(label: String, title: String, offset: Int, size: Int, x: Int, style: Style) -> String {
+    private func box(notes: inout [String], label: String, title: String, offset: Int, size: Int, x: Int, style: Style) -> String {
         var segments: [(row: Int, start: Int, count: Int)] = []
         var byte = offset
         let end = offset + size
@@ -200,7 +233,7 @@ struct SVGEmitter: Emitter {
             out += "<rect x=\"\(boxX)\" y=\"\(boxY)\" width=\"\(boxWidth)\" height=\"\(Self.rowHeight - 2)\" rx=\"3\" "
             out += "fill=\"\(style.fill)\" stroke=\"\(style.stroke)\"/>\n"
             if index == widest {
-                out += text(boxX + 4, boxY + 18, fitted(label, width: boxWidth - 8), size: 10, color: style.text)
+                out += self.label(label, x: boxX + 4, y: boxY, width: boxWidth - 8, color: style.text, notes: &notes)
             }
         }
         return out + "</g>\n"
@@ -243,9 +276,25 @@ struct SVGEmitter: Emitter {
             + "text-anchor=\"\(anchor)\">\(Markup.escape(content))</text>\n"
     }
 
-    /// The label, cut with an ellipsis to fit the box at about 6 px a character.
-    private func fitted(_ label: String, width: Int) -> String {
-        let fits = max(1, width / 6)
-        return label.count <= fits ? label : String(label.prefix(max(1, fits - 1))) + "…"
+    /// A box's label, whole: fitted by size and lines, else a note's number with the label under the
+    /// legend.
+    private func label(_ label: String, x: Int, y: Int, width: Int, color: String, notes: inout [String]) -> String {
+        let height = Self.rowHeight - 6
+        let fitted = SVGLabel.fit(label, width: width, height: height) ?? {
+            notes.append(label)
+            return SVGLabel.fit("[\(notes.count)]", width: width, height: height) ?? SVGLabel(lines: ["[\(notes.count)]"], size: 7)
+        }()
+        let lineHeight = SVGLabel.lineHeight(fitted.size)
+        // The lines centred in the box, each baseline a font size below its line's top.
+        let top = y + 1 + (Self.rowHeight - 2 - fitted.lines.count * lineHeight) / 2
+        guard fitted.lines.count > 1 else {
+            return text(x, top + fitted.size, fitted.lines.joined(), size: fitted.size, color: color)
+        }
+        var out = "<text x=\"\(x)\" y=\"\(top + fitted.size)\" font-size=\"\(fitted.size)\" font-weight=\"normal\" "
+        out += "fill=\"\(color)\" text-anchor=\"start\">"
+        for (index, line) in fitted.lines.enumerated() {
+            out += "<tspan x=\"\(x)\" dy=\"\(index == 0 ? 0 : lineHeight)\">\(Markup.escape(line))</tspan>"
+        }
+        return out + "</text>\n"
     }
 }

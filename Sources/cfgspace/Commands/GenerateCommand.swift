@@ -30,6 +30,13 @@ enum GenerateCommand: Command {
                       + "prints the one file a single layout gives for a single --target to standard output instead.",
                       isRequired: true),
                 SharedOptions.spec,
+                .init(name: "c-prefix", valueName: "prefix",
+                      help: "Put this before every C struct and union name, such as cfgspace_ (struct "
+                          + "cfgspace_virtio_net_config), for a program that also includes Linux's <linux/virtio_*.h>. By "
+                          + "default the C keeps the names the layouts declare."),
+                .init(name: "features", valueName: "features",
+                      help: "The features the SVG byte map shows the packed layout under, for one layout: names or bit "
+                          + "numbers, 'none' or 'all'. By default the set under which the most fields move."),
             ])
     }
 
@@ -40,6 +47,9 @@ enum GenerateCommand: Command {
         var targets: [GenerationTarget]
         var output: String
         var version: SpecVersion
+        var cPrefix: String
+        /// The byte map's features, as given; resolved once the one layout is loaded.
+        var pictured: String?
 
         init(_ arguments: ParsedArguments) throws(UsageError) {
             files = arguments.arguments("files")
@@ -57,6 +67,15 @@ enum GenerateCommand: Command {
             }
             output = try arguments.required("output")
             version = try SharedOptions.version(arguments) ?? .newest
+            cPrefix = arguments.value("c-prefix") ?? ""
+            guard GenerationOptions.isValidCPrefix(cPrefix) else {
+                throw arguments.misuse("The value '\(cPrefix)' is invalid for '--c-prefix <prefix>': a C name must start "
+                                       + "with a letter or '_' and go on with letters, digits and '_', such as cfgspace_.")
+            }
+            pictured = arguments.value("features")
+            if pictured != nil, !targets.contains(where: { $0.name == "svg" }) {
+                throw arguments.misuse("--features chooses what the SVG byte map shows: give --target svg (or all).")
+            }
         }
     }
 
@@ -96,7 +115,16 @@ enum GenerateCommand: Command {
         transport = transport?.asOf(selected: version)
 
         let targets = options.targets
-        let generator = Generator(inputs: inputs, transport: transport, version: version)
+        var choices = GenerationOptions(cPrefix: options.cPrefix)
+        if let text = options.pictured {
+            guard inputs.count == 1, let input = inputs.first else {
+                throw .usage("--features names one device's features: give one layout, such as "
+                             + "'cfgspace generate net --target svg --features MTU,STATUS --output -'.")
+            }
+            let features = try LayoutInput.features(text, for: input.device, console: console, whole: input.declared, version: version)
+            choices.pictured[input.device.name] = features
+        }
+        let generator = Generator(inputs: inputs, transport: transport, version: version, options: choices)
         if output == "-" {
             guard targets.count == 1, let only = targets.first, inputs.count == 1, let input = inputs.first else {
                 throw .usage("--output - prints one file: give one layout and one --target other than all, "

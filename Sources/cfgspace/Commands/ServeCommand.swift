@@ -31,8 +31,10 @@ enum ServeCommand: Command {
                   help: "Interpose in front of the vhost-user back-end at this socket: everything passes through but the "
                       + "config, which is the layout's, holding the back-end's values unless --set gives others."),
             .init(name: "features", valueName: "features",
-                  help: "The offered features: names or bit numbers, 'none' or 'all'; by default VERSION_1 and every "
-                      + "device feature a config field depends on. With --upstream, the older spelling of --pass."),
+                  help: "The offered features: names or bit numbers, 'none' or 'all'; by default VERSION_1 and the "
+                      + "features that bring the fields --set gives (mtu=9000 brings MTU). A set that the device type's "
+                      + "Linux driver model would refuse, or a value out of its field's range, is warned of. With "
+                      + "--upstream, the older spelling of --pass."),
             .init(name: "pass", valueName: "features",
                   help: "With --upstream: the device features the front-end may see, of the back-end's (transport bits "
                       + "pass through); by default all of them."),
@@ -122,9 +124,17 @@ enum ServeCommand: Command {
         let version = options.version
         let loaded = try LayoutInput.device(at: options.file, named: nil, includes: options.includes, console: console)
         let device = try LayoutInput.device(loaded, asOf: version)
-        let offered = try (options.pass ?? options.features).map { text throws(CommandError) in
-            try LayoutInput.features(text, for: device, console: console, whole: loaded, version: version)
-        } ?? ServedDevice.defaultFeatures(of: device)
+        let offered: FeatureSet
+        if let text = options.pass ?? options.features {
+            offered = try LayoutInput.features(text, for: device, console: console, whole: loaded, version: version)
+        } else if options.upstream != nil {
+            offered = ServedDevice.defaultFeatures(of: device)
+        } else {
+            // The fields --set gives bring their features; a field given no value brings none.
+            let every = FeatureSet(bits: device.allFeatures.map(\.bit))
+            let given = try LayoutInput.assignments(options.values, for: device, offered: every, interpretation: .fixed)
+            offered = ServedDevice.features(bringing: given.map(\.path), of: device)
+        }
         let values = try LayoutInput.assignments(options.values, for: device, offered: offered, interpretation: interpretation)
         var selections: [ServedDevice.Selection: [UInt8]] = [:]
         for text in options.selections {
@@ -141,7 +151,9 @@ enum ServeCommand: Command {
             throw .usage(error.description)
         }
         let errors = console
-        let log = ServeLog(verbose: options.verbose) { line in errors.err("cfgspace serve: \(line)\n") }
+        let log = ServeLog(verbose: options.verbose) { line in
+            errors.err(TextTable.paragraph("cfgspace serve: \(line)", continuation: "  "))
+        }
         do {
             // Before anything listens: a signal from here on stops serve as 'quit' does.
             let stop = try SignalStop.descriptor()
@@ -155,6 +167,9 @@ enum ServeCommand: Command {
                 console.err(TextTable.paragraph("cfgspace serve: \(device.name) (\(interpretation.rawValue)) on \(path), in front of \(upstream)",
                                                 continuation: "  "))
             } else {
+                for objection in served.objections() {
+                    console.warning(objection + ". Give its fields values with --set, or choose the features with --features.")
+                }
                 server = try VhostUserServer(path: path, served: served, queues: options.queues, socketMode: options.socketMode, log: log)
                 console.err(TextTable.paragraph("cfgspace serve: \(device.name) (\(interpretation.rawValue)) on \(path); offering "
                                                 + device.names(of: offered).joined(separator: ", "), continuation: "  "))

@@ -40,7 +40,7 @@ struct HTMLPageData {
     var defaultFeatures: [String] {
         let device = input.device
         guard device.config != nil else { return [] }
-        return device.names(of: SVGEmitter.illustration(generator.fixedVersusPacked(device)))
+        return device.names(of: SVGEmitter.pictured(device, generator: generator))
     }
 
     /// The data as the text of a `<script type="application/json">` element: a line per field,
