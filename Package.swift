@@ -29,13 +29,16 @@ let package = Package(
         .target(name: "Rendering"),
         // Checked model and engine results → text for people and programs, and the generated code.
         .target(name: "ConfigEmit", dependencies: ["ConfigLayout", "Rendering"]),
-        // Devices serving config to negotiating drivers: images, status machines, buses, models.
+        // Devices serving config to negotiating drivers: images, status machines, buses, the device
+        // models (QEMU, mlx5, vdpa_sim, ...) and the driver models (Linux's drivers of 14 device types,
+        // DPDK, the spec read literally), each kind declared beside its code and listed once.
         .target(name: "VirtioModel", dependencies: ["ConfigLayout", "Spelling", "Rendering"]),
         // cmsg (SCM_RIGHTS), posix_spawn into a process group, and the signal handlers that kill
         // every child group: what Glibc's Swift import does not reach.
         .target(name: "CVirtioHost"),
         // The real world: supervised processes, QEMU over qtest, vhost-user, a Linux guest, compilers.
-        // The only target that spawns processes or opens sockets.
+        // The only target that spawns processes or opens sockets. Probe/ holds what the qtest and
+        // vhost-user probes share: the config they observe and the checks on it.
         // Guest/Image links to the repository's Guest folder: the guest's init and the script that
         // builds its image, built in so that `cfgspace guest` works from any directory.
         .target(name: "VirtioHost", dependencies: ["ConfigLayout", "Spelling", "Rendering", "VirtioModel", "CVirtioHost"],
