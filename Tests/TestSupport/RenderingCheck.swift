@@ -13,13 +13,13 @@ public enum RenderingCheck {
         return missing
     }
 
-    /// Markdown's marks taken off: backticks, bold, escaped pipes, line breaks in cells.
+    /// Markdown's marks taken off: backticks, bold, escapes (`\|`, `\*`), line breaks in cells.
     private static func unmarked(_ markdown: String) -> String {
         var out = ""
         var rest = Substring(markdown)
         while let first = rest.first {
-            if rest.hasPrefix("\\|") {
-                out += "|"
+            if first == "\\", let next = rest.dropFirst().first, next.isPunctuation || next.isSymbol {
+                out.append(next)
                 rest = rest.dropFirst(2)
             } else if rest.hasPrefix("<br>") {
                 out += " "
