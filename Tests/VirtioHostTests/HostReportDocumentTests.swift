@@ -109,13 +109,8 @@ import Rendering
 
     static func check(_ reports: [(name: String, report: any DocumentedReport)]) throws {
         for (name, report) in reports {
-            let document = report.document()
-            let text = report.render(.text), markdown = report.render(.markdown)
-            #expect(text == document.text(style: .plain), "\(name): text is not its document's")
-            #expect(markdown == document.markdown(), "\(name): Markdown is not its document's")
-            #expect(!document.spans.isEmpty)
-            let missing = RenderingCheck.missing(document.spans.map(\.text), text: text, markdown: markdown)
-            #expect(missing.isEmpty, "\(name): \(missing)")
+            let problems = RenderingCheck.problems(report)
+            #expect(problems.isEmpty, "\(name): \(problems)")
         }
     }
 }
