@@ -56,7 +56,7 @@ let package = Package(
                                                                 "VirtioHost", "Fuzzing"]),
 
         // Golden files and helpers the test targets share.
-        .target(name: "TestSupport", dependencies: ["ConfigLayout"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["ConfigLayout", "Rendering"], path: "Tests/TestSupport"),
         .testTarget(name: "ConfigLayoutTests", dependencies: ["ConfigLayout", "Spelling", "Fuzzing", "TestSupport"],
                     exclude: ["Golden", "Fixtures"]),
         .testTarget(name: "ConfigEmitTests", dependencies: ["ConfigEmit", "ConfigLayout", "Rendering", "VirtioHost", "TestSupport"],

@@ -12,7 +12,7 @@ extension ReportDocument {
             case .title(let text):
                 chunk = String(repeating: "#", count: level) + " " + Self.markdown(text) + "\n"
             case .section(let title):
-                chunk = String(repeating: "#", count: level + 1) + " " + title + "\n"
+                chunk = String(repeating: "#", count: level + 1) + " " + Self.escaped(title) + "\n"
             case .facts(let pairs):
                 chunk = pairs.map { pair in
                     pair.key.isEmpty ? "  " + Self.markdown(pair.value) + "\n"
@@ -24,12 +24,16 @@ extension ReportDocument {
                 chunk = grid.rendered()
             case .paragraph(let text, _, _):
                 chunk = Self.markdown(text) + "\n"
-            case .item(let text, let details):
-                chunk = "- " + Self.markdown(text) + details.map { "\n  " + Self.markdown($0) }.joined() + "\n"
+            case .item(let text, let details, let layout):
+                let lead = layout.nestsDetails ? "\n  - " : "\n  "
+                chunk = "- " + Self.markdown(text) + details.map { lead + Self.markdown($0) }.joined() + "\n"
                 isItem = true
             case .line(let text, let indent):
                 chunk = (indent.count > 2 ? "  - " : "- ") + Self.markdown(text) + "\n"
                 isItem = true
+            case .verbatim(let lines, _, _):
+                let fence = String(repeating: "`", count: max(3, Self.longestBacktickRun(lines) + 1))
+                chunk = fence + "\n" + lines.map { $0 + "\n" }.joined() + fence + "\n"
             case .gap:
                 continue
             }
@@ -42,10 +46,27 @@ extension ReportDocument {
 
     static func markdown(_ text: Inline) -> String {
         text.spans.map { span in
-            var piece = span.text
+            var piece = span.isCode ? span.text : escaped(span.text)
             if span.isCode { piece = piece.contains("`") ? "`` \(piece) ``" : "`\(piece)`" }
             if span.tone == .strong || span.tone == .bad { piece = "**\(piece)**" }
             return piece
         }.joined()
+    }
+
+    /// Plain text with the marks this renderer writes (emphasis, code) escaped, so that a `*` in a
+    /// report stays a `*`.
+    static func escaped(_ text: String) -> String {
+        guard text.contains(where: { $0 == "*" || $0 == "`" }) else { return text }
+        return text.reduce(into: "") { out, character in
+            if character == "*" || character == "`" { out.append("\\") }
+            out.append(character)
+        }
+    }
+
+    /// The longest run of backticks in the lines: a fence must be longer.
+    private static func longestBacktickRun(_ lines: [String]) -> Int {
+        lines.map { line in
+            line.split(whereSeparator: { $0 != "`" }).map(\.count).max() ?? 0
+        }.max() ?? 0
     }
 }

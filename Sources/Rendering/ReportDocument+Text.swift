@@ -6,7 +6,7 @@ extension ReportDocument {
         for block in blocks {
             switch block {
             case .title(let text):
-                out += style.bold(text.plainText) + "\n"
+                out += Self.laidOut(text.toned(.strong), indent: "", continuation: "  ", style: style)
             case .section(let title):
                 out += style.bold(title) + "\n"
             case .facts(let pairs):
@@ -16,20 +16,23 @@ extension ReportDocument {
                 var grid = TextTable(table.columns.map {
                     .init($0.title.uppercased(), $0.alignment, wraps: $0.wraps, movesBelow: $0.movesBelow)
                 })
+                grid.gap = table.gap
                 for row in table.rows { grid.add(row.map { Self.cell($0, style: style) }) }
                 out += grid.rendered(style: style)
             case .paragraph(let text, let indent, let continuation):
-                out += Self.paint(TextTable.paragraph(text.plainText, indent: indent, continuation: continuation),
-                                  text.spans, style: style)
-            case .item(let text, let details):
-                out += Self.paint(TextTable.paragraph(text.plainText, indent: "  ", continuation: "    "), text.spans,
-                                  style: style)
+                out += Self.laidOut(text, indent: indent, continuation: continuation, style: style)
+            case .item(let text, let details, let layout):
+                out += Self.laidOut(text, indent: layout.indent, continuation: layout.continuation, style: style)
                 for detail in details {
-                    out += Self.paint(TextTable.paragraph(detail.plainText, indent: "    ", continuation: "      "),
-                                      detail.spans, style: style)
+                    out += Self.laidOut(detail, indent: layout.detailIndent, continuation: layout.detailContinuation,
+                                        style: style)
                 }
             case .line(let text, let indent):
                 out += indent + Self.cell(text, style: style) + "\n"
+            case .verbatim(let lines, let indent, let continuation):
+                out += lines.map { line in
+                    continuation.map { TextTable.paragraph(line, indent: indent, continuation: $0) } ?? indent + line + "\n"
+                }.joined()
             case .gap:
                 out += "\n"
             }
@@ -52,6 +55,17 @@ extension ReportDocument {
         case .notice: style.yellow(text)
         case .bad: style.red(text)
         }
+    }
+
+    /// Prose wrapped to fit after its indents. Text of one tone is painted line by line, so it keeps
+    /// its paint however it wraps; text of several is painted span by span.
+    private static func laidOut(_ text: Inline, indent: String, continuation: String, style: TextStyle) -> String {
+        if let tone = text.spans.first?.tone, tone != .plain, text.spans.allSatisfy({ $0.tone == tone }) {
+            return TextTable.paragraph(text.plainText, indent: indent, continuation: continuation,
+                                       paint: { paint($0, tone, style: style) })
+        }
+        return paint(TextTable.paragraph(text.plainText, indent: indent, continuation: continuation), text.spans,
+                     style: style)
     }
 
     /// Text laid out plain, then each toned span painted where it stands, in order; a span broken

@@ -71,6 +71,8 @@ public struct ReportDocument: Sendable {
     public struct Table: Sendable {
         public let columns: [Column]
         public private(set) var rows: [[Inline]] = []
+        /// Between columns on a terminal: a narrower gap lets a wide table keep its grid.
+        public var gap = "  "
 
         public init(_ columns: [Column]) {
             self.columns = columns
@@ -79,10 +81,41 @@ public struct ReportDocument: Sendable {
         public mutating func add(_ cells: [Inline]) {
             rows.append(cells)
         }
+
+        /// The titles the table shows: a column that may move below its rows says nothing there when
+        /// its every cell is empty, so its title is not among them.
+        var titles: [String] {
+            columns.indices.filter { index in
+                !columns[index].movesBelow || rows.contains { index < $0.count && !$0[index].isEmpty }
+            }.map { columns[$0].title }
+        }
+    }
+
+    /// Where an item's lines go on a terminal, and how Markdown holds its details.
+    public struct ItemLayout: Sendable {
+        /// Before the item's first line, and before its further lines when it wraps.
+        public var indent: String
+        public var continuation: String
+        /// The same for each detail.
+        public var detailIndent: String
+        public var detailContinuation: String
+        /// Markdown: the details as a list nested in the item, not as lines under it.
+        public var nestsDetails: Bool
+
+        public init(indent: String = "  ", continuation: String = "    ", detailIndent: String = "    ",
+                    detailContinuation: String = "      ", nestsDetails: Bool = false) {
+            self.indent = indent
+            self.continuation = continuation
+            self.detailIndent = detailIndent
+            self.detailContinuation = detailContinuation
+            self.nestsDetails = nestsDetails
+        }
+
+        public static let standard = ItemLayout()
     }
 
     public enum Block: Sendable {
-        /// The report's heading.
+        /// The report's heading; on a terminal, wrapped to fit with its further lines indented.
         case title(Inline)
         /// A heading within the report.
         case section(String)
@@ -92,10 +125,14 @@ public struct ReportDocument: Sendable {
         /// Prose; on a terminal after `indent`, its further lines after `continuation`.
         case paragraph(Inline, indent: String, continuation: String)
         /// A list entry with lines that explain it.
-        case item(Inline, details: [Inline])
+        case item(Inline, details: [Inline], layout: ItemLayout)
         /// One line as it is, never wrapped, after `indent` on a terminal; lines in a row form a
         /// list in Markdown, nested where the indent is deeper than two.
         case line(Inline, indent: String)
+        /// Lines as a program wrote them (a log, a console), never reflowed: on a terminal each after
+        /// `indent`, and when `continuation` is given, broken at spaces to fit with further lines
+        /// after it; in Markdown a fenced block, each line whole.
+        case verbatim([String], indent: String, continuation: String?)
         /// A blank line between parts on a terminal; Markdown separates its blocks itself.
         case gap
     }
@@ -116,8 +153,13 @@ public struct ReportDocument: Sendable {
     public mutating func paragraph(_ text: Inline, indent: String = "  ", continuation: String? = nil) {
         blocks.append(.paragraph(text, indent: indent, continuation: continuation ?? indent))
     }
-    public mutating func item(_ text: Inline, details: [Inline] = []) { blocks.append(.item(text, details: details)) }
+    public mutating func item(_ text: Inline, details: [Inline] = [], layout: ItemLayout = .standard) {
+        blocks.append(.item(text, details: details, layout: layout))
+    }
     public mutating func line(_ text: Inline, indent: String = "  ") { blocks.append(.line(text, indent: indent)) }
+    public mutating func verbatim(_ lines: [String], indent: String = "  ", continuation: String? = nil) {
+        blocks.append(.verbatim(lines, indent: indent, continuation: continuation))
+    }
     public mutating func gap() { blocks.append(.gap) }
 
     /// The document without its title, for a page that gives its own heading.
@@ -132,10 +174,11 @@ public struct ReportDocument: Sendable {
             case .title(let text): text.spans
             case .section(let title): [Span(title)]
             case .facts(let pairs): pairs.flatMap { [Span($0.key)] + $0.value.spans }
-            case .table(let table): table.columns.map { Span($0.title) } + table.rows.flatMap { $0.flatMap(\.spans) }
+            case .table(let table): table.titles.map { Span($0) } + table.rows.flatMap { $0.flatMap(\.spans) }
             case .paragraph(let text, _, _): text.spans
-            case .item(let text, let details): text.spans + details.flatMap(\.spans)
+            case .item(let text, let details, _): text.spans + details.flatMap(\.spans)
             case .line(let text, _): text.spans
+            case .verbatim(let lines, _, _): lines.map { Span($0) }
             case .gap: []
             }
         }.filter { !$0.text.isEmpty }

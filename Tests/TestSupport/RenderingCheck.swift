@@ -1,5 +1,19 @@
+import Rendering
+
 /// Whether a report's text and Markdown both show every piece of text its document holds.
 public enum RenderingCheck {
+    /// What is wrong with a report's two renderings: text or Markdown that is not its document's, a
+    /// document that says nothing, or a piece of it that one rendering lacks; empty when none is.
+    public static func problems(_ report: any DocumentedReport) -> [String] {
+        let document = report.document()
+        let text = report.render(.text), markdown = report.render(.markdown)
+        var problems: [String] = []
+        if text != document.text(style: .plain) { problems.append("the text is not its document's") }
+        if markdown != document.markdown() { problems.append("the Markdown is not its document's") }
+        if document.spans.isEmpty { problems.append("the document says nothing") }
+        return problems + missing(document.spans.map(\.text), text: text, markdown: markdown)
+    }
+
     /// The pieces (document spans' text) missing from `text` or from `markdown`, each named with
     /// the form that lacks it; empty when both carry them all.
     public static func missing(_ pieces: [String], text: String, markdown: String) -> [String] {
@@ -13,13 +27,13 @@ public enum RenderingCheck {
         return missing
     }
 
-    /// Markdown's marks taken off: backticks, bold, escaped pipes, line breaks in cells.
+    /// Markdown's marks taken off: backticks, bold, escapes (`\|`, `\*`), line breaks in cells.
     private static func unmarked(_ markdown: String) -> String {
         var out = ""
         var rest = Substring(markdown)
         while let first = rest.first {
-            if rest.hasPrefix("\\|") {
-                out += "|"
+            if first == "\\", let next = rest.dropFirst().first, next.isPunctuation || next.isSymbol {
+                out.append(next)
                 rest = rest.dropFirst(2)
             } else if rest.hasPrefix("<br>") {
                 out += " "

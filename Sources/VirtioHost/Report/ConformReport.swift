@@ -4,7 +4,7 @@ import ConfigLayout
 /// `cfgspace conform`: a user's struct, as their compiler measured it, against the spec's layout:
 /// the facts, the field table, the differences (each cause with its consequences under it), what
 /// cannot be said, the notes, how the struct was read, and the verdict.
-public struct ConformReport: Report {
+public struct ConformReport: DocumentedReport {
     public let result: ConformResult
     public let file: String
     public let language: ConformProbe.Language
@@ -61,7 +61,8 @@ public struct ConformReport: Report {
         }
     }
 
-    private static let columns: [TextTable.Column] = [.init("FIELD"), .init("SPEC"), .init("THEIRS"), .init("AT"), .init("", wraps: true)]
+    private static let columns: [ReportDocument.Column] = [.init("Field"), .init("Spec"), .init("Theirs"), .init("At"),
+                                                           .init("", wraps: true)]
 
     public var verdictLine: String {
         switch result.verdict {
@@ -79,57 +80,52 @@ public struct ConformReport: Report {
         }
     }
 
-    public func text(style: TextStyle) -> String {
-        var out = Self.wrapped(title, indent: "").split(separator: "\n").map { style.bold(String($0)) }.joined(separator: "\n")
-        out += "\n" + TextTable.keyValues(facts) + "\n"
-        var table = TextTable(Self.columns)
-        for row in tableRows { table.add(row.enumerated().map { $0.offset == 4 && $0.element != "ends" ? style.red($0.element) : $0.element }) }
-        out += table.rendered(style: style) + "\n"
+    public func document() -> ReportDocument {
+        var document = ReportDocument()
+        document.title("\(title)")
+        document.facts(facts.map { ($0.0, .init($0.1)) })
+        document.gap()
+        var table = ReportDocument.Table(Self.columns)
+        for row in tableRows {
+            table.add(row.enumerated().map { index, cell in
+                .init(cell, tone: index == 4 && cell != "ends" ? .bad : .plain)
+            })
+        }
+        document.table(table)
+        document.gap()
         for (heading, severity) in [("Differences", ConformResult.Severity.difference), ("Cannot say", .unknown), ("Notes", .note)] {
             let findings = result.findings.filter { $0.severity == severity }
             guard !findings.isEmpty else { continue }
-            out += style.bold(heading) + "\n"
-            for finding in findings {
-                out += Self.wrapped(located(finding), indent: "  ")
-                let shown = finding.consequences.prefix(finding.kind == .byteOrder ? 0 : 8)
-                for consequence in shown { out += Self.wrapped(located(consequence), indent: "      ") }
-                if finding.kind == .byteOrder, !finding.consequences.isEmpty {
-                    out += Self.wrapped(finding.consequences.map(\.field).joined(separator: ", "), indent: "      ")
-                } else if finding.consequences.count > shown.count {
-                    out += "      ... and \(finding.consequences.count - shown.count) more\n"
-                }
-            }
+            document.section(heading)
+            for finding in findings { document.item(.init(located(finding)), details: details(of: finding), layout: Self.findingLayout) }
         }
         let notes = result.measured.notes
         if !notes.isEmpty {
-            out += style.bold("How it was read") + "\n"
+            document.section("How it was read")
             for note in notes {
                 let text = (note.line.map { "\(file):\($0): " } ?? "") + "\(note.isWarning ? "warning" : note.kind.rawValue): \(note.message)"
-                out += Self.wrapped(note.isWarning ? style.yellow(text) : text, indent: "  ")
+                document.item(.init(text, tone: note.isWarning ? .notice : .plain), layout: Self.noteLayout)
             }
         }
-        let verdict = Self.wrapped(verdictLine, indent: "").dropLast().split(separator: "\n").map(String.init)
-        out += "\n" + verdict.map { result.verdict == .conforms ? style.green($0) : style.red($0) }.joined(separator: "\n") + "\n"
-        return out
+        document.gap()
+        document.paragraph(.init(verdictLine, tone: result.verdict == .conforms ? .good : .bad), indent: "", continuation: "  ")
+        return document
     }
 
-    /// A line broken at spaces to fit 100 columns, continuation lines indented two more.
-    static func wrapped(_ text: String, indent: String, width: Int = TextTable.defaultWidth) -> String {
-        TextTable.paragraph(text, indent: indent, continuation: indent + "  ", width: width)
-    }
-
-    public func markdown() -> String {
-        var out = "## \(title)\n\n" + facts.map { "- **\($0.0)**: \($0.1)" }.joined(separator: "\n") + "\n\n"
-        var table = MarkdownTable(Self.columns)
-        tableRows.forEach { table.add($0) }
-        out += table.rendered()
-        for finding in result.findings {
-            out += "\n- **\(finding.severity.rawValue)** " + located(finding)
-            for consequence in finding.consequences { out += "\n  - " + located(consequence) }
+    /// What follows from a finding: its first consequences, or the members whose byte order it names.
+    private func details(of finding: ConformResult.Finding) -> [ReportDocument.Inline] {
+        if finding.kind == .byteOrder {
+            return finding.consequences.isEmpty ? [] : [.init(finding.consequences.map(\.field).joined(separator: ", "))]
         }
-        for note in result.measured.notes { out += "\n- *\(note.kind.rawValue)*: \(note.message)" }
-        return out + "\n\n" + verdictLine + "\n"
+        let shown = finding.consequences.prefix(8)
+        let more = finding.consequences.count - shown.count
+        return shown.map { .init(located($0)) } + (more > 0 ? ["... and \(more) more"] : [])
     }
+
+    /// A cause, its consequences nested under it.
+    private static let findingLayout = ReportDocument.ItemLayout(indent: "  ", continuation: "    ", detailIndent: "      ",
+                                                                 detailContinuation: "        ", nestsDetails: true)
+    private static let noteLayout = ReportDocument.ItemLayout(indent: "  ", continuation: "    ")
 
     public func json() -> JSON {
         .object([

@@ -4,7 +4,7 @@ import VirtioModel
 
 /// `cfgspace guest --matrix`: every device's values as the guest's own drivers showed them, beside
 /// the models' predictions, in one table, with the boots that held them and the wall time.
-public struct GuestMatrixReport: Report {
+public struct GuestMatrixReport: DocumentedReport {
     public let result: GuestMatrix.Result
 
     public init(result: GuestMatrix.Result) {
@@ -30,37 +30,39 @@ public struct GuestMatrixReport: Report {
             .compactMap { name in GuestDevice.named(name)?.unshown.map { (name, $0) } }
     }
 
-    public func text(style: TextStyle) -> String {
-        var out = style.bold("Guest matrix: \(kernel), \(result.boots.count) boots, "
-                             + String(format: "%.1f s", result.seconds)) + "\n"
-        out += TextTable.keyValues(result.boots.enumerated().map { index, boot in
-            ("boot \(index + 1)", boot.devices.joined(separator: ", ") + String(format: " (%.1f s)", boot.seconds))
-        }) + "\n"
-        var table = TextTable([.init("DEVICE"), .init("VALUE", wraps: true), .init("MODEL", .right, wraps: true),
-                               .init("GUEST", .right, wraps: true), .init("AGREES")])
+    public func document() -> ReportDocument {
+        var document = ReportDocument()
+        document.title("\(title)")
+        document.facts(result.boots.enumerated().map { index, boot in
+            ("boot \(index + 1)", .init(boot.devices.joined(separator: ", ") + String(format: " (%.1f s)", boot.seconds)))
+        })
+        document.gap()
+        var table = ReportDocument.Table([.init("Device"), .init("Value", wraps: true), .init("Model", .right, wraps: true),
+                                          .init("Guest", .right, wraps: true), .init("Agrees")])
         for row in result.rows {
             let (model, guest) = cells(row)
-            table.add([row.device, row.name, model, guest, row.agrees ? "yes" : style.red("NO")])
+            table.add([.init(row.device), .init(row.name), .init(model), .init(guest),
+                       row.agrees ? "yes" : .init("NO", tone: .bad)])
         }
-        out += table.rendered(style: style)
-        out += "\n" + (result.agrees ? style.green("Every guest driver saw exactly what cfgspace predicted: \(result.rows.count) values.")
-                        : style.red("\(differing) of \(result.rows.count) values differ from the prediction.")) + "\n"
-        if !unshown.isEmpty { out += "\nNot shown by a guest:\n" + TextTable.keyValues(unshown) }
+        document.table(table)
+        document.gap()
+        document.paragraph(result.agrees ? .init("Every guest driver saw exactly what cfgspace predicted: \(result.rows.count) values.",
+                                                 tone: .good)
+                           : .init("\(differing) of \(result.rows.count) values differ from the prediction.", tone: .bad), indent: "")
+        if !unshown.isEmpty {
+            document.gap()
+            document.paragraph("Not shown by a guest:", indent: "")
+            document.facts(unshown.map { ($0.0, .init($0.1)) })
+        }
         for boot in result.boots where !boot.report.isComplete {
-            out += "\nA boot of \(boot.devices.joined(separator: ", ")) did not finish; its console ended with:\n"
-                + boot.report.console.suffix(8).map { "  \($0)\n" }.joined()
+            GuestConsole.append(Array(boot.report.console.suffix(8)), to: &document,
+                                saying: "A boot of \(boot.devices.joined(separator: ", ")) did not finish; its console ended with:")
         }
-        return out
+        return document
     }
 
-    public func markdown() -> String {
-        let out = "## Guest matrix: \(kernel), \(result.boots.count) boots, " + String(format: "%.1f s", result.seconds) + "\n\n"
-        var table = MarkdownTable([.init("Device"), .init("Value"), .init("Model"), .init("Guest"), .init("Agrees")])
-        for row in result.rows {
-            let (model, guest) = cells(row)
-            table.add([row.device, row.name, model, guest, row.agrees ? "yes" : "**no**"])
-        }
-        return out + table.rendered() + unshown.map { "\n- Not shown by a guest, \($0.0): \($0.1)" }.joined()
+    private var title: String {
+        "Guest matrix: \(kernel), \(result.boots.count) boots, " + String(format: "%.1f s", result.seconds)
     }
 
     public func json() -> JSON {

@@ -4,7 +4,7 @@ import VirtioModel
 
 /// `cfgspace guest`: what the guest's own driver reported, value by value, beside what cfgspace's
 /// model of the driver predicted and where each value came from.
-public struct GuestRunReport: Report {
+public struct GuestRunReport: DocumentedReport {
     public let title: String
     public let facts: [(String, String)]
     public let rows: [GuestRow]
@@ -75,36 +75,34 @@ public struct GuestRunReport: Report {
         return Self.featureNames(value, device: device)
     }
 
-    public func text(style: TextStyle) -> String {
-        var out = style.bold(title) + "\n" + TextTable.keyValues(facts) + "\n"
+    public func document() -> ReportDocument {
+        var document = ReportDocument()
+        document.title("\(title)")
+        document.facts(facts.map { ($0.0, .init($0.1)) })
+        document.gap()
         let several = Set(rows.map(\.device)).count > 1
-        var table = TextTable((several ? [.init("DEVICE")] : []) + [.init("VALUE"), .init("MODEL", .right, wraps: true),
-                                                                     .init("GUEST", .right, wraps: true), .init(""),
-                                                                     .init("FROM", wraps: true)])
+        var table = ReportDocument.Table((several ? [.init("Device")] : []) + [.init("Value"), .init("Model", .right, wraps: true),
+                                                                             .init("Guest", .right, wraps: true), .init(""),
+                                                                             .init("From", wraps: true)])
         for row in rows where row.name != "features" && row.name != "kernel log" {
-            table.add((several ? [row.device] : []) + [row.name, row.predicted, row.guest, row.agrees ? "" : style.red("DIFFERS"),
-                                                        row.source])
+            let cells: [ReportDocument.Inline] = [.init(row.name), .init(row.predicted), .init(row.guest),
+                                                  row.agrees ? "" : .init("DIFFERS", tone: .bad), .init(row.source)]
+            table.add((several ? [.init(row.device)] : []) + cells)
         }
-        out += table.rendered(style: style) + "\n"
+        document.table(table)
+        document.gap()
         for row in rows where row.name == "features" || row.name == "kernel log" {
-            let mark = row.agrees ? style.green("same") : style.red("DIFFERS")
-            out += "  \(several ? row.device + " " : "")\(row.name) (\(mark))\n    model  \(shown(row, row.predicted))\n"
-            if !row.agrees { out += "    guest  \(shown(row, row.guest))\n" }
+            let mark: ReportDocument.Inline = row.agrees ? .init("same", tone: .good) : .init("DIFFERS", tone: .bad)
+            document.line(.init("\(several ? row.device + " " : "")\(row.name) (") + mark + ")")
+            document.line(.init("model  \(shown(row, row.predicted))"), indent: "    ")
+            if !row.agrees { document.line(.init("guest  \(shown(row, row.guest))"), indent: "    ") }
         }
         let differing = rows.filter { !$0.agrees }.count
-        out += "\n" + (agrees ? style.green("The guest's driver saw exactly what cfgspace predicted.")
-                       : style.red("\(differing) of \(rows.count) values differ from the prediction.")) + "\n"
-        if !console.isEmpty { out += "\nThe guest's console ended with:\n" + console.map { "  \($0)\n" }.joined() }
-        return out
-    }
-
-    public func markdown() -> String {
-        let out = "## \(title)\n\n" + facts.map { "- **\($0.0)**: \($0.1)" }.joined(separator: "\n") + "\n\n"
-        var table = MarkdownTable([.init("Device"), .init("Value"), .init("Model"), .init("Guest"), .init("Agrees"), .init("From")])
-        rows.forEach {
-            table.add([$0.device, $0.name, shown($0, $0.predicted), shown($0, $0.guest), $0.agrees ? "yes" : "**no**", $0.source])
-        }
-        return out + table.rendered()
+        document.gap()
+        document.paragraph(agrees ? .init("The guest's driver saw exactly what cfgspace predicted.", tone: .good)
+                           : .init("\(differing) of \(rows.count) values differ from the prediction.", tone: .bad), indent: "")
+        if !console.isEmpty { GuestConsole.append(console, to: &document) }
+        return document
     }
 
     public func json() -> JSON {

@@ -3,7 +3,7 @@ import Rendering
 
 /// `cfgspace guest --bus vdpa` and `--driver dpdk`: section by section, what the real stack did
 /// beside what the models predicted, and where each value came from.
-public struct GuestSectionsReport: Report {
+public struct GuestSectionsReport: DocumentedReport {
     public let title: String
     public let facts: [(String, String)]
     public let sections: [GuestSection]
@@ -27,36 +27,31 @@ public struct GuestSectionsReport: Report {
         console = agrees ? [] : Array(report.console.suffix(8)) + (report.isComplete ? [] : ["(the guest did not finish)"])
     }
 
-    public func text(style: TextStyle) -> String {
-        var out = style.bold(title) + "\n" + TextTable.keyValues(facts) + "\n"
+    public func document() -> ReportDocument {
+        var document = ReportDocument()
+        document.title("\(title)")
+        document.facts(facts.map { ($0.0, .init($0.1)) })
+        document.gap()
         for section in sections {
-            out += "\n" + style.bold(section.title) + "\n"
-            out += section.lines.map { TextTable.paragraph($0, indent: "  ", continuation: "    ") }.joined()
+            document.gap()
+            document.section(section.title)
+            section.lines.forEach { document.paragraph(.init($0), continuation: "    ") }
             guard !section.rows.isEmpty else { continue }
-            var table = TextTable([.init(""), .init("MODEL", wraps: true), .init("GUEST", wraps: true), .init("FROM", wraps: true)])
+            var table = ReportDocument.Table([.init(""), .init("Model", wraps: true), .init("Guest", wraps: true),
+                                              .init("From", wraps: true)])
             for row in section.rows {
-                table.add([row.name, row.predicted, row.agrees ? style.green("same") : style.red(row.guest), row.source])
+                table.add([.init(row.name), .init(row.predicted),
+                           row.agrees ? .init("same", tone: .good) : .init(row.guest, tone: .bad), .init(row.source)])
             }
-            out += table.rendered(style: style)
+            document.table(table)
         }
         let rows = sections.flatMap(\.rows)
         let differing = rows.filter { !$0.agrees }.count
-        out += "\n" + (agrees ? style.green("The real stack did exactly what the models predicted.")
-                       : style.red("\(differing) of \(rows.count) values differ from the prediction.")) + "\n"
-        if !console.isEmpty { out += "\nThe guest's console ended with:\n" + console.map { "  \($0)\n" }.joined() }
-        return out
-    }
-
-    public func markdown() -> String {
-        var out = "## \(title)\n\n" + facts.map { "- **\($0.0)**: \($0.1)" }.joined(separator: "\n") + "\n"
-        for section in sections {
-            out += "\n### \(section.title)\n\n" + section.lines.map { "\($0)\n\n" }.joined()
-            guard !section.rows.isEmpty else { continue }
-            var table = MarkdownTable([.init(""), .init("Model"), .init("Guest"), .init("Agrees"), .init("From")])
-            section.rows.forEach { table.add([$0.name, $0.predicted, $0.guest, $0.agrees ? "yes" : "**no**", $0.source]) }
-            out += table.rendered()
-        }
-        return out
+        document.gap()
+        document.paragraph(agrees ? .init("The real stack did exactly what the models predicted.", tone: .good)
+                           : .init("\(differing) of \(rows.count) values differ from the prediction.", tone: .bad), indent: "")
+        if !console.isEmpty { GuestConsole.append(console, to: &document) }
+        return document
     }
 
     public func json() -> JSON {

@@ -3,7 +3,7 @@ import ConfigLayout
 
 /// `cfgspace simulate --matrix`: one table per feature selection, cells that differ from the
 /// reference pair marked.
-public struct MatrixReport: Report {
+public struct MatrixReport: DocumentedReport {
     public let matrix: Matrix
 
     public init(matrix: Matrix) {
@@ -21,30 +21,34 @@ public struct MatrixReport: Report {
     private var valueNames: [String] { matrix.valueNames }
     private var isWide: Bool { valueNames.count > Self.widestTable }
 
-    private var columns: [TextTable.Column] {
-        let values: [TextTable.Column] = isWide ? [.init("DIFFERS", wraps: true)]
-            : valueNames.map { .init($0.uppercased(), $0 == "mac" || $0 == "link" || $0 == "speed" ? .left : .right) }
-        return [.init("DRIVER"), .init("DEVICE"), .init("PROBE")] + values
-            + [.init("VIOLATIONS", .right), .init("DROPPED", movesBelow: true)]
+    private var columns: [ReportDocument.Column] {
+        let values: [ReportDocument.Column] = isWide ? [.init("differs", wraps: true)]
+            : valueNames.map { .init($0, $0 == "mac" || $0 == "link" || $0 == "speed" ? .left : .right) }
+        return [.init("driver"), .init("device"), .init("probe")] + values
+            + [.init("violations", .right), .init("dropped", movesBelow: true)]
     }
 
-    /// The cells of a row, each with whether it differs from the reference.
-    private func cells(_ row: Matrix.Row) -> [(text: String, differs: Bool)] {
+    /// A row's cells: one that differs from the reference marked `*`, violations noticed.
+    private func cells(_ row: Matrix.Row) -> [ReportDocument.Inline] {
         let outcome = row.outcome
         let differs = { (name: String) in row.differences.contains(name) }
-        let values: [(text: String, differs: Bool)] = isWide
-            ? [(row.differences.filter { $0 != "probe" }.map { name in
+        let marked = { (text: String, differs: Bool) in
+            differs ? ReportDocument.Inline(text + "*", tone: .bad) : ReportDocument.Inline(text)
+        }
+        let values: [ReportDocument.Inline] = isWide
+            ? [.init(row.differences.filter { $0 != "probe" }.map { name in
                 "\(name) \(OutcomeText.value(outcome.view, name)) (\(OutcomeText.value(row.reference.view, name)))"
-            }.joined(separator: "; "), false)]
-            : valueNames.map { (OutcomeText.value(outcome.view, $0), differs($0)) }
+            }.joined(separator: "; "))]
+            : valueNames.map { marked(OutcomeText.value(outcome.view, $0), differs($0)) }
+        let violations = "\(outcome.violations.count)"
         return [
-            (outcome.driver.name, false),
+            .init(outcome.driver.name),
             // The bus only where it is not the device's own (qemu direct, mlx5 over vDPA).
-            (outcome.device.name + (outcome.bus == outcome.device.defaultBus ? "" : " (\(outcome.bus.rawValue))"), false),
-            (outcome.probeFailure == nil ? "ok" : "failed", differs("probe")),
+            .init(outcome.device.name + (outcome.bus == outcome.device.defaultBus ? "" : " (\(outcome.bus.rawValue))")),
+            marked(outcome.probeFailure == nil ? "ok" : "failed", differs("probe")),
         ] + values + [
-            ("\(outcome.violations.count)", false),
-            (outcome.dropped.map(\.feature).joined(separator: ","), false),
+            .init(violations, tone: violations == "0" ? .plain : .notice),
+            .init(outcome.dropped.map(\.feature).joined(separator: ",")),
         ]
     }
 
@@ -52,32 +56,30 @@ public struct MatrixReport: Report {
         matrix.rows.filter { $0.selection == selection }
     }
 
-    // MARK: - Text
+    // MARK: - Document
 
-    public func text(style: TextStyle) -> String {
-        var out = style.bold("\(matrix.deviceType.name): driver × device, \(OutcomeText.host(matrix.hostIsLittleEndian))") + "\n"
-        out += TextTable.paragraph("Each row is set against \(reference); "
-                                   + (isWide ? "DIFFERS lists each value that differs from it, the reference's in brackets."
-                                        : "* marks a cell that differs from it."))
+    public func document() -> ReportDocument {
+        var document = ReportDocument()
+        document.title("\(matrix.deviceType.name): driver × device, \(OutcomeText.host(matrix.hostIsLittleEndian))")
+        document.paragraph(.init("Each row is set against \(reference); "
+                                 + (isWide ? "DIFFERS lists each value that differs from it, the reference's in brackets."
+                                    : "* marks a cell that differs from it.")), indent: "")
         for selection in matrix.selections {
-            out += "\n" + style.bold("Features: \(selection)") + "\n"
-            var table = TextTable(columns)
+            document.gap()
+            document.section("Features: \(selection)")
+            var table = ReportDocument.Table(columns)
             table.gap = " "
-            for row in rows(in: selection) {
-                let cells = cells(row)
-                table.add(cells.enumerated().map { index, cell in
-                    if cell.differs { return style.red(cell.text + "*") }
-                    if index == cells.count - 2 && cell.text != "0" { return style.yellow(cell.text) }
-                    return cell.text
-                })
-            }
-            out += table.rendered(style: style)
-            for line in notCreated(in: selection) { out += "  " + style.yellow(line) + "\n" }
+            rows(in: selection).forEach { table.add(cells($0)) }
+            document.table(table)
+            notCreated(in: selection).forEach { document.line(.init($0, tone: .notice)) }
         }
         let differing = matrix.rows.filter { !$0.differences.isEmpty }.count
-        out += "\n\(matrix.rows.count) scenarios; \(differing) differ from the reference.\n"
-        out += "\n" + style.bold("Models") + "\n" + TextTable.keyValues(legend)
-        return out
+        document.gap()
+        document.paragraph("\(matrix.rows.count) scenarios; \(differing) differ from the reference.", indent: "")
+        document.gap()
+        document.section("Models")
+        document.facts(legend.map { ($0.0, .init($0.1)) })
+        return document
     }
 
     /// One line per device that refused to be created under a selection, however many drivers it spared.
@@ -99,25 +101,6 @@ public struct MatrixReport: Report {
         drivers = DriverKind.all.filter(drivers.contains) + drivers.filter { !DriverKind.all.contains($0) }
         devices = DeviceKind.all.filter(devices.contains) + devices.filter { !DeviceKind.all.contains($0) }
         return drivers.map { ($0.name, $0.summary) } + devices.map { ($0.name, $0.summary) }
-    }
-
-    // MARK: - Markdown
-
-    public func markdown() -> String {
-        var out = "# \(matrix.deviceType.name): driver × device, \(OutcomeText.host(matrix.hostIsLittleEndian))\n\n"
-        out += "Each row is set against \(reference); **bold** marks a cell that differs from it.\n"
-        for selection in matrix.selections {
-            out += "\n## Features: \(selection)\n\n"
-            var table = MarkdownTable(columns.map { .init($0.title.lowercased(), $0.alignment) })
-            for row in rows(in: selection) {
-                table.add(cells(row).map { $0.differs ? "**\($0.text)**" : $0.text })
-            }
-            out += table.rendered()
-            let lines = notCreated(in: selection)
-            if !lines.isEmpty { out += "\n" + lines.map { "- \($0)\n" }.joined() }
-        }
-        out += "\n## Models\n\n" + legend.map { "- `\($0.0)`: \($0.1)\n" }.joined()
-        return out
     }
 
     // MARK: - JSON

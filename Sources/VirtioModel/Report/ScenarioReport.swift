@@ -2,7 +2,7 @@ import Rendering
 import ConfigLayout
 
 /// `cfgspace simulate`: one scenario's outcome, for people (text, Markdown) and programs (JSON).
-public struct ScenarioReport: Report {
+public struct ScenarioReport: DocumentedReport {
     public let outcome: Outcome
     /// Include the full trace.
     public let showsTrace: Bool
@@ -70,85 +70,62 @@ public struct ScenarioReport: Report {
         return bytes.count > 8 ? "\(bytes.count) bytes" : OutcomeText.mac(bytes)
     }
 
-    // MARK: - Text
+    // MARK: - Document
 
-    public func text(style: TextStyle) -> String {
-        var out = style.bold(title) + "\n" + TextTable.keyValues(facts.map { key, value in
-            (key, key == "probe" && outcome.probeFailure != nil ? style.red(value)
-                : key == "dropped" ? style.yellow(value) : value)
+    public func document() -> ReportDocument {
+        var document = ReportDocument()
+        document.title("\(title)")
+        document.facts(facts.map { key, value in
+            (key, .init(value, tone: key == "probe" && outcome.probeFailure != nil ? .bad : key == "dropped" ? .notice : .plain))
         })
-        var values = TextTable([.init("VALUE"), .init("DRIVER", .right, wraps: true), .init("CONFIGURED", .right, wraps: true)])
-        valueRows.forEach { values.add($0) }
-        out += "\n" + style.bold("Values") + "\n" + values.rendered(style: style)
-        if let log = logText { out += "\n" + style.bold("Kernel log") + "\n" + log }
-        if !outcome.reads.isEmpty {
-            var reads = TextTable([.init("STAGE"), .init("FIELD"), .init("OFFSET", .right), .init("BYTES", wraps: true),
-                                   .init("VALUE", wraps: true)])
-            readRows.forEach { reads.add($0) }
-            out += "\n" + style.bold("Config reads") + "\n" + reads.rendered(style: style)
+        document.gap()
+        document.section("Values")
+        var values = ReportDocument.Table([.init("value"), .init("driver", .right, wraps: true),
+                                           .init("configured", .right, wraps: true)])
+        valueRows.forEach { values.add($0.map { .init($0) }) }
+        document.table(values)
+        if !outcome.view.log.isEmpty {
+            document.gap()
+            document.section("Kernel log")
+            document.verbatim(outcome.view.log, indent: "  ", continuation: "    ")
         }
-        out += "\n" + style.bold("Violations") + (outcome.violations.isEmpty ? ": none\n" : " (\(outcome.violations.count))\n")
+        if !outcome.reads.isEmpty {
+            document.gap()
+            document.section("Config reads")
+            var reads = ReportDocument.Table([.init("stage"), .init("field"), .init("offset", .right),
+                                              .init("bytes", wraps: true), .init("value", wraps: true)])
+            readRows.forEach { reads.add($0.map { .init($0) }) }
+            document.table(reads)
+        }
+        document.gap()
+        document.section("Violations" + (outcome.violations.isEmpty ? ": none" : " (\(outcome.violations.count))"))
         for violation in outcome.violations {
-            // Wrapped plain, then the tag painted: a line's width is what the terminal shows.
-            let tag = "\(violation.party.rawValue) \(violation.strength.rawValue)"
-            let line = TextTable.paragraph("\(tag) \(violation.rule.rawValue): \(violation.detail)", indent: "  ", continuation: "      ")
-            out += "  " + (violation.strength == .must ? style.red(tag) : style.yellow(tag)) + line.dropFirst(2 + tag.count)
-                + TextTable.paragraph(violation.rule.text, indent: "    ", continuation: "    ", paint: style.dim)
+            let tag = ReportDocument.Inline("\(violation.party.rawValue) \(violation.strength.rawValue)",
+                                            tone: violation.strength == .must ? .bad : .notice)
+            document.item(tag + " " + .code(violation.rule.rawValue) + ": \(violation.detail)",
+                          details: [.init(violation.rule.text, tone: .quiet)], layout: Self.violationLayout)
         }
         if showsTrace {
-            var trace = TextTable([.init("#", .right), .init("WHO"), .init("EVENT", wraps: true)])
+            document.gap()
+            document.section("Trace")
+            var trace = ReportDocument.Table([.init("#", .right), .init("who"), .init("event", wraps: true)])
             for (index, entry) in outcome.trace.enumerated() {
                 let text = OutcomeText.event(entry.event, of: device)
-                let shown: String = switch entry.event {
-                case .violation: style.red(text)
-                case .note: style.dim(text)
-                default: text
+                let tone: ReportDocument.Tone = switch entry.event {
+                case .violation: .bad
+                case .note: .quiet
+                default: .plain
                 }
-                trace.add(["\(index + 1)", entry.party.rawValue, shown])
+                trace.add(["\(index + 1)", .init(entry.party.rawValue), .init(text, tone: tone)])
             }
-            out += "\n" + style.bold("Trace") + "\n" + trace.rendered(style: style)
+            document.table(trace)
         }
-        return out
+        return document
     }
 
-    /// The driver's log lines, indented; nil when it logged nothing.
-    private var logText: String? {
-        outcome.view.log.isEmpty ? nil : outcome.view.log.map { TextTable.paragraph($0, indent: "  ", continuation: "    ") }.joined()
-    }
-
-    // MARK: - Markdown
-
-    public func markdown() -> String {
-        var out = "# \(title)\n\n"
-        var facts = MarkdownTable([.init("fact"), .init("value")])
-        self.facts.forEach { facts.add([$0.0, $0.1]) }
-        out += facts.rendered() + "\n## Values\n\n"
-        var values = MarkdownTable([.init("value"), .init("driver", .right), .init("configured", .right)])
-        valueRows.forEach { values.add($0) }
-        out += values.rendered()
-        if !outcome.view.log.isEmpty {
-            out += "\n## Kernel log\n\n```\n" + outcome.view.log.map { $0 + "\n" }.joined() + "```\n"
-        }
-        if !outcome.reads.isEmpty {
-            var reads = MarkdownTable([.init("stage"), .init("field"), .init("offset", .right), .init("bytes"), .init("value")])
-            readRows.forEach { reads.add($0) }
-            out += "\n## Config reads\n\n" + reads.rendered()
-        }
-        out += "\n## Violations\n\n"
-        if outcome.violations.isEmpty { out += "None.\n" }
-        for violation in outcome.violations {
-            out += "- **\(violation.party.rawValue) \(violation.strength.rawValue)** `\(violation.rule.rawValue)`: "
-                + "\(violation.detail). \(violation.rule.text)\n"
-        }
-        if showsTrace {
-            var trace = MarkdownTable([.init("#", .right), .init("who"), .init("event")])
-            for (index, entry) in outcome.trace.enumerated() {
-                trace.add(["\(index + 1)", entry.party.rawValue, OutcomeText.event(entry.event, of: device)])
-            }
-            out += "\n## Trace\n\n" + trace.rendered()
-        }
-        return out
-    }
+    /// A violation's detail under its tag, the spec's words for the rule under both.
+    private static let violationLayout = ReportDocument.ItemLayout(indent: "  ", continuation: "      ",
+                                                                   detailIndent: "    ", detailContinuation: "    ")
 
     // MARK: - JSON
 
