@@ -24,6 +24,7 @@ struct LinuxDriverProbeTests {
         #expect(!drivers.isEmpty, "no driver model for \(layout)")
         let result = try QEMUProbeTests.probe(device, drivers: drivers)
         #expect(result.driverRuns.count == drivers.count)
+        #expect(RenderingCheck.problems(QEMUProbeReport(result: result, showsTrace: true)) == [], "\(device)")
         for run in result.driverRuns {
             #expect(run.real.realDeviceFailure == nil)
             #expect(run.real.probeFailure == nil, "\(run.driver.name): \(run.real.probeFailure ?? "")")

@@ -90,6 +90,7 @@ struct QEMUMachineProbeTests {
     @Test func netLinkChangesTraceAsOnTheModel() throws {
         let result = try probe("virtio-net-pci,host_mtu=9000", watchesChanges: true)
         #expect(result.changeRuns.map(\.name) == ["link down before DRIVER_OK", "link up after DRIVER_OK"])
+        #expect(RenderingCheck.problems(QEMUProbeReport(result: result, showsTrace: true)) == [])
         for run in result.changeRuns {
             #expect(run.differences.isEmpty, "\(run.name): \(run.differences.map { "\($0.side) #\($0.step) \($0.line)" })")
             #expect(run.followsQEMU, "\(run.name): \(run.generationBefore) → \(run.generationAfter)")

@@ -106,6 +106,8 @@ struct QEMUProbeTests {
     @Test(arguments: QEMUCase.coverage)
     func everyDeviceAgreesOrDepartsAsRecorded(_ configuration: QEMUCase) throws {
         let result = try Self.probe(configuration.device, arguments: configuration.arguments)
+        // Its report's text and Markdown come from one document and carry the same facts.
+        #expect(RenderingCheck.problems(QEMUProbeReport(result: result)) == [], "\(configuration.device)")
         let departures = result.checks.filter { $0.verdict == .departs }
         if let finding = configuration.finding {
             let known = try #require(QEMUFindings.all.first { $0.id == finding })

@@ -4,7 +4,7 @@ import VirtioModel
 
 /// `cfgspace probe qemu`: what QEMU served and how it measures against cfgspace, for people (text,
 /// Markdown) and programs (JSON).
-public struct QEMUProbeReport: Report {
+public struct QEMUProbeReport: DocumentedReport {
     public let result: QEMUProbeResult
     /// Print each driver run's whole trace, not only where it parts from the model's.
     public let showsTrace: Bool
@@ -102,74 +102,85 @@ public struct QEMUProbeReport: Report {
         }
     }
 
-    private static let fieldColumns: [TextTable.Column] = [
-        .init("FIELD"), .init("OFFSET", .right), .init("BYTES", wraps: true), .init("VALUE", wraps: true), .init("NOTE", wraps: true),
-        .init("PACKED READING", wraps: true, movesBelow: true),
+    private static let fieldColumns: [ReportDocument.Column] = [
+        .init("Field"), .init("Offset", .right), .init("Bytes", wraps: true), .init("Value", wraps: true),
+        .init("Note", wraps: true), .init("Packed reading", wraps: true, movesBelow: true),
     ]
 
-    private func mark(_ verdict: ProbeCheck.Verdict, style: TextStyle) -> String {
+    private static func mark(_ verdict: ProbeCheck.Verdict) -> ReportDocument.Inline {
         switch verdict {
-        case .agrees: style.green("ok")
-        case .departs: style.red("DEPARTS")
-        case .undecided: style.yellow("undecided")
+        case .agrees: .init("ok", tone: .good)
+        case .departs: .init("DEPARTS", tone: .bad)
+        case .undecided: .init("undecided", tone: .notice)
         }
     }
 
-    public func text(style: TextStyle) -> String {
-        var out = TextTable.heading("QEMU \(result.qemu.qemuVersion): \(result.qemu.requested)", style: style)
-        out += TextTable.keyValues(facts) + "\n"
-        out += TextTable.keyValues(byteLines.enumerated().map { ($0.offset == 0 ? "bytes" : "", $0.element) }) + "\n"
+    public func document() -> ReportDocument {
+        var document = ReportDocument()
+        document.title("QEMU \(result.qemu.qemuVersion): " + .code(result.qemu.requested.description))
+        document.facts(facts.map { ($0.0, .init($0.1)) })
+        document.gap()
+        document.facts(byteLines.enumerated().map { ($0.offset == 0 ? "bytes" : "", .init($0.element)) })
+        document.gap()
 
-        out += style.bold("Fields, at their fixed offsets and as a packed reading over the offered features") + "\n"
-        var table = TextTable(Self.fieldColumns)
-        fieldRows.forEach { table.add($0) }
-        out += table.rendered(style: style) + "\n"
+        document.section("Fields, at their fixed offsets and as a packed reading over the offered features")
+        var fields = ReportDocument.Table(Self.fieldColumns)
+        fieldRows.forEach { row in fields.add(row.enumerated().map { $0 == 0 ? .code($1) : .init($1) }) }
+        document.table(fields)
+        document.gap()
 
         if !result.selections.isEmpty {
-            out += style.bold("Selections (select, subsel → size and contents)") + "\n"
-            var selections = TextTable([.init("SELECT"), .init("SUBSEL", .right), .init("SIZE", .right), .init("CONTENTS", wraps: true)])
+            document.section("Selections (select, subsel → size and contents)")
+            var selections = ReportDocument.Table([.init("Select"), .init("Subsel", .right), .init("Size", .right),
+                                                   .init("Contents", wraps: true)])
             for selection in result.selections {
                 let contents = selection.member == "string" ? Self.value(.bytes(selection.bytes), type: "char")
                     : hexBytes(Array(selection.bytes.prefix(24))) + (selection.bytes.count > 24 ? " …" : "")
-                selections.add(["\(selection.name) (\(selection.select))", selection.subselect.map(String.init) ?? "",
-                                "\(selection.size)", contents])
+                selections.add(["\(selection.name) (\(selection.select))", .init(selection.subselect.map(String.init) ?? ""),
+                                "\(selection.size)", .init(contents)])
             }
-            out += selections.rendered(style: style) + "\n"
+            document.table(selections)
+            document.gap()
         }
 
-        out += style.bold("Verdict") + "\n"
+        document.section("Verdict")
+        let verdictLayout = ReportDocument.ItemLayout(indent: "  ", continuation: "      ", detailIndent: "        ",
+                                                      detailContinuation: "          ", nestsDetails: true)
         for check in result.checks {
-            // Wrapped plain, then the mark painted: a line's width is what the terminal shows.
-            let word = mark(check.verdict, style: TextStyle(colors: false))
-            let line = TextTable.paragraph("\(word)  \(check.name): \(check.summary)", indent: "  ", continuation: "      ")
-            out += "  " + mark(check.verdict, style: style) + line.dropFirst(2 + word.count)
-            if check.verdict != .agrees {
-                check.details.forEach { out += TextTable.paragraph($0, indent: "        ", continuation: "          ") }
-            }
-            if let cause = check.cause {
-                out += TextTable.paragraph(Self.causeText(cause), indent: "        ", continuation: "          ")
-            }
+            let details = (check.verdict != .agrees ? check.details : []) + (check.cause.map { [Self.causeText($0)] } ?? [])
+            document.item(Self.mark(check.verdict) + "  \(check.name): \(check.summary)", details: details.map { .init($0) },
+                          layout: verdictLayout)
         }
-        for run in result.driverRuns { out += "\n" + driverRunText(run, style: style) }
-        if !result.changeRuns.isEmpty { out += "\n" + changeRunsText(style: style) }
+        for run in result.driverRuns {
+            document.gap()
+            document.append(contentsOf: driverRun(run))
+        }
+        if !result.changeRuns.isEmpty {
+            document.gap()
+            document.append(contentsOf: changeRuns())
+        }
         if !result.qemu.warnings.isEmpty {
-            out += "\n" + style.bold("QEMU said") + "\n" + result.qemu.warnings.map { line in
-                "  " + (line.hasPrefix("qemu-system-x86_64: ") ? String(line.dropFirst("qemu-system-x86_64: ".count)) : line) + "\n"
-            }.joined()
+            document.gap()
+            document.section("QEMU said")
+            document.verbatim(result.qemu.warnings.map { line in
+                line.hasPrefix("qemu-system-x86_64: ") ? String(line.dropFirst("qemu-system-x86_64: ".count)) : line
+            })
         }
-        return out
+        return document
     }
 
-    private func driverRunText(_ run: QEMUProbeResult.DriverRun, style: TextStyle) -> String {
-        var out = style.bold("\(run.driver.name) against the device, beside the qemu model") + "\n"
+    private func driverRun(_ run: QEMUProbeResult.DriverRun) -> ReportDocument {
+        var document = ReportDocument()
+        document.section("\(run.driver.name) against the device, beside the qemu model")
         let outcome = run.real
-        out += TextTable.keyValues([
-            ("negotiated", device.list(outcome.negotiated)),
-            ("probe", outcome.probeFailure.map { "FAILED: \($0)" } ?? "succeeded"),
+        document.facts([
+            ("negotiated", .init(device.list(outcome.negotiated))),
+            ("probe", .init(outcome.probeFailure.map { "FAILED: \($0)" } ?? "succeeded")),
             ("violations", "\(outcome.violations.count)"),
-            ("trace", Self.traceSummary(steps: outcome.trace.count, differences: run.differences)),
-        ] + (outcome.realDeviceFailure.map { [("device", "stopped answering: \($0)")] } ?? [])) + "\n"
-        return out + traceText(outcome.trace, differences: run.differences, indent: "  ", style: style)
+            ("trace", .init(Self.traceSummary(steps: outcome.trace.count, differences: run.differences))),
+        ] + (outcome.realDeviceFailure.map { [("device", .init("stopped answering: \($0)"))] } ?? []))
+        document.append(contentsOf: trace(outcome.trace, differences: run.differences, indent: "  "))
+        return document
     }
 
     private static func traceSummary(steps: Int, differences: [TraceDifference]) -> String {
@@ -178,27 +189,28 @@ public struct QEMUProbeReport: Report {
     }
 
     /// The real run's trace when asked for, then where it parts from the model's.
-    private func traceText(_ trace: [TraceEntry], differences: [TraceDifference], indent: String, style: TextStyle) -> String {
-        var out = ""
+    private func trace(_ trace: [TraceEntry], differences: [TraceDifference], indent: String) -> ReportDocument {
+        var document = ReportDocument()
         if showsTrace {
-            for (index, entry) in trace.enumerated() {
-                out += indent + String(format: "%3d  ", index + 1) + TraceDiff.line(entry, device: device) + "\n"
-            }
+            document.verbatim(trace.enumerated().map { index, entry in
+                String(format: "%3d  ", index + 1) + TraceDiff.line(entry, device: device)
+            }, indent: indent)
         }
         for difference in differences {
-            let side = difference.side == .real ? style.red("- QEMU ") : style.green("+ model")
-            out += "\(indent)\(side) #\(difference.step)  \(difference.line)\n"
+            let side: ReportDocument.Inline = difference.side == .real ? .init("- QEMU ", tone: .bad) : .init("+ model", tone: .good)
+            document.line(side + " #\(difference.step)  " + .code(difference.line), indent: indent)
         }
-        return out
+        return document
     }
 
     /// What the probe's own driver saw of config_generation while the config changed.
-    private func changeRunsText(style: TextStyle) -> String {
-        var out = style.bold("basic against the device: config changes, beside the qemu model") + "\n"
+    private func changeRuns() -> ReportDocument {
+        var document = ReportDocument()
+        document.section("basic against the device: config changes, beside the qemu model")
         for run in result.changeRuns {
             let value = { (value: FieldValue?) in value?.description ?? "?" }
-            out += "  \(run.name): \(run.change)\n"
-            out += TextTable.keyValues([
+            document.line("\(run.name): \(run.change)")
+            let facts: [(String, String)] = [
                 (run.field, "\(value(run.valueBefore)) → \(value(run.valueAfter))"),
                 ("generation", "\(run.generationBefore) → \(run.generationAfter)"
                     + (run.followsQEMU ? ", as QEMU's rule says" : ", NOT as QEMU's rule says")
@@ -208,38 +220,14 @@ public struct QEMUProbeReport: Report {
                 ("spec reading", run.specDifferences.isEmpty ? "the same steps on a device that moves it with every change"
                     : "a device that moves it with every change differs in \(run.specDifferences.count) lines, first at "
                         + (run.specDifferences.first.map { "step \($0.step): \($0.line.split(separator: " ").joined(separator: " "))" } ?? "")),
-            ].map { ("  " + $0.0, $0.1) })
+            ]
+            document.facts(facts.map { ("  " + $0.0, .init($0.1)) })
             if let finding = QEMUFindings.explainGeneration(run) {
-                out += TextTable.paragraph(finding, indent: "    ", continuation: "      ")
+                document.paragraph(.init(finding), indent: "    ", continuation: "      ")
             }
-            out += traceText(run.real, differences: run.differences, indent: "    ", style: style)
+            document.append(contentsOf: trace(run.real, differences: run.differences, indent: "    "))
         }
-        return out
-    }
-
-    public func markdown() -> String {
-        var out = "## QEMU \(result.qemu.qemuVersion): `\(result.qemu.requested)`\n\n"
-        out += facts.map { "- **\($0.0)**: \($0.1)" }.joined(separator: "\n") + "\n\n"
-        out += "```\n" + byteLines.joined(separator: "\n") + "\n```\n\n"
-        var table = MarkdownTable(Self.fieldColumns)
-        fieldRows.forEach { table.add($0) }
-        out += table.rendered() + "\n"
-        var verdict = MarkdownTable([.init("Check"), .init("Verdict"), .init("Summary")])
-        for check in result.checks {
-            verdict.add([check.name, check.verdict.rawValue, check.summary + (check.cause.map { " " + Self.causeText($0) } ?? "")])
-        }
-        out += verdict.rendered()
-        for run in result.driverRuns {
-            out += "\n### \(run.driver.name)\n\n" + (run.differences.isEmpty ? "Same trace as on the qemu model.\n"
-                : run.differences.map { "- \($0.side.rawValue) #\($0.step): `\($0.line)`" }.joined(separator: "\n") + "\n")
-        }
-        for run in result.changeRuns {
-            out += "\n### basic: \(run.name)\n\n- \(run.change)\n- generation \(run.generationBefore) → \(run.generationAfter)"
-                + (run.followsQEMU ? ", as QEMU's rule says" : ", not as QEMU's rule says") + "\n- "
-                + (run.differences.isEmpty ? "Same trace as on the qemu model." : "\(run.differences.count) lines differ from the qemu model.")
-                + "\n"
-        }
-        return out
+        return document
     }
 
     public func json() -> JSON {
