@@ -3,7 +3,9 @@ import Foundation
 /// The crate a Rust file belongs to, read one module at a time as names lead into it: the crate
 /// root is `src/lib.rs` or `src/main.rs` beside the nearest `Cargo.toml`, the file's own module path
 /// comes from where it sits under `src`, and `mod x;` is found as `x.rs` or `x/mod.rs` (or where
-/// `#[path]` says), as rustc finds it. A file outside any crate is a crate of its own.
+/// `#[path]` says), as rustc finds it. Outside any package, a file that the `mod.rs` or `lib.rs`
+/// beside it declares (`pub mod blk;`) is that crate's module, as `rustc mod.rs` builds it; any
+/// other file is a crate of its own.
 final class RustCrate {
     struct Module {
         /// The path from the crate root: [] for the root, ["devices", "virtio"] below it.
@@ -32,7 +34,7 @@ final class RustCrate {
             }
             folder = folder.deletingLastPathComponent()
         }
-        let (root, path) = located ?? (url.path, [])
+        let (root, path) = located ?? Self.folderCrate(of: url) ?? (url.path, [])
         rootFile = root
         targetPath = path
         let items = RustItemReader.items(RustTokenizer.tokens(text))
@@ -58,6 +60,21 @@ final class RustCrate {
         // A second binary (src/bin/x.rs) is a crate of its own.
         if parts.first == "bin" { return (file.path, []) }
         return (root, parts)
+    }
+
+    /// The crate a folder's `mod.rs` or `lib.rs` roots, when it declares the file as a module.
+    private static func folderCrate(of file: URL) -> (root: String, path: [String])? {
+        let stem = file.deletingPathExtension().lastPathComponent
+        guard !["mod", "lib", "main"].contains(stem) else { return nil }
+        for name in ["mod.rs", "lib.rs"] {
+            let root = file.deletingLastPathComponent().appendingPathComponent(name)
+            guard let data = FileManager.default.contents(atPath: root.path) else { continue }
+            let items = RustItemReader.items(RustTokenizer.tokens(String(decoding: data, as: UTF8.self)))
+            if items.contains(where: { $0.name == stem && { if case .module = $0.kind { true } else { false } }($0) }) {
+                return (root.path, [stem])
+            }
+        }
+        return nil
     }
 
     private func register(_ module: Module) {
