@@ -38,7 +38,8 @@ enum SharedOptions {
 
     /// The spec version an option names, which must be one cfgspace knows; nil if not given.
     static func version(_ arguments: ParsedArguments, option: String = "spec") throws(UsageError) -> SpecVersion? {
-        guard let text = arguments.value(option) else { return nil }
+        // Given on the command line, not its default: nil lets a command tell "newest" from "not said".
+        guard arguments.isGiven(option), let text = arguments.value(option) else { return nil }
         guard let version = SpecVersion(text), SpecVersion.selectable.contains(version) else {
             let known = SpecVersion.selectable.map(\.description).joined(separator: ", ")
             throw arguments.misuse("The value '\(text)' is invalid for '--\(option) <version>'. Please provide one of \(known).")
