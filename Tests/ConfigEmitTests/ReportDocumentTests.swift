@@ -28,6 +28,8 @@ import Rendering
             ("comparison", ComparisonReport(comparison: FeatureSetComparison(device: net, features: features, from: .fixed, to: .packed))),
             ("coverage", CoverageReport(coverages: [SizeCoverage(device: net, interpretation: .packed),
                                                     SizeCoverage(device: blk.asOf(nil), interpretation: .fixed)])),
+            ("coverage bounded", CoverageReport(coverages: [SizeCoverage(device: blk.asOf(nil), interpretation: .fixed, sizing: .qemu,
+                                                                         honorsRequires: true, nodeLimit: 0)])),
             ("summary", SummaryReport(devices: [net, blk.asOf(nil)])),
             ("catalog", CatalogReport(entries: [.init(name: "net", device: net, featureCount: net.features.count)])),
             ("versions blk", VersionDiffReport(diff: VersionDiff(device: blk, from: SpecVersion.known[1], to: SpecVersion.known[2]))),

@@ -225,7 +225,9 @@ extension FeatureSpaceEncoding {
                 let holds = node(for: condition)
                 let forced = diagram.implies(care, holds)
                 let possible = diagram.and(care, holds) != diagram.zero
-                return (forced ? count : 0, possible ? count : 0)
+                // A negative count (a difference of two values) is least where it is possible.
+                let always = forced ? count : 0, perhaps = possible ? count : 0
+                return (min(always, perhaps), max(always, perhaps))
             case .sum(let parts):
                 return parts.reduce((0, 0)) { total, part in
                     let bounds = walk(part, care)
@@ -240,7 +242,8 @@ extension FeatureSpaceEncoding {
                 let within = diagram.and(care, holds)
                 guard within != diagram.zero else { return (0, 0) }
                 let bounds = walk(inner, within)
-                return (forced ? bounds.low : 0, bounds.high)
+                // Where the condition may fail the value is 0 too.
+                return forced ? (bounds.low, bounds.high) : (min(0, bounds.low), max(0, bounds.high))
             }
         }
         let (low, high) = walk(value, care)

@@ -17,6 +17,22 @@ public indirect enum SymbolicValue: Hashable, Sendable {
         SymbolicValue.sum([lhs, rhs]).normalized()
     }
 
+    /// The value times -1, for a difference whose shared terms cancel; nil for a maximum, whose
+    /// negation is a minimum this form cannot write.
+    public var negated: SymbolicValue? {
+        switch self {
+        case .constant(let count): .constant(-count)
+        case .term(let count, let condition): .term(-count, condition)
+        case .sum(let parts):
+            parts.reduce(Optional(SymbolicValue.sum([]))) { total, part in
+                guard case .sum(let done)? = total, let negated = part.negated else { return nil }
+                return .sum(done + [negated])
+            }
+        case .product(let condition, let inner): inner.negated.map { .product(condition, $0) }
+        case .maximum: nil
+        }
+    }
+
     /// The value where `condition` holds, 0 elsewhere. A constant or a single term absorbs the
     /// condition; anything larger keeps it outside, as `[condition]·(value)`.
     public func scaled(by condition: Condition) -> SymbolicValue {
