@@ -92,6 +92,9 @@ public struct SizeCoverage: Sendable {
     private static func bounded(_ field: SymbolicField, size: SymbolicValue, logic: inout FeatureSpaceEncoding) -> Gap? {
         let valid = logic.node(for: field.valid)
         let end = field.offset + .constant(field.size)
+        if case .maximum(let parts) = size, Self.someAnchor(of: parts, reaches: end, given: valid, logic: &logic) {
+            return nil
+        }
         let excess: ClosedRange<Int>?
         if let negated = size.negated {
             excess = logic.bounds(of: end + negated, given: valid)
@@ -105,5 +108,29 @@ public struct SizeCoverage: Sendable {
         let always = excess.lowerBound > 0
         return Gap(path: field.path, field: field.field, offset: field.offset, when: always ? field.valid : nil,
                    setCount: logic.count(valid), example: nil, isDecided: always)
+    }
+
+    /// Whether QEMU's size, a maximum of anchors each counted under its entry's condition, holds one
+    /// that reaches the field's end wherever the field is valid: a constant past the end's bounds, or
+    /// the field's own end (where no table is transcribed, each conditional field is an entry).
+    /// Cheap where bounds of the whole maximum would walk every anchor for every field.
+    private static func someAnchor(of parts: [SymbolicValue], reaches end: SymbolicValue, given valid: DecisionDiagram.Node,
+                                   logic: inout FeatureSpaceEncoding) -> Bool {
+        let diagram = logic.diagram
+        let care = diagram.and(valid, logic.domain)
+        if let floor = parts.compactMap(\.constantValue).max(), let ends = logic.bounds(of: end, given: valid),
+           ends.upperBound <= floor {
+            return true
+        }
+        // The entries that count wherever the field is valid, latest first (later anchors lie
+        // further on), each tried as a floor: the size is at least its anchor there.
+        var tried = 0
+        for part in parts.reversed() where tried < 8 {
+            guard case .product(let condition, let value) = part, let negated = value.negated,
+                  diagram.implies(care, logic.node(for: condition)) else { continue }
+            tried += 1
+            if let excess = logic.bounds(of: end + negated, given: valid), excess.upperBound <= 0 { return true }
+        }
+        return false
     }
 }

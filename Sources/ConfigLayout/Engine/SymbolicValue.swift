@@ -24,13 +24,20 @@ public indirect enum SymbolicValue: Hashable, Sendable {
         case .constant(let count): .constant(-count)
         case .term(let count, let condition): .term(-count, condition)
         case .sum(let parts):
-            parts.reduce(Optional(SymbolicValue.sum([]))) { total, part in
-                guard case .sum(let done)? = total, let negated = part.negated else { return nil }
-                return .sum(done + [negated])
-            }
+            Self.negatedParts(parts).map { .sum($0) }
         case .product(let condition, let inner): inner.negated.map { .product(condition, $0) }
         case .maximum: nil
         }
+    }
+
+    private static func negatedParts(_ parts: [SymbolicValue]) -> [SymbolicValue]? {
+        var negated: [SymbolicValue] = []
+        negated.reserveCapacity(parts.count)
+        for part in parts {
+            guard let value = part.negated else { return nil }
+            negated.append(value)
+        }
+        return negated
     }
 
     /// The value where `condition` holds, 0 elsewhere. A constant or a single term absorbs the
