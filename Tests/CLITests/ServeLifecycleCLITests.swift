@@ -168,6 +168,8 @@ import TestSupport
         (["blk", "--set", "capacity=4096"], "offering VERSION_1"),
         (["blk", "--set", "blk_size=4096", "--set", "writeback=1"], "offering BLK_SIZE, FLUSH, CONFIG_WCE, VERSION_1"),
         (["net", "--set", "mtu=9000", "--set", "max_virtqueue_pairs=2"], "offering MTU, CTRL_VQ, MQ, VERSION_1"),
+        // cols and rows exist always and mean something under SIZE (`valid if SIZE`).
+        (["console", "--set", "cols=80", "--set", "rows=25"], "offering SIZE, VERSION_1"),
     ])
     func theGivenFieldsBringTheirFeatures(arguments: [String], banner: String) throws {
         let (status, stderr, _) = try Self.serve(arguments)

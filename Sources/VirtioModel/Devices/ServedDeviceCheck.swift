@@ -3,14 +3,16 @@ import ConfigLayout
 /// What `serve` offers when it is not told, and what a driver would make of what it serves.
 extension ServedDevice {
     /// The features that bring the fields `--set` gives, and VERSION_1: a feature is offered
-    /// because a value was given for a field it governs (the first of alternatives, `MQ || RSS`
-    /// brings MQ), with whatever it requires (CONFIG_WCE brings FLUSH). A feature whose fields hold
+    /// because a value was given for a field it governs, by `if` or `valid if` (the first of
+    /// alternatives, `MQ || RSS` brings MQ), with whatever it requires (CONFIG_WCE brings FLUSH). A feature whose fields hold
     /// nothing but zeros is not offered: blk offers no SEG_MAX with seg_max 0, and no SECURE_ERASE,
     /// which Linux refuses with zero limits (virtblk_probe, drivers/block/virtio_blk.c).
     public static func features(bringing paths: [String], of device: Device) -> FeatureSet {
         var set = FeatureSet()
         if let version = device.feature(named: "VERSION_1") { set.insert(version.bit) }
-        let conditions = Dictionary(device.fieldConditions.map { ($0.path, $0.exists) }, uniquingKeysWith: { first, _ in first })
+        // What makes the field exist and mean something: `valid if SIZE` brings SIZE too.
+        let conditions = Dictionary(device.fieldConditions.map { ($0.path, Condition.all([$0.exists, $0.valid])) },
+                                    uniquingKeysWith: { first, _ in first })
         for path in paths {
             guard let condition = conditions[path] else { continue }
             for name in Self.bringing(condition) {
