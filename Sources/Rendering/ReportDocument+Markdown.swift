@@ -13,11 +13,14 @@ extension ReportDocument {
                 chunk = String(repeating: "#", count: level) + " " + Self.markdown(text) + "\n"
             case .section(let title):
                 chunk = String(repeating: "#", count: level + 1) + " " + Self.escaped(title) + "\n"
-            case .facts(let pairs):
+            case .facts(let pairs, let indent):
+                // Deeper than two, a list nested in the entry above.
+                let nested = indent.count > 2 ? "  " : ""
                 chunk = pairs.map { pair in
-                    pair.key.isEmpty ? "  " + Self.markdown(pair.value) + "\n"
-                        : "- \(pair.key): " + Self.markdown(pair.value) + "\n"
+                    pair.key.isEmpty ? nested + "  " + Self.markdown(pair.value) + "\n"
+                        : nested + "- \(pair.key): " + Self.markdown(pair.value) + "\n"
                 }.joined()
+                isItem = !nested.isEmpty && listOpen
             case .table(let table):
                 var grid = MarkdownTable(table.columns.map { .init($0.title, $0.alignment) })
                 for row in table.rows { grid.add(row.map(Self.markdown)) }

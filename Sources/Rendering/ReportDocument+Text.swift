@@ -9,8 +9,8 @@ extension ReportDocument {
                 out += Self.laidOut(text.toned(.strong), indent: "", continuation: "  ", style: style)
             case .section(let title):
                 out += style.bold(title) + "\n"
-            case .facts(let pairs):
-                let plain = TextTable.keyValues(pairs.map { ($0.key, $0.value.plainText) })
+            case .facts(let pairs, let indent):
+                let plain = TextTable.keyValues(pairs.map { ($0.key, $0.value.plainText) }, indent: indent)
                 out += Self.paint(plain, pairs.flatMap(\.value.spans), style: style)
             case .table(let table):
                 var grid = TextTable(table.columns.map {

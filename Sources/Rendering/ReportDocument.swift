@@ -119,8 +119,9 @@ public struct ReportDocument: Sendable {
         case title(Inline)
         /// A heading within the report.
         case section(String)
-        /// `key  value` pairs; an empty key continues the fact above.
-        case facts([(key: String, value: Inline)])
+        /// `key  value` pairs after `indent` on a terminal; an empty key continues the fact above.
+        /// Indented deeper than two, they belong to the list entry above (nested in Markdown).
+        case facts([(key: String, value: Inline)], indent: String)
         case table(Table)
         /// Prose; on a terminal after `indent`, its further lines after `continuation`.
         case paragraph(Inline, indent: String, continuation: String)
@@ -148,7 +149,9 @@ public struct ReportDocument: Sendable {
 
     public mutating func title(_ text: Inline) { blocks.append(.title(text)) }
     public mutating func section(_ title: String) { blocks.append(.section(title)) }
-    public mutating func facts(_ pairs: [(String, Inline)]) { blocks.append(.facts(pairs.map { (key: $0.0, value: $0.1) })) }
+    public mutating func facts(_ pairs: [(String, Inline)], indent: String = "  ") {
+        blocks.append(.facts(pairs.map { (key: $0.0, value: $0.1) }, indent: indent))
+    }
     public mutating func table(_ table: Table) { blocks.append(.table(table)) }
     public mutating func paragraph(_ text: Inline, indent: String = "  ", continuation: String? = nil) {
         blocks.append(.paragraph(text, indent: indent, continuation: continuation ?? indent))
@@ -173,7 +176,7 @@ public struct ReportDocument: Sendable {
             switch block {
             case .title(let text): text.spans
             case .section(let title): [Span(title)]
-            case .facts(let pairs): pairs.flatMap { [Span($0.key)] + $0.value.spans }
+            case .facts(let pairs, _): pairs.flatMap { [Span($0.key)] + $0.value.spans }
             case .table(let table): table.titles.map { Span($0) } + table.rows.flatMap { $0.flatMap(\.spans) }
             case .paragraph(let text, _, _): text.spans
             case .item(let text, let details, _): text.spans + details.flatMap(\.spans)

@@ -30,7 +30,7 @@ enum RustWrappers {
     /// `le.rs`: every wrapper, once.
     static func module(banner: String) -> String {
         "// \(banner)\n//! The little-endian types every device module's fields use.\n#![allow(dead_code)]\n\n"
-            + [16, 32, 64].map(definition).joined().trimmingTrailingNewlines() + "\n"
+            + [16, 32, 64].map(definition).joined(separator: "\n")
     }
 
     /// A device module's `use` of the wrappers it declares fields with, re-exported so that
@@ -92,7 +92,6 @@ enum RustWrappers {
                 }
             }
 
-
             """
     }
 
@@ -127,13 +126,5 @@ enum RustWrappers {
 
 
         """
-    }
-}
-
-extension String {
-    fileprivate func trimmingTrailingNewlines() -> String {
-        var text = Substring(self)
-        while text.hasSuffix("\n") { text = text.dropLast() }
-        return String(text)
     }
 }

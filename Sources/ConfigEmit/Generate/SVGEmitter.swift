@@ -74,19 +74,20 @@ struct SVGEmitter: Emitter {
         // The boxes first: a label that fits nowhere becomes a note, and the notes set the height.
         var notes: [String] = []
         let drawn = boxes(comparison, device: device, notes: &notes)
-        let labelNotes = notes.count
         let moved = comparison.rows.filter { $0.delta.map { $0 != 0 } ?? false }.count
         let moving = diff.fields.filter(\.moves).count
         let named = Format.features(features, of: device)
         let outcome = ": \(moved) field\(moved == 1 ? " moves" : "s move") (\(moving) can move under some feature set)."
         var subtitle = moving == 0 ? ["No field ever moves: the packed reading equals the fixed one."]
             : SVGLabel.prose("Packed under \(named)" + outcome, size: 12, width: Self.width - 40)
-        // A set too long for two lines is listed under the legend.
+        // A set too long for two lines is listed under the legend, after the numbered notes.
+        var listed: [String] = []
         if subtitle.count > 2 {
             subtitle = ["Packed under the \(device.names(of: features).count) features listed below" + outcome]
-            notes += SVGLabel.prose("Packed under \(named).", size: 11, width: Self.width - Self.fixedX - 20)
+            listed = SVGLabel.prose("Packed under \(named).", size: 11, width: Self.width - Self.fixedX - 20)
         }
-        let height = legendTop + 64 + (notes.isEmpty ? 0 : 12 + notes.count * Self.noteHeight)
+        let below = notes.enumerated().map { "[\($0.offset + 1)] \($0.element)" } + listed
+        let height = legendTop + 64 + (below.isEmpty ? 0 : 12 + below.count * Self.noteHeight)
 
         out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Self.width)\" height=\"\(height)\" "
         out += "viewBox=\"0 0 \(Self.width) \(height)\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n"
@@ -118,12 +119,8 @@ struct SVGEmitter: Emitter {
         out += text(Self.packedX, Self.top + rows * Self.rowHeight + 22, "\(comparison.to.size) bytes", size: 12,
                     color: "#444444")
         out += legend(top: legendTop)
-        var number = 0
-        for (index, note) in notes.enumerated() {
-            // A label's note is numbered as its box is; the feature list's lines are not.
-            let numbered = index < labelNotes
-            if numbered { number += 1 }
-            out += text(Self.fixedX, legendTop + 64 + 12 + index * Self.noteHeight, numbered ? "[\(number)] \(note)" : note, size: 11)
+        for (index, line) in below.enumerated() {
+            out += text(Self.fixedX, legendTop + 64 + 12 + index * Self.noteHeight, line, size: 11)
         }
         return out + "</svg>\n"
     }

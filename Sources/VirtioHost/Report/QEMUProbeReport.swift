@@ -221,7 +221,7 @@ public struct QEMUProbeReport: DocumentedReport {
                     : "a device that moves it with every change differs in \(run.specDifferences.count) lines, first at "
                         + (run.specDifferences.first.map { "step \($0.step): \($0.line.split(separator: " ").joined(separator: " "))" } ?? "")),
             ]
-            document.facts(facts.map { ("  " + $0.0, .init($0.1)) })
+            document.facts(facts.map { ($0.0, .init($0.1)) }, indent: "    ")
             if let finding = QEMUFindings.explainGeneration(run) {
                 document.paragraph(.init(finding), indent: "    ", continuation: "      ")
             }
