@@ -42,11 +42,11 @@ extension ServedDevice {
         }
     }
 
-    /// What the device type's reference driver model (the Linux of today) makes of these bytes,
-    /// as sentences: its refusal, and each offered field it reads whose value is out of its range.
-    /// Empty when it takes the device as it is.
+    /// What the device type's reference driver model makes of these bytes (the one `simulate` runs
+    /// by default: Linux's where there is one), as sentences: its refusal, and each offered field it
+    /// reads whose value is out of its range. Empty when it takes the device as it is.
     public func objections() -> [String] {
-        guard let driver = DriverKind.available(for: device).first(where: \.isReference) else { return [] }
+        let driver = DriverKind.reference(for: device)
         let modern = device.feature(named: "VERSION_1").map { offered.contains($0.bit) } ?? false
         let prediction = driver.predict(device: device, offered: offered, presented: bytes(modern: modern), label: "this device")
         var found: [String] = []
